@@ -1,0 +1,623 @@
+//! Hover: from a position to an explanation. Inside a finding, the rule's
+//! explanation comes first; then the innermost construct with a topic
+//! (keyword and operator tokens, names through imports, syntax nodes), with
+//! the variant that fits where the cursor stands. Rendering is Markdown.
+
+use super::scope::{self, ModuleFacts};
+use super::Finding;
+use crate::config::{Settings, Verbosity};
+use crate::knowledge::{parse::code_blocks_in, Knowledge, RuleDoc, Topic};
+use crate::syntax::{self, named_children, text};
+use std::collections::HashSet;
+use std::ops::Range;
+use tree_sitter::{Node, Tree};
+
+/// The fixed list of context keys the resolver computes (knowledge/README.md).
+pub const CONTEXT_KEYS: &[&str] = &[
+    "async-generator", "contextmanager", "yield-expression", "parameters", "call", "target", "literal",
+    "keyword-only-marker", "positional-only-marker", "loop", "comprehension", "async", "after-if", "after-for",
+    "after-while", "after-try", "membership", "yield-from", "raise-from", "import", "decorator", "matmul", "slice",
+    "annotation", "dict", "lambda", "block", "none", "compare-literal", "key-argument", "except-star", "returns-none",
+    "nested-loop", "method", "class-body", "python2", "docstring", "main-guard",
+];
+
+#[derive(Debug, Clone)]
+pub struct HoverResult {
+    pub markdown: String,
+    pub range: Range<usize>,
+    pub topic: Option<String>,
+    pub variant: Option<String>,
+    pub rules: Vec<String>,
+}
+
+/// What the resolver found for a position, before rendering.
+#[derive(Debug, Clone)]
+pub struct Resolved<'k> {
+    pub topic: &'k Topic,
+    pub variant: Option<String>,
+    pub range: Range<usize>,
+}
+
+/// The token at `offset`: the character under the cursor, or the one just
+/// before it when the cursor stands after a word.
+pub fn token_at<'t>(tree: &'t Tree, src: &str, offset: usize) -> Option<Node<'t>> {
+    let root = tree.root_node();
+    let offset = offset.min(src.len());
+    let here = src[offset..].chars().next();
+    let (a, b) = match here {
+        Some(c) if !c.is_whitespace() => (offset, offset + c.len_utf8()),
+        _ => {
+            let prev = src[..offset].chars().next_back()?;
+            if prev.is_whitespace() {
+                return None;
+            }
+            (offset - prev.len_utf8(), offset)
+        }
+    };
+    let n = root.descendant_for_byte_range(a, b)?;
+    (n.kind() != "module").then_some(n)
+}
+
+/// The context keys that hold for `token`.
+pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
+    let mut k = HashSet::new();
+    let parent = token.parent();
+    let pk = parent.map(|p| p.kind()).unwrap_or("");
+    let tk = token.kind();
+    // yield
+    if let Some(y) = self_or_ancestor(token, &["yield"]) {
+        if let Some(f) = syntax::ancestor(y, &["function_definition", "lambda"]) {
+            if f.child(0).is_some_and(|c| c.kind() == "async") {
+                k.insert("async-generator");
+            }
+            if syntax::has_decorator(f, src, &["contextmanager", "asynccontextmanager"]) {
+                k.insert("contextmanager");
+            }
+        }
+        let mut p = y.parent();
+        while let Some(pp) = p.filter(|p| p.kind() == "parenthesized_expression") {
+            p = pp.parent();
+        }
+        if p.is_some_and(|p| p.kind() != "expression_statement") {
+            k.insert("yield-expression");
+        }
+        if tk == "from" {
+            k.insert("yield-from");
+        }
+    }
+    match tk {
+        "*" | "**" | "/" => match pk {
+            "list_splat_pattern" | "dictionary_splat_pattern" => {
+                if parent.and_then(|p| p.parent()).is_some_and(|g| matches!(g.kind(), "parameters" | "lambda_parameters")) {
+                    k.insert("parameters");
+                } else {
+                    k.insert("target");
+                }
+            }
+            "list_splat" | "dictionary_splat" => {
+                match parent.and_then(|p| p.parent()).map(|g| g.kind()) {
+                    Some("argument_list") => k.insert("call"),
+                    _ => k.insert("literal"),
+                };
+            }
+            "keyword_separator" => {
+                k.insert("keyword-only-marker");
+                k.insert("parameters");
+            }
+            "positional_separator" => {
+                k.insert("positional-only-marker");
+                k.insert("parameters");
+            }
+            "except_clause" => {
+                k.insert("except-star");
+            }
+            _ => {}
+        },
+        "for" | "in" | "async" => match pk {
+            "for_statement" => {
+                k.insert("loop");
+            }
+            "for_in_clause" => {
+                k.insert("comprehension");
+            }
+            "comparison_operator" | "not in" => {
+                k.insert("membership");
+            }
+            _ => {}
+        },
+        "from" => match pk {
+            "raise_statement" => {
+                k.insert("raise-from");
+            }
+            "import_from_statement" | "future_import_statement" => {
+                k.insert("import");
+            }
+            _ => {}
+        },
+        "@" => match pk {
+            "decorator" => {
+                k.insert("decorator");
+            }
+            "binary_operator" | "augmented_assignment" => {
+                k.insert("matmul");
+            }
+            _ => {}
+        },
+        ":" => match pk {
+            "slice" => {
+                k.insert("slice");
+            }
+            "typed_parameter" | "typed_default_parameter" | "assignment" => {
+                k.insert("annotation");
+            }
+            "pair" => {
+                k.insert("dict");
+            }
+            "lambda" => {
+                k.insert("lambda");
+            }
+            _ => {
+                k.insert("block");
+            }
+        },
+        "->" => {
+            k.insert("annotation");
+        }
+        "except" => {
+            if parent.is_some_and(|p| syntax::children(p).iter().any(|c| c.kind() == "*")) {
+                k.insert("except-star");
+            }
+        }
+        "<>" => {
+            k.insert("python2");
+        }
+        _ => {}
+    }
+    if let Some(p) = parent.filter(|p| matches!(p.kind(), "for_statement" | "with_statement" | "function_definition" | "for_in_clause")) {
+        if tk != "async" && p.child(0).is_some_and(|c| c.kind() == "async") || tk == "async" {
+            k.insert("async");
+        }
+    }
+    // else
+    if let Some(e) = self_or_ancestor(token, &["else_clause"]) {
+        match e.parent().map(|p| p.kind()) {
+            Some("if_statement") => k.insert("after-if"),
+            Some("for_statement") => k.insert("after-for"),
+            Some("while_statement") => k.insert("after-while"),
+            Some("try_statement") => k.insert("after-try"),
+            _ => false,
+        };
+    }
+    // comparisons
+    let cmp = match pk {
+        "comparison_operator" => parent,
+        "is not" | "not in" => parent.and_then(|p| p.parent()),
+        _ => None,
+    };
+    if let Some(c) = cmp.filter(|_| matches!(tk, "is" | "not" | "==" | "!=" | "is not" | "in" | "<>")) {
+        let operands: Vec<Node> = named_children(c);
+        if operands.iter().any(|o| o.kind() == "none") && tk != "in" {
+            k.insert("none");
+        }
+        if (tk == "is" || tk == "not" || pk == "is not")
+            && operands.iter().any(|o| {
+                matches!(o.kind(), "integer" | "float" | "string" | "concatenated_string" | "tuple" | "list" | "dictionary" | "set")
+            })
+        {
+            k.insert("compare-literal");
+        }
+    }
+    // lambda as key=
+    if let Some(l) = self_or_ancestor(token, &["lambda"]) {
+        if let Some(kw) = l.parent().filter(|p| p.kind() == "keyword_argument") {
+            if kw.child_by_field_name("name").is_some_and(|n| text(n, src) == "key") {
+                k.insert("key-argument");
+            }
+        }
+    }
+    if let Some(r) = self_or_ancestor(token, &["return_statement"]) {
+        if r.named_child(0).is_some_and(|v| v.kind() == "none") {
+            k.insert("returns-none");
+        }
+    }
+    if matches!(tk, "break" | "continue") {
+        let mut loops = 0;
+        let mut cur = token.parent();
+        while let Some(n) = cur {
+            match n.kind() {
+                "for_statement" | "while_statement" => loops += 1,
+                "function_definition" | "class_definition" | "lambda" => break,
+                _ => {}
+            }
+            cur = n.parent();
+        }
+        if loops >= 2 {
+            k.insert("nested-loop");
+        }
+    }
+    if let Some(f) = self_or_ancestor(token, &["function_definition"]) {
+        let holder = match f.parent() {
+            Some(p) if p.kind() == "decorated_definition" => p.parent(),
+            p => p,
+        };
+        if holder.filter(|b| b.kind() == "block").and_then(|b| b.parent()).is_some_and(|c| c.kind() == "class_definition") {
+            k.insert("method");
+        }
+    }
+    let stmt = syntax::statement_of(token);
+    if stmt.parent().filter(|b| b.kind() == "block").and_then(|b| b.parent()).is_some_and(|c| c.kind() == "class_definition") {
+        k.insert("class-body");
+    }
+    if self_or_ancestor(token, &["print_statement", "exec_statement"]).is_some()
+        || (tk == "string_start" && text(token, src) == "`")
+        || (tk == "string" && text(token, src).starts_with('`'))
+    {
+        k.insert("python2");
+    }
+    if let Some(s) = self_or_ancestor(token, &["string"]) {
+        if is_docstring(s) {
+            k.insert("docstring");
+        }
+    }
+    if let Some(ifs) = self_or_ancestor(token, &["if_statement"]) {
+        if ifs.parent().is_some_and(|p| p.kind() == "module") {
+            if let Some(c) = ifs.child_by_field_name("condition") {
+                let t = text(c, src);
+                if t.contains("__name__") && t.contains("__main__") {
+                    k.insert("main-guard");
+                }
+            }
+        }
+    }
+    k
+}
+
+/// Whether a `string` node is the docstring of a module, class or function.
+pub fn is_docstring(s: Node) -> bool {
+    let Some(stmt) = s.parent().filter(|p| p.kind() == "expression_statement") else { return false };
+    if stmt.named_child_count() != 1 {
+        return false;
+    }
+    let Some(container) = stmt.parent() else { return false };
+    let first = named_children(container).into_iter().find(|n| n.kind() != "comment");
+    if first.map(|f| f.id()) != Some(stmt.id()) {
+        return false;
+    }
+    match container.kind() {
+        "module" => true,
+        "block" => container.parent().is_some_and(|p| matches!(p.kind(), "function_definition" | "class_definition")),
+        _ => false,
+    }
+}
+
+fn self_or_ancestor<'t>(n: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+    // Keyword tokens share their kind with the named node (`yield`, `lambda`).
+    if n.is_named() && kinds.contains(&n.kind()) {
+        return Some(n);
+    }
+    syntax::ancestor(n, kinds)
+}
+
+/// Whether every `when` entry... any one entry holds for a match at `node`.
+fn when_holds(topic: &Topic, node: Node, token: Node, keys: &HashSet<&str>) -> Option<bool> {
+    if topic.meta.when.is_empty() {
+        return None;
+    }
+    Some(topic.meta.when.iter().any(|w| {
+        if let Some(kind) = w.strip_prefix("parent:") {
+            node.parent().is_some_and(|p| p.kind() == kind)
+        } else if let Some(kind) = w.strip_prefix("inside:") {
+            token.kind() == kind || syntax::ancestor(token, &[kind]).is_some()
+        } else {
+            keys.contains(w.as_str())
+        }
+    }))
+}
+
+/// Pick among candidate topics at one level: satisfied `when` first, then
+/// those without `when`; unsatisfied ones never.
+fn choose<'k>(k: &'k Knowledge, cands: &[usize], node: Node, token: Node, keys: &HashSet<&str>) -> Option<&'k Topic> {
+    let mut plain = None;
+    for &i in cands {
+        let t = &k.topics[i];
+        match when_holds(t, node, token, keys) {
+            Some(true) => return Some(t),
+            Some(false) => {}
+            None => {
+                if plain.is_none() {
+                    plain = Some(t);
+                }
+            }
+        }
+    }
+    plain
+}
+
+/// Topic candidates for an identifier through names: dunders, imports,
+/// builtins (unless shadowed), star imports, and `.method` names.
+fn name_candidates(token: Node, src: &str, module: &ModuleFacts, k: &Knowledge) -> Vec<usize> {
+    let mut out = Vec::new();
+    let t = text(token, src);
+    let mut push = |key: &str| {
+        if let Some(v) = k.by_name.get(key) {
+            out.extend(v.iter().copied());
+        }
+    };
+    let parent = token.parent();
+    let is_attr = parent.is_some_and(|p| {
+        p.kind() == "attribute" && p.child_by_field_name("attribute").is_some_and(|a| a.id() == token.id())
+    });
+    if t.starts_with("__") && t.ends_with("__") && t.len() > 4 {
+        push(t);
+    }
+    let node = if is_attr { parent.unwrap() } else { token };
+    if let Some(q) = scope::qualified_name(node, src, module) {
+        push(&q);
+        // `from datetime import datetime; datetime.now` → try the module path too.
+        return out;
+    }
+    // Import statements name modules directly: `import functools`, `from functools import wraps`.
+    if let Some(imp) = syntax::ancestor(token, &["import_statement", "import_from_statement"]) {
+        let dotted = syntax::ancestor(token, &["dotted_name"]).or(parent.filter(|p| p.kind() == "dotted_name"));
+        if imp.kind() == "import_from_statement" {
+            if let Some(m) = imp.child_by_field_name("module_name") {
+                let is_module = dotted.is_some_and(|d| d.id() == m.id());
+                if is_module {
+                    push(text(m, src));
+                } else {
+                    push(&format!("{}.{t}", text(m, src)));
+                }
+            }
+        } else if let Some(d) = dotted {
+            push(text(d, src));
+        }
+        return out;
+    }
+    if is_attr {
+        push(&format!(".{t}"));
+        return out;
+    }
+    if !scope::is_shadowed(t, token, src, module) {
+        push(t);
+        for m in &module.star_imports {
+            push(&format!("{m}.{t}"));
+        }
+    }
+    out
+}
+
+/// Resolve the topic for the token at `offset`.
+pub fn resolve<'k>(src: &str, tree: &Tree, offset: usize, k: &'k Knowledge) -> Option<Resolved<'k>> {
+    let token = token_at(tree, src, offset)?;
+    let module = ModuleFacts::collect(tree.root_node(), src);
+    let keys = context_keys(token, src);
+    let found = resolve_token(token, src, &module, &keys, k)?;
+    let (topic, at) = found;
+    let variant = topic.doc.variant_keys().into_iter().find(|v| keys.contains(v)).map(String::from);
+    Some(Resolved { topic, variant, range: at.byte_range() })
+}
+
+fn resolve_token<'k, 't>(
+    token: Node<'t>,
+    src: &str,
+    module: &ModuleFacts,
+    keys: &HashSet<&str>,
+    k: &'k Knowledge,
+) -> Option<(&'k Topic, Node<'t>)> {
+    // Level 0: the token itself.
+    if !token.is_named() {
+        // `not in` / `is not` are two tokens under one aliased node.
+        let (kw, at) = match token.parent() {
+            Some(p) if !p.is_named() && p.kind() != token.kind() => (p.kind(), p),
+            _ => (token.kind(), token),
+        };
+        let kw_owned;
+        let kw = if kw == "except" && keys.contains("except-star") {
+            kw
+        } else {
+            kw_owned = kw.to_string();
+            kw_owned.as_str()
+        };
+        if let Some(c) = k.by_keyword.get(kw) {
+            if let Some(t) = choose(k, c, at, token, keys) {
+                return Some((t, at));
+            }
+        }
+    } else if token.kind() == "identifier" {
+        let c = name_candidates(token, src, module, k);
+        if let Some(t) = choose(k, &c, token, token, keys) {
+            return Some((t, token));
+        }
+    }
+    // Then the token and its ancestors by node kind.
+    let mut cur = Some(token);
+    while let Some(n) = cur {
+        if n.is_named() {
+            if let Some(c) = k.by_kind.get(n.kind()) {
+                if let Some(t) = choose(k, c, n, token, keys) {
+                    return Some((t, if n.id() == token.id() { n } else { token }));
+                }
+            }
+            // An attribute or call on the way up may name a topic (`obj.__dict__`).
+            if n.kind() == "attribute" && n.id() != token.id() {
+                if let Some(attr) = n.child_by_field_name("attribute") {
+                    let c = name_candidates(attr, src, module, k);
+                    if let Some(t) = choose(k, &c, attr, token, keys) {
+                        return Some((t, token));
+                    }
+                }
+            }
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+/// Escape Markdown prose: `<` outside code spans and fences.
+pub fn escape_prose(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_fence = false;
+    for line in s.split_inclusive('\n') {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+            out.push_str(line);
+            continue;
+        }
+        if in_fence {
+            out.push_str(line);
+            continue;
+        }
+        let mut in_code = false;
+        for ch in line.chars() {
+            if ch == '`' {
+                in_code = !in_code;
+            }
+            if ch == '<' && !in_code {
+                out.push('\\');
+            }
+            out.push(ch);
+        }
+    }
+    out
+}
+
+const BRIEF_EXAMPLE_LINES: usize = 6;
+
+/// Markdown for a topic; `variant` is the context's `### key`.
+pub fn render_topic(t: &Topic, variant: Option<&str>, verbosity: Verbosity, k: &Knowledge) -> String {
+    let mut md = String::new();
+    md.push_str(&format!("**{}**\n\n", escape_prose(&t.meta.title)));
+    md.push_str(&escape_prose(t.doc.body("Summary")));
+    md.push_str("\n\n");
+    if let Some(v) = variant.and_then(|v| t.doc.variant(v)) {
+        md.push_str(&format!("*{}:* {}\n\n", k.ui("hover.in_this_context", &[]), escape_prose(v)));
+    }
+    match verbosity {
+        Verbosity::Brief => {
+            if let Some((_, code)) = code_blocks_in(t.doc.body("Example")).into_iter().next() {
+                let lines: Vec<&str> = code.lines().collect();
+                if lines.len() <= BRIEF_EXAMPLE_LINES {
+                    md.push_str(&format!("```python\n{}\n```\n\n", lines.join("\n")));
+                } else {
+                    // Show the first lines, up to a blank line when possible.
+                    let cut = lines[..BRIEF_EXAMPLE_LINES].iter().rposition(|l| l.trim().is_empty()).filter(|&p| p > 1).unwrap_or(BRIEF_EXAMPLE_LINES);
+                    md.push_str(&format!("```python\n{}\n# …\n```\n\n", lines[..cut].join("\n")));
+                }
+            }
+        }
+        Verbosity::Full => {
+            for s in &t.doc.sections {
+                if s.heading == "Summary" || s.heading == "In context" {
+                    continue;
+                }
+                md.push_str(&format!("### {}\n\n{}\n\n", s.heading, escape_prose(s.body.trim())));
+            }
+            if let Some(ctx) = t.doc.section("In context") {
+                md.push_str("### In context\n\n");
+                for (key, body) in &ctx.subsections {
+                    md.push_str(&format!("- **{key}**: {}\n", escape_prose(body.trim())));
+                }
+                md.push('\n');
+            }
+            if !t.meta.see_also.is_empty() {
+                md.push_str(&format!("{}: {}\n\n", k.ui("hover.see_also", &[]), t.meta.see_also.join(", ")));
+            }
+        }
+    }
+    md.push_str(&sources_line(&t.meta.sources, &t.meta.docs, k));
+    md
+}
+
+fn sources_line(sources: &[String], docs: &str, k: &Knowledge) -> String {
+    let mut line = String::new();
+    if !sources.is_empty() {
+        line.push_str(&format!("*{}:* {}", k.ui("hover.from_the_notes", &[]), escape_prose(&sources.join("; "))));
+    }
+    if !docs.is_empty() {
+        if !line.is_empty() {
+            line.push_str(" · ");
+        }
+        line.push_str(&format!("[{}]({docs})", k.ui("hover.docs", &[])));
+    }
+    line
+}
+
+fn first_paragraph(s: &str) -> &str {
+    s.trim().split("\n\n").next().unwrap_or("").trim()
+}
+
+/// Markdown for a rule (the explanation shown inside a finding).
+pub fn render_rule(r: &RuleDoc, finding: Option<&Finding>, verbosity: Verbosity, k: &Knowledge) -> String {
+    let mut md = format!(
+        "**{}** — {}\n\n",
+        k.ui("hover.rule_heading", &[("rule", &r.meta.id)]),
+        escape_prose(&r.meta.title)
+    );
+    match verbosity {
+        Verbosity::Brief => {
+            md.push_str(&escape_prose(first_paragraph(r.doc.body("What it does"))));
+            md.push_str("\n\n");
+            md.push_str(&escape_prose(first_paragraph(r.doc.body("Why is this bad?"))));
+            md.push_str("\n\n");
+        }
+        Verbosity::Full => {
+            for s in &r.doc.sections {
+                md.push_str(&format!("### {}\n\n{}\n\n", s.heading, escape_prose(s.body.trim())));
+            }
+        }
+    }
+    if let Some(f) = finding {
+        for fx in &f.fixes {
+            if let Some(meta) = r.fix(fx.kind) {
+                let how = match fx.applicability {
+                    crate::knowledge::Applicability::Safe => k.ui("hover.fix_safe", &[]),
+                    crate::knowledge::Applicability::Unsafe => k.ui("hover.fix_unsafe", &[]),
+                    crate::knowledge::Applicability::DisplayOnly => k.ui("hover.fix_display_only", &[]),
+                };
+                md.push_str(&format!("*{}:* {} ({how})\n\n", k.ui("hover.fix", &[]), escape_prose(&meta.title)));
+            }
+        }
+    }
+    md.push_str(&sources_line(&r.meta.sources, &r.meta.docs, k));
+    md
+}
+
+/// The hover for `offset`: rules of findings under the cursor, then the topic.
+pub fn hover(src: &str, tree: &Tree, offset: usize, findings: &[Finding], settings: &Settings, k: &Knowledge) -> Option<HoverResult> {
+    let offset = offset.min(src.len());
+    let mut parts = Vec::new();
+    let mut rules = Vec::new();
+    let mut range: Option<Range<usize>> = None;
+    for f in findings.iter().filter(|f| f.range.start <= offset && offset <= f.range.end) {
+        if let Some(r) = k.rule(f.rule) {
+            parts.push(render_rule(r, Some(f), settings.hover_verbosity, k));
+            rules.push(f.rule.to_string());
+            range.get_or_insert(f.range.clone());
+        }
+    }
+    let resolved = resolve(src, tree, offset, k);
+    let (topic, variant) = match &resolved {
+        Some(r) => {
+            parts.push(render_topic(r.topic, r.variant.as_deref(), settings.hover_verbosity, k));
+            range = Some(r.range.clone());
+            (Some(r.topic.meta.id.clone()), r.variant.clone())
+        }
+        None => (None, None),
+    };
+    if parts.is_empty() {
+        return None;
+    }
+    Some(HoverResult { markdown: parts.join("\n\n---\n\n"), range: range.unwrap_or(offset..offset), topic, variant, rules })
+}
+
+/// `pyexplain explain ID`: the rule and/or the topic, in full.
+pub fn explain_id(id: &str, k: &Knowledge) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(r) = k.rule(id) {
+        parts.push(render_rule(r, None, Verbosity::Full, k));
+    }
+    if let Some(t) = k.topic(id) {
+        parts.push(render_topic(t, None, Verbosity::Full, k));
+    }
+    (!parts.is_empty()).then(|| parts.join("\n\n---\n\n"))
+}

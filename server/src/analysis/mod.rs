@@ -1,0 +1,137 @@
+//! The pure core: rules produce findings over a syntax tree, fixes turn
+//! findings into edits, hover turns a position into an explanation. No IO, no
+//! async, no LSP types; nothing here may panic on any input.
+
+pub mod fix;
+pub mod hover;
+pub mod rules;
+pub mod scope;
+pub mod suppress;
+
+use crate::config::Settings;
+use crate::knowledge::{Applicability, Knowledge, Severity};
+use std::ops::Range;
+use tree_sitter::{Node, Tree};
+
+/// A text replacement, in byte offsets of the checked text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub new_text: String,
+}
+
+impl Edit {
+    pub fn replace(range: Range<usize>, new_text: impl Into<String>) -> Self {
+        Edit { range, new_text: new_text.into() }
+    }
+    pub fn insert(at: usize, new_text: impl Into<String>) -> Self {
+        Edit { range: at..at, new_text: new_text.into() }
+    }
+    pub fn delete(range: Range<usize>) -> Self {
+        Edit { range, new_text: String::new() }
+    }
+}
+
+/// One way to fix a finding. `kind` names a `[[fixes]]` entry of the rule's
+/// knowledge file, which gives its title and best-case applicability.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub kind: &'static str,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn new(kind: &'static str, applicability: Applicability, edits: Vec<Edit>) -> Self {
+        Fix { kind, applicability, edits }
+    }
+    pub fn safe(kind: &'static str, edits: Vec<Edit>) -> Self {
+        Fix::new(kind, Applicability::Safe, edits)
+    }
+    pub fn unsafe_(kind: &'static str, edits: Vec<Edit>) -> Self {
+        Fix::new(kind, Applicability::Unsafe, edits)
+    }
+}
+
+/// A rule's report on a piece of code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub range: Range<usize>,
+    /// Fixes in order of preference; the first is the one fix-all applies.
+    pub fixes: Vec<Fix>,
+    pub severity: Severity,
+}
+
+impl Finding {
+    pub fn new(rule: &'static str, range: Range<usize>) -> Self {
+        Finding { rule, range, fixes: Vec::new(), severity: Severity::Information }
+    }
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
+    }
+    pub fn with_fixes(mut self, fixes: impl IntoIterator<Item = Fix>) -> Self {
+        self.fixes.extend(fixes);
+        self
+    }
+}
+
+/// What the rules see: the text, the tree, module-wide facts and settings.
+pub struct Context<'a> {
+    pub src: &'a str,
+    pub tree: &'a Tree,
+    pub module: scope::ModuleFacts,
+    pub settings: &'a Settings,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(src: &'a str, tree: &'a Tree, settings: &'a Settings) -> Self {
+        let module = scope::ModuleFacts::collect(tree.root_node(), src);
+        Context { src, tree, module, settings }
+    }
+    pub fn text(&self, node: Node) -> &'a str {
+        crate::syntax::text(node, self.src)
+    }
+    pub fn target_at_least(&self, major: u8, minor: u8) -> bool {
+        self.settings.target_version >= (major, minor)
+    }
+}
+
+/// Run every enabled rule over `tree`, apply knowledge (severity, fix
+/// applicability caps), drop findings on broken syntax and suppressed lines.
+pub fn check(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) -> Vec<Finding> {
+    let cx = Context::new(src, tree, settings);
+    let enabled = rules::enabled_rules(settings, k);
+    let raw = rules::run(&cx, &enabled);
+    finish(raw, &cx, k)
+}
+
+fn finish(raw: rules::RawFindings, cx: &Context, k: &Knowledge) -> Vec<Finding> {
+    let sup = suppress::Suppressions::collect(cx.tree.root_node(), cx.src);
+    let mut out: Vec<Finding> = Vec::with_capacity(raw.findings.len());
+    for mut f in raw.findings {
+        if crate::syntax::overlaps_any(&raw.error_ranges, &f.range) {
+            continue;
+        }
+        if f.fixes.iter().any(|fx| fx.edits.iter().any(|e| crate::syntax::overlaps_any(&raw.error_ranges, &e.range))) {
+            f.fixes.clear();
+        }
+        if sup.suppresses(cx, &f) {
+            continue;
+        }
+        let Some(doc) = k.rule(f.rule) else { continue };
+        f.severity = cx.settings.severity.get(f.rule).copied().unwrap_or(doc.meta.severity);
+        f.fixes.retain_mut(|fx| match doc.fix(fx.kind) {
+            Some(meta) => {
+                fx.applicability = fx.applicability.min(meta.applicability);
+                true
+            }
+            None => false,
+        });
+        out.push(f);
+    }
+    out.sort_by(|a, b| (a.range.start, a.rule).cmp(&(b.range.start, b.rule)));
+    out.dedup_by(|a, b| a.rule == b.rule && a.range == b.range);
+    out
+}

@@ -1,0 +1,29 @@
+//! `bare-except`: `except:` with no exception type.
+
+use super::Rule;
+use crate::analysis::{Context, Edit, Finding, Fix};
+use tree_sitter::Node;
+
+pub struct BareExcept;
+
+impl Rule for BareExcept {
+    fn id(&self) -> &'static str {
+        "bare-except"
+    }
+    fn kinds(&self) -> &'static [&'static str] {
+        &["except_clause"]
+    }
+    fn check(&self, node: Node, _cx: &Context, out: &mut Vec<Finding>) {
+        let mut cursor = node.walk();
+        let kids: Vec<Node> = node.children(&mut cursor).collect();
+        let Some(kw) = kids.first().filter(|k| k.kind() == "except") else { return };
+        // `except:` has only the keyword, the colon, comments and the block.
+        if kids.iter().skip(1).any(|c| !matches!(c.kind(), ":" | "block" | "comment")) {
+            return;
+        }
+        out.push(
+            Finding::new(self.id(), kw.byte_range())
+                .with_fix(Fix::unsafe_("except-exception", vec![Edit::insert(kw.end_byte(), " Exception")])),
+        );
+    }
+}

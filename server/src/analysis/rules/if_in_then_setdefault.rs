@@ -1,0 +1,78 @@
+//! `if-in-then-setdefault`: `if k not in d: d[k] = v` (then `d[k].append(x)`),
+//! which is `d.setdefault(k, v)` (`.append(x)`).
+
+use super::Rule;
+use crate::analysis::{Context, Edit, Finding, Fix};
+use crate::syntax::named_children;
+use tree_sitter::Node;
+
+pub struct IfInThenSetdefault;
+
+impl Rule for IfInThenSetdefault {
+    fn id(&self) -> &'static str {
+        "if-in-then-setdefault"
+    }
+    fn kinds(&self) -> &'static [&'static str] {
+        &["if_statement"]
+    }
+    fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        if node.child_by_field_name("alternative").is_some() {
+            return;
+        }
+        let Some(cond) = node.child_by_field_name("condition") else { return };
+        let kids = crate::syntax::children(cond);
+        if cond.kind() != "comparison_operator" || kids.len() != 3 || kids[1].kind() != "not in" {
+            return;
+        }
+        let (key, dict) = (kids[0], kids[2]);
+        if !crate::syntax::is_name_or_attribute(dict) {
+            return;
+        }
+        let Some(body) = node.child_by_field_name("consequence") else { return };
+        let stmts: Vec<Node> = named_children(body).into_iter().filter(|n| n.kind() != "comment").collect();
+        if stmts.len() != 1 || stmts[0].kind() != "expression_statement" {
+            return;
+        }
+        let Some(a) = stmts[0].named_child(0).filter(|a| a.kind() == "assignment") else { return };
+        let (Some(left), Some(value)) = (a.child_by_field_name("left"), a.child_by_field_name("right")) else { return };
+        if left.kind() != "subscript" {
+            return;
+        }
+        let (Some(obj), Some(idx)) = (left.child_by_field_name("value"), left.child_by_field_name("subscript")) else {
+            return;
+        };
+        if cx.text(obj) != cx.text(dict) || cx.text(idx) != cx.text(key) {
+            return;
+        }
+        let target = format!("{}[{}]", cx.text(dict), cx.text(key));
+        let setdefault = format!("{}.setdefault({}, {})", cx.text(dict), cx.text(key), cx.text(value));
+        let mut f = Finding::new(self.id(), node.byte_range());
+        if crate::syntax::has_comment_in(node, node.byte_range()) || cx.text(value).contains('\n') {
+            out.push(f);
+            return;
+        }
+        // `d[k].method(...)` right after: fold it into one statement.
+        let next = node.next_named_sibling().filter(|n| n.kind() == "expression_statement");
+        let use_call = next.and_then(|n| n.named_child(0)).filter(|c| c.kind() == "call").and_then(|c| {
+            let func = c.child_by_field_name("function")?;
+            let recv = func.child_by_field_name("object")?;
+            (func.kind() == "attribute" && cx.text(recv) == target).then_some((n_of(c), recv))
+        });
+        f = match use_call {
+            Some((stmt, recv)) if !crate::syntax::has_comment_in(node.parent().unwrap_or(node), node.end_byte()..stmt.end_byte()) => {
+                let rest = &cx.src[recv.end_byte()..stmt.end_byte()];
+                f.with_fix(Fix::unsafe_(
+                    "use-setdefault",
+                    vec![Edit::replace(node.start_byte()..stmt.end_byte(), format!("{setdefault}{rest}"))],
+                ))
+            }
+            _ => f.with_fix(Fix::unsafe_("use-setdefault", vec![Edit::replace(node.byte_range(), setdefault)])),
+        };
+        out.push(f);
+    }
+}
+
+/// The statement node of an expression.
+fn n_of(n: Node) -> Node {
+    crate::syntax::statement_of(n)
+}

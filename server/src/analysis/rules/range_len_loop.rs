@@ -1,0 +1,287 @@
+//! `range-len-loop`: `for i in range(len(xs)):` where the loop wants the
+//! items (`xs[i]`), not the indices. Picks, per finding, direct iteration,
+//! `enumerate` or `zip`, and lowers the fix to unsafe where it cannot prove
+//! the rewrite keeps the meaning.
+
+use super::Rule;
+use crate::analysis::{scope, Context, Edit, Finding, Fix};
+use crate::knowledge::Applicability;
+use crate::syntax::{self, named_children};
+use std::collections::HashSet;
+use tree_sitter::Node;
+
+pub struct RangeLenLoop;
+
+/// `range(len(X))` or `range(0, len(X))` → X.
+fn range_len_target<'t>(call: Node<'t>, cx: &Context) -> Option<Node<'t>> {
+    if call.kind() != "call" {
+        return None;
+    }
+    let f = call.child_by_field_name("function")?;
+    if !scope::refers_to(f, cx.src, &cx.module, "range") {
+        return None;
+    }
+    let args: Vec<Node> = named_children(call.child_by_field_name("arguments")?)
+        .into_iter()
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    let len_call = match args.as_slice() {
+        [one] => *one,
+        [zero, one] if cx.text(*zero) == "0" => *one,
+        _ => return None,
+    };
+    if len_call.kind() != "call" {
+        return None;
+    }
+    let lf = len_call.child_by_field_name("function")?;
+    if !scope::refers_to(lf, cx.src, &cx.module, "len") {
+        return None;
+    }
+    let largs = named_children(len_call.child_by_field_name("arguments")?);
+    if largs.len() != 1 || !syntax::is_name_or_attribute(largs[0]) {
+        return None;
+    }
+    Some(largs[0])
+}
+
+/// One use of the index variable in the body.
+struct Use<'t> {
+    ident: Node<'t>,
+    /// The enclosing `seq[i]` subscript, when the use is exactly that.
+    subscript: Option<Node<'t>>,
+    /// Whether that subscript is written (assigned, deleted, augmented).
+    store: bool,
+}
+
+fn uses<'t>(body: Node<'t>, name: &str, cx: &Context) -> Vec<Use<'t>> {
+    let mut out = Vec::new();
+    let mut cursor = body.walk();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "identifier" && cx.text(n) == name {
+            let parent = n.parent();
+            let sub = parent.filter(|p| {
+                p.kind() == "subscript" && p.child_by_field_name("subscript").is_some_and(|s| s.id() == n.id())
+            });
+            let store = sub.is_some_and(|s| is_store(s));
+            out.push(Use { ident: n, subscript: sub, store });
+            continue;
+        }
+        for c in n.children(&mut cursor) {
+            stack.push(c);
+        }
+    }
+    out.sort_by_key(|u| u.ident.start_byte());
+    out
+}
+
+/// Whether a subscript is an assignment target, deleted, or augmented.
+fn is_store(sub: Node) -> bool {
+    let mut cur = sub;
+    while let Some(p) = cur.parent() {
+        match p.kind() {
+            "assignment" | "augmented_assignment" => {
+                return p.child_by_field_name("left").is_some_and(|l| l.byte_range().contains(&sub.start_byte()));
+            }
+            "delete_statement" => return true,
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list" | "parenthesized_expression" => cur = p,
+            "for_statement" | "for_in_clause" => {
+                return p.child_by_field_name("left").is_some_and(|l| l.byte_range().contains(&sub.start_byte()));
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Whether the body may change the sequence's length or rebind it.
+fn mutates(body: Node, seq: &str, cx: &Context) -> bool {
+    const METHODS: &[&str] = &["append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"];
+    let mut cursor = body.walk();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "call" => {
+                if let Some(f) = n.child_by_field_name("function").filter(|f| f.kind() == "attribute") {
+                    let obj = f.child_by_field_name("object").map(|o| cx.text(o));
+                    let attr = f.child_by_field_name("attribute").map(|a| cx.text(a));
+                    if obj == Some(seq) && attr.is_some_and(|a| METHODS.contains(&a)) {
+                        return true;
+                    }
+                }
+            }
+            "assignment" | "augmented_assignment" => {
+                if let Some(l) = n.child_by_field_name("left") {
+                    let t = cx.text(l);
+                    if t == seq || t.split([',', ' ', '(', ')']).any(|p| p == seq) {
+                        return true;
+                    }
+                    if l.kind() == "subscript" && l.child_by_field_name("value").is_some_and(|v| cx.text(v) == seq)
+                        && l.child_by_field_name("subscript").is_some_and(|s| s.kind() == "slice")
+                    {
+                        return true;
+                    }
+                }
+            }
+            "delete_statement" => {
+                if cx.text(n).contains(seq) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        for c in n.children(&mut cursor) {
+            stack.push(c);
+        }
+    }
+    false
+}
+
+/// A name for the element that nothing in `scope_text` already uses.
+fn element_name(seq: &str, taken: &HashSet<String>) -> String {
+    let last = seq.rsplit('.').next().unwrap_or(seq);
+    let mut candidates = Vec::new();
+    if last.len() > 1 && last.ends_with('s') && !last.ends_with("ss") {
+        candidates.push(last[..last.len() - 1].to_string());
+    }
+    candidates.extend(["item", "element", "value"].map(String::from));
+    for c in &candidates {
+        if !taken.contains(c) && c != last {
+            return c.clone();
+        }
+    }
+    (2..).map(|i| format!("item{i}")).find(|c| !taken.contains(c)).unwrap_or_default()
+}
+
+fn identifiers_in(node: Node, cx: &Context) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "identifier" {
+            out.insert(cx.text(n).to_string());
+        }
+        for c in n.children(&mut cursor) {
+            stack.push(c);
+        }
+    }
+    out
+}
+
+impl Rule for RangeLenLoop {
+    fn id(&self) -> &'static str {
+        "range-len-loop"
+    }
+    fn kinds(&self) -> &'static [&'static str] {
+        &["for_statement"]
+    }
+    fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        if node.child(0).is_some_and(|c| c.kind() == "async") {
+            return;
+        }
+        let (Some(left), Some(right), Some(body)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+            node.child_by_field_name("body"),
+        ) else {
+            return;
+        };
+        if left.kind() != "identifier" {
+            return;
+        }
+        let Some(seq) = range_len_target(right, cx) else { return };
+        let i = cx.text(left);
+        let seq_text = cx.text(seq);
+        let all_uses = uses(body, i, cx);
+        let seq_reads: Vec<&Use> = all_uses
+            .iter()
+            .filter(|u| u.subscript.is_some_and(|s| s.child_by_field_name("value").is_some_and(|v| cx.text(v) == seq_text)))
+            .collect();
+        // Only index loops that actually read the sequence through the index.
+        if seq_reads.is_empty() {
+            return;
+        }
+        let other_seqs: Vec<&Use> = all_uses
+            .iter()
+            .filter(|u| {
+                u.subscript.is_some_and(|s| {
+                    s.child_by_field_name("value")
+                        .is_some_and(|v| cx.text(v) != seq_text && syntax::is_name_or_attribute(v))
+                })
+            })
+            .collect();
+        let plain_uses = all_uses.len() - seq_reads.len() - other_seqs.len();
+        let any_store = seq_reads.iter().any(|u| u.store);
+        let mut f = Finding::new(self.id(), left.start_byte()..right.end_byte());
+        // Conditions that make every rewrite unsafe.
+        let mut applicability = Applicability::Safe;
+        if any_store || mutates(body, seq_text, cx) || seq.kind() != "identifier" {
+            applicability = Applicability::Unsafe;
+        }
+        let header_range = left.start_byte()..right.end_byte();
+        if syntax::has_comment_in(node, header_range.clone()) {
+            out.push(f);
+            return;
+        }
+        let scope_node = syntax::enclosing_function(node).unwrap_or(cx.tree.root_node());
+        let taken = identifiers_in(scope_node, cx);
+        let item = element_name(seq_text, &taken);
+        // Is the index used after the loop (it stays bound in Python)?
+        let used_after = {
+            let mut c = scope_node.walk();
+            let mut stack = vec![scope_node];
+            let mut found = false;
+            while let Some(n) = stack.pop() {
+                if n.start_byte() >= node.end_byte() && n.kind() == "identifier" && cx.text(n) == i {
+                    found = true;
+                    break;
+                }
+                for ch in n.children(&mut c) {
+                    stack.push(ch);
+                }
+            }
+            found
+        };
+        let read_edits = |uses: &[&Use]| -> Vec<Edit> {
+            uses.iter()
+                .filter(|u| !u.store)
+                .map(|u| Edit::replace(u.subscript.unwrap().byte_range(), item.clone()))
+                .collect()
+        };
+        if plain_uses == 0 && other_seqs.is_empty() && !any_store && !used_after {
+            let mut edits = vec![Edit::replace(header_range.clone(), format!("{item} in {seq_text}"))];
+            edits.extend(read_edits(&seq_reads));
+            f = f.with_fix(Fix::new("direct", applicability, edits));
+        } else if !other_seqs.is_empty() && plain_uses == 0 && !any_store && !used_after
+            && other_seqs.iter().all(|u| !u.store)
+        {
+            // Parallel sequences: zip() — lengths may differ, so never safe.
+            let mut names = vec![(seq_text.to_string(), item.clone())];
+            let mut taken2 = taken.clone();
+            taken2.insert(item.clone());
+            let mut edits = read_edits(&seq_reads);
+            for u in &other_seqs {
+                let v = cx.text(u.subscript.unwrap().child_by_field_name("value").unwrap()).to_string();
+                let name = match names.iter().find(|(s, _)| *s == v) {
+                    Some((_, n)) => n.clone(),
+                    None => {
+                        let n = element_name(&v, &taken2);
+                        taken2.insert(n.clone());
+                        names.push((v.clone(), n.clone()));
+                        n
+                    }
+                };
+                edits.push(Edit::replace(u.subscript.unwrap().byte_range(), name));
+            }
+            let targets: Vec<&str> = names.iter().map(|(_, n)| n.as_str()).collect();
+            let seqs: Vec<&str> = names.iter().map(|(s, _)| s.as_str()).collect();
+            edits.push(Edit::replace(header_range.clone(), format!("{} in zip({})", targets.join(", "), seqs.join(", "))));
+            f = f.with_fix(Fix::unsafe_("zip", edits));
+        } else {
+            let mut edits = vec![Edit::replace(header_range.clone(), format!("{i}, {item} in enumerate({seq_text})"))];
+            edits.extend(read_edits(&seq_reads));
+            f = f.with_fix(Fix::new("enumerate", applicability, edits));
+        }
+        out.push(f);
+    }
+}

@@ -1,0 +1,65 @@
+//! `type-comparison`: `type(x) == T` where `isinstance(x, T)` is meant.
+//! `type(x) is T` is an exact-type check on purpose and is left alone.
+
+use super::Rule;
+use crate::analysis::{scope, Context, Edit, Finding, Fix};
+use tree_sitter::Node;
+
+pub struct TypeComparison;
+
+fn type_call_arg<'t>(node: Node<'t>, cx: &Context) -> Option<Node<'t>> {
+    if node.kind() != "call" {
+        return None;
+    }
+    let f = node.child_by_field_name("function")?;
+    if !scope::refers_to(f, cx.src, &cx.module, "type") {
+        return None;
+    }
+    let args = node.child_by_field_name("arguments")?;
+    let named = crate::syntax::named_children(args);
+    if named.len() != 1 || args.kind() != "argument_list" {
+        return None;
+    }
+    let a = named[0];
+    (!matches!(a.kind(), "keyword_argument" | "list_splat" | "dictionary_splat")).then_some(a)
+}
+
+impl Rule for TypeComparison {
+    fn id(&self) -> &'static str {
+        "type-comparison"
+    }
+    fn kinds(&self) -> &'static [&'static str] {
+        &["comparison_operator"]
+    }
+    fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let kids = crate::syntax::children(node);
+        if kids.len() != 3 {
+            return;
+        }
+        let (l, op, r) = (kids[0], kids[1], kids[2]);
+        let negate = match op.kind() {
+            "==" => false,
+            "!=" => true,
+            _ => return,
+        };
+        let (arg, other) = match (type_call_arg(l, cx), type_call_arg(r, cx)) {
+            (Some(a), _) => (a, r),
+            (None, Some(a)) => (a, l),
+            _ => return,
+        };
+        let mut f = Finding::new(self.id(), node.byte_range());
+        // isinstance() needs a class on the other side: a name or dotted name.
+        if crate::syntax::is_name_or_attribute(other) && other.kind() != "none" {
+            let text = format!(
+                "{}isinstance({}, {})",
+                if negate { "not " } else { "" },
+                cx.text(arg),
+                cx.text(other)
+            );
+            if !crate::syntax::has_comment_in(node, node.byte_range()) {
+                f = f.with_fix(Fix::unsafe_("use-isinstance", vec![Edit::replace(node.byte_range(), text)]));
+            }
+        }
+        out.push(f);
+    }
+}

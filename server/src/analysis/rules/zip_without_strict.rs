@@ -1,0 +1,47 @@
+//! `zip-without-strict`: `zip(a, b)` silently stops at the shortest input;
+//! `strict=` (3.10+) says whether that is intended.
+
+use super::Rule;
+use crate::analysis::{scope, Context, Edit, Finding, Fix};
+use crate::syntax::named_children;
+use tree_sitter::Node;
+
+pub struct ZipWithoutStrict;
+
+const INFINITE: &[&str] = &["itertools.repeat", "itertools.count", "itertools.cycle"];
+
+impl Rule for ZipWithoutStrict {
+    fn id(&self) -> &'static str {
+        "zip-without-strict"
+    }
+    fn kinds(&self) -> &'static [&'static str] {
+        &["call"]
+    }
+    fn min_python(&self) -> (u8, u8) {
+        (3, 10)
+    }
+    fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let Some(func) = node.child_by_field_name("function") else { return };
+        if !scope::refers_to(func, cx.src, &cx.module, "zip") {
+            return;
+        }
+        let Some(args) = node.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else { return };
+        let a: Vec<Node> = named_children(args).into_iter().filter(|n| n.kind() != "comment").collect();
+        if a.iter().any(|n| matches!(n.kind(), "keyword_argument" | "list_splat" | "dictionary_splat")) || a.len() < 2 {
+            return;
+        }
+        // An infinite iterator among the inputs means truncation is the point.
+        let infinite = a.iter().any(|n| {
+            n.kind() == "call"
+                && n.child_by_field_name("function").is_some_and(|f| INFINITE.iter().any(|q| scope::refers_to(f, cx.src, &cx.module, q)))
+        });
+        if infinite {
+            return;
+        }
+        let at = a.last().unwrap().end_byte();
+        out.push(Finding::new(self.id(), node.byte_range()).with_fixes([
+            Fix::unsafe_("strict-true", vec![Edit::insert(at, ", strict=True")]),
+            Fix::safe("strict-false", vec![Edit::insert(at, ", strict=False")]),
+        ]));
+    }
+}

@@ -1,0 +1,295 @@
+//! Module-wide facts (imports, top-level bindings) and name resolution:
+//! `from functools import wraps` makes `wraps` mean `functools.wraps`,
+//! `import functools as ft` makes `ft.wraps` mean it too, and a local
+//! definition shadows a builtin.
+
+use crate::syntax::{self, named_children, text};
+use std::collections::{HashMap, HashSet};
+use tree_sitter::Node;
+
+#[derive(Debug, Default, Clone)]
+pub struct ModuleFacts {
+    /// Local name → qualified name (`wraps` → `functools.wraps`, `ft` → `functools`).
+    pub imports: HashMap<String, String>,
+    /// Modules imported with `from m import *`.
+    pub star_imports: Vec<String>,
+    /// Names bound at module level other than by imports.
+    pub bindings: HashSet<String>,
+    /// Every module named in an `import` statement (`import a.b` → `a.b`).
+    pub imported_modules: HashSet<String>,
+    /// Byte offset just after the module docstring and `__future__` imports:
+    /// where a new import statement goes.
+    pub import_insert_at: usize,
+}
+
+impl ModuleFacts {
+    pub fn collect(root: Node, src: &str) -> Self {
+        let mut f = ModuleFacts::default();
+        let mut insert_at = 0;
+        let mut seen_other = false;
+        for (i, stmt) in named_children(root).into_iter().enumerate() {
+            match stmt.kind() {
+                "import_statement" | "import_from_statement" | "future_import_statement" => {
+                    f.add_import(stmt, src);
+                    if stmt.kind() == "future_import_statement" && !seen_other {
+                        insert_at = stmt.end_byte();
+                    }
+                }
+                "expression_statement"
+                    if i == 0 && stmt.named_child(0).is_some_and(|c| c.kind() == "string") =>
+                {
+                    insert_at = stmt.end_byte();
+                }
+                "comment" => {}
+                _ => {
+                    seen_other = true;
+                    collect_bindings(stmt, src, &mut f.bindings);
+                }
+            }
+        }
+        // Imports nested in `if`/`try` at module level still bind module names.
+        let mut cursor = root.walk();
+        for stmt in root.named_children(&mut cursor) {
+            if matches!(stmt.kind(), "if_statement" | "try_statement" | "with_statement") {
+                visit_imports(stmt, src, &mut f);
+            }
+        }
+        f.import_insert_at = insert_at;
+        f
+    }
+
+    fn add_import(&mut self, stmt: Node, src: &str) {
+        match stmt.kind() {
+            "import_statement" => {
+                for c in named_children(stmt) {
+                    match c.kind() {
+                        "dotted_name" => {
+                            let full = text(c, src).to_string();
+                            let first = full.split('.').next().unwrap_or("").to_string();
+                            self.imported_modules.insert(full.clone());
+                            self.imports.insert(first.clone(), first);
+                        }
+                        "aliased_import" => {
+                            if let (Some(n), Some(a)) = (c.child_by_field_name("name"), c.child_by_field_name("alias")) {
+                                let full = text(n, src).to_string();
+                                self.imported_modules.insert(full.clone());
+                                self.imports.insert(text(a, src).to_string(), full);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "import_from_statement" => {
+                let Some(module) = stmt.child_by_field_name("module_name") else { return };
+                if module.kind() == "relative_import" {
+                    return;
+                }
+                let m = text(module, src).to_string();
+                let mut cursor = stmt.walk();
+                for c in stmt.children_by_field_name("name", &mut cursor) {
+                    match c.kind() {
+                        "dotted_name" => {
+                            let n = text(c, src);
+                            self.imports.insert(n.to_string(), format!("{m}.{n}"));
+                        }
+                        "aliased_import" => {
+                            if let (Some(n), Some(a)) = (c.child_by_field_name("name"), c.child_by_field_name("alias")) {
+                                self.imports.insert(text(a, src).to_string(), format!("{m}.{}", text(n, src)));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if named_children(stmt).iter().any(|c| c.kind() == "wildcard_import") {
+                    self.star_imports.push(m);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether `module` is imported as a whole under its own name.
+    pub fn has_module_import(&self, module: &str) -> bool {
+        self.imports.get(module).is_some_and(|q| q == module)
+    }
+}
+
+fn visit_imports(node: Node, src: &str, f: &mut ModuleFacts) {
+    let mut cursor = node.walk();
+    for c in node.named_children(&mut cursor) {
+        match c.kind() {
+            "import_statement" | "import_from_statement" => f.add_import(c, src),
+            "function_definition" | "class_definition" | "decorated_definition" => {}
+            _ => visit_imports(c, src, f),
+        }
+    }
+}
+
+/// Names a statement binds in the scope it stands in (not inside nested
+/// functions or classes).
+pub fn collect_bindings(node: Node, src: &str, out: &mut HashSet<String>) {
+    match node.kind() {
+        "function_definition" | "class_definition" => {
+            if let Some(n) = node.child_by_field_name("name") {
+                out.insert(text(n, src).to_string());
+            }
+            return;
+        }
+        "decorated_definition" => {
+            if let Some(d) = node.child_by_field_name("definition") {
+                collect_bindings(d, src, out);
+            }
+            return;
+        }
+        "lambda" => return,
+        "assignment" | "augmented_assignment" => {
+            if let Some(l) = node.child_by_field_name("left") {
+                target_names(l, src, out);
+            }
+        }
+        "for_statement" | "for_in_clause" => {
+            if let Some(l) = node.child_by_field_name("left") {
+                target_names(l, src, out);
+            }
+        }
+        "as_pattern" => {
+            if let Some(a) = node.child_by_field_name("alias") {
+                target_names(a, src, out);
+            }
+        }
+        "named_expression" => {
+            if let Some(n) = node.child_by_field_name("name") {
+                out.insert(text(n, src).to_string());
+            }
+        }
+        "import_statement" | "import_from_statement" => {
+            let mut f = ModuleFacts::default();
+            f.add_import(node, src);
+            out.extend(f.imports.into_keys());
+            return;
+        }
+        "global_statement" | "nonlocal_statement" => return,
+        _ => {}
+    }
+    let mut cursor = node.walk();
+    for c in node.named_children(&mut cursor) {
+        collect_bindings(c, src, out);
+    }
+}
+
+fn target_names(node: Node, src: &str, out: &mut HashSet<String>) {
+    match node.kind() {
+        "identifier" => {
+            out.insert(text(node, src).to_string());
+        }
+        "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "tuple" | "list"
+        | "parenthesized_expression" | "as_pattern_target" => {
+            let mut cursor = node.walk();
+            for c in node.named_children(&mut cursor) {
+                target_names(c, src, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Names bound by a function's parameters.
+pub fn parameter_names(func: Node, src: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let Some(params) = func.child_by_field_name("parameters") else { return out };
+    let mut cursor = params.walk();
+    for p in params.named_children(&mut cursor) {
+        let name = match p.kind() {
+            "identifier" => Some(p),
+            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+            "typed_parameter" => p.named_child(0),
+            "list_splat_pattern" | "dictionary_splat_pattern" => p.named_child(0),
+            _ => None,
+        };
+        if let Some(n) = name {
+            let n = if n.kind() == "identifier" { n } else { n.named_child(0).unwrap_or(n) };
+            out.insert(text(n, src).to_string());
+        }
+    }
+    out
+}
+
+/// Whether `name`, used at `at`, is bound by the file (module level or any
+/// enclosing function) rather than being a builtin.
+pub fn is_shadowed(name: &str, at: Node, src: &str, module: &ModuleFacts) -> bool {
+    if module.bindings.contains(name) || module.imports.contains_key(name) {
+        return true;
+    }
+    let mut cur = at.parent();
+    while let Some(n) = cur {
+        if matches!(n.kind(), "function_definition" | "lambda") {
+            if parameter_names(n, src).contains(name) {
+                return true;
+            }
+            if let Some(body) = n.child_by_field_name("body") {
+                let mut b = HashSet::new();
+                collect_bindings(body, src, &mut b);
+                if b.contains(name) {
+                    return true;
+                }
+            }
+        }
+        if n.kind() == "class_definition" {
+            if let Some(body) = n.child_by_field_name("body") {
+                let mut b = HashSet::new();
+                collect_bindings(body, src, &mut b);
+                // A class body's names are not visible in its methods, only in the body itself.
+                if b.contains(name) && syntax::enclosing_function(at).is_none_or(|f| f.start_byte() < n.start_byte()) {
+                    return true;
+                }
+            }
+        }
+        cur = n.parent();
+    }
+    false
+}
+
+/// The qualified name of an identifier or attribute chain, through the file's
+/// imports: `wraps` → `functools.wraps`, `ft.wraps` → `functools.wraps`.
+/// Returns None for names that are not imported.
+pub fn qualified_name(node: Node, src: &str, module: &ModuleFacts) -> Option<String> {
+    match node.kind() {
+        "identifier" => {
+            let n = text(node, src);
+            if let Some(q) = module.imports.get(n) {
+                return Some(q.clone());
+            }
+            None
+        }
+        "attribute" => {
+            let obj = node.child_by_field_name("object")?;
+            let attr = node.child_by_field_name("attribute")?;
+            let base = qualified_name(obj, src, module)?;
+            Some(format!("{base}.{}", text(attr, src)))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `node` (an identifier or attribute) refers to `qualified` — through
+/// imports, or, when `qualified` is a builtin name (no dot), as an unshadowed
+/// builtin.
+pub fn refers_to(node: Node, src: &str, module: &ModuleFacts, qualified: &str) -> bool {
+    if let Some(q) = qualified_name(node, src, module) {
+        return q == qualified;
+    }
+    if node.kind() == "identifier" {
+        let n = text(node, src);
+        if !qualified.contains('.') {
+            return n == qualified && !is_shadowed(n, node, src, module);
+        }
+        // `from m import *` may bring the name in.
+        if let Some((m, last)) = qualified.rsplit_once('.') {
+            if last == n && module.star_imports.iter().any(|s| s == m) && !is_shadowed(n, node, src, module) {
+                return true;
+            }
+        }
+    }
+    false
+}

@@ -1,0 +1,149 @@
+//! `# pyexplain: ignore[rule-id, …]` and bare `# pyexplain: ignore` comments.
+//! A comment suppresses findings on its own line, and findings inside a
+//! multi-line statement whose first line carries it.
+
+use super::{Context, Finding};
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+#[derive(Debug, Default)]
+pub struct Suppressions {
+    /// line → None (everything) or the listed rule ids.
+    lines: HashMap<usize, Option<Vec<String>>>,
+}
+
+/// Parse the directive in a comment's text, if any.
+pub fn parse_directive(comment: &str) -> Option<Option<Vec<String>>> {
+    // The directive may follow other comment text: `# noqa  # pyexplain: ignore`.
+    let at = comment.match_indices("pyexplain:").find(|(i, _)| comment[..*i].trim_end().ends_with('#'))?.0;
+    let rest = comment[at + "pyexplain:".len()..].trim_start();
+    let rest = rest.strip_prefix("ignore")?;
+    let rest = rest.trim_start();
+    if let Some(list) = rest.strip_prefix('[') {
+        let list = list.split(']').next().unwrap_or("");
+        Some(Some(list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()))
+    } else if rest.is_empty() || rest.starts_with('#') || rest.starts_with(char::is_whitespace) {
+        Some(None)
+    } else {
+        None
+    }
+}
+
+impl Suppressions {
+    pub fn collect(root: Node, src: &str) -> Self {
+        let mut s = Suppressions::default();
+        // Comments are extras: find them by scanning lines for '#', then confirm
+        // with the tree (a '#' inside a string is not a comment).
+        if !src.contains("pyexplain:") {
+            return s;
+        }
+        let mut cursor = root.walk();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "comment" {
+                if let Some(d) = parse_directive(crate::syntax::text(n, src)) {
+                    let line = n.start_position().row;
+                    match (s.lines.get_mut(&line), d) {
+                        (Some(Some(existing)), Some(more)) => existing.extend(more),
+                        (Some(slot), None) => *slot = None,
+                        (None, d) => {
+                            s.lines.insert(line, d);
+                        }
+                        _ => {}
+                    }
+                }
+                continue;
+            }
+            if n.child_count() > 0 {
+                for c in n.children(&mut cursor) {
+                    stack.push(c);
+                }
+            }
+        }
+        s
+    }
+
+    fn line_suppresses(&self, line: usize, rule: &str) -> bool {
+        match self.lines.get(&line) {
+            Some(None) => true,
+            Some(Some(ids)) => ids.iter().any(|i| i == rule),
+            None => false,
+        }
+    }
+
+    pub fn suppresses(&self, cx: &Context, f: &Finding) -> bool {
+        if self.lines.is_empty() {
+            return false;
+        }
+        let root = cx.tree.root_node();
+        let Some(node) = root.descendant_for_byte_range(f.range.start, f.range.start) else { return false };
+        let line = node.start_position().row;
+        let start_line = cx.src[..f.range.start.min(cx.src.len())].matches('\n').count();
+        if self.line_suppresses(start_line, f.rule) || self.line_suppresses(line, f.rule) {
+            return true;
+        }
+        let stmt = crate::syntax::statement_of(node);
+        self.line_suppresses(stmt.start_position().row, f.rule)
+    }
+}
+
+/// The edit that adds (or extends) `# pyexplain: ignore[rule]` on the line
+/// where `finding`'s statement starts.
+pub fn ignore_edit(src: &str, tree: &tree_sitter::Tree, rule: &str, at: usize) -> Option<super::Edit> {
+    let root = tree.root_node();
+    let node = root.descendant_for_byte_range(at, at)?;
+    let stmt = crate::syntax::statement_of(node);
+    let line_start_off = if stmt.kind() == "module" { at } else { stmt.start_byte().min(at) };
+    let line_start = src[..line_start_off].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_end = src[line_start..].find(['\n', '\r']).map_or(src.len(), |i| line_start + i);
+    let line = &src[line_start..line_end];
+    // A comment already on the line? Extend an existing directive, or append one.
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    let mut comment = None;
+    while let Some(n) = stack.pop() {
+        if n.end_byte() < line_start || n.start_byte() > line_end {
+            continue;
+        }
+        if n.kind() == "comment" && n.start_byte() >= line_start && n.end_byte() <= line_end {
+            comment = Some(n);
+            break;
+        }
+        for c in n.children(&mut cursor) {
+            stack.push(c);
+        }
+    }
+    if let Some(c) = comment {
+        let text = crate::syntax::text(c, src);
+        if let Some(Some(ids)) = parse_directive(text) {
+            if ids.iter().any(|i| i == rule) {
+                return None;
+            }
+            let close = text.find("ignore[").and_then(|i| text[i..].find(']').map(|j| i + j))?;
+            let at = c.start_byte() + close;
+            return Some(super::Edit::insert(at, format!(", {rule}")));
+        }
+        if let Some(None) = parse_directive(text) {
+            return None;
+        }
+    }
+    let trimmed_len = line.trim_end().len();
+    Some(super::Edit::insert(line_start + trimmed_len, format!("  # pyexplain: ignore[{rule}]")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_directive;
+
+    #[test]
+    fn directives() {
+        assert_eq!(parse_directive("# pyexplain: ignore"), Some(None));
+        assert_eq!(
+            parse_directive("# pyexplain: ignore[a, b]"),
+            Some(Some(vec!["a".to_string(), "b".to_string()]))
+        );
+        assert_eq!(parse_directive("# pyexplain: ignored"), None);
+        assert_eq!(parse_directive("# noqa"), None);
+        assert_eq!(parse_directive("# noqa  # pyexplain: ignore[x]"), Some(Some(vec!["x".to_string()])));
+    }
+}

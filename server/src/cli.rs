@@ -1,0 +1,667 @@
+//! The command line: `serve`, `check`, `explain`, `rules`, `--version`.
+//! It calls the same analysis as the server and never touches LSP types.
+//! Errors print a clear message and exit with status 2.
+
+use crate::analysis::{self, fix, Finding};
+use crate::config::{self, Settings};
+use crate::knowledge::{Applicability, Knowledge};
+use crate::line_index::{Encoding, LineIndex};
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+pub fn main(args: &[String]) -> i32 {
+    let k = Knowledge::get();
+    let Some(cmd) = args.first() else {
+        eprintln!("{}", k.ui("cli.usage", &[]));
+        return 2;
+    };
+    let rest = &args[1..];
+    match cmd.as_str() {
+        "serve" => crate::lsp::serve_cli(rest),
+        "check" => check_cmd(rest, k),
+        "explain" => explain_cmd(rest, k),
+        "rules" => rules_cmd(k),
+        "--version" | "-V" | "version" => {
+            println!("pyexplain {}", env!("CARGO_PKG_VERSION"));
+            0
+        }
+        "--help" | "-h" | "help" => {
+            println!("{}", k.ui("cli.usage", &[]));
+            0
+        }
+        other => {
+            eprintln!("pyexplain: {}\n\n{}", k.ui("cli.unknown_command", &[("command", other)]), k.ui("cli.usage", &[]));
+            2
+        }
+    }
+}
+
+fn fail(msg: String) -> i32 {
+    eprintln!("pyexplain: {msg}");
+    2
+}
+
+#[derive(Default)]
+struct CheckArgs {
+    json: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    select: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
+    target: Option<(u8, u8)>,
+    paths: Vec<String>,
+}
+
+fn parse_check_args(rest: &[String], k: &Knowledge) -> Result<CheckArgs, String> {
+    let mut a = CheckArgs::default();
+    let mut it = rest.iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            inline.clone().or_else(|| it.next().cloned()).ok_or_else(|| k.ui("cli.missing_value", &[("option", name)]))
+        };
+        match flag {
+            "--format" | "--output-format" => match value(flag)?.as_str() {
+                "json" => a.json = true,
+                "text" | "concise" | "full" => a.json = false,
+                v => return Err(k.ui("cli.bad_value", &[("value", v), ("option", flag)])),
+            },
+            "--fix" => a.fix = true,
+            "--unsafe-fixes" => {
+                a.unsafe_fixes = true;
+            }
+            "--select" => a.select = Some(split_ids(&value(flag)?)),
+            "--ignore" => a.ignore = Some(split_ids(&value(flag)?)),
+            "--target-version" => {
+                let v = value(flag)?;
+                a.target = Some(config::parse_version(&v).ok_or_else(|| k.ui("cli.bad_value", &[("value", &v), ("option", flag)]))?);
+            }
+            "-" => a.paths.push("-".into()),
+            f if f.starts_with('-') => return Err(k.ui("cli.unknown_option", &[("option", f), ("command", "check")])),
+            _ => a.paths.push(arg.clone()),
+        }
+    }
+    if a.paths.is_empty() {
+        return Err(k.ui("cli.no_paths", &[]));
+    }
+    Ok(a)
+}
+
+fn split_ids(s: &str) -> Vec<String> {
+    s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()
+}
+
+/// A decoded source file.
+pub struct Source {
+    pub text: String,
+    pub encoding: SourceEncoding,
+    pub bom: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceEncoding {
+    Utf8,
+    Latin1,
+}
+
+/// Decode Python source bytes: a UTF-8 BOM, a PEP 263 coding cookie on one
+/// of the first two lines, else UTF-8. Errors name the encoding that failed.
+pub fn decode(bytes: &[u8]) -> Result<Source, String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+        return String::from_utf8(rest.to_vec())
+            .map(|text| Source { text, encoding: SourceEncoding::Utf8, bom: true })
+            .map_err(|_| "utf-8".to_string());
+    }
+    if bytes.contains(&0) {
+        return Err("Python source (it contains NUL bytes)".to_string());
+    }
+    let mut enc = "utf-8".to_string();
+    for line in bytes.split(|&b| b == b'\n').take(2) {
+        let l = String::from_utf8_lossy(line);
+        let t = l.trim_start();
+        if !t.starts_with('#') {
+            // A cookie only counts on a comment line; a code line ends the search.
+            if !t.is_empty() {
+                break;
+            }
+            continue;
+        }
+        if let Some(i) = t.find("coding") {
+            let after = &t[i + 6..];
+            if let Some(after) = after.strip_prefix(':').or_else(|| after.strip_prefix('=')) {
+                let name: String =
+                    after.trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
+                if !name.is_empty() {
+                    enc = name.to_ascii_lowercase().replace('_', "-");
+                    break;
+                }
+            }
+        }
+    }
+    match enc.as_str() {
+        "utf-8" | "utf8" | "utf-8-sig" => String::from_utf8(bytes.to_vec())
+            .map(|text| Source { text, encoding: SourceEncoding::Utf8, bom: false })
+            .map_err(|_| "utf-8".to_string()),
+        "ascii" | "us-ascii" => {
+            if bytes.is_ascii() {
+                Ok(Source { text: String::from_utf8(bytes.to_vec()).unwrap_or_default(), encoding: SourceEncoding::Utf8, bom: false })
+            } else {
+                Err("ascii".into())
+            }
+        }
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "cp819" | "iso-latin-1" => {
+            Ok(Source { text: bytes.iter().map(|&b| b as char).collect(), encoding: SourceEncoding::Latin1, bom: false })
+        }
+        other => Err(other.to_string()),
+    }
+}
+
+/// Encode back for writing a fixed file; None if a character does not fit.
+pub fn encode(src: &Source, text: &str) -> Option<Vec<u8>> {
+    match src.encoding {
+        SourceEncoding::Utf8 => {
+            let mut v = Vec::with_capacity(text.len() + 3);
+            if src.bom {
+                v.extend_from_slice(b"\xef\xbb\xbf");
+            }
+            v.extend_from_slice(text.as_bytes());
+            Some(v)
+        }
+        SourceEncoding::Latin1 => text.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect(),
+    }
+}
+
+const SKIP_DIRS: &[&str] = &[".git", ".venv", "venv", "__pycache__", "build", "dist", "node_modules", ".hg", ".tox", ".mypy_cache"];
+
+/// A `.gitignore`-style pattern, anchored to the directory it came from.
+#[derive(Clone, Debug)]
+struct Ignore {
+    base: PathBuf,
+    pattern: String,
+    negate: bool,
+    dir_only: bool,
+    anchored: bool,
+}
+
+/// Simple glob: `*` (not across `/`), `**` (across), `?`.
+pub fn glob_match(pat: &str, s: &str) -> bool {
+    fn go(p: &[u8], s: &[u8]) -> bool {
+        if p.is_empty() {
+            return s.is_empty();
+        }
+        if p.starts_with(b"**") {
+            let rest = p[2..].strip_prefix(b"/").unwrap_or(&p[2..]);
+            return (0..=s.len()).any(|i| go(rest, &s[i..]));
+        }
+        match p[0] {
+            b'*' => (0..=s.len()).take_while(|&i| i == 0 || s[i - 1] != b'/').any(|i| go(&p[1..], &s[i..])),
+            b'?' => !s.is_empty() && s[0] != b'/' && go(&p[1..], &s[1..]),
+            c => !s.is_empty() && s[0] == c && go(&p[1..], &s[1..]),
+        }
+    }
+    go(pat.as_bytes(), s.as_bytes())
+}
+
+impl Ignore {
+    fn matches(&self, path: &Path, is_dir: bool) -> bool {
+        if self.dir_only && !is_dir {
+            return false;
+        }
+        let Ok(rel) = path.strip_prefix(&self.base) else { return false };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if self.anchored || self.pattern.contains('/') {
+            glob_match(&self.pattern, &rel)
+        } else {
+            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            glob_match(&self.pattern, &name)
+        }
+    }
+}
+
+fn read_gitignore(dir: &Path) -> Vec<Ignore> {
+    let Ok(text) = std::fs::read_to_string(dir.join(".gitignore")) else { return Vec::new() };
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (negate, l) = match l.strip_prefix('!') {
+                Some(r) => (true, r),
+                None => (false, l),
+            };
+            let dir_only = l.ends_with('/');
+            let l = l.trim_end_matches('/');
+            let anchored = l.starts_with('/');
+            Ignore { base: dir.to_path_buf(), pattern: l.trim_start_matches('/').to_string(), negate, dir_only, anchored }
+        })
+        .collect()
+}
+
+fn ignored(rules: &[Ignore], path: &Path, is_dir: bool) -> bool {
+    let mut out = false;
+    for r in rules {
+        if r.matches(path, is_dir) {
+            out = !r.negate;
+        }
+    }
+    out
+}
+
+fn excluded(exclude: &[String], root: &Path, path: &Path) -> bool {
+    let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    exclude.iter().any(|p| {
+        let p = p.trim_end_matches('/');
+        glob_match(p, &rel) || glob_match(p, &name) || rel.starts_with(&format!("{p}/"))
+    })
+}
+
+/// Files to check under `paths`, in a stable order. Explicitly named files are
+/// always checked; directories are walked with the skip lists.
+pub fn discover(paths: &[String], exclude: &[String], errors: &mut Vec<String>, k: &Knowledge) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        let path = PathBuf::from(p);
+        if path.is_file() {
+            out.push(path);
+        } else if path.is_dir() {
+            walk(&path, &path, &read_gitignore(&path), exclude, &mut out);
+        } else {
+            errors.push(k.ui("cli.not_found", &[("path", p)]));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn walk(root: &Path, dir: &Path, ignores: &[Ignore], exclude: &[String], out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let Ok(ft) = e.file_type() else { continue };
+        let name = e.file_name().to_string_lossy().to_string();
+        if ft.is_dir() {
+            if SKIP_DIRS.contains(&name.as_str()) || ignored(ignores, &path, true) || excluded(exclude, root, &path) {
+                continue;
+            }
+            let mut sub = ignores.to_vec();
+            sub.extend(read_gitignore(&path));
+            walk(root, &path, &sub, exclude, out);
+        } else if (name.ends_with(".py") || name.ends_with(".pyi"))
+            && !ignored(ignores, &path, false)
+            && !excluded(exclude, root, &path)
+        {
+            out.push(path);
+        }
+    }
+}
+
+/// Settings for a file: defaults, its nearest pyproject.toml, then the flags.
+struct SettingsCache {
+    by_file: Mutex<HashMap<PathBuf, Settings>>,
+    warned: Mutex<std::collections::HashSet<String>>,
+}
+
+impl SettingsCache {
+    fn for_path(&self, path: &Path, a: &CheckArgs, k: &Knowledge) -> Settings {
+        let pp = config::find_pyproject(&std::path::absolute(path).unwrap_or(path.to_path_buf()), None);
+        let key = pp.clone().unwrap_or_default();
+        if let Some(s) = self.by_file.lock().unwrap().get(&key) {
+            return s.clone();
+        }
+        let mut s = Settings::default();
+        if let Some(pp) = &pp {
+            if let Ok(text) = std::fs::read_to_string(pp) {
+                for w in config::merge_pyproject(&mut s, &text, pp, k) {
+                    if self.warned.lock().unwrap().insert(w.clone()) {
+                        eprintln!("{w}");
+                    }
+                }
+            }
+        }
+        apply_flags(&mut s, a);
+        self.by_file.lock().unwrap().insert(key, s.clone());
+        s
+    }
+}
+
+fn apply_flags(s: &mut Settings, a: &CheckArgs) {
+    if let Some(sel) = &a.select {
+        s.select = Some(sel.clone());
+    }
+    if let Some(ig) = &a.ignore {
+        s.ignore = ig.clone();
+    }
+    if let Some(t) = a.target {
+        s.target_version = t;
+    }
+    if a.unsafe_fixes {
+        s.unsafe_fixes = true;
+    }
+}
+
+/// The outcome for one file.
+struct FileResult {
+    display: String,
+    text: String,
+    findings: Vec<Finding>,
+    fixed: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+    fixed_text: Option<String>,
+}
+
+fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, k: &Knowledge, write_to: Option<&Path>) -> FileResult {
+    let src = match decode(bytes) {
+        Ok(s) => s,
+        Err(enc) => {
+            return FileResult {
+                error: Some(k.ui("cli.cannot_decode", &[("path", &display), ("encoding", &enc)])),
+                display,
+                text: String::new(),
+                findings: Vec::new(),
+                fixed: Vec::new(),
+                fixed_text: None,
+            };
+        }
+    };
+    let unsafe_fixes = a.unsafe_fixes || settings.unsafe_fixes;
+    if a.fix {
+        let out = fix::fix_all(&src.text, settings, k, unsafe_fixes);
+        let mut error = None;
+        let changed = out.text != src.text;
+        if changed {
+            if let Some(path) = write_to {
+                match encode(&src, &out.text) {
+                    Some(bytes) => {
+                        if let Err(e) = std::fs::write(path, bytes) {
+                            error = Some(k.ui("cli.cannot_read", &[("path", &display), ("error", &e.to_string())]));
+                        }
+                    }
+                    None => error = Some(k.ui("cli.cannot_decode", &[("path", &display), ("encoding", "latin-1")])),
+                }
+            }
+        }
+        return FileResult {
+            display,
+            fixed_text: Some(out.text.clone()),
+            text: out.text,
+            findings: out.remaining,
+            fixed: out.applied,
+            error,
+        };
+    }
+    let tree = crate::syntax::parse(&src.text, None);
+    let findings = analysis::check(&src.text, &tree, settings, k);
+    FileResult { display, text: src.text, findings, fixed: Vec::new(), error: None, fixed_text: None }
+}
+
+fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
+    let a = match parse_check_args(rest, k) {
+        Ok(a) => a,
+        Err(e) => return fail(format!("{e}\n\n{}", k.ui("cli.usage", &[]))),
+    };
+    let mut errors = Vec::new();
+    let cache = SettingsCache { by_file: Mutex::new(HashMap::new()), warned: Mutex::new(Default::default()) };
+    let mut results: Vec<FileResult> = Vec::new();
+    let file_args: Vec<String> = a.paths.iter().filter(|p| p.as_str() != "-").cloned().collect();
+    if a.paths.iter().any(|p| p == "-") {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+            return fail(k.ui("cli.cannot_read", &[("path", "-"), ("error", &e.to_string())]));
+        }
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let settings = cache.for_path(&cwd.join("stdin.py"), &a, k);
+        results.push(check_one("-".into(), &bytes, &settings, &a, k, None));
+    }
+    if !file_args.is_empty() {
+        // The exclude setting of the pyproject nearest the first path applies to discovery.
+        let first = PathBuf::from(&file_args[0]);
+        let base = cache.for_path(&first.join("x.py"), &a, k);
+        let files = discover(&file_args, &base.exclude, &mut errors, k);
+        let next = AtomicUsize::new(0);
+        let slots: Vec<Mutex<Option<FileResult>>> = files.iter().map(|_| Mutex::new(None)).collect();
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(files.len().max(1));
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
+                    let display = path.display().to_string();
+                    let r = match std::fs::read(path) {
+                        Ok(bytes) => {
+                            let settings = cache.for_path(path, &a, k);
+                            let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                check_one(display.clone(), &bytes, &settings, &a, k, Some(path))
+                            }));
+                            res.unwrap_or_else(|_| FileResult {
+                                error: Some(k.ui("cli.cannot_read", &[("path", &display), ("error", "internal error")])),
+                                display: display.clone(),
+                                text: String::new(),
+                                findings: Vec::new(),
+                                fixed: Vec::new(),
+                                fixed_text: None,
+                            })
+                        }
+                        Err(e) => FileResult {
+                            error: Some(k.ui("cli.cannot_read", &[("path", &display), ("error", &e.to_string())])),
+                            display,
+                            text: String::new(),
+                            findings: Vec::new(),
+                            fixed: Vec::new(),
+                            fixed_text: None,
+                        },
+                    };
+                    *slots[i].lock().unwrap() = Some(r);
+                });
+            }
+        });
+        results.extend(slots.into_iter().filter_map(|m| m.into_inner().unwrap()));
+    }
+    report(&a, &results, &errors, k)
+}
+
+fn report(a: &CheckArgs, results: &[FileResult], errors: &[String], k: &Knowledge) -> i32 {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let stdin_fix = a.fix && results.iter().any(|r| r.display == "-");
+    let mut had_error = !errors.is_empty();
+    for e in errors {
+        eprintln!("pyexplain: {e}");
+    }
+    let mut total = 0;
+    let mut fixable = 0;
+    let mut unsafe_count = 0;
+    let mut fixed_total = 0;
+    let mut json = Vec::new();
+    for r in results {
+        if let Some(e) = &r.error {
+            eprintln!("pyexplain: {e}");
+            had_error = true;
+        }
+        if !r.fixed.is_empty() {
+            fixed_total += r.fixed.len();
+            let msg = k.ui("cli.fixed", &[("count", &r.fixed.len().to_string()), ("path", &r.display)]);
+            if a.json || stdin_fix {
+                eprintln!("{msg}");
+            } else {
+                let _ = writeln!(out, "{msg}");
+            }
+        }
+        let idx = LineIndex::new(&r.text);
+        for f in &r.findings {
+            total += 1;
+            let rule = k.rule(f.rule);
+            let message = rule.map(|d| d.meta.message.as_str()).unwrap_or("");
+            let (l, c) = idx.position(&r.text, f.range.start, Encoding::CodePoints);
+            let (el, ec) = idx.position(&r.text, f.range.end, Encoding::CodePoints);
+            let best = f.fixes.first();
+            match best.map(|b| b.applicability) {
+                Some(Applicability::Safe) => fixable += 1,
+                Some(Applicability::Unsafe) => unsafe_count += 1,
+                _ => {}
+            }
+            if a.json {
+                let fix = best.map(|fx| {
+                    let title = rule.and_then(|d| d.fix(fx.kind)).map(|m| m.title.clone()).unwrap_or_default();
+                    let edits: Vec<serde_json::Value> = fx
+                        .edits
+                        .iter()
+                        .map(|e| {
+                            let (sl, sc) = idx.position(&r.text, e.range.start, Encoding::CodePoints);
+                            let (el, ec) = idx.position(&r.text, e.range.end, Encoding::CodePoints);
+                            serde_json::json!({"line": sl + 1, "column": sc + 1, "end_line": el + 1, "end_column": ec + 1, "new_text": e.new_text})
+                        })
+                        .collect();
+                    serde_json::json!({"title": title, "applicability": fx.applicability.as_str(), "edits": edits})
+                });
+                json.push(serde_json::json!({
+                    "path": r.display, "rule": f.rule, "line": l + 1, "column": c + 1,
+                    "end_line": el + 1, "end_column": ec + 1, "message": message,
+                    "severity": f.severity.as_str(), "fix": fix,
+                }));
+            } else {
+                let line = format!("{}:{}:{}: {} {}", r.display, l + 1, c + 1, f.rule, message);
+                let fixline = best.map(|fx| {
+                    let title = rule.and_then(|d| d.fix(fx.kind)).map(|m| m.title.clone()).unwrap_or_default();
+                    format!("  {}", k.ui("cli.fix_available", &[("title", &title), ("applicability", fx.applicability.as_str())]))
+                });
+                if stdin_fix {
+                    eprintln!("{line}");
+                    if let Some(fl) = fixline {
+                        eprintln!("{fl}");
+                    }
+                } else {
+                    let _ = writeln!(out, "{line}");
+                    if let Some(fl) = fixline {
+                        let _ = writeln!(out, "{fl}");
+                    }
+                }
+            }
+        }
+    }
+    if a.json {
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into()));
+    } else if stdin_fix {
+        if let Some(r) = results.iter().find(|r| r.display == "-") {
+            let _ = write!(out, "{}", r.fixed_text.as_deref().unwrap_or(&r.text));
+        }
+    }
+    let summary = if a.fix {
+        k.ui("cli.summary_after_fix", &[("fixed", &fixed_total.to_string()), ("left", &total.to_string())])
+    } else if total == 0 {
+        k.ui("cli.no_findings", &[])
+    } else {
+        k.ui(
+            "cli.summary",
+            &[("count", &total.to_string()), ("fixable", &fixable.to_string()), ("unsafe", &unsafe_count.to_string())],
+        )
+    };
+    if a.json || stdin_fix {
+        eprintln!("{summary}");
+    } else {
+        let _ = writeln!(out, "{summary}");
+    }
+    let _ = out.flush();
+    if had_error {
+        2
+    } else if total > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+fn explain_cmd(rest: &[String], k: &Knowledge) -> i32 {
+    let Some(arg) = rest.first() else { return fail(k.ui("cli.usage", &[])) };
+    // FILE:LINE:COL, where FILE may itself contain ':'.
+    let parts: Vec<&str> = arg.rsplitn(3, ':').collect();
+    if parts.len() == 3 {
+        if let (Ok(line), Ok(col)) = (parts[1].parse::<usize>(), parts[0].parse::<usize>()) {
+            let path = parts[2];
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => return fail(k.ui("cli.cannot_read", &[("path", path), ("error", &e.to_string())])),
+            };
+            let src = match decode(&bytes) {
+                Ok(s) => s,
+                Err(enc) => return fail(k.ui("cli.cannot_decode", &[("path", path), ("encoding", &enc)])),
+            };
+            let mut settings = Settings::default();
+            if let Some(pp) = config::find_pyproject(&std::path::absolute(path).unwrap_or(PathBuf::from(path)), None) {
+                if let Ok(t) = std::fs::read_to_string(&pp) {
+                    for w in config::merge_pyproject(&mut settings, &t, &pp, k) {
+                        eprintln!("{w}");
+                    }
+                }
+            }
+            let tree = crate::syntax::parse(&src.text, None);
+            let idx = LineIndex::new(&src.text);
+            let offset = idx.offset(&src.text, line.saturating_sub(1), col.saturating_sub(1), Encoding::CodePoints);
+            let findings = analysis::check(&src.text, &tree, &settings, k);
+            return match analysis::hover::hover(&src.text, &tree, offset, &findings, &settings, k) {
+                Some(h) => {
+                    println!("{}", h.markdown);
+                    0
+                }
+                None => {
+                    eprintln!("pyexplain: {}", k.ui("cli.explain_nothing", &[("position", arg)]));
+                    1
+                }
+            };
+        }
+    }
+    if arg.contains(':') || arg.contains('/') {
+        return fail(k.ui("cli.bad_position", &[("arg", arg)]));
+    }
+    match analysis::hover::explain_id(arg, k) {
+        Some(md) => {
+            println!("{md}");
+            0
+        }
+        None => fail(k.ui("cli.explain_unknown", &[("id", arg)])),
+    }
+}
+
+fn rules_cmd(k: &Knowledge) -> i32 {
+    println!("{}", k.ui("cli.rules_header", &[]));
+    for rule in analysis::rules::all() {
+        if let Some(d) = k.rule(rule.id()) {
+            let fix = d.meta.fixes.first().map(|f| f.applicability.as_str()).unwrap_or("-");
+            let ruff = if d.meta.ruff.is_empty() { "-" } else { d.meta.ruff.as_str() };
+            println!("{} | {} | {} | {}", d.meta.id, if d.meta.default { "on" } else { "off" }, fix, ruff);
+        }
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_cookies_and_boms() {
+        assert_eq!(decode(b"\xef\xbb\xbfx = 1\n").unwrap().text, "x = 1\n");
+        let l = decode(b"# -*- coding: latin-1 -*-\nx = '\xe9'\n").unwrap();
+        assert_eq!(l.encoding, SourceEncoding::Latin1);
+        assert!(l.text.contains('é'));
+        assert!(decode(b"x = '\xe9'\n").is_err());
+        assert!(decode(b"# coding: shift_jis\nx = 1\n").is_err());
+        assert!(decode(b"x = 1\0").is_err());
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("*.py", "a.py"));
+        assert!(!glob_match("*.py", "d/a.py"));
+        assert!(glob_match("**/gen/*.py", "x/y/gen/a.py"));
+        assert!(glob_match("build", "build"));
+    }
+}

@@ -1,0 +1,246 @@
+//! The knowledge base: topics and rules parsed from `knowledge/*.md` (embedded
+//! at build time), the interface strings, and the indexes the hover resolver
+//! and the rules use (by node kind, keyword, name and id).
+
+pub mod parse;
+
+pub use parse::{parse_doc, Doc, ParseError, Section};
+pub use parse::code_blocks_in;
+
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+mod files {
+    include!(concat!(env!("OUT_DIR"), "/knowledge_files.rs"));
+}
+
+/// Front matter of a topic file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicMeta {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub node_kinds: Vec<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub when: Vec<String>,
+    pub sources: Vec<String>,
+    pub docs: String,
+    #[serde(default)]
+    pub see_also: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    DisplayOnly,
+    Unsafe,
+    Safe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Information,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Information => "information",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixMeta {
+    pub kind: String,
+    pub title: String,
+    pub applicability: Applicability,
+}
+
+/// Front matter of a rule file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub default: bool,
+    pub message: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub docs: String,
+    #[serde(default)]
+    pub ruff: String,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub fixes: Vec<FixMeta>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub meta: TopicMeta,
+    pub doc: Doc,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleDoc {
+    pub meta: RuleMeta,
+    pub doc: Doc,
+}
+
+impl RuleDoc {
+    pub fn fix(&self, kind: &str) -> Option<&FixMeta> {
+        self.meta.fixes.iter().find(|f| f.kind == kind)
+    }
+}
+
+/// Interface strings (`knowledge/interface.toml`), looked up as `table.key`.
+#[derive(Debug, Default)]
+pub struct Interface {
+    strings: HashMap<String, String>,
+}
+
+impl Interface {
+    fn parse(src: &str) -> Result<Self, String> {
+        let v: toml::Table = toml::from_str(src).map_err(|e| e.to_string())?;
+        let mut strings = HashMap::new();
+        for (table, inner) in v {
+            if let toml::Value::Table(t) = inner {
+                for (k, val) in t {
+                    if let toml::Value::String(s) = val {
+                        strings.insert(format!("{table}.{k}"), s);
+                    }
+                }
+            }
+        }
+        Ok(Interface { strings })
+    }
+
+    /// The string for `key`, with `{name}` placeholders filled from `args`.
+    pub fn get(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut s = self.strings.get(key).cloned().unwrap_or_else(|| key.to_string());
+        for (k, v) in args {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        s
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.strings.contains_key(key)
+    }
+}
+
+/// Everything loaded, with its indexes.
+#[derive(Debug, Default)]
+pub struct Knowledge {
+    pub topics: Vec<Topic>,
+    pub rules: Vec<RuleDoc>,
+    pub interface: Interface,
+    /// Problems found while loading (reported by validation tests; the
+    /// server skips a broken file and keeps going).
+    pub errors: Vec<String>,
+    topic_by_id: HashMap<String, usize>,
+    rule_by_id: HashMap<String, usize>,
+    pub by_keyword: HashMap<String, Vec<usize>>,
+    pub by_kind: HashMap<String, Vec<usize>>,
+    pub by_name: HashMap<String, Vec<usize>>,
+}
+
+impl Knowledge {
+    /// Build from (stem, text) pairs; used for the embedded files and in tests.
+    pub fn from_sources(topics: &[(&str, &str)], rules: &[(&str, &str)], interface: &str) -> Self {
+        let mut k = Knowledge::default();
+        match Interface::parse(interface) {
+            Ok(i) => k.interface = i,
+            Err(e) => k.errors.push(format!("interface.toml: {e}")),
+        }
+        for (stem, src) in topics {
+            match parse_doc::<TopicMeta>(src) {
+                Ok((meta, doc)) => {
+                    if meta.id != *stem {
+                        k.errors.push(format!("topics/{stem}.md: id `{}` differs from the file name", meta.id));
+                    }
+                    k.topics.push(Topic { meta, doc });
+                }
+                Err(e) => k.errors.push(format!("topics/{stem}.md: {e}")),
+            }
+        }
+        for (stem, src) in rules {
+            match parse_doc::<RuleMeta>(src) {
+                Ok((meta, doc)) => {
+                    if meta.id != *stem {
+                        k.errors.push(format!("rules/{stem}.md: id `{}` differs from the file name", meta.id));
+                    }
+                    k.rules.push(RuleDoc { meta, doc });
+                }
+                Err(e) => k.errors.push(format!("rules/{stem}.md: {e}")),
+            }
+        }
+        for (i, t) in k.topics.iter().enumerate() {
+            k.topic_by_id.insert(t.meta.id.clone(), i);
+            for kw in &t.meta.keywords {
+                k.by_keyword.entry(kw.clone()).or_default().push(i);
+            }
+            for kind in &t.meta.node_kinds {
+                k.by_kind.entry(kind.clone()).or_default().push(i);
+            }
+            for n in &t.meta.names {
+                k.by_name.entry(n.clone()).or_default().push(i);
+            }
+        }
+        for (i, r) in k.rules.iter().enumerate() {
+            k.rule_by_id.insert(r.meta.id.clone(), i);
+        }
+        k
+    }
+
+    /// The knowledge embedded in this binary, loaded once.
+    pub fn get() -> &'static Knowledge {
+        static K: OnceLock<Knowledge> = OnceLock::new();
+        K.get_or_init(|| Knowledge::from_sources(files::TOPICS, files::RULES, files::INTERFACE))
+    }
+
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.topic_by_id.get(id).map(|&i| &self.topics[i])
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&RuleDoc> {
+        self.rule_by_id.get(id).map(|&i| &self.rules[i])
+    }
+
+    /// Interface string shortcut.
+    pub fn ui(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.interface.get(key, args)
+    }
+}
+
+/// The embedded file sources, for validation tests.
+pub fn embedded_sources() -> (&'static [(&'static str, &'static str)], &'static [(&'static str, &'static str)], &'static str) {
+    (files::TOPICS, files::RULES, files::INTERFACE)
+}

@@ -1,0 +1,157 @@
+//! Tree-sitter glue: the Python language, parsing, and small helpers over
+//! nodes that rules and the hover resolver share.
+
+use std::ops::Range;
+use tree_sitter::{Language, Node, Parser, Tree};
+
+/// The tree-sitter-python grammar.
+pub fn language() -> Language {
+    tree_sitter_python::LANGUAGE.into()
+}
+
+/// A fresh parser for Python.
+pub fn parser() -> Parser {
+    let mut p = Parser::new();
+    p.set_language(&language()).expect("tree-sitter-python is ABI-compatible");
+    p
+}
+
+/// Parse `text` from scratch, or incrementally when `old` was edited to match it.
+pub fn parse(text: &str, old: Option<&Tree>) -> Tree {
+    thread_local! {
+        static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(parser());
+    }
+    PARSER.with(|p| {
+        let mut p = p.borrow_mut();
+        match p.parse(text, old) {
+            Some(t) => t,
+            // Parsing only fails on cancellation or timeout, neither of which we
+            // set; fall back to a full parse in a fresh parser just in case.
+            None => parser().parse(text, None).expect("a full parse without limits succeeds"),
+        }
+    })
+}
+
+/// The source text of `node` (empty if the range is not on char boundaries).
+pub fn text<'a>(node: Node, src: &'a str) -> &'a str {
+    src.get(node.byte_range()).unwrap_or("")
+}
+
+/// Whether `kind` is a named node kind of the grammar.
+pub fn is_named_kind(kind: &str) -> bool {
+    let lang = language();
+    let id = lang.id_for_node_kind(kind, true);
+    id != 0 && lang.node_kind_is_named(id)
+}
+
+/// Whether any of `ranges` overlaps `r` (touching ends do not count).
+pub fn overlaps_any(ranges: &[Range<usize>], r: &Range<usize>) -> bool {
+    ranges.iter().any(|e| e.start < r.end.max(r.start + 1) && r.start < e.end.max(e.start + 1))
+}
+
+/// The named children of `node`, collected.
+pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut c = node.walk();
+    node.named_children(&mut c).collect()
+}
+
+/// All children of `node`, collected.
+pub fn children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut c = node.walk();
+    node.children(&mut c).collect()
+}
+
+/// The innermost enclosing node of one of `kinds`, starting at `node`'s parent.
+pub fn ancestor<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if kinds.contains(&n.kind()) {
+            return Some(n);
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+/// The enclosing function (`def`/`async def`) or lambda scope of `node`.
+pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    ancestor(node, &["function_definition", "lambda"])
+}
+
+/// The statement that contains `node` (the node itself if it is a statement).
+pub fn statement_of(node: Node<'_>) -> Node<'_> {
+    let mut cur = node;
+    loop {
+        match cur.parent() {
+            Some(p) if matches!(p.kind(), "module" | "block") => return cur,
+            Some(p) => cur = p,
+            None => return cur,
+        }
+    }
+}
+
+/// Indentation (leading spaces and tabs) of the line containing `offset`.
+pub fn indent_at(src: &str, offset: usize) -> &str {
+    let start = src[..offset.min(src.len())].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let rest = &src[start..];
+    let n = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    &rest[..n]
+}
+
+/// The line-break style of a text (`\r\n` if its first break is one).
+pub fn newline_of(src: &str) -> &'static str {
+    match src.find('\n') {
+        Some(i) if i > 0 && src.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// Whether the function `def_node` (a `function_definition`) is decorated
+/// with a decorator whose last dotted part is one of `names`.
+pub fn has_decorator(def_node: Node, src: &str, names: &[&str]) -> bool {
+    let Some(parent) = def_node.parent() else { return false };
+    if parent.kind() != "decorated_definition" {
+        return false;
+    }
+    named_children(parent).into_iter().filter(|c| c.kind() == "decorator").any(|d| {
+        let expr = d.named_child(0);
+        let expr = match expr {
+            Some(e) if e.kind() == "call" => e.child_by_field_name("function"),
+            e => e,
+        };
+        expr.map(|e| {
+            let t = text(e, src);
+            let last = t.rsplit('.').next().unwrap_or(t);
+            names.contains(&last)
+        })
+        .unwrap_or(false)
+    })
+}
+
+/// Whether a Python expression node is a simple name or dotted attribute chain.
+pub fn is_name_or_attribute(node: Node) -> bool {
+    match node.kind() {
+        "identifier" => true,
+        "attribute" => node.child_by_field_name("object").is_some_and(is_name_or_attribute),
+        _ => false,
+    }
+}
+
+/// Whether any comment lies inside `range` of the tree (used to refuse fixes
+/// that would drop comments).
+pub fn has_comment_in(root: Node, range: Range<usize>) -> bool {
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.end_byte() <= range.start || n.start_byte() >= range.end {
+            continue;
+        }
+        if n.kind() == "comment" {
+            return true;
+        }
+        for c in n.children(&mut cursor) {
+            stack.push(c);
+        }
+    }
+    false
+}
