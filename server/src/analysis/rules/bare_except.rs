@@ -21,6 +21,14 @@ impl Rule for BareExcept {
         if kids.iter().skip(1).any(|c| !matches!(c.kind(), ":" | "block" | "comment")) {
             return;
         }
+        // `except: cleanup(); raise` re-raises everything: it hides nothing.
+        if kids.iter().find(|c| c.kind() == "block").is_some_and(|b| {
+            crate::syntax::named_children(*b)
+                .iter()
+                .any(|s| s.kind() == "raise_statement" && s.named_child_count() == 0)
+        }) {
+            return;
+        }
         out.push(
             Finding::new(self.id(), kw.byte_range())
                 .with_fix(Fix::unsafe_("except-exception", vec![Edit::insert(kw.end_byte(), " Exception")])),

@@ -43,6 +43,11 @@ impl Rule for DictKeysCall {
             },
         };
         let Some(obj) = keys_receiver(call, cx) else { return };
+        // On `self`, `in self` would call the class's own `__contains__`/`__iter__`,
+        // which may be the very method this is in.
+        if cx.text(obj) == "self" {
+            return;
+        }
         let mut finding = Finding::new(self.id(), call.byte_range());
         if !crate::syntax::has_comment_in(call, call.byte_range()) {
             finding = finding.with_fix(Fix::unsafe_(

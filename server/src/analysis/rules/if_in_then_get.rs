@@ -23,6 +23,16 @@ fn single_assignment<'t>(block: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
     (left.kind() == "identifier").then_some((left, right))
 }
 
+/// A literal, name or attribute: evaluating it has no side effects worth keeping lazy.
+fn is_plain(n: Node) -> bool {
+    match n.kind() {
+        "identifier" | "attribute" | "integer" | "float" | "string" | "true" | "false" | "none" => true,
+        "unary_operator" => n.named_child(0).is_some_and(is_plain),
+        "tuple" | "list" | "dictionary" | "set" | "pair" | "concatenated_string" => named_children(n).into_iter().all(is_plain),
+        _ => false,
+    }
+}
+
 impl Rule for IfInThenGet {
     fn id(&self) -> &'static str {
         "if-in-then-get"
@@ -65,6 +75,10 @@ impl Rule for IfInThenGet {
             return;
         };
         if cx.text(obj) != cx.text(dict) || cx.text(idx) != cx.text(key) || !crate::syntax::is_name_or_attribute(dict) {
+            return;
+        }
+        // `get(k, default)` evaluates the default every time: only plain values qualify.
+        if !is_plain(default) {
             return;
         }
         let mut f = Finding::new(self.id(), node.byte_range());

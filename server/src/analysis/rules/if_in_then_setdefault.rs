@@ -45,6 +45,12 @@ impl Rule for IfInThenSetdefault {
             return;
         }
         let target = format!("{}[{}]", cx.text(dict), cx.text(key));
+        // `if k not in d: d[k] = 0` then `d[k] += 1` is counting (Counter/defaultdict), not setdefault.
+        if let Some(next) = node.next_named_sibling().and_then(|n| n.named_child(0)) {
+            if next.kind() == "augmented_assignment" && next.child_by_field_name("left").is_some_and(|l| cx.text(l) == target) {
+                return;
+            }
+        }
         let setdefault = format!("{}.setdefault({}, {})", cx.text(dict), cx.text(key), cx.text(value));
         let mut f = Finding::new(self.id(), node.byte_range());
         if crate::syntax::has_comment_in(node, node.byte_range()) || cx.text(value).contains('\n') {

@@ -21,6 +21,10 @@ impl Rule for LambdaAssignment {
         if left.kind() != "identifier" || right.kind() != "lambda" {
             return;
         }
+        // In a class body a lambda attribute is often deliberate (and a def would become a method).
+        if stmt.parent().filter(|b| b.kind() == "block").and_then(|b| b.parent()).is_some_and(|c| c.kind() == "class_definition") {
+            return;
+        }
         let mut f = Finding::new(self.id(), node.byte_range());
         let body = right.child_by_field_name("body");
         let params = right.child_by_field_name("parameters").map(|p| cx.text(p)).unwrap_or("");

@@ -12,35 +12,44 @@ impl Rule for OpenWithoutWith {
         "open-without-with"
     }
     fn kinds(&self) -> &'static [&'static str] {
-        &["assignment"]
+        &["call"]
     }
     fn scope(&self) -> super::Scope {
         super::Scope::Function
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if node.parent().is_none_or(|p| p.kind() != "expression_statement") {
-            return;
-        }
-        let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
-            return;
-        };
-        if left.kind() != "identifier" || right.kind() != "call" {
-            return;
-        }
-        let Some(func) = right.child_by_field_name("function") else { return };
+        let Some(func) = node.child_by_field_name("function") else { return };
         let opens = scope::refers_to(func, cx.src, &cx.module, "open")
             || scope::refers_to(func, cx.src, &cx.module, "io.open")
             || scope::refers_to(func, cx.src, &cx.module, "codecs.open");
         if !opens {
             return;
         }
-        let name = cx.text(left);
-        // Closed later in a `finally`, or entered with `with name:` — fine.
-        let scope_node = crate::syntax::enclosing_function(node).unwrap_or(cx.tree.root_node());
-        if managed_later(scope_node, name, node.end_byte(), cx) {
+        let Some(parent) = node.parent() else { return };
+        // `open(p).read()`: a method called straight on the new file object.
+        if parent.kind() == "attribute"
+            && parent.parent().is_some_and(|c| c.kind() == "call")
+            && parent.child_by_field_name("attribute").is_some_and(|a| cx.text(a) != "close")
+        {
+            out.push(Finding::new(self.id(), node.byte_range()));
             return;
         }
-        out.push(Finding::new(self.id(), right.byte_range()));
+        // `f = open(p)` as a statement of its own.
+        if parent.kind() != "assignment" || parent.parent().is_none_or(|p| p.kind() != "expression_statement") {
+            return;
+        }
+        let Some(left) = parent.child_by_field_name("left").filter(|l| l.kind() == "identifier") else { return };
+        let scope_fn = crate::syntax::enclosing_function(node);
+        // A context manager's own __enter__ hands the file to its __exit__.
+        if scope_fn.and_then(|f| f.child_by_field_name("name")).is_some_and(|n| matches!(cx.text(n), "__enter__" | "__aenter__")) {
+            return;
+        }
+        let name = cx.text(left);
+        let scope_node = scope_fn.unwrap_or(cx.tree.root_node());
+        if managed_later(scope_node, name, parent.end_byte(), cx) {
+            return;
+        }
+        out.push(Finding::new(self.id(), node.byte_range()));
     }
 }
 
@@ -63,9 +72,17 @@ fn managed_later(scope_node: Node, name: &str, after: usize, cx: &Context) -> bo
                     return true;
                 }
             }
-            "return_statement" => {
+            "return_statement" | "yield" => {
                 // Handing the file to the caller: their job to close it.
                 if n.named_child(0).is_some_and(|v| cx.text(v) == name) {
+                    return true;
+                }
+            }
+            "assignment" => {
+                // Stored on an object (`self.f = f`): the object owns it now.
+                if n.child_by_field_name("right").is_some_and(|v| cx.text(v) == name)
+                    && n.child_by_field_name("left").is_some_and(|l| l.kind() == "attribute")
+                {
                     return true;
                 }
             }

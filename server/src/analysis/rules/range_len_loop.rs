@@ -198,7 +198,7 @@ impl Rule for RangeLenLoop {
             .filter(|u| u.subscript.is_some_and(|s| s.child_by_field_name("value").is_some_and(|v| cx.text(v) == seq_text)))
             .collect();
         // Only index loops that actually read the sequence through the index.
-        if seq_reads.is_empty() {
+        if seq_reads.iter().all(|u| u.store) {
             return;
         }
         let other_seqs: Vec<&Use> = all_uses
@@ -228,19 +228,32 @@ impl Rule for RangeLenLoop {
         let item = element_name(seq_text, &taken);
         // Is the index used after the loop (it stays bound in Python)?
         let used_after = {
+            // The first later occurrence decides: a read, or a fresh binding.
             let mut c = scope_node.walk();
             let mut stack = vec![scope_node];
-            let mut found = false;
+            let mut first: Option<Node> = None;
             while let Some(n) = stack.pop() {
+                if n.end_byte() <= node.end_byte() {
+                    continue;
+                }
                 if n.start_byte() >= node.end_byte() && n.kind() == "identifier" && cx.text(n) == i {
-                    found = true;
-                    break;
+                    if first.is_none_or(|f| n.start_byte() < f.start_byte()) {
+                        first = Some(n);
+                    }
+                    continue;
                 }
                 for ch in n.children(&mut c) {
                     stack.push(ch);
                 }
             }
-            found
+            first.is_some_and(|n| {
+                let p = n.parent();
+                let rebinds = p.is_some_and(|p| {
+                    matches!(p.kind(), "for_statement" | "assignment")
+                        && p.child_by_field_name("left").is_some_and(|l| l.id() == n.id())
+                });
+                !rebinds
+            })
         };
         let read_edits = |uses: &[&Use]| -> Vec<Edit> {
             uses.iter()

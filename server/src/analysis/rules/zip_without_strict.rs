@@ -27,13 +27,20 @@ impl Rule for ZipWithoutStrict {
         }
         let Some(args) = node.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else { return };
         let a: Vec<Node> = named_children(args).into_iter().filter(|n| n.kind() != "comment").collect();
-        if a.iter().any(|n| matches!(n.kind(), "keyword_argument" | "list_splat" | "dictionary_splat")) || a.len() < 2 {
+        if a.iter().any(|n| matches!(n.kind(), "keyword_argument" | "dictionary_splat")) {
+            return;
+        }
+        // `zip(*rows)` may zip many iterables; one plain argument zips nothing against anything.
+        if a.len() < 2 && !a.iter().any(|n| n.kind() == "list_splat") {
             return;
         }
         // An infinite iterator among the inputs means truncation is the point.
         let infinite = a.iter().any(|n| {
             n.kind() == "call"
                 && n.child_by_field_name("function").is_some_and(|f| INFINITE.iter().any(|q| scope::refers_to(f, cx.src, &cx.module, q)))
+                // `repeat(x, n)` is finite.
+                && !(n.child_by_field_name("function").is_some_and(|f| cx.text(f).ends_with("repeat"))
+                    && n.child_by_field_name("arguments").is_some_and(|a| a.named_child_count() >= 2))
         });
         if infinite {
             return;
