@@ -49,7 +49,9 @@ pub fn token_at<'t>(tree: &'t Tree, src: &str, offset: usize) -> Option<Node<'t>
         _ => {
             let prev = src[..offset].chars().next_back()?;
             if prev.is_whitespace() {
-                return None;
+                // Between tokens: the innermost construct around the cursor.
+                let n = root.descendant_for_byte_range(offset, offset)?;
+                return (n.is_named() && !matches!(n.kind(), "module" | "block")).then_some(n);
             }
             (offset - prev.len_utf8(), offset)
         }
@@ -178,6 +180,49 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
             k.insert("async");
         }
     }
+    // Generic positions: parameter lists, assignment targets, splats.
+    let mut cur = Some(token);
+    while let Some(n) = cur {
+        match n.kind() {
+            "parameters" | "lambda_parameters" if n.is_named() => {
+                k.insert("parameters");
+                break;
+            }
+            "block" | "module" | "argument_list" | "call" | "lambda" if n.is_named() => break,
+            _ => {}
+        }
+        if let Some(p) = n.parent() {
+            if matches!(p.kind(), "assignment" | "for_statement" | "for_in_clause" | "augmented_assignment")
+                && p.child_by_field_name("left").is_some_and(|l| l.id() == n.id())
+            {
+                k.insert("target");
+                break;
+            }
+        }
+        cur = n.parent();
+    }
+    if let Some(sp) = self_or_ancestor(token, &["list_splat", "dictionary_splat"]) {
+        match sp.parent().map(|p| p.kind()) {
+            Some("argument_list") => k.insert("call"),
+            Some("list" | "tuple" | "set" | "dictionary" | "expression_list") => k.insert("literal"),
+            _ => false,
+        };
+    }
+    if pk == "not in" {
+        k.insert("membership");
+    }
+    if tk == "none" && pk == "comparison_operator" {
+        let ops: Vec<Node> = syntax::children(parent.unwrap());
+        if ops.iter().any(|o| matches!(o.kind(), "is" | "is not" | "==" | "!=")) {
+            k.insert("none");
+        }
+    }
+    // An `async def` that yields is an async generator, wherever the cursor is in it.
+    if let Some(f) = self_or_ancestor(token, &["function_definition"]) {
+        if f.child(0).is_some_and(|c| c.kind() == "async") && f.child_by_field_name("body").is_some_and(contains_yield) {
+            k.insert("async-generator");
+        }
+    }
     // else
     if let Some(e) = self_or_ancestor(token, &["else_clause"]) {
         match e.parent().map(|p| p.kind()) {
@@ -272,6 +317,24 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     k
 }
 
+/// Whether a function body yields (not counting nested functions and lambdas).
+fn contains_yield(body: Node) -> bool {
+    let mut cursor = body.walk();
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "yield" && n.is_named() {
+            return true;
+        }
+        if matches!(n.kind(), "function_definition" | "lambda" | "class_definition") {
+            continue;
+        }
+        for c in n.children(&mut cursor) {
+            stack.push(c);
+        }
+    }
+    false
+}
+
 /// Whether a `string` node is the docstring of a module, class or function.
 pub fn is_docstring(s: Node) -> bool {
     let Some(stmt) = s.parent().filter(|p| p.kind() == "expression_statement") else { return false };
@@ -307,7 +370,7 @@ fn when_holds(topic: &Topic, node: Node, token: Node, keys: &HashSet<&str>) -> O
         if let Some(kind) = w.strip_prefix("parent:") {
             node.parent().is_some_and(|p| p.kind() == kind)
         } else if let Some(kind) = w.strip_prefix("inside:") {
-            token.kind() == kind || syntax::ancestor(token, &[kind]).is_some()
+            syntax::ancestor(node, &[kind]).is_some()
         } else {
             keys.contains(w.as_str())
         }
@@ -350,12 +413,6 @@ fn name_candidates(token: Node, src: &str, module: &ModuleFacts, k: &Knowledge) 
     if t.starts_with("__") && t.ends_with("__") && t.len() > 4 {
         push(t);
     }
-    let node = if is_attr { parent.unwrap() } else { token };
-    if let Some(q) = scope::qualified_name(node, src, module) {
-        push(&q);
-        // `from datetime import datetime; datetime.now` → try the module path too.
-        return out;
-    }
     // Import statements name modules directly: `import functools`, `from functools import wraps`.
     if let Some(imp) = syntax::ancestor(token, &["import_statement", "import_from_statement"]) {
         let dotted = syntax::ancestor(token, &["dotted_name"]).or(parent.filter(|p| p.kind() == "dotted_name"));
@@ -371,6 +428,12 @@ fn name_candidates(token: Node, src: &str, module: &ModuleFacts, k: &Knowledge) 
         } else if let Some(d) = dotted {
             push(text(d, src));
         }
+        return out;
+    }
+    let node = if is_attr { parent.unwrap() } else { token };
+    if let Some(q) = scope::qualified_name(node, src, module) {
+        push(&q);
+        // `from datetime import datetime; datetime.now` → try the module path too.
         return out;
     }
     if is_attr {
@@ -425,7 +488,11 @@ fn resolve_token<'k, 't>(
         }
     } else if token.kind() == "identifier" {
         let c = name_candidates(token, src, module, k);
-        if let Some(t) = choose(k, &c, token, token, keys) {
+        let at = match token.parent() {
+            Some(p) if p.kind() == "attribute" && p.child_by_field_name("attribute").is_some_and(|a| a.id() == token.id()) => p,
+            _ => token,
+        };
+        if let Some(t) = choose(k, &c, at, token, keys) {
             return Some((t, token));
         }
     }
