@@ -137,3 +137,48 @@ fn hover_on_every_position_of_every_fixture_never_panics() {
         }
     }
 }
+
+/// Every hard keyword of Python 3.12 (35), the soft keywords `match`, `case`,
+/// `type` and `_` in patterns, and Python 2's `print`/`exec` statements reach
+/// a topic when hovered. (tree-sitter-python's keyword tokens also include
+/// `print` and `exec`, and parses True/False/None as named nodes, so the list
+/// is explicit here.)
+#[test]
+fn every_keyword_reaches_a_topic() {
+    let k = Knowledge::get();
+    let cases: &[(&str, &str)] = &[
+        ("False", "x = False\n"), ("None", "x = None\n"), ("True", "x = True\n"),
+        ("and", "x = a and b\n"), ("as", "import os as o\n"), ("assert", "assert x\n"),
+        ("async", "async def f():\n    pass\n"), ("await", "async def f():\n    await g()\n"),
+        ("break", "for x in y:\n    break\n"), ("class", "class A:\n    pass\n"),
+        ("continue", "for x in y:\n    continue\n"), ("def", "def f():\n    pass\n"),
+        ("del", "del x\n"), ("elif", "if a:\n    pass\nelif b:\n    pass\n"),
+        ("else", "if a:\n    pass\nelse:\n    pass\n"), ("except", "try:\n    pass\nexcept E:\n    pass\n"),
+        ("finally", "try:\n    pass\nfinally:\n    pass\n"), ("for", "for x in y:\n    pass\n"),
+        ("from", "from os import path\n"), ("global", "def f():\n    global x\n"),
+        ("if", "if a:\n    pass\n"), ("import", "import os\n"), ("in", "x = a in b\n"),
+        ("is", "x = a is b\n"), ("lambda", "f = lambda: 0\n"), ("nonlocal", "def f():\n    def g():\n        nonlocal x\n"),
+        ("not", "x = not a\n"), ("or", "x = a or b\n"), ("pass", "pass\n"),
+        ("raise", "raise E\n"), ("return", "def f():\n    return 1\n"),
+        ("try", "try:\n    pass\nexcept E:\n    pass\n"), ("while", "while a:\n    pass\n"),
+        ("with", "with a as b:\n    pass\n"), ("yield", "def f():\n    yield 1\n"),
+        ("match", "match x:\n    case 1:\n        pass\n"), ("case", "match x:\n    case 1:\n        pass\n"),
+        ("type", "type X = int\n"), ("_", "match x:\n    case _:\n        pass\n"),
+        ("print", "print 'hi'\n"), ("exec", "exec 'x = 1'\n"),
+    ];
+    assert_eq!(cases.len(), 35 + 4 + 2);
+    let mut missing = Vec::new();
+    for (kw, src) in cases {
+        let tree = syntax::parse(src, None);
+        let offset = src.match_indices(kw).map(|(i, _)| i).find(|&i| {
+            let before = src[..i].chars().next_back();
+            let after = src[i + kw.len()..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_') && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        });
+        let Some(offset) = offset else { panic!("`{kw}` not found in its snippet") };
+        if hover::resolve(src, &tree, offset, k).is_none() {
+            missing.push(*kw);
+        }
+    }
+    assert!(missing.is_empty(), "keywords with no reachable topic: {missing:?}");
+}
