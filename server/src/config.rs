@@ -135,9 +135,7 @@ impl Settings {
             };
         }
         if let Some(v) = take!(raw.select, "select") {
-            if !v.is_empty() || true {
-                self.select = Some(v);
-            }
+            self.select = Some(v);
         }
         if let Some(v) = take!(raw.ignore, "ignore") {
             self.ignore = v;

@@ -362,7 +362,7 @@ fn self_or_ancestor<'t>(n: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
 }
 
 /// Whether every `when` entry... any one entry holds for a match at `node`.
-fn when_holds(topic: &Topic, node: Node, token: Node, keys: &HashSet<&str>) -> Option<bool> {
+fn when_holds(topic: &Topic, node: Node, _token: Node, keys: &HashSet<&str>) -> Option<bool> {
     if topic.meta.when.is_empty() {
         return None;
     }
