@@ -28,4 +28,40 @@ fn main() {
     println!("cargo:rerun-if-changed={}", iface.display());
     code.push_str(&format!("pub static INTERFACE: &str = include_str!({:?});\n", iface.display().to_string()));
     fs::write(out, code).unwrap();
+    write_rule_registry();
+}
+
+/// Registers every rule file: `server/src/analysis/rules/foo_bar.rs` becomes
+/// `mod foo_bar;`, and if it defines `pub struct FooBar;` that struct joins
+/// the rule list. Adding a rule is adding its file (and its knowledge file);
+/// no shared list to edit.
+fn write_rule_registry() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("server/src/analysis/rules");
+    let out = Path::new(&env::var("OUT_DIR").unwrap()).join("rule_registry.rs");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "rs") && p.file_stem().is_some_and(|s| s != "mod"));
+    files.sort();
+    let mut mods = String::new();
+    let mut list = String::from("static ALL: &[&dyn Rule] = &[\n");
+    for f in &files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let stem = f.file_stem().unwrap().to_string_lossy().to_string();
+        mods.push_str(&format!("#[path = {:?}]\nmod {stem};\n", f.display().to_string()));
+        let camel: String = stem
+            .split('_')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next().map(|h| h.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+            })
+            .collect();
+        let text = fs::read_to_string(f).unwrap_or_default();
+        if text.lines().any(|l| l.trim() == format!("pub struct {camel};")) {
+            list.push_str(&format!("    &{stem}::{camel},\n"));
+        }
+    }
+    list.push_str("];\n");
+    fs::write(out, format!("{mods}\n/// Every rule, in file-name order.\npub fn all() -> &'static [&'static dyn Rule] {{\n{list}    ALL\n}}\n")).unwrap();
 }
