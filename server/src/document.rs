@@ -1,6 +1,7 @@
 //! An open document: its text, line index and syntax tree, kept in step by
 //! incremental edits (`Tree::edit` then a reparse that reuses the old tree).
 
+use crate::analysis::incremental::ChangeSet;
 use crate::line_index::{Encoding, LineIndex};
 use crate::syntax;
 use tree_sitter::{InputEdit, Point, Tree};
@@ -29,10 +30,12 @@ impl Document {
     }
 
     /// Apply `changes` in order, each against the text the previous one left,
-    /// then reparse once, incrementally. Returns the byte ranges (in the new
-    /// text) that the edits touched.
-    pub fn apply_changes(&mut self, changes: &[Change], enc: Encoding, version: i32) -> Vec<std::ops::Range<usize>> {
+    /// then reparse once, incrementally. Returns what changed: the edits, and
+    /// the ranges of the new text that they wrote or that the reparse found
+    /// changed (for incremental re-checking).
+    pub fn apply_changes(&mut self, changes: &[Change], enc: Encoding, version: i32) -> ChangeSet {
         let mut touched = Vec::new();
+        let mut edits = Vec::new();
         let mut full = false;
         for ch in changes {
             match ch.range {
@@ -55,16 +58,18 @@ impl Document {
                     self.line_index = LineIndex::new(&self.text);
                     let new_end = start + ch.text.len();
                     let new_end_point = point_at(&self.text, &self.line_index, new_end);
+                    let edit = InputEdit {
+                        start_byte: start,
+                        old_end_byte: end,
+                        new_end_byte: new_end,
+                        start_position: start_point,
+                        old_end_position: old_end_point,
+                        new_end_position: new_end_point,
+                    };
                     if !full {
-                        self.tree.edit(&InputEdit {
-                            start_byte: start,
-                            old_end_byte: end,
-                            new_end_byte: new_end,
-                            start_position: start_point,
-                            old_end_position: old_end_point,
-                            new_end_position: new_end_point,
-                        });
+                        self.tree.edit(&edit);
                     }
+                    edits.push(edit);
                     // Shift earlier touched ranges that lie after this edit.
                     let delta = new_end as isize - end as isize;
                     for r in touched.iter_mut() {
@@ -79,9 +84,15 @@ impl Document {
                 }
             }
         }
-        self.tree = if full { syntax::parse(&self.text, None) } else { syntax::parse(&self.text, Some(&self.tree)) };
+        if full {
+            self.tree = syntax::parse(&self.text, None);
+        } else {
+            let old = self.tree.clone();
+            self.tree = syntax::parse(&self.text, Some(&old));
+            touched.extend(old.changed_ranges(&self.tree).map(|r| r.start_byte..r.end_byte));
+        }
         self.version = version;
-        touched
+        ChangeSet { edits, dirty: touched, full }
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod fix;
 pub mod hover;
+pub mod incremental;
 pub mod rules;
 pub mod scope;
 pub mod suppress;
@@ -90,6 +91,9 @@ impl<'a> Context<'a> {
         let module = scope::ModuleFacts::collect(tree.root_node(), src);
         Context { src, tree, module, settings }
     }
+    pub fn with_facts(src: &'a str, tree: &'a Tree, settings: &'a Settings, module: scope::ModuleFacts) -> Self {
+        Context { src, tree, module, settings }
+    }
     pub fn text(&self, node: Node) -> &'a str {
         crate::syntax::text(node, self.src)
     }
@@ -101,13 +105,10 @@ impl<'a> Context<'a> {
 /// Run every enabled rule over `tree`, apply knowledge (severity, fix
 /// applicability caps), drop findings on broken syntax and suppressed lines.
 pub fn check(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) -> Vec<Finding> {
-    let cx = Context::new(src, tree, settings);
-    let enabled = rules::enabled_rules(settings, k);
-    let raw = rules::run(&cx, &enabled);
-    finish(raw, &cx, k)
+    incremental::check_full(src, tree, settings, k).findings
 }
 
-fn finish(raw: rules::RawFindings, cx: &Context, k: &Knowledge) -> Vec<Finding> {
+pub(crate) fn finish(raw: rules::RawFindings, cx: &Context, k: &Knowledge) -> Vec<Finding> {
     let sup = suppress::Suppressions::collect(cx.tree.root_node(), cx.src);
     let mut out: Vec<Finding> = Vec::with_capacity(raw.findings.len());
     for mut f in raw.findings {
@@ -131,7 +132,13 @@ fn finish(raw: rules::RawFindings, cx: &Context, k: &Knowledge) -> Vec<Finding> 
         });
         out.push(f);
     }
-    out.sort_by(|a, b| (a.range.start, a.rule).cmp(&(b.range.start, b.rule)));
-    out.dedup_by(|a, b| a.rule == b.rule && a.range == b.range);
+    sort_findings(&mut out);
     out
+}
+
+/// The one order findings are reported in (position, then rule), without
+/// duplicates.
+pub(crate) fn sort_findings(out: &mut Vec<Finding>) {
+    out.sort_by(|a, b| (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule)));
+    out.dedup_by(|a, b| a.rule == b.rule && a.range == b.range);
 }

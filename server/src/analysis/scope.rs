@@ -7,7 +7,7 @@ use crate::syntax::{self, named_children, text};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ModuleFacts {
     /// Local name → qualified name (`wraps` → `functools.wraps`, `ft` → `functools`).
     pub imports: HashMap<String, String>,

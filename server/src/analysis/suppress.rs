@@ -32,31 +32,25 @@ pub fn parse_directive(comment: &str) -> Option<Option<Vec<String>>> {
 impl Suppressions {
     pub fn collect(root: Node, src: &str) -> Self {
         let mut s = Suppressions::default();
-        // Comments are extras: find them by scanning lines for '#', then confirm
-        // with the tree (a '#' inside a string is not a comment).
-        if !src.contains("pyexplain:") {
-            return s;
-        }
-        let mut cursor = root.walk();
-        let mut stack = vec![root];
-        while let Some(n) = stack.pop() {
-            if n.kind() == "comment" {
-                if let Some(d) = parse_directive(crate::syntax::text(n, src)) {
-                    let line = n.start_position().row;
-                    match (s.lines.get_mut(&line), d) {
-                        (Some(Some(existing)), Some(more)) => existing.extend(more),
-                        (Some(slot), None) => *slot = None,
-                        (None, d) => {
-                            s.lines.insert(line, d);
-                        }
-                        _ => {}
-                    }
-                }
+        // Find the directive text, then confirm with the tree that it sits in
+        // a comment (a '#' inside a string is not one). No tree walk: this
+        // runs on every incremental recheck.
+        let mut last_comment = None;
+        for (at, _) in src.match_indices("pyexplain:") {
+            let Some(n) = root.descendant_for_byte_range(at, at + "pyexplain:".len()) else { continue };
+            if n.kind() != "comment" || last_comment == Some(n.id()) {
                 continue;
             }
-            if n.child_count() > 0 {
-                for c in n.children(&mut cursor) {
-                    stack.push(c);
+            last_comment = Some(n.id());
+            if let Some(d) = parse_directive(crate::syntax::text(n, src)) {
+                let line = n.start_position().row;
+                match (s.lines.get_mut(&line), d) {
+                    (Some(Some(existing)), Some(more)) => existing.extend(more),
+                    (Some(slot), None) => *slot = None,
+                    (None, d) => {
+                        s.lines.insert(line, d);
+                    }
+                    _ => {}
                 }
             }
         }

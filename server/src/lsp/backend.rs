@@ -4,6 +4,7 @@
 
 use super::convert;
 use super::transport::log;
+use crate::analysis::incremental::{self, ChangeSet, Checked};
 use crate::analysis::{self, fix, suppress, Finding};
 use crate::config::Settings;
 use crate::document::{Change, Document};
@@ -21,12 +22,30 @@ use tower_lsp_server::{Client, LanguageServer};
 /// Kind of the fix-all action.
 pub const FIX_ALL_KIND: &str = "source.fixAll.pyexplain";
 
-/// An open document with its settings and the findings of its current version.
+/// An open document with its settings and the findings of some version.
 struct DocState {
     doc: Arc<Document>,
     settings: Arc<Settings>,
-    findings: Option<(i32, Arc<Vec<Finding>>)>,
+    /// Counts the edits applied (client versions need not increase).
+    seq: u64,
+    /// Findings as of edit `seq`, and the changes made since then: the next
+    /// request rechecks only what those changes touched.
+    checked: Option<(u64, Arc<Checked>)>,
+    pending: Vec<(u64, ChangeSet)>,
 }
+
+impl DocState {
+    fn new(doc: Document, settings: Settings) -> Self {
+        DocState { doc: Arc::new(doc), settings: Arc::new(settings), seq: 0, checked: None, pending: Vec::new() }
+    }
+    fn invalidate(&mut self) {
+        self.checked = None;
+        self.pending.clear();
+    }
+}
+
+/// Past this many unchecked edits a full check is as cheap as replaying them.
+const MAX_PENDING: usize = 256;
 
 #[derive(Default)]
 struct ClientInfo {
@@ -116,27 +135,41 @@ impl Backend {
         }
     }
 
-    /// Findings for the document's current version (cached per version).
-    fn findings(&self, key: &str) -> Option<(Arc<Document>, Arc<Settings>, Arc<Vec<Finding>>)> {
-        let (doc, settings) = {
+    /// Findings for the document's current text: cached, or rechecked
+    /// incrementally from the last checked edit, or checked in full.
+    fn findings(&self, key: &str) -> Option<(Arc<Document>, Arc<Settings>, Arc<Checked>)> {
+        let (doc, settings, seq, base) = {
             let e = self.docs.get(key)?;
-            if let Some((v, f)) = &e.findings {
-                if *v == e.doc.version {
-                    return Some((e.doc.clone(), e.settings.clone(), f.clone()));
+            if let Some((s, c)) = &e.checked {
+                if *s == e.seq {
+                    return Some((e.doc.clone(), e.settings.clone(), c.clone()));
                 }
             }
-            (e.doc.clone(), e.settings.clone())
+            let base = e.checked.as_ref().map(|(s0, c)| {
+                let mut cs = ChangeSet::default();
+                for (_, p) in e.pending.iter().filter(|(s, _)| *s > *s0 && *s <= e.seq) {
+                    cs.extend(p);
+                }
+                (c.clone(), cs)
+            });
+            (e.doc.clone(), e.settings.clone(), e.seq, base)
         };
         let k = self.k();
-        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analysis::check(&doc.text, &doc.tree, &settings, k)))
-            .unwrap_or_default();
-        let found = Arc::new(found);
+        let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &base {
+            Some((prev, cs)) => incremental::recheck(prev, cs, &doc.text, &doc.tree, &settings, k),
+            None => incremental::check_full(&doc.text, &doc.tree, &settings, k),
+        }))
+        .unwrap_or_default();
+        let checked = Arc::new(checked);
         if let Some(mut e) = self.docs.get_mut(key) {
-            if e.doc.version == doc.version {
-                e.findings = Some((doc.version, found.clone()));
+            // Store unless a newer result is already there (or the document
+            // was reopened or reconfigured meanwhile: its seq went back).
+            if e.seq >= seq && e.checked.as_ref().is_none_or(|(s, _)| *s < seq) && Arc::ptr_eq(&e.settings, &settings) {
+                e.checked = Some((seq, checked.clone()));
+                e.pending.retain(|(s, _)| *s > seq);
             }
         }
-        Some((doc, settings, found))
+        Some((doc, settings, checked))
     }
 
     fn diagnostic(&self, doc: &Document, f: &Finding, enc: Encoding) -> Diagnostic {
@@ -187,7 +220,7 @@ impl Backend {
         if doc.version != version {
             return;
         }
-        let diags = guard(|| found.iter().map(|f| self.diagnostic(&doc, f, enc)).collect::<Vec<_>>()).unwrap_or_default();
+        let diags = guard(|| found.findings.iter().map(|f| self.diagnostic(&doc, f, enc)).collect::<Vec<_>>()).unwrap_or_default();
         self.client.publish_diagnostics(uri, diags, Some(version)).await;
     }
 
@@ -218,7 +251,7 @@ impl Backend {
             let version = match self.docs.get_mut(&key) {
                 Some(mut e) => {
                     e.settings = Arc::new(s);
-                    e.findings = None;
+                    e.invalidate();
                     e.doc.version
                 }
                 None => continue,
@@ -326,7 +359,7 @@ impl LanguageServer for Backend {
         let (settings, warnings) = self.settings_for(&td.uri);
         let opened = guard(|| {
             let doc = Document::new(td.text, version);
-            self.docs.insert(key.clone(), DocState { doc: Arc::new(doc), settings: Arc::new(settings), findings: None });
+            self.docs.insert(key.clone(), DocState::new(doc, settings));
         });
         if opened.is_err() {
             return;
@@ -359,8 +392,14 @@ impl LanguageServer for Backend {
                 log(&format!("didChange version {version} does not increase (was {}): applied anyway", e.doc.version));
             }
             let doc = Arc::make_mut(&mut e.doc);
-            doc.apply_changes(&changes, enc, version);
-            e.findings = None;
+            let cs = doc.apply_changes(&changes, enc, version);
+            e.seq += 1;
+            if e.checked.is_some() && e.pending.len() < MAX_PENDING {
+                let seq = e.seq;
+                e.pending.push((seq, cs));
+            } else {
+                e.invalidate();
+            }
             true
         });
         if applied != Ok(true) {
@@ -399,7 +438,7 @@ impl LanguageServer for Backend {
         let enc = self.enc();
         guard(|| {
             let offset = convert::offset(&doc, pos, enc);
-            analysis::hover::hover(&doc.text, &doc.tree, offset, &found, &settings, self.k()).map(|h| Hover {
+            analysis::hover::hover(&doc.text, &doc.tree, offset, &found.findings, &settings, self.k()).map(|h| Hover {
                 contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
                 range: Some(convert::range(&doc, &h.range, enc)),
             })
@@ -417,7 +456,7 @@ impl LanguageServer for Backend {
             let want = convert::byte_range(&doc, params.range, enc);
             let mut actions: Vec<CodeActionOrCommand> = Vec::new();
             if wants(&only, CodeActionKind::QUICKFIX.as_str()) {
-                for f in found.iter().filter(|f| f.range.start <= want.end && want.start <= f.range.end) {
+                for f in found.findings.iter().filter(|f| f.range.start <= want.end && want.start <= f.range.end) {
                     let diag = self.diagnostic(&doc, f, enc);
                     let rule = k.rule(f.rule);
                     for (i, fx) in f.fixes.iter().enumerate() {

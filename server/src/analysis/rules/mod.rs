@@ -15,7 +15,15 @@ use tree_sitter::Node;
 // `server/build.rs`: a rule is registered by adding its file.
 include!(concat!(env!("OUT_DIR"), "/rule_registry.rs"));
 
-/// How far an edit's effect can reach (used by incremental re-checking).
+/// How far an edit's effect can reach (used by incremental re-checking,
+/// `analysis::incremental`).
+///
+/// The contract: a finding reported for a node depends only on the node's
+/// enclosing top-level statement (`Statement`, `Function`), or also on the
+/// module facts of `scope::ModuleFacts` (`Module`). A rule that looks at
+/// other top-level statements (the main guard, the set of top-level calls)
+/// must be dispatched on the `module` node: such rules run again after
+/// every edit. The incremental-equals-full property test holds rules to this.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Statement,
@@ -51,6 +59,11 @@ pub struct Enabled {
 impl Enabled {
     pub fn is_empty(&self) -> bool {
         self.table.iter().all(Vec::is_empty)
+    }
+
+    /// The enabled rules dispatched on the `module` node.
+    pub fn module_rules(&self) -> Vec<&'static dyn Rule> {
+        kind_ids("module").iter().flat_map(|id| self.table.get(*id as usize).into_iter().flatten().copied()).collect()
     }
 }
 
@@ -103,27 +116,36 @@ pub struct RawFindings {
 /// One traversal of the tree, dispatching each node to the rules that want it.
 /// A panicking rule loses its findings for this file, never the server.
 pub fn run(cx: &Context, enabled: &Enabled) -> RawFindings {
-    let mut findings = Vec::new();
-    let mut error_ranges = Vec::new();
-    let root = cx.tree.root_node();
-    let mut cursor = root.walk();
-    let has_error = root.has_error();
+    let mut raw = RawFindings { findings: Vec::new(), error_ranges: Vec::new() };
+    walk(cx.tree.root_node(), cx, enabled, &mut raw);
+    raw
+}
+
+/// Call `rules` on `node`, isolating panics.
+pub(crate) fn dispatch(node: Node, cx: &Context, rules: &[&'static dyn Rule], out: &mut Vec<Finding>) {
+    for rule in rules {
+        let before = out.len();
+        let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            rule.check(node, cx, out);
+        }));
+        if res.is_err() {
+            out.truncate(before);
+        }
+    }
+}
+
+/// Walk the subtree of `top` (itself included), dispatching every node.
+pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFindings) {
+    let mut cursor = top.walk();
+    let has_error = top.has_error();
     loop {
         let node = cursor.node();
         if has_error && (node.is_error() || node.is_missing()) {
             let r = node.byte_range();
-            error_ranges.push(if r.is_empty() { r.start.saturating_sub(1)..r.end + 1 } else { r });
+            raw.error_ranges.push(if r.is_empty() { r.start.saturating_sub(1)..r.end + 1 } else { r });
         }
         if let Some(rules) = enabled.table.get(node.kind_id() as usize) {
-            for rule in rules {
-                let before = findings.len();
-                let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    rule.check(node, cx, &mut findings);
-                }));
-                if res.is_err() {
-                    findings.truncate(before);
-                }
-            }
+            dispatch(node, cx, rules, &mut raw.findings);
         }
         if cursor.goto_first_child() {
             continue;
@@ -133,7 +155,7 @@ pub fn run(cx: &Context, enabled: &Enabled) -> RawFindings {
                 break;
             }
             if !cursor.goto_parent() {
-                return RawFindings { findings, error_ranges };
+                return;
             }
         }
     }

@@ -173,9 +173,48 @@ impl Rule for RangeLenLoop {
         "range-len-loop"
     }
     fn kinds(&self) -> &'static [&'static str] {
-        &["for_statement"]
+        // A loop outside any function binds module (or class) variables,
+        // which code anywhere in the module may read: its fix depends on the
+        // whole module, so those loops are checked from the `module` node,
+        // which incremental re-checking revisits after every edit.
+        &["for_statement", "module"]
+    }
+    fn scope(&self) -> super::Scope {
+        super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        if node.kind() == "module" {
+            let mut stack = vec![node];
+            let mut cursor = node.walk();
+            while let Some(n) = stack.pop() {
+                for c in n.named_children(&mut cursor) {
+                    match c.kind() {
+                        "function_definition" | "lambda" => {}
+                        "for_statement" => {
+                            self.check_loop(c, cx, out);
+                            stack.push(c);
+                        }
+                        k if k.ends_with("statement")
+                            || matches!(
+                                k,
+                                "block" | "else_clause" | "elif_clause" | "except_clause" | "finally_clause"
+                                    | "class_definition" | "decorated_definition" | "case_clause"
+                            ) =>
+                        {
+                            stack.push(c)
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        } else if syntax::enclosing_function(node).is_some() {
+            self.check_loop(node, cx, out);
+        }
+    }
+}
+
+impl RangeLenLoop {
+    fn check_loop(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         if node.child(0).is_some_and(|c| c.kind() == "async") {
             return;
         }

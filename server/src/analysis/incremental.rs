@@ -1,0 +1,247 @@
+//! Incremental re-checking: after an edit, run the rules again only on the
+//! top-level statements the edit (or tree-sitter's reparse) touched, and
+//! shift every other finding by the edit's byte delta.
+//!
+//! Correctness rests on the rule contract of `rules::Scope`: a finding
+//! depends on its enclosing top-level statement and on `ModuleFacts`, or the
+//! rule is dispatched on the `module` node. So the recheck falls back to a
+//! full check whenever the module facts change, and always reruns the
+//! `module`-dispatched rules. A property test (`tests/incremental.rs`)
+//! compares the result with a full check after random edit sequences.
+
+use super::rules::{self, RawFindings};
+use super::scope::ModuleFacts;
+use super::{Context, Edit, Finding};
+use crate::config::Settings;
+use crate::knowledge::Knowledge;
+use std::ops::Range;
+use tree_sitter::{InputEdit, Node, Tree};
+
+/// The findings of one version of a document, and what a recheck needs.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    facts: ModuleFacts,
+}
+
+/// What changed between two versions: the edits in order (byte offsets of
+/// the text each applies to) and the ranges of the new text that the edits
+/// wrote or that the reparse found structurally changed.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeSet {
+    pub edits: Vec<InputEdit>,
+    pub dirty: Vec<Range<usize>>,
+    /// The whole text was replaced: only a full check will do.
+    pub full: bool,
+}
+
+impl ChangeSet {
+    /// Append the changes of a later version.
+    pub fn extend(&mut self, later: &ChangeSet) {
+        if later.full {
+            self.full = true;
+        }
+        for e in &later.edits {
+            for r in self.dirty.iter_mut() {
+                *r = map_range(r.clone(), e);
+            }
+        }
+        self.edits.extend(later.edits.iter().copied());
+        self.dirty.extend(later.dirty.iter().cloned());
+    }
+}
+
+/// `r` after edit `e`: shifted when after it, stretched when it overlaps it.
+pub fn map_range(r: Range<usize>, e: &InputEdit) -> Range<usize> {
+    let delta = e.new_end_byte as isize - e.old_end_byte as isize;
+    let shift = |p: usize| (p as isize + delta).max(0) as usize;
+    let start = if r.start >= e.old_end_byte { shift(r.start) } else { r.start.min(e.start_byte.max(r.start)) };
+    let end = if r.end >= e.old_end_byte {
+        shift(r.end)
+    } else if r.end > e.start_byte {
+        e.new_end_byte
+    } else {
+        r.end
+    };
+    start..end.max(start)
+}
+
+/// A position after edit `e`, or None when the edit replaced it.
+fn map_pos(p: usize, e: &InputEdit) -> Option<usize> {
+    if p >= e.old_end_byte {
+        Some((p as isize + e.new_end_byte as isize - e.old_end_byte as isize) as usize)
+    } else if p <= e.start_byte {
+        Some(p)
+    } else {
+        None
+    }
+}
+
+/// A range after all `edits`, or None when one of them cut into it.
+/// An empty range (an insertion point) survives an edit that starts or ends
+/// on it only if it lies outside the replaced text.
+fn map_span(r: &Range<usize>, edits: &[InputEdit]) -> Option<Range<usize>> {
+    let (mut s, mut t) = (r.start, r.end);
+    for e in edits {
+        // Text strictly inside the finding was replaced: not mappable.
+        if e.start_byte < t && e.old_end_byte > s {
+            return None;
+        }
+        if s == t && e.start_byte <= s && s < e.old_end_byte.max(e.start_byte + 1) && e.start_byte != e.old_end_byte {
+            return None;
+        }
+        s = map_pos(s, e)?;
+        t = map_pos(t, e)?;
+    }
+    Some(s..t)
+}
+
+fn map_finding(f: &Finding, edits: &[InputEdit]) -> Option<Finding> {
+    let mut out = f.clone();
+    out.range = map_span(&f.range, edits)?;
+    for fix in out.fixes.iter_mut() {
+        for e in fix.edits.iter_mut() {
+            *e = Edit { range: map_span(&e.range, edits)?, new_text: std::mem::take(&mut e.new_text) };
+        }
+    }
+    Some(out)
+}
+
+/// Check the whole document.
+pub fn check_full(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) -> Checked {
+    let cx = Context::new(src, tree, settings);
+    let enabled = rules::enabled_rules(settings, k);
+    let raw = rules::run(&cx, &enabled);
+    let findings = super::finish(raw, &cx, k);
+    Checked { findings, facts: cx.module }
+}
+
+/// Bring `prev` (the findings of the text before `changes`) up to date with
+/// `src`/`tree`, doing as little work as the rule contract allows.
+pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) -> Checked {
+    let root = tree.root_node();
+    if changes.full {
+        return check_full(src, tree, settings, k);
+    }
+    let facts = ModuleFacts::collect(root, src);
+    let mut old_facts = prev.facts.clone();
+    old_facts.import_insert_at = match map_span(&(old_facts.import_insert_at..old_facts.import_insert_at), &changes.edits) {
+        Some(r) => r.start,
+        None => return check_full(src, tree, settings, k),
+    };
+    if old_facts != facts {
+        return Checked { facts, ..check_full(src, tree, settings, k) };
+    }
+
+    // Dirty ranges, widened to whole lines (a comment added at the end of a
+    // line can suppress a finding of the statement it follows), then to the
+    // top-level statements they touch.
+    let dirty: Vec<Range<usize>> = changes.dirty.iter().map(|r| widen_to_lines(src, r.clone())).collect();
+    let tops = top_level_touching(root, &dirty);
+    let walked: Vec<Range<usize>> = tops.iter().map(|n| n.byte_range()).collect();
+
+    let enabled = rules::enabled_rules(settings, k);
+    let module_rules = enabled.module_rules();
+    let module_ids: Vec<&str> = module_rules.iter().map(|r| r.id()).collect();
+
+    let mut kept = Vec::with_capacity(prev.findings.len());
+    for f in &prev.findings {
+        if module_ids.contains(&f.rule) {
+            continue;
+        }
+        let Some(m) = map_finding(f, &changes.edits) else { continue };
+        if overlaps(&walked, &m.range) || touches(&dirty, &m.range) {
+            continue;
+        }
+        // A fix of a kept finding that reaches into changed text would be stale.
+        if m.fixes.iter().any(|fx| fx.edits.iter().any(|e| touches(&dirty, &e.range))) {
+            return check_full(src, tree, settings, k);
+        }
+        kept.push(m);
+    }
+
+    let cx = Context::with_facts(src, tree, settings, facts);
+    let mut raw = RawFindings { findings: Vec::new(), error_ranges: Vec::new() };
+    if !module_rules.is_empty() {
+        rules::dispatch(root, &cx, &module_rules, &mut raw.findings);
+    }
+    for top in &tops {
+        rules::walk(*top, &cx, &enabled, &mut raw);
+    }
+    raw.error_ranges = error_ranges(root);
+    let mut fresh = super::finish(raw, &cx, k);
+    // A module-dispatched rule may also report inside untouched statements;
+    // everything else fresh lies inside the statements just walked.
+    fresh.extend(kept);
+    super::sort_findings(&mut fresh);
+    Checked { findings: fresh, facts: cx.module }
+}
+
+/// Strict overlap: a finding that ends where a walked statement starts
+/// belongs to the statement before.
+fn overlaps(ranges: &[Range<usize>], r: &Range<usize>) -> bool {
+    ranges.iter().any(|d| if r.is_empty() { d.start <= r.start && r.start < d.end } else { d.start < r.end && r.start < d.end })
+}
+
+fn touches(ranges: &[Range<usize>], r: &Range<usize>) -> bool {
+    ranges.iter().any(|d| d.start <= r.end && r.start <= d.end)
+}
+
+fn widen_to_lines(src: &str, r: Range<usize>) -> Range<usize> {
+    let start = r.start.min(src.len());
+    let end = r.end.clamp(start, src.len());
+    let bytes = src.as_bytes();
+    let s = bytes[..start].iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1);
+    let e = bytes[end..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(src.len(), |i| end + i);
+    s..e
+}
+
+/// The module's children that overlap (or touch) any of `ranges`.
+fn top_level_touching<'t>(root: Node<'t>, ranges: &[Range<usize>]) -> Vec<Node<'t>> {
+    let mut out: Vec<Node<'t>> = Vec::new();
+    for r in ranges {
+        // `first_child_for_byte` gives the first child ending after r.start;
+        // the one before it may end exactly on r.start.
+        let mut n = match root.first_child_for_byte(r.start) {
+            Some(f) => match f.prev_sibling() {
+                Some(p) if p.end_byte() >= r.start => Some(p),
+                _ => Some(f),
+            },
+            None => root.child(root.child_count().saturating_sub(1) as u32),
+        };
+        while let Some(c) = n {
+            if c.start_byte() > r.end {
+                break;
+            }
+            if c.end_byte() >= r.start && !out.iter().any(|o| o.id() == c.id()) {
+                out.push(c);
+            }
+            n = c.next_sibling();
+        }
+    }
+    out.sort_by_key(|n| n.start_byte());
+    out
+}
+
+/// Every ERROR and MISSING range of the tree, visiting only subtrees that
+/// contain one.
+fn error_ranges(root: Node) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    if !root.has_error() {
+        return out;
+    }
+    let mut stack = vec![root];
+    let mut cursor = root.walk();
+    while let Some(n) = stack.pop() {
+        if n.is_error() || n.is_missing() {
+            let r = n.byte_range();
+            out.push(if r.is_empty() { r.start.saturating_sub(1)..r.end + 1 } else { r });
+        }
+        for c in n.children(&mut cursor) {
+            if c.has_error() {
+                stack.push(c);
+            }
+        }
+    }
+    out
+}
