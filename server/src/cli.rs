@@ -19,6 +19,11 @@ pub fn main(args: &[String]) -> i32 {
         return 2;
     };
     let rest = &args[1..];
+    // `pyexplain check --help` and the like print the usage, like `pyexplain --help`.
+    if cmd != "serve" && rest.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{}", k.ui("cli.usage", &[]));
+        return 0;
+    }
     match cmd.as_str() {
         "serve" => crate::lsp::serve_cli(rest),
         "check" => check_cmd(rest, k),
