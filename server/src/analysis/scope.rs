@@ -223,6 +223,13 @@ pub fn is_shadowed(name: &str, at: Node, src: &str, module: &ModuleFacts) -> boo
     }
     let mut cur = at.parent();
     while let Some(n) = cur {
+        // A scope whose text never mentions the name cannot bind it: a byte
+        // search is far cheaper than collecting its bindings from the tree.
+        let mentions = src.get(n.byte_range()).is_some_and(|t| t.contains(name));
+        if !mentions {
+            cur = n.parent();
+            continue;
+        }
         if matches!(n.kind(), "function_definition" | "lambda") {
             if parameter_names(n, src).contains(name) {
                 return true;
