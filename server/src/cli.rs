@@ -113,6 +113,9 @@ pub struct Source {
 pub enum SourceEncoding {
     Utf8,
     Latin1,
+    /// Another legacy encoding named by a PEP 263 cookie (cp1252, koi8-r,
+    /// shift_jis, …), decoded and encoded by `encoding_rs`.
+    Other(&'static encoding_rs::Encoding),
 }
 
 /// Decode Python source bytes: a UTF-8 BOM, a PEP 263 coding cookie on one
@@ -163,7 +166,24 @@ pub fn decode(bytes: &[u8]) -> Result<Source, String> {
         "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "cp819" | "iso-latin-1" => {
             Ok(Source { text: bytes.iter().map(|&b| b as char).collect(), encoding: SourceEncoding::Latin1, bom: false })
         }
-        other => Err(other.to_string()),
+        other => {
+            // Python's own names first where they differ from the WHATWG labels.
+            let label = match other {
+                "cp1252" | "windows-1252" => "windows-1252",
+                "mac-roman" | "macroman" => "macintosh",
+                l => l,
+            };
+            let Some(e) = encoding_rs::Encoding::for_label_no_replacement(label.as_bytes()) else {
+                return Err(other.to_string());
+            };
+            if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE || e == encoding_rs::UTF_8 {
+                return Err(other.to_string());
+            }
+            match e.decode_without_bom_handling_and_without_replacement(bytes) {
+                Some(text) => Ok(Source { text: text.into_owned(), encoding: SourceEncoding::Other(e), bom: false }),
+                None => Err(other.to_string()),
+            }
+        }
     }
 }
 
@@ -179,6 +199,10 @@ pub fn encode(src: &Source, text: &str) -> Option<Vec<u8>> {
             Some(v)
         }
         SourceEncoding::Latin1 => text.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect(),
+        SourceEncoding::Other(e) => {
+            let (bytes, _, unmappable) = e.encode(text);
+            (!unmappable).then(|| bytes.into_owned())
+        }
     }
 }
 
@@ -658,7 +682,15 @@ mod tests {
         assert_eq!(l.encoding, SourceEncoding::Latin1);
         assert!(l.text.contains('é'));
         assert!(decode(b"x = '\xe9'\n").is_err());
-        assert!(decode(b"# coding: shift_jis\nx = 1\n").is_err());
+        // Other legacy encodings named by a cookie decode (and encode back).
+        let k = decode(b"# -*- coding: koi8-r -*-\ns = '\xf0\xd2\xc9'\n").unwrap();
+        assert!(k.text.contains("При"), "{}", k.text);
+        assert_eq!(encode(&k, &k.text).unwrap(), b"# -*- coding: koi8-r -*-\ns = '\xf0\xd2\xc9'\n");
+        assert!(encode(&k, "s = '\u{e9}\u{4e2d}'").is_none());
+        let w = decode(b"# coding: cp1252\nx = '\x80'\n").unwrap();
+        assert!(w.text.contains('\u{20ac}'));
+        assert!(decode(b"# coding: shift_jis\nx = 1\n").is_ok());
+        assert!(decode(b"# coding: uft-8\nx = 1\n").is_err());
         assert!(decode(b"x = 1\0").is_err());
     }
 
