@@ -4,7 +4,10 @@
 use std::{env, fs, path::Path};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+    // Read at run time, not with env!(): a build script compiled in another
+    // checkout must still read this one's files.
+    let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("knowledge");
     let out = Path::new(&env::var("OUT_DIR").unwrap()).join("knowledge_files.rs");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut code = String::new();
@@ -36,7 +39,8 @@ fn main() {
 /// the rule list. Adding a rule is adding its file (and its knowledge file);
 /// no shared list to edit.
 fn write_rule_registry() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("server/src/analysis/rules");
+    let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("server/src/analysis/rules");
     let out = Path::new(&env::var("OUT_DIR").unwrap()).join("rule_registry.rs");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = fs::read_dir(&dir)

@@ -29,6 +29,9 @@ const SNIPPETS: &[&str] = &[
     "if x == None:\n    pass\n", "except:", "print 'a'\n", "class C(object):\n    pass\n",
     "from typing import List\n", "try:\n    pass\nexcept Exception, e:\n    pass\n", "\"\"\"", "\\",
     "async def g():\n    time.sleep(1)\n", "lambda: 0", "d.keys()", "😀", "é",
+    // Module-level bindings that shadow names rules look up.
+    "open = None\n", "def print(*a):\n    pass\n", "zip = len\n", "super = None\n", "type = 1\n",
+    "object = dict\n", "exec = 1\n", "import functools\n", "from functools import wraps\n",
 ];
 
 fn char_floor(s: &str, mut i: usize) -> usize {

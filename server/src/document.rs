@@ -55,8 +55,8 @@ impl Document {
                     let start_point = point_at(&self.text, &self.line_index, start);
                     let old_end_point = point_at(&self.text, &self.line_index, end);
                     self.text.replace_range(start..end, &ch.text);
-                    self.line_index = LineIndex::new(&self.text);
                     let new_end = start + ch.text.len();
+                    self.line_index.edit(&self.text, start, end, new_end);
                     let new_end_point = point_at(&self.text, &self.line_index, new_end);
                     let edit = InputEdit {
                         start_byte: start,

@@ -42,6 +42,45 @@ impl LineIndex {
         LineIndex { starts, len: bytes.len() }
     }
 
+    /// Update the index after `text[start..old_end]` was replaced, `text`
+    /// being the new text and `new_end` the end of the inserted part.
+    /// Rescans only the lines the edit touched and shifts the rest (a
+    /// keystroke in a 10,000-line file should not rescan the file).
+    pub fn edit(&mut self, text: &str, start: usize, old_end: usize, new_end: usize) {
+        let bytes = text.as_bytes();
+        let delta = new_end as isize - old_end as isize;
+        // From the line before the edit (a `\r` just before `start` may pair
+        // with an inserted `\n`).
+        let a = self.line_of(start).saturating_sub(1);
+        // Line starts strictly after old_end + 1 follow unchanged text.
+        let tail_from = self.starts.partition_point(|&s| s <= old_end + 1);
+        let tail: Vec<usize> = self.starts[tail_from..].iter().map(|&s| (s as isize + delta) as usize).collect();
+        let stop = tail.first().copied().unwrap_or(bytes.len() + 1);
+        self.starts.truncate(a + 1);
+        let mut i = self.starts[a];
+        while i < bytes.len() && i < stop {
+            match bytes[i] {
+                b'\n' => {
+                    if i + 1 < stop {
+                        self.starts.push(i + 1);
+                    }
+                }
+                b'\r' => {
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    if i + 1 < stop {
+                        self.starts.push(i + 1);
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.starts.extend(tail);
+        self.len = bytes.len();
+    }
+
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }
@@ -166,5 +205,35 @@ mod tests {
         let i = LineIndex::new(t);
         assert_eq!(i.offset(t, 0, 1, Encoding::Utf16), 0);
         assert_eq!(i.offset(t, 0, 2, Encoding::Utf16), 4);
+    }
+
+    #[test]
+    fn edits_keep_the_index_equal_to_a_fresh_one() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut rnd = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        let pieces = ["\n", "\r", "\r\n", "a", "bc", "\n\n", "é", "😀", ""];
+        let mut text = String::from("one\r\ntwo\rthree\nfour\n");
+        let mut idx = LineIndex::new(&text);
+        for _ in 0..5000 {
+            let mut start = rnd(text.len() + 1);
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + rnd(4)).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            let ins: String = (0..rnd(3)).map(|_| pieces[rnd(pieces.len())]).collect();
+            text.replace_range(start..end, &ins);
+            idx.edit(&text, start, end, start + ins.len());
+            let fresh = LineIndex::new(&text);
+            assert_eq!(idx.starts, fresh.starts, "{text:?}");
+            assert_eq!(idx.len, fresh.len);
+        }
     }
 }

@@ -129,24 +129,41 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         Some(r) => r.start,
         None => return check_full(src, tree, settings, k),
     };
-    if old_facts != facts {
-        return Checked { facts, ..check_full(src, tree, settings, k) };
+    // Imports decide qualified names and where fixes add imports: any
+    // change there and only a full check is sure. A changed module-level
+    // binding matters only to statements that mention the name.
+    if old_facts.imports != facts.imports
+        || old_facts.star_imports != facts.star_imports
+        || old_facts.imported_modules != facts.imported_modules
+        || old_facts.import_insert_at != facts.import_insert_at
+    {
+        return check_full(src, tree, settings, k);
     }
+    let renamed: Vec<&String> = old_facts.bindings.symmetric_difference(&facts.bindings).collect();
 
     // Dirty ranges, widened to whole lines (a comment added at the end of a
     // line can suppress a finding of the statement it follows), then to the
     // top-level statements they touch.
     let dirty: Vec<Range<usize>> = changes.dirty.iter().map(|r| widen_to_lines(src, r.clone())).collect();
-    let tops = top_level_touching(root, &dirty);
+    let mut tops = top_level_touching(root, &dirty);
+    if !renamed.is_empty() {
+        let mut cursor = root.walk();
+        for c in root.children(&mut cursor) {
+            let text = src.get(c.byte_range()).unwrap_or("");
+            if renamed.iter().any(|n| contains_word(text, n)) && !tops.iter().any(|t| t.id() == c.id()) {
+                tops.push(c);
+            }
+        }
+        tops.sort_by_key(|n| n.start_byte());
+    }
     let walked: Vec<Range<usize>> = tops.iter().map(|n| n.byte_range()).collect();
 
     let enabled = rules::enabled_rules(settings, k);
     let module_rules = enabled.module_rules();
-    let module_ids: Vec<&str> = module_rules.iter().map(|r| r.id()).collect();
 
     let mut kept = Vec::with_capacity(prev.findings.len());
     for f in &prev.findings {
-        if module_ids.contains(&f.rule) {
+        if f.whole_module {
             continue;
         }
         let Some(m) = map_finding(f, &changes.edits) else { continue };
@@ -175,6 +192,14 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     fresh.extend(kept);
     super::sort_findings(&mut fresh);
     Checked { findings: fresh, facts: cx.module }
+}
+
+/// Whether `name` occurs in `text` as a whole identifier.
+fn contains_word(text: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(name).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(is_ident) && !text[i + name.len()..].chars().next().is_some_and(is_ident)
+    })
 }
 
 /// Strict overlap: a finding that ends where a walked statement starts

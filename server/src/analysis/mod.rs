@@ -62,11 +62,14 @@ pub struct Finding {
     /// Fixes in order of preference; the first is the one fix-all applies.
     pub fixes: Vec<Fix>,
     pub severity: Severity,
+    /// Reported from the `module` node, so it may depend on the whole file:
+    /// incremental re-checking recomputes it after every edit.
+    pub whole_module: bool,
 }
 
 impl Finding {
     pub fn new(rule: &'static str, range: Range<usize>) -> Self {
-        Finding { rule, range, fixes: Vec::new(), severity: Severity::Information }
+        Finding { rule, range, fixes: Vec::new(), severity: Severity::Information, whole_module: false }
     }
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fixes.push(fix);

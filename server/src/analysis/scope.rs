@@ -174,7 +174,19 @@ pub fn collect_bindings(node: Node, src: &str, out: &mut HashSet<String>) {
     }
     let mut cursor = node.walk();
     for c in node.named_children(&mut cursor) {
-        collect_bindings(c, src, out);
+        // Statements and their parts can bind names; an expression binds one
+        // only through `:=` (a comprehension's own variables stay inside it),
+        // so expressions without one are not walked.
+        let k = c.kind();
+        let binds = k.ends_with("statement")
+            || k.ends_with("clause")
+            || k.ends_with("definition")
+            || k.ends_with("pattern")
+            || matches!(k, "block" | "assignment" | "augmented_assignment" | "with_item" | "case_pattern")
+            || src.get(c.byte_range()).is_some_and(|t| t.contains(":="));
+        if binds {
+            collect_bindings(c, src, out);
+        }
     }
 }
 

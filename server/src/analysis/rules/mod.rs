@@ -123,6 +123,7 @@ pub fn run(cx: &Context, enabled: &Enabled) -> RawFindings {
 
 /// Call `rules` on `node`, isolating panics.
 pub(crate) fn dispatch(node: Node, cx: &Context, rules: &[&'static dyn Rule], out: &mut Vec<Finding>) {
+    let first = out.len();
     for rule in rules {
         let before = out.len();
         let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -130,6 +131,11 @@ pub(crate) fn dispatch(node: Node, cx: &Context, rules: &[&'static dyn Rule], ou
         }));
         if res.is_err() {
             out.truncate(before);
+        }
+    }
+    if node.kind() == "module" {
+        for f in &mut out[first..] {
+            f.whole_module = true;
         }
     }
 }
