@@ -22,6 +22,9 @@ use tree_sitter::{InputEdit, Node, Tree};
 pub struct Checked {
     pub findings: Vec<Finding>,
     facts: ModuleFacts,
+    /// Bodies of the top-level functions and classes: an edit inside one
+    /// (before and after) cannot change the module facts.
+    bodies: Vec<Range<usize>>,
 }
 
 /// What changed between two versions: the edits in order (byte offsets of
@@ -113,7 +116,30 @@ pub fn check_full(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) ->
     let enabled = rules::enabled_rules(settings, k);
     let raw = rules::run(&cx, &enabled);
     let findings = super::finish(raw, &cx, k);
-    Checked { findings, facts: cx.module }
+    Checked { findings, facts: cx.module, bodies: top_level_bodies(tree.root_node()) }
+}
+
+/// The `body` ranges of top-level (possibly decorated) functions and classes.
+fn top_level_bodies(root: Node) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut cursor = root.walk();
+    for c in root.named_children(&mut cursor) {
+        let def = if c.kind() == "decorated_definition" { c.child_by_field_name("definition") } else { Some(c) };
+        if let Some(d) = def.filter(|d| matches!(d.kind(), "function_definition" | "class_definition")) {
+            if let Some(b) = d.child_by_field_name("body") {
+                out.push(b.byte_range());
+            }
+        }
+    }
+    out
+}
+
+/// Whether every range lies strictly inside one of `bodies` (sorted).
+fn all_inside(ranges: &[Range<usize>], bodies: &[Range<usize>]) -> bool {
+    ranges.iter().all(|r| {
+        let i = bodies.partition_point(|b| b.end <= r.start);
+        bodies.get(i).is_some_and(|b| b.start < r.start && r.end < b.end)
+    })
 }
 
 /// Bring `prev` (the findings of the text before `changes`) up to date with
@@ -123,11 +149,21 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     if changes.full {
         return check_full(src, tree, settings, k);
     }
-    let facts = ModuleFacts::collect(root, src);
     let mut old_facts = prev.facts.clone();
     old_facts.import_insert_at = match map_span(&(old_facts.import_insert_at..old_facts.import_insert_at), &changes.edits) {
         Some(r) => r.start,
         None => return check_full(src, tree, settings, k),
+    };
+    // Module facts come from top-level statements, but a function or class
+    // contributes only its name: when every change lies inside the body of
+    // one, before the edit and after it, the facts stay as they were.
+    let bodies = top_level_bodies(root);
+    let old_bodies: Vec<Range<usize>> =
+        prev.bodies.iter().map(|b| changes.edits.iter().fold(b.clone(), |r, e| map_range(r, e))).collect();
+    let facts = if all_inside(&changes.dirty, &bodies) && all_inside(&changes.dirty, &old_bodies) {
+        old_facts.clone()
+    } else {
+        ModuleFacts::collect(root, src)
     };
     // Imports decide qualified names and where fixes add imports: any
     // change there and only a full check is sure. A changed module-level
@@ -191,7 +227,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     // everything else fresh lies inside the statements just walked.
     fresh.extend(kept);
     super::sort_findings(&mut fresh);
-    Checked { findings: fresh, facts: cx.module }
+    Checked { findings: fresh, facts: cx.module, bodies }
 }
 
 /// Whether `name` occurs in `text` as a whole identifier.
