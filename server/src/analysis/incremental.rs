@@ -119,6 +119,11 @@ pub fn check_full(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) ->
     Checked { findings, facts: cx.module, bodies: top_level_bodies(tree.root_node()) }
 }
 
+/// A top-level function or class definition (possibly decorated).
+fn is_definition(n: Node) -> bool {
+    matches!(n.kind(), "function_definition" | "class_definition" | "decorated_definition")
+}
+
 /// The `body` ranges of top-level (possibly decorated) functions and classes.
 fn top_level_bodies(root: Node) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -196,6 +201,18 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
 
     let enabled = rules::enabled_rules(settings, k);
     let module_rules = enabled.module_rules();
+    // Rules whose module-level findings depend on other module-level
+    // statements: revisit every module-level statement mentioning a needle.
+    let sibling = enabled.filtered(|r| !r.sibling_needles().is_empty());
+    let sibling_rules = sibling.rules();
+    let needles: Vec<&str> = sibling_rules.iter().flat_map(|r| r.sibling_needles().iter().copied()).collect();
+    let module_code: Vec<Node> = if sibling_rules.is_empty() {
+        Vec::new()
+    } else {
+        let mut cursor = root.walk();
+        root.named_children(&mut cursor).filter(|c| !is_definition(*c) && c.kind() != "comment").collect()
+    };
+    let module_code_ranges: Vec<Range<usize>> = module_code.iter().map(|n| n.byte_range()).collect();
 
     let mut kept = Vec::with_capacity(prev.findings.len());
     for f in &prev.findings {
@@ -204,6 +221,9 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         }
         let Some(m) = map_finding(f, &changes.edits) else { continue };
         if overlaps(&walked, &m.range) || touches(&dirty, &m.range) {
+            continue;
+        }
+        if overlaps(&module_code_ranges, &m.range) && sibling_rules.iter().any(|r| r.id() == m.rule) {
             continue;
         }
         // A fix of a kept finding that reaches into changed text would be stale.
@@ -220,6 +240,15 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     }
     for top in &tops {
         rules::walk(*top, &cx, &enabled, &mut raw);
+    }
+    for c in &module_code {
+        if tops.iter().any(|t| t.id() == c.id()) {
+            continue;
+        }
+        let text = src.get(c.byte_range()).unwrap_or("");
+        if needles.iter().any(|n| text.contains(n)) {
+            rules::walk(*c, &cx, &sibling, &mut raw);
+        }
     }
     raw.error_ranges = error_ranges(root);
     let mut fresh = super::finish(raw, &cx, k);

@@ -16,6 +16,9 @@ impl Rule for AsyncioRunEntryPoint {
     fn id(&self) -> &'static str {
         "asyncio-run-entry-point"
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        &["run_until_complete"]
+    }
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }

@@ -14,6 +14,9 @@ impl Rule for AsyncioWaitBareCoroutines {
     fn id(&self) -> &'static str {
         "asyncio-wait-bare-coroutines"
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        &["wait"]
+    }
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }

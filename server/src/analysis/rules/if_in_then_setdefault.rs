@@ -12,6 +12,9 @@ impl Rule for IfInThenSetdefault {
     fn id(&self) -> &'static str {
         "if-in-then-setdefault"
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        &[" in "]
+    }
     fn kinds(&self) -> &'static [&'static str] {
         &["if_statement"]
     }

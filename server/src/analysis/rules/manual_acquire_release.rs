@@ -30,6 +30,10 @@ impl Rule for ManualAcquireRelease {
     fn id(&self) -> &'static str {
         "manual-acquire-release"
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        // Dispatched on the `try`, which holds the release or close.
+        &["release", "close"]
+    }
     fn kinds(&self) -> &'static [&'static str] {
         &["try_statement"]
     }

@@ -25,12 +25,35 @@ impl Rule for MissingMainGuard {
         "missing-main-guard"
     }
     fn kinds(&self) -> &'static [&'static str] {
-        &["call"]
+        // Whether a process is started, and the fix, depend on the statements
+        // that follow at module level: checked from the module node (which
+        // incremental re-checking revisits after every edit), walking only
+        // module-level code, never function or class bodies.
+        &["module"]
     }
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let mut stack = vec![node];
+        let mut cursor = node.walk();
+        while let Some(n) = stack.pop() {
+            for c in n.named_children(&mut cursor) {
+                match c.kind() {
+                    "function_definition" | "class_definition" | "lambda" | "decorated_definition" => {}
+                    "call" => {
+                        self.check_call(c, cx, out);
+                        stack.push(c);
+                    }
+                    _ => stack.push(c),
+                }
+            }
+        }
+    }
+}
+
+impl MissingMainGuard {
+    fn check_call(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(q) = util_b::call_target(node, cx, LAST, TARGETS) else { return };
         // Module level only: not in a def, lambda or class, nor under the guard.
         if syntax::ancestor(node, &["function_definition", "lambda", "class_definition"]).is_some() || util_b::under_main_guard(node, cx) {

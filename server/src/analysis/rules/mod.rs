@@ -43,6 +43,16 @@ pub trait Rule: Sync + Send {
     fn scope(&self) -> Scope {
         Scope::Statement
     }
+    /// For a rule whose findings in module-level code (outside top-level
+    /// functions and classes) depend on other module-level statements — a
+    /// `close()` further down, a list built just before a loop — the words
+    /// that the module-level statement holding the dispatched node must
+    /// contain for the rule to report from it. Incremental
+    /// re-checking then revisits, after every edit, each module-level
+    /// statement containing one of them. Empty: no such dependency.
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        &[]
+    }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>);
 }
 
@@ -59,6 +69,22 @@ pub struct Enabled {
 impl Enabled {
     pub fn is_empty(&self) -> bool {
         self.table.iter().all(Vec::is_empty)
+    }
+
+    /// The same table restricted to the rules `keep` accepts.
+    pub fn filtered(&self, keep: impl Fn(&dyn Rule) -> bool) -> Enabled {
+        Enabled { table: self.table.iter().map(|v| v.iter().copied().filter(|r| keep(*r)).collect()).collect() }
+    }
+
+    /// Every enabled rule, once.
+    pub fn rules(&self) -> Vec<&'static dyn Rule> {
+        let mut out: Vec<&'static dyn Rule> = Vec::new();
+        for r in self.table.iter().flatten() {
+            if !out.iter().any(|o| o.id() == r.id()) {
+                out.push(*r);
+            }
+        }
+        out
     }
 
     /// The enabled rules dispatched on the `module` node.

@@ -11,6 +11,9 @@ impl Rule for OpenWithoutWith {
     fn id(&self) -> &'static str {
         "open-without-with"
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        &["open"]
+    }
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }

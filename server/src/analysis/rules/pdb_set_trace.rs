@@ -15,6 +15,9 @@ impl Rule for PdbSetTrace {
     fn id(&self) -> &'static str {
         "pdb-set-trace"
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        &["set_trace"]
+    }
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }

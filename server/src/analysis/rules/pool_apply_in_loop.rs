@@ -14,6 +14,9 @@ impl Rule for PoolApplyInLoop {
     fn id(&self) -> &'static str {
         "pool-apply-in-loop"
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        &["apply"]
+    }
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }

@@ -20,6 +20,9 @@ impl Rule for PoolWithoutWith {
     fn id(&self) -> &'static str {
         "pool-without-with"
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        &["Executor", "Pool"]
+    }
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }

@@ -19,6 +19,9 @@ impl Rule for SubprocessLegacyArguments {
     fn id(&self) -> &'static str {
         "subprocess-legacy-arguments"
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        &["universal_newlines", "PIPE", "communicate"]
+    }
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
