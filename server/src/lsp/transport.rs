@@ -129,6 +129,49 @@ fn validate(body: &[u8]) -> Result<Option<String>, Vec<u8>> {
     }
 }
 
+/// Client capabilities are advisory, but tower-lsp-server rejects an
+/// `initialize` whose capabilities do not deserialize, and then the editor gets
+/// no server at all. Real clients send such values: Neovim 0.9.1, as
+/// pytest-lsp recorded it, sends `textDocument.callHierarchy` as an array. When the params fail, drop each
+/// `capabilities.SECTION.ENTRY` that fails on its own (logged) and pass on the
+/// rest; None when nothing needed repair or the repair did not help.
+fn repair_initialize(body: &[u8]) -> Option<Vec<u8>> {
+    use tower_lsp_server::ls_types::{ClientCapabilities, InitializeParams};
+    let mut msg: Value = serde_json::from_slice(body).ok()?;
+    let params = msg.get_mut("params")?;
+    if serde_json::from_value::<InitializeParams>(params.clone()).is_ok() {
+        return None;
+    }
+    let caps = params.get_mut("capabilities")?.as_object_mut()?;
+    let fits = |v: Value| serde_json::from_value::<ClientCapabilities>(v).is_ok();
+    let mut dropped = Vec::new();
+    let sections: Vec<String> = caps.keys().cloned().collect();
+    for section in sections {
+        let entries: Vec<String> = match caps.get(&section) {
+            Some(Value::Object(m)) => m.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        for entry in entries {
+            let value = caps[&section][&entry].clone();
+            if !fits(serde_json::json!({ section.as_str(): { entry.as_str(): value } })) {
+                if let Some(m) = caps.get_mut(&section).and_then(Value::as_object_mut) {
+                    m.remove(&entry);
+                }
+                dropped.push(format!("{section}.{entry}"));
+            }
+        }
+        if !fits(serde_json::json!({ section.as_str(): caps[&section].clone() })) {
+            caps.remove(&section);
+            dropped.push(section);
+        }
+    }
+    if dropped.is_empty() || serde_json::from_value::<InitializeParams>(params.clone()).is_err() {
+        return None;
+    }
+    log(&format!("ignored client capabilities that do not follow the LSP types: {}", dropped.join(", ")));
+    serde_json::to_vec(&msg).ok()
+}
+
 /// Serve LSP on `input`/`output` until `exit` or end of input. Returns the
 /// process exit status: 0 after `shutdown` then `exit`, 1 otherwise.
 pub async fn serve<I, O>(input: I, output: O) -> i32
@@ -173,6 +216,7 @@ where
                     if method.as_deref() == Some("shutdown") {
                         shutdown.store(true, Ordering::SeqCst);
                     }
+                    let body = if method.as_deref() == Some("initialize") { repair_initialize(&body).unwrap_or(body) } else { body };
                     if to_tower.write_all(&frame(&body)).await.is_err() {
                         break;
                     }
@@ -210,6 +254,21 @@ where
 #[cfg(test)]
 mod tests {
     use super::validate;
+
+    #[test]
+    fn initialize_with_a_malformed_capability_is_repaired() {
+        // Neovim 0.9 sends textDocument.callHierarchy as an array.
+        let body = br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,
+            "capabilities":{"textDocument":{"callHierarchy":[{"dynamicRegistration":false}],"hover":{"contentFormat":["markdown"]}},
+            "general":{"positionEncodings":["utf-8"]}}}}"#;
+        let fixed: serde_json::Value = serde_json::from_slice(&super::repair_initialize(body).unwrap()).unwrap();
+        let caps = &fixed["params"]["capabilities"];
+        assert!(caps["textDocument"].get("callHierarchy").is_none());
+        assert_eq!(caps["textDocument"]["hover"]["contentFormat"][0], "markdown");
+        assert_eq!(caps["general"]["positionEncodings"][0], "utf-8");
+        let fine = br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}"#;
+        assert!(super::repair_initialize(fine).is_none());
+    }
 
     #[test]
     fn validation() {

@@ -1,0 +1,135 @@
+//! Helpers shared by group d's rules.
+
+use crate::analysis::{scope, Context};
+use crate::syntax::named_children;
+use std::collections::HashSet;
+use tree_sitter::Node;
+
+/// Whether the first name of `node` (an identifier or attribute chain) is
+/// bound by an enclosing function (a parameter or a local binding), which
+/// hides the module-level import of the same name.
+pub fn locally_bound(node: Node, cx: &Context) -> bool {
+    let mut head = node;
+    while head.kind() == "attribute" {
+        match head.child_by_field_name("object") {
+            Some(o) => head = o,
+            None => return false,
+        }
+    }
+    if head.kind() != "identifier" {
+        return false;
+    }
+    let name = cx.text(head);
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if matches!(n.kind(), "function_definition" | "lambda") {
+            if scope::parameter_names(n, cx.src).contains(name) {
+                return true;
+            }
+            if let Some(body) = n.child_by_field_name("body") {
+                let mut b = HashSet::new();
+                scope::collect_bindings(body, cx.src, &mut b);
+                if b.contains(name) && !declares_global(body, name, cx) {
+                    return true;
+                }
+            }
+        }
+        cur = n.parent();
+    }
+    false
+}
+
+/// Whether `body` (a function body) has `global name` at its top level or
+/// in nested blocks (not in nested functions).
+fn declares_global(body: Node, name: &str, cx: &Context) -> bool {
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "global_statement" | "nonlocal_statement" => {
+                if named_children(n).iter().any(|c| cx.text(*c) == name) {
+                    return true;
+                }
+            }
+            "function_definition" | "class_definition" | "lambda" => {
+                if n.id() != body.id() {
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    false
+}
+
+/// `refers_to`, and not hidden by a binding in an enclosing function.
+pub fn resolves_to(node: Node, cx: &Context, qualified: &str) -> bool {
+    scope::refers_to(node, cx.src, &cx.module, qualified) && !locally_bound(node, cx)
+}
+
+/// The class whose body directly holds `func` (a `function_definition`,
+/// possibly decorated).
+pub fn class_of_method(func: Node) -> Option<Node> {
+    let holder = match func.parent() {
+        Some(p) if p.kind() == "decorated_definition" => p.parent(),
+        p => p,
+    };
+    holder.filter(|b| b.kind() == "block").and_then(|b| b.parent()).filter(|c| c.kind() == "class_definition")
+}
+
+/// The first parameter's name of a function, if it is a plain (or typed) name.
+pub fn first_param<'a>(func: Node, cx: &Context<'a>) -> Option<&'a str> {
+    let params = func.child_by_field_name("parameters")?;
+    let p = named_children(params).into_iter().find(|p| p.kind() != "comment")?;
+    let id = match p.kind() {
+        "identifier" => p,
+        "typed_parameter" => p.named_child(0).filter(|c| c.kind() == "identifier")?,
+        _ => return None,
+    };
+    Some(cx.text(id))
+}
+
+/// The named, non-comment children of `node`.
+pub fn kids(node: Node) -> Vec<Node> {
+    named_children(node).into_iter().filter(|n| n.kind() != "comment").collect()
+}
+
+/// The statements of a block, without comments.
+pub fn stmts(block: Node) -> Vec<Node> {
+    kids(block)
+}
+
+/// The exception type expression of an `except` clause (without `as name`).
+pub fn except_value(clause: Node) -> Option<Node> {
+    let v = clause.child_by_field_name("value")?;
+    if v.kind() == "as_pattern" {
+        return v.named_child(0);
+    }
+    Some(v)
+}
+
+/// An edit that adds `import module` where a new import belongs: after the
+/// module docstring and `__future__` imports, even when comments come
+/// first (`ModuleFacts::import_insert_at` counts a leading comment as the
+/// first statement, which would put the import above the docstring).
+pub fn add_import(cx: &Context, module: &str) -> crate::analysis::Edit {
+    let nl = crate::syntax::newline_of(cx.src);
+    let mut at = None;
+    for (i, s) in kids(cx.tree.root_node()).into_iter().enumerate() {
+        let doc = i == 0 && s.kind() == "expression_statement" && s.named_child(0).is_some_and(|c| c.kind() == "string");
+        if doc || s.kind() == "future_import_statement" {
+            at = Some(s.end_byte());
+        } else {
+            break;
+        }
+    }
+    match at {
+        Some(at) => crate::analysis::Edit::insert(at, format!("{nl}import {module}")),
+        None => {
+            // Before the first statement, after leading comments (shebang, coding line).
+            let first = kids(cx.tree.root_node()).into_iter().next().map_or(0, |s| s.start_byte());
+            let line_start = cx.src[..first].rfind('\n').map_or(0, |i| i + 1);
+            crate::analysis::Edit::insert(line_start, format!("import {module}{nl}"))
+        }
+    }
+}

@@ -1,0 +1,292 @@
+// Drives the real VS Code workbench (code-server) in headless Chromium with
+// the pyexplain .vsix installed: hovers `yield` in the fixture and asserts the
+// hover widget shows our explanation, then applies the range-len-loop quick fix
+// with Ctrl+. and asserts the line changed. Screenshots go to OUT.
+//
+// node tests/editors/vscode/test.mjs
+// Environment: CODE_SERVER (its bin), NODE_TOOLS (a folder whose node_modules
+// has playwright-core), VSIX, PYEXPLAIN_BIN (the server), OUT (output folder),
+// CHROMIUM (default /usr/bin/chromium). Exit status 0 when every check passes.
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const env = (k, d) => {
+  const v = process.env[k] ?? d;
+  if (v === undefined) throw new Error(`${k} is not set`);
+  return v;
+};
+const CODE_SERVER = env('CODE_SERVER');
+const VSIX = path.resolve(env('VSIX'));
+const SERVER = path.resolve(env('PYEXPLAIN_BIN'));
+const OUT = path.resolve(env('OUT'));
+const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
+const { chromium } = createRequire(path.join(path.resolve(env('NODE_TOOLS')), 'package.json'))('playwright-core');
+
+const EXPLANATION = 'is a generator function'; // only our hover on `yield` says this
+const FIX_TITLE = 'Iterate over the sequence directly (range-len-loop)';
+
+const D = path.join(OUT, 'vscode');
+fs.rmSync(D, { recursive: true, force: true });
+for (const d of ['home/bin', 'user/User', 'user/Machine', 'ext', 'ws']) fs.mkdirSync(path.join(D, d), { recursive: true });
+fs.copyFileSync(path.join(here, '..', 'fixture.py'), path.join(D, 'ws', 'fixture.py'));
+// The server is found through the `pyexplain.path` setting, written with `~`.
+fs.copyFileSync(SERVER, path.join(D, 'home/bin/pyexplain'));
+fs.chmodSync(path.join(D, 'home/bin/pyexplain'), 0o755);
+// pyexplain.path is machine-overridable: in code-server (a remote window) it
+// belongs in the machine settings, as VS Code asks of remote set-ups.
+fs.writeFileSync(path.join(D, 'user/Machine/settings.json'), JSON.stringify({ 'pyexplain.path': '~/bin/pyexplain' }, null, 2));
+fs.writeFileSync(
+  path.join(D, 'user/User/settings.json'),
+  JSON.stringify(
+    {
+      'pyexplain.trace.server': 'messages',
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.welcomePage.walkthroughs.openOnInstall': false,
+      'security.workspace.trust.enabled': false,
+      'extensions.ignoreRecommendations': true,
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'editor.hover.delay': 200,
+      'editor.minimap.enabled': false,
+      'window.restoreWindows': 'none',
+      'git.enabled': false,
+      // The test types settings.json in the editor: no auto-closing or re-indenting.
+      'editor.autoClosingBrackets': 'never',
+      'editor.autoClosingQuotes': 'never',
+      'editor.autoIndent': 'none',
+      'editor.autoSurround': 'never',
+    },
+    null,
+    2,
+  ),
+);
+const port = await new Promise((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => {
+    const p = s.address().port;
+    s.close(() => resolve(p));
+  });
+});
+fs.writeFileSync(path.join(D, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+const csEnv = { ...process.env, HOME: path.join(D, 'home'), EXTENSIONS_GALLERY: '{}' };
+delete csEnv.PYEXPLAIN_PATH; // the test goes through the setting
+const csArgs = ['--config', path.join(D, 'config.yaml'), '--user-data-dir', path.join(D, 'user'), '--extensions-dir', path.join(D, 'ext')];
+
+const results = { checks: [] };
+let failed = false;
+function check(name, ok, detail) {
+  results.checks.push({ name, ok: !!ok, detail });
+  console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? `: ${String(detail).slice(0, 300)}` : ''}`);
+  if (!ok) failed = true;
+  return ok;
+}
+
+const inst = spawnSync(CODE_SERVER, [...csArgs, '--install-extension', VSIX, '--force'], { env: csEnv, encoding: 'utf8', timeout: 180000 });
+check('extension installs into code-server', inst.status === 0 && fs.readdirSync(path.join(D, 'ext')).some((e) => e.startsWith('pyexplain.pyexplain')), (inst.stdout + inst.stderr).trim());
+
+const csLog = fs.openSync(path.join(D, 'code-server.log'), 'w');
+const cs = spawn(
+  CODE_SERVER,
+  [...csArgs, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', path.join(D, 'ws')],
+  { env: csEnv, stdio: ['ignore', csLog, csLog], detached: true },
+);
+const stopCodeServer = () => {
+  try {
+    process.kill(-cs.pid, 'SIGTERM');
+  } catch {}
+};
+process.on('exit', stopCodeServer);
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(what, fn, ms = 60000, every = 250) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(every);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last})`);
+}
+const norm = (s) => (s ?? '').replace(/\u00a0/g, ' ');
+
+let browser;
+try {
+  await until('code-server /healthz', async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 120000, 500);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') fs.appendFileSync(path.join(D, 'browser-console.log'), m.text() + '\n');
+  });
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(path.join(D, 'ws'))}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 120000 });
+  await sleep(3000);
+
+  // Open the fixture with Quick Open.
+  await until('the fixture to open', async () => {
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget input', { timeout: 5000 });
+    await page.keyboard.type('fixture.py');
+    await sleep(700);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.monaco-editor .view-lines', { timeout: 10000 });
+    return (await page.locator('.tab.active').innerText().catch(() => '')).includes('fixture.py');
+  }, 60000, 1000);
+  check('fixture opened', true);
+
+  // Diagnostics: a squiggle under the index loop.
+  const squiggle = await until('a pyexplain squiggle', async () => (await page.locator('.monaco-editor [class*="squiggly-"]').count()) > 0, 90000, 500).catch((e) => e);
+  check('diagnostic squiggle shown', squiggle === true, squiggle instanceof Error ? squiggle.message : '');
+
+  // Hover `yield`.
+  const yieldSpan = page.locator('.monaco-editor .view-line span span').filter({ hasText: /^yield$/ }).first();
+  const hoverText = await until('the hover on yield', async () => {
+    const box = await yieldSpan.boundingBox();
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await sleep(800);
+    const t = norm(await page.locator('.monaco-hover .hover-contents').allInnerTexts().then((a) => a.join('\n')).catch(() => ''));
+    return t.includes(EXPLANATION) ? t : false;
+  }, 60000, 500).catch((e) => e);
+  await sleep(500);
+  await page.screenshot({ path: path.join(OUT, 'vscode-hover.png') });
+  // The editor with the hover, cropped (the extension README's image).
+  const ed = await page.locator('.editor-group-container').first().boundingBox().catch(() => null);
+  const hv = await page.locator('.monaco-hover:visible').first().boundingBox().catch(() => null);
+  if (ed && hv) {
+    const width = Math.min(ed.width, hv.x + hv.width - ed.x + 24);
+    const height = Math.min(ed.height, hv.y + hv.height - ed.y + 24);
+    await page.screenshot({ path: path.join(OUT, 'vscode-hover-editor.png'), clip: { x: ed.x, y: ed.y, width, height } });
+  }
+  check('hover on yield shows our explanation', typeof hoverText === 'string', typeof hoverText === 'string' ? hoverText.split('\n')[0] : hoverText.message);
+  results.hover = typeof hoverText === 'string' ? hoverText : null;
+  await page.keyboard.press('Escape');
+  await page.mouse.move(5, 5);
+
+  // A setting changed while running reaches the server (didChangeConfiguration):
+  // edit the user settings.json in the workbench, as a user does; the finding
+  // turns into a warning.
+  const settingsFile = path.join(D, 'user/User/settings.json');
+  const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+  settings['pyexplain.severity'] = { 'range-len-loop': 'warning' };
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { timeout: 10000 });
+  await page.keyboard.type('Preferences: Open User Settings (JSON)');
+  await sleep(800);
+  await page.keyboard.press('Enter');
+  await until('settings.json to open', async () => (await page.locator('.tab.active').innerText().catch(() => '')).includes('settings.json'), 20000, 500);
+  await sleep(500);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(JSON.stringify(settings));
+  await page.keyboard.press('Control+S');
+  await sleep(1000);
+  await page.screenshot({ path: path.join(OUT, 'vscode-settings.png') });
+  const saved = JSON.parse(fs.readFileSync(settingsFile, 'utf8').replace(/,\s*([}\]])/g, '$1'));
+  // Back to the fixture.
+  await page.locator('.tab', { hasText: 'fixture.py' }).first().click();
+  await sleep(500);
+  const warned = await until('a warning squiggle', async () => (await page.locator('.monaco-editor .squiggly-warning').count()) > 0, 30000, 500).catch((e) => e);
+  check(
+    'a changed setting reaches the server (severity -> warning)',
+    saved['pyexplain.severity']?.['range-len-loop'] === 'warning' && warned === true,
+    warned instanceof Error ? warned.message : '',
+  );
+
+  // pyexplain: Restart Server from the Command Palette; the new server answers hovers.
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { timeout: 10000 });
+  await page.keyboard.type('pyexplain: Restart Server');
+  await sleep(800);
+  const paletteRow = norm(await page.locator('.quick-input-list .monaco-list-row.focused').innerText().catch(() => ''));
+  await page.keyboard.press('Enter');
+  await sleep(3000);
+  // The extension's output channel (its log file) shows a second server start.
+  const channelLog = () => {
+    const logs = path.join(D, 'user/logs');
+    const found = [];
+    const walk = (d) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/pyexplain\.log$/.test(e.name)) found.push(fs.readFileSync(p, 'utf8'));
+      }
+    };
+    if (fs.existsSync(logs)) walk(logs);
+    return found.join('\n');
+  };
+  const restarted = await until('a second initialize', async () => (channelLog().match(/Received response 'initialize/g) ?? []).length >= 2, 30000, 500).catch((e) => e);
+  await page.keyboard.press('Escape');
+  await page.mouse.move(5, 5);
+  await until('the old hover to close', async () => (await page.locator('.monaco-hover .hover-contents:visible').count()) === 0, 10000, 250).catch(() => {});
+  const again = await until('the hover after a restart', async () => {
+    const box = await yieldSpan.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await sleep(800);
+    const t = norm(await page.locator('.monaco-hover .hover-contents:visible').allInnerTexts().then((a) => a.join('\n')).catch(() => ''));
+    if (!t.includes(EXPLANATION)) await page.mouse.move(5, 5);
+    return t.includes(EXPLANATION);
+  }, 60000, 500).catch((e) => e);
+  results.output_channel = channelLog();
+  check(
+    'pyexplain: Restart Server starts a new server, which answers hovers',
+    paletteRow.includes('Restart Server') && restarted === true && again === true && !results.output_channel.includes('not found'),
+    `${paletteRow}; ${restarted instanceof Error ? restarted.message : 'restarted'}; ${again instanceof Error ? again.message : 'hover ok'}`,
+  );
+  await page.keyboard.press('Escape');
+  await page.mouse.move(5, 5);
+
+  // Quick fix with Ctrl+. on the `range` token of the loop line.
+  const rangeSpan = page.locator('.monaco-editor .view-line span span').filter({ hasText: /^range$/ }).first();
+  const rb = await rangeSpan.boundingBox();
+  await page.mouse.click(rb.x + rb.width / 2, rb.y + rb.height / 2);
+  await sleep(500);
+  const rows = await until('the quick fix menu', async () => {
+    await page.keyboard.press('Control+.');
+    await page.waitForSelector('.action-widget .monaco-list-row', { timeout: 5000 });
+    return page.locator('.action-widget .monaco-list-row').allInnerTexts();
+  }, 30000, 1000);
+  results.code_actions = rows.map(norm);
+  check('quick fix offered with Ctrl+.', results.code_actions.some((r) => r.includes(FIX_TITLE)), results.code_actions.join(' | '));
+  // Choose the row with the keyboard (mouse clicks there are swallowed).
+  let chosen = false;
+  for (let i = 0; i < rows.length + 2 && !chosen; i++) {
+    const focused = norm(await page.locator('.action-widget .monaco-list-row.focused').innerText().catch(() => ''));
+    if (focused.includes(FIX_TITLE)) {
+      await page.screenshot({ path: path.join(OUT, 'vscode-quickfix-menu.png') });
+      await page.keyboard.press('Enter');
+      chosen = true;
+    } else {
+      await page.keyboard.press('ArrowDown');
+      await sleep(200);
+    }
+  }
+  check('quick fix chosen from the menu', chosen);
+  const lines = await until('the loop to be rewritten', async () => {
+    const ls = (await page.locator('.monaco-editor .view-line').allInnerTexts()).map(norm);
+    return ls.some((l) => l.trim() === 'for x in xs:') && ls.some((l) => l.trim() === 'yield x * x') ? ls : false;
+  }, 20000, 250).catch((e) => e);
+  await sleep(500);
+  await page.screenshot({ path: path.join(OUT, 'vscode-fixed.png') });
+  check('quick fix rewrote the loop', Array.isArray(lines), Array.isArray(lines) ? lines.map((l) => l.trim()).filter(Boolean).join(' / ') : lines.message);
+  results.after_fix = Array.isArray(lines) ? lines : null;
+} catch (e) {
+  check('test ran to the end', false, e.stack);
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  stopCodeServer();
+  fs.writeFileSync(path.join(OUT, 'vscode-result.json'), JSON.stringify(results, null, 2));
+}
+console.log(`VS Code (code-server): ${failed ? 'FAILED' : 'passed'}`);
+process.exit(failed ? 1 : 0);
