@@ -133,6 +133,35 @@ fn kind_ids(kind: &str) -> &'static [u16] {
     map.get(kind).map(Vec::as_slice).unwrap_or(&[])
 }
 
+/// For a rule whose findings depend on the whole file (a method defined in
+/// some class, a name used anywhere) but that fires only where rare words
+/// appear: dispatched on `module`, it calls `f` on every node of `kinds`, and
+/// only when the file contains one of `needles` (a byte search, so files
+/// without them cost nothing).
+pub(crate) fn whole_file_nodes<'t>(root: Node<'t>, src: &str, needles: &[&str], kinds: &[&str], mut f: impl FnMut(Node<'t>)) {
+    if !needles.iter().any(|n| src.contains(n)) {
+        return;
+    }
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if kinds.contains(&node.kind()) {
+            f(node);
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
 pub struct RawFindings {
     pub findings: Vec<Finding>,
     /// Ranges of ERROR and MISSING nodes: no advice overlaps them.

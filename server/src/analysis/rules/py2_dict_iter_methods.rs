@@ -19,12 +19,21 @@ impl Rule for Py2DictIterMethods {
         "py2-dict-iter-methods"
     }
     fn kinds(&self) -> &'static [&'static str] {
-        &["call"]
+        // Whether a class of the file defines `iteritems` decides: a
+        // whole-file dependency, so checked from the module node.
+        &["module"]
     }
     fn scope(&self) -> Scope {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let needles = ["iteritems", "itervalues", "iterkeys", "viewitems", "viewvalues", "viewkeys"];
+        super::whole_file_nodes(node, cx.src, &needles, &["call"], |n| self.check_call(n, cx, out));
+    }
+}
+
+impl Py2DictIterMethods {
+    fn check_call(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(func) = node.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return };
         let Some(attr) = func.child_by_field_name("attribute") else { return };
         let new = match cx.text(attr) {
