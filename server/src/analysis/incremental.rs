@@ -1,6 +1,8 @@
 //! Incremental re-checking: after an edit, run the rules again only on the
 //! top-level statements the edit (or tree-sitter's reparse) touched, and
-//! shift every other finding by the edit's byte delta.
+//! shift every other finding by the edit's byte delta. (A rule may also
+//! read the statement just before the one it reports on: the statement after
+//! each touched one is revisited too.)
 //!
 //! Correctness rests on the rule contract of `rules::Scope`: a finding
 //! depends on its enclosing top-level statement and on `ModuleFacts`, or the
@@ -180,13 +182,39 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     {
         return check_full(src, tree, settings, k);
     }
-    let renamed: Vec<&String> = old_facts.bindings.symmetric_difference(&facts.bindings).collect();
+    let mut renamed: Vec<&String> = old_facts.bindings.symmetric_difference(&facts.bindings).collect();
+    for (name, header) in old_facts.functions.iter().chain(facts.functions.iter()) {
+        let other = if facts.functions.get(name) == Some(header) { old_facts.functions.get(name) } else { None };
+        if other != Some(header) && !renamed.contains(&name) {
+            renamed.push(name);
+        }
+    }
 
     // Dirty ranges, widened to whole lines (a comment added at the end of a
     // line can suppress a finding of the statement it follows), then to the
     // top-level statements they touch.
     let dirty: Vec<Range<usize>> = changes.dirty.iter().map(|r| widen_to_lines(src, r.clone())).collect();
     let mut tops = top_level_touching(root, &dirty);
+    // A rule may look at the statement just before the one it reports on (a
+    // docstring is the first statement; an attribute docstring follows an
+    // assignment): revisit the statement after each touched one too.
+    let mut next = Vec::new();
+    for t in &tops {
+        let mut n = t.next_named_sibling();
+        while let Some(c) = n {
+            next.push(c);
+            if c.kind() != "comment" {
+                break;
+            }
+            n = c.next_named_sibling();
+        }
+    }
+    for c in next {
+        if !tops.iter().any(|t| t.id() == c.id()) {
+            tops.push(c);
+        }
+    }
+    tops.sort_by_key(|n| n.start_byte());
     if !renamed.is_empty() {
         let mut cursor = root.walk();
         for c in root.children(&mut cursor) {

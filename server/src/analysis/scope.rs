@@ -17,6 +17,10 @@ pub struct ModuleFacts {
     pub bindings: HashSet<String>,
     /// Every module named in an `import` statement (`import a.b` → `a.b`).
     pub imported_modules: HashSet<String>,
+    /// Top-level functions that are the only binding of their name, not
+    /// decorated: name → the `def` header's text (up to its body), so that
+    /// a rule may rely on their signature.
+    pub functions: HashMap<String, String>,
     /// Byte offset just after the module docstring and `__future__` imports:
     /// where a new import statement goes.
     pub import_insert_at: usize,
@@ -27,6 +31,7 @@ impl ModuleFacts {
         let mut f = ModuleFacts::default();
         let mut insert_at = 0;
         let mut seen_other = false;
+        let mut counts: HashMap<String, usize> = HashMap::new();
         for (i, stmt) in named_children(root).into_iter().enumerate() {
             match stmt.kind() {
                 "import_statement" | "import_from_statement" | "future_import_statement" => {
@@ -43,10 +48,21 @@ impl ModuleFacts {
                 "comment" => {}
                 _ => {
                     seen_other = true;
-                    collect_bindings(stmt, src, &mut f.bindings);
+                    let mut here = HashSet::new();
+                    collect_bindings(stmt, src, &mut here);
+                    for name in here {
+                        *counts.entry(name.clone()).or_insert(0usize) += 1;
+                        if stmt.kind() == "function_definition" {
+                            let header_end = stmt.child_by_field_name("body").map_or(stmt.end_byte(), |b| b.start_byte());
+                            f.functions.insert(name.clone(), src.get(stmt.start_byte()..header_end).unwrap_or("").to_string());
+                        }
+                        f.bindings.insert(name);
+                    }
                 }
             }
         }
+        // Only functions bound once, by their `def`, keep their entry.
+        f.functions.retain(|name, _| counts.get(name) == Some(&1));
         // Imports nested in `if`/`try` at module level still bind module names.
         let mut cursor = root.walk();
         for stmt in root.named_children(&mut cursor) {

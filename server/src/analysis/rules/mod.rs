@@ -19,8 +19,11 @@ include!(concat!(env!("OUT_DIR"), "/rule_registry.rs"));
 /// `analysis::incremental`).
 ///
 /// The contract: a finding reported for a node depends only on the node's
-/// enclosing top-level statement (`Statement`, `Function`), or also on the
-/// module facts of `scope::ModuleFacts` (`Module`). A rule that looks at
+/// enclosing top-level statement and the one just before it (`Statement`,
+/// `Function`), or also on the module facts of `scope::ModuleFacts`
+/// (`Module`: imports, top-level bindings, the headers of top-level
+/// functions). Rules that read further module-level statements declare
+/// `sibling_needles`. A rule that looks at
 /// other top-level statements (the main guard, the set of top-level calls)
 /// must be dispatched on the `module` node: such rules run again after
 /// every edit. The incremental-equals-full property test holds rules to this.

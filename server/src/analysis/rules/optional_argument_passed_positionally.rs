@@ -5,10 +5,8 @@
 
 use super::util_e::{arguments, is_positional, keyword, locally_bound, refers_to_import};
 use super::{Rule, Scope};
-use crate::analysis::scope::collect_bindings;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
-use std::collections::HashSet;
 use tree_sitter::Node;
 
 pub struct OptionalArgumentPassedPositionally;
@@ -58,19 +56,13 @@ fn is_literal(n: Node) -> bool {
 /// The module-level `def` that `name` surely refers to: undecorated, and the
 /// only top-level statement binding the name.
 fn module_function<'t>(root: Node<'t>, name: &str, cx: &Context) -> Option<Node<'t>> {
-    let mut found = None;
+    // The module facts know which names only an undecorated `def` binds
+    // (and incremental re-checking tracks their headers).
+    cx.module.functions.get(name)?;
     let mut cursor = root.walk();
-    for stmt in root.named_children(&mut cursor) {
-        let mut b = HashSet::new();
-        collect_bindings(stmt, cx.src, &mut b);
-        if !b.contains(name) {
-            continue;
-        }
-        if found.is_some() || stmt.kind() != "function_definition" {
-            return None;
-        }
-        found = Some(stmt);
-    }
+    let found = root.named_children(&mut cursor).find(|stmt| {
+        stmt.kind() == "function_definition" && stmt.child_by_field_name("name").is_some_and(|n| cx.text(n) == name)
+    });
     found
 }
 
