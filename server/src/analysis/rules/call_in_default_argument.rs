@@ -18,6 +18,7 @@ const SKIP: &[&str] = &[
     "operator.itemgetter", "operator.attrgetter", "itemgetter", "attrgetter", "namedtuple",
     "collections.namedtuple", "defaultdict", "collections.defaultdict", "OrderedDict",
     "collections.OrderedDict", "Counter", "collections.Counter", "deque", "collections.deque",
+    "datetime.date", "datetime.datetime", "datetime.time", "operator.methodcaller", "methodcaller",
 ];
 
 impl Rule for CallInDefaultArgument {

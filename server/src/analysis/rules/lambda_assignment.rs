@@ -18,13 +18,23 @@ impl Rule for LambdaAssignment {
         let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
             return;
         };
+        // `f = (lambda x: ...)`, parenthesised to spread it over lines.
+        let mut right = right;
+        while right.kind() == "parenthesized_expression" && right.named_child_count() == 1 {
+            let Some(inner) = right.named_child(0) else { return };
+            right = inner;
+        }
         if left.kind() != "identifier" || right.kind() != "lambda" {
             return;
         }
-        // In a class body a lambda attribute is often deliberate (and a def would become a method).
-        if stmt.parent().filter(|b| b.kind() == "block").and_then(|b| b.parent()).is_some_and(|c| c.kind() == "class_definition") {
+        // In a class body an annotated lambda may be a dataclass field's default,
+        // which a def would turn into a method. An unannotated one is a method already.
+        let in_class =
+            stmt.parent().filter(|b| b.kind() == "block").and_then(|b| b.parent()).is_some_and(|c| c.kind() == "class_definition");
+        if in_class && node.child_by_field_name("type").is_some() {
             return;
         }
+        let parenthesized = right.id() != node.child_by_field_name("right").map_or(right.id(), |r| r.id());
         let mut f = Finding::new(self.id(), node.byte_range());
         let body = right.child_by_field_name("body");
         let params = right.child_by_field_name("parameters").map(|p| cx.text(p)).unwrap_or("");
@@ -35,7 +45,7 @@ impl Rule for LambdaAssignment {
             let nl = crate::syntax::newline_of(cx.src);
             // One statement on its own line, no comments, a one-line body.
             let alone = stmt.start_byte() == cx.src[..stmt.start_byte()].rfind(['\n', '\r']).map_or(0, |i| i + 1) + indent.len();
-            if !annotated && alone && !body_text.contains('\n') && !crate::syntax::has_comment_in(node, node.byte_range())
+            if !annotated && !parenthesized && alone && !body_text.contains('\n') && !crate::syntax::has_comment_in(node, node.byte_range())
                 && stmt.next_sibling().is_none_or(|n| n.kind() != ";")
             {
                 let new = format!("def {}({params}):{nl}{indent}    return {body_text}", cx.text(left));

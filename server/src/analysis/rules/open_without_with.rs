@@ -24,7 +24,9 @@ impl Rule for OpenWithoutWith {
         let Some(func) = node.child_by_field_name("function") else { return };
         let opens = scope::refers_to(func, cx.src, &cx.module, "open")
             || scope::refers_to(func, cx.src, &cx.module, "io.open")
-            || scope::refers_to(func, cx.src, &cx.module, "codecs.open");
+            || scope::refers_to(func, cx.src, &cx.module, "codecs.open")
+            || scope::refers_to(func, cx.src, &cx.module, "builtins.open")
+            || scope::refers_to(func, cx.src, &cx.module, "_io.open");
         if !opens {
             return;
         }

@@ -5,6 +5,7 @@ use super::Rule;
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax::{self, named_children};
+use std::collections::HashSet;
 use tree_sitter::Node;
 
 pub struct SuperWithArguments;
@@ -23,7 +24,7 @@ impl Rule for SuperWithArguments {
         }
         let Some(args) = node.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else { return };
         let a: Vec<Node> = named_children(args).into_iter().filter(|n| n.kind() != "comment").collect();
-        if a.len() != 2 || a[0].kind() != "identifier" || a[1].kind() != "identifier" {
+        if a.len() != 2 || !matches!(a[0].kind(), "identifier" | "attribute") || a[1].kind() != "identifier" {
             return;
         }
         // The innermost function must be a method directly in a class body;
@@ -58,8 +59,20 @@ impl Rule for SuperWithArguments {
                 return;
             }
         }
-        let class_name = class.child_by_field_name("name").map(|n| cx.text(n));
-        if class_name != Some(cx.text(a[0])) {
+        // The names that reach the class from its methods: `Outer.Inner` for a
+        // class nested in a class body (whose own name is not visible there).
+        let Some(class_name) = class.child_by_field_name("name").map(|n| cx.text(n)) else { return };
+        let mut path = vec![class_name];
+        let mut outer = class;
+        while let Some(o) = class_holder(outer) {
+            path.push(o.child_by_field_name("name").map_or("", |n| cx.text(n)));
+            outer = o;
+        }
+        path.reverse();
+        let full = path.join(".");
+        let first: String = cx.text(a[0]).split_whitespace().collect();
+        let nested_bare = path.len() > 1 && first == class_name;
+        if first != full && !nested_bare {
             return;
         }
         let first_param = method
@@ -73,11 +86,47 @@ impl Rule for SuperWithArguments {
         // A class decorator may rebind the name to another object, which
         // `super(Name, self)` would then look up; `super()` would not.
         let decorated_class = class.parent().is_some_and(|p| p.kind() == "decorated_definition");
-        let applicability = if decorated_class { Applicability::Unsafe } else { Applicability::Safe };
+        let param = cx.text(a[1]);
+        let rebinds_param = method.child_by_field_name("body").is_some_and(|b| {
+            let mut names = HashSet::new();
+            scope::collect_bindings(b, cx.src, &mut names);
+            names.contains(param)
+        });
+        let top = path[0];
+        let unsafe_ = decorated_class || nested_bare || rebinds_param || rebound(outer, top, cx);
+        let applicability = if unsafe_ { Applicability::Unsafe } else { Applicability::Safe };
         let mut f = Finding::new(self.id(), node.byte_range());
         if !syntax::has_comment_in(args, args.byte_range()) {
             f = f.with_fix(Fix::new("remove-arguments", applicability, vec![Edit::replace(args.byte_range(), "()")]));
         }
         out.push(f);
     }
+}
+
+/// The class whose body directly holds `class` (decorated or not).
+fn class_holder(class: Node) -> Option<Node> {
+    let stmt = class.parent().filter(|p| p.kind() == "decorated_definition").unwrap_or(class);
+    stmt.parent().filter(|b| b.kind() == "block").and_then(|b| b.parent()).filter(|c| c.kind() == "class_definition")
+}
+
+/// Whether `name`, defined by the class statement `class`, is bound again in
+/// the scope holding it: by an import anywhere in the module (module level),
+/// or by another statement of the enclosing function.
+fn rebound(class: Node, name: &str, cx: &Context) -> bool {
+    let stmt = class.parent().filter(|p| p.kind() == "decorated_definition").unwrap_or(class);
+    let Some(func) = syntax::enclosing_function(stmt) else {
+        return cx.module.imports.contains_key(name);
+    };
+    let Some(body) = func.child_by_field_name("body") else { return false };
+    let mut cursor = body.walk();
+    let others: Vec<Node> = body.named_children(&mut cursor).collect();
+    others.into_iter().filter(|s| s.byte_range() != stmt.byte_range()).any(|s| {
+        let mut names = HashSet::new();
+        if s.start_byte() <= stmt.start_byte() && stmt.end_byte() <= s.end_byte() {
+            // A compound statement holding the class: look at its other parts only.
+            return false;
+        }
+        scope::collect_bindings(s, cx.src, &mut names);
+        names.contains(name)
+    }) || scope::parameter_names(func, cx.src).contains(name)
 }

@@ -32,7 +32,18 @@ impl Rule for TypeComparison {
         &["comparison_operator"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let kids = crate::syntax::children(node);
+        let kids: Vec<Node> = crate::syntax::children(node).into_iter().filter(|k| k.kind() != "comment").collect();
+        if kids.len() > 3 {
+            // A chain (`type(a) == type(b) == T`): report a `==`/`!=` link with
+            // a `type()` call on either side, without a fix.
+            let hit = kids.windows(3).step_by(2).any(|w| {
+                matches!(w[1].kind(), "==" | "!=") && (type_call_arg(w[0], cx).is_some() || type_call_arg(w[2], cx).is_some())
+            });
+            if hit {
+                out.push(Finding::new(self.id(), node.byte_range()));
+            }
+            return;
+        }
         if kids.len() != 3 {
             return;
         }
