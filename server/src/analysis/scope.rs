@@ -32,7 +32,15 @@ impl ModuleFacts {
         let mut insert_at = 0;
         let mut seen_other = false;
         let mut counts: HashMap<String, usize> = HashMap::new();
-        for (i, stmt) in named_children(root).into_iter().enumerate() {
+        // Only comments so far (a shebang, a coding line, a licence header):
+        // a new import goes after them, and a string that follows is still
+        // the module docstring.
+        let mut only_comments = true;
+        for stmt in named_children(root) {
+            let leading = only_comments;
+            if stmt.kind() != "comment" {
+                only_comments = false;
+            }
             match stmt.kind() {
                 "import_statement" | "import_from_statement" | "future_import_statement" => {
                     f.add_import(stmt, src);
@@ -41,11 +49,15 @@ impl ModuleFacts {
                     }
                 }
                 "expression_statement"
-                    if i == 0 && stmt.named_child(0).is_some_and(|c| c.kind() == "string") =>
+                    if leading && stmt.named_child(0).is_some_and(|c| c.kind() == "string") =>
                 {
                     insert_at = stmt.end_byte();
                 }
-                "comment" => {}
+                "comment" => {
+                    if leading {
+                        insert_at = stmt.end_byte();
+                    }
+                }
                 _ => {
                     seen_other = true;
                     let mut here = HashSet::new();
@@ -249,6 +261,12 @@ pub fn is_shadowed(name: &str, at: Node, src: &str, module: &ModuleFacts) -> boo
     if module.bindings.contains(name) || module.imports.contains_key(name) {
         return true;
     }
+    is_locally_bound(name, at, src)
+}
+
+/// Whether `name`, used at `at`, is bound by an enclosing function (its
+/// parameters or body) or, inside a class body, by that class body.
+pub fn is_locally_bound(name: &str, at: Node, src: &str) -> bool {
     let mut cur = at.parent();
     while let Some(n) = cur {
         // A scope whose text never mentions the name cannot bind it: a byte
@@ -285,6 +303,15 @@ pub fn is_shadowed(name: &str, at: Node, src: &str, module: &ModuleFacts) -> boo
     false
 }
 
+/// The leftmost name of an identifier or attribute chain (`a` in `a.b.c`).
+fn base_name<'s>(node: Node, src: &'s str) -> Option<&'s str> {
+    let mut n = node;
+    while n.kind() == "attribute" {
+        n = n.child_by_field_name("object")?;
+    }
+    (n.kind() == "identifier").then(|| text(n, src))
+}
+
 /// The qualified name of an identifier or attribute chain, through the file's
 /// imports: `wraps` → `functools.wraps`, `ft.wraps` → `functools.wraps`.
 /// Returns None for names that are not imported.
@@ -312,7 +339,20 @@ pub fn qualified_name(node: Node, src: &str, module: &ModuleFacts) -> Option<Str
 /// builtin.
 pub fn refers_to(node: Node, src: &str, module: &ModuleFacts, qualified: &str) -> bool {
     if let Some(q) = qualified_name(node, src, module) {
-        return q == qualified;
+        if q != qualified {
+            return false;
+        }
+        // An import is hidden inside a function that binds the same name,
+        // unless that binding is an import of the same thing.
+        let Some(b) = base_name(node, src) else { return true };
+        if !is_locally_bound(b, node, src) {
+            return true;
+        }
+        let mut local = ModuleFacts::default();
+        if let Some(f) = syntax::enclosing_function(node).and_then(|f| f.child_by_field_name("body")) {
+            visit_imports(f, src, &mut local);
+        }
+        return local.imports.get(b).is_some() && local.imports.get(b) == module.imports.get(b);
     }
     if node.kind() == "identifier" {
         let n = text(node, src);
@@ -327,4 +367,52 @@ pub fn refers_to(node: Node, src: &str, module: &ModuleFacts, qualified: &str) -
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ModuleFacts;
+
+    fn insert_at(src: &str) -> &str {
+        let tree = crate::syntax::parse(src, None);
+        &src[..ModuleFacts::collect(tree.root_node(), src).import_insert_at]
+    }
+
+    #[test]
+    fn new_imports_go_after_leading_comments_the_docstring_and_future_imports() {
+        assert_eq!(insert_at("import os\n"), "");
+        assert_eq!(insert_at("#!/usr/bin/env python3\nimport os\n"), "#!/usr/bin/env python3");
+        assert_eq!(insert_at("# coding: utf-8\n\"\"\"Doc.\"\"\"\nx = 1\n"), "# coding: utf-8\n\"\"\"Doc.\"\"\"");
+        assert_eq!(
+            insert_at("\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\n# note\nx = 1\n"),
+            "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations"
+        );
+        // A string after code is not a docstring; a comment after code changes nothing.
+        assert_eq!(insert_at("x = 1\n# c\n\"\"\"Not a docstring.\"\"\"\n"), "");
+    }
+
+    /// Every `Decimal` call in `src`, and whether it means `decimal.Decimal`.
+    fn decimal_calls(src: &str) -> Vec<bool> {
+        let tree = crate::syntax::parse(src, None);
+        let facts = ModuleFacts::collect(tree.root_node(), src);
+        let mut out = Vec::new();
+        let mut stack = vec![tree.root_node()];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "call" {
+                let f = n.child_by_field_name("function").unwrap();
+                out.push(super::refers_to(f, src, &facts, "decimal.Decimal"));
+            }
+            let mut c = n.walk();
+            stack.extend(n.children(&mut c));
+        }
+        out
+    }
+
+    #[test]
+    fn a_local_binding_hides_an_import_unless_it_imports_the_same() {
+        assert_eq!(decimal_calls("from decimal import Decimal\nDecimal(1.5)\n"), [true]);
+        assert_eq!(decimal_calls("from decimal import Decimal\ndef f():\n    def Decimal(x):\n        return x\n    return Decimal(1.5)\n"), [false]);
+        assert_eq!(decimal_calls("from decimal import Decimal\ndef f(Decimal):\n    return Decimal(1.5)\n"), [false]);
+        assert_eq!(decimal_calls("from decimal import Decimal\ndef f():\n    from decimal import Decimal\n    return Decimal(1.5)\n"), [true]);
+    }
 }
