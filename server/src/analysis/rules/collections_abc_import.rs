@@ -27,9 +27,7 @@ impl Rule for CollectionsAbcImport {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if util_a::in_compat_guard(node, cx.src) {
-            return;
-        }
+        // Cheap tests first: the compatibility-guard search walks ancestors.
         if node.kind() == "attribute" {
             let (Some(obj), Some(attr)) = (node.child_by_field_name("object"), node.child_by_field_name("attribute")) else {
                 return;
@@ -42,6 +40,9 @@ impl Rule for CollectionsAbcImport {
             }
             // Leave assignments to the module attribute alone.
             if node.parent().is_some_and(|p| p.kind() == "assignment" && p.child_by_field_name("left").is_some_and(|l| l.id() == node.id())) {
+                return;
+            }
+            if util_a::in_compat_guard(node, cx.src) {
                 return;
             }
             let mut edits = vec![Edit::insert(obj.end_byte(), ".abc")];
@@ -62,7 +63,7 @@ impl Rule for CollectionsAbcImport {
             cx.text(b)
         };
         let (abcs, others): (Vec<Node>, Vec<Node>) = names.iter().partition(|n| ABCS.contains(&base(**n)));
-        if abcs.is_empty() {
+        if abcs.is_empty() || util_a::in_compat_guard(node, cx.src) {
             return;
         }
         let mut f = Finding::new(self.id(), node.byte_range());
