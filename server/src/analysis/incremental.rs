@@ -18,6 +18,8 @@ use crate::config::Settings;
 use crate::knowledge::Knowledge;
 use std::ops::Range;
 use tree_sitter::{InputEdit, Node, Tree};
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 /// The findings of one version of a document, and what a recheck needs.
 #[derive(Debug, Clone, Default)]
@@ -123,7 +125,7 @@ pub fn check_full(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) ->
 
 /// A top-level function or class definition (possibly decorated).
 fn is_definition(n: Node) -> bool {
-    matches!(n.kind(), "function_definition" | "class_definition" | "decorated_definition")
+    matches!(n.kind_name(), "function_definition" | "class_definition" | "decorated_definition")
 }
 
 /// The `body` ranges of top-level (possibly decorated) functions and classes.
@@ -131,9 +133,9 @@ fn top_level_bodies(root: Node) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut cursor = root.walk();
     for c in root.named_children(&mut cursor) {
-        let def = if c.kind() == "decorated_definition" { c.child_by_field_name("definition") } else { Some(c) };
-        if let Some(d) = def.filter(|d| matches!(d.kind(), "function_definition" | "class_definition")) {
-            if let Some(b) = d.child_by_field_name("body") {
+        let def = if c.kind_name() == "decorated_definition" { c.child_by_field_id(crate::field_id!("definition")) } else { Some(c) };
+        if let Some(d) = def.filter(|d| matches!(d.kind_name(), "function_definition" | "class_definition")) {
+            if let Some(b) = d.child_by_field_id(crate::field_id!("body")) {
                 out.push(b.byte_range());
             }
         }
@@ -203,7 +205,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         let mut n = t.next_named_sibling();
         while let Some(c) = n {
             next.push(c);
-            if c.kind() != "comment" {
+            if c.kind_name() != "comment" {
                 break;
             }
             n = c.next_named_sibling();
@@ -238,7 +240,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         Vec::new()
     } else {
         let mut cursor = root.walk();
-        root.named_children(&mut cursor).filter(|c| !is_definition(*c) && c.kind() != "comment").collect()
+        root.named_children(&mut cursor).filter(|c| !is_definition(*c) && c.kind_name() != "comment").collect()
     };
     let module_code_ranges: Vec<Range<usize>> = module_code.iter().map(|n| n.byte_range()).collect();
 

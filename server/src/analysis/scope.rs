@@ -6,6 +6,8 @@
 use crate::syntax::{self, named_children, text};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ModuleFacts {
@@ -38,18 +40,18 @@ impl ModuleFacts {
         let mut only_comments = true;
         for stmt in named_children(root) {
             let leading = only_comments;
-            if stmt.kind() != "comment" {
+            if stmt.kind_name() != "comment" {
                 only_comments = false;
             }
-            match stmt.kind() {
+            match stmt.kind_name() {
                 "import_statement" | "import_from_statement" | "future_import_statement" => {
                     f.add_import(stmt, src);
-                    if stmt.kind() == "future_import_statement" && !seen_other {
+                    if stmt.kind_name() == "future_import_statement" && !seen_other {
                         insert_at = stmt.end_byte();
                     }
                 }
                 "expression_statement"
-                    if leading && stmt.named_child(0).is_some_and(|c| c.kind() == "string") =>
+                    if leading && stmt.named_child(0).is_some_and(|c| c.kind_name() == "string") =>
                 {
                     insert_at = stmt.end_byte();
                 }
@@ -64,8 +66,8 @@ impl ModuleFacts {
                     collect_bindings(stmt, src, &mut here);
                     for name in here {
                         *counts.entry(name.clone()).or_insert(0usize) += 1;
-                        if stmt.kind() == "function_definition" {
-                            let header_end = stmt.child_by_field_name("body").map_or(stmt.end_byte(), |b| b.start_byte());
+                        if stmt.kind_name() == "function_definition" {
+                            let header_end = stmt.child_by_field_id(crate::field_id!("body")).map_or(stmt.end_byte(), |b| b.start_byte());
                             f.functions.insert(name.clone(), src.get(stmt.start_byte()..header_end).unwrap_or("").to_string());
                         }
                         f.bindings.insert(name);
@@ -78,7 +80,7 @@ impl ModuleFacts {
         // Imports nested in `if`/`try` at module level still bind module names.
         let mut cursor = root.walk();
         for stmt in root.named_children(&mut cursor) {
-            if matches!(stmt.kind(), "if_statement" | "try_statement" | "with_statement") {
+            if matches!(stmt.kind_name(), "if_statement" | "try_statement" | "with_statement") {
                 visit_imports(stmt, src, &mut f);
             }
         }
@@ -87,10 +89,10 @@ impl ModuleFacts {
     }
 
     fn add_import(&mut self, stmt: Node, src: &str) {
-        match stmt.kind() {
+        match stmt.kind_name() {
             "import_statement" => {
                 for c in named_children(stmt) {
-                    match c.kind() {
+                    match c.kind_name() {
                         "dotted_name" => {
                             let full = text(c, src).to_string();
                             let first = full.split('.').next().unwrap_or("").to_string();
@@ -98,7 +100,7 @@ impl ModuleFacts {
                             self.imports.insert(first.clone(), first);
                         }
                         "aliased_import" => {
-                            if let (Some(n), Some(a)) = (c.child_by_field_name("name"), c.child_by_field_name("alias")) {
+                            if let (Some(n), Some(a)) = (c.child_by_field_id(crate::field_id!("name")), c.child_by_field_id(crate::field_id!("alias"))) {
                                 let full = text(n, src).to_string();
                                 self.imported_modules.insert(full.clone());
                                 self.imports.insert(text(a, src).to_string(), full);
@@ -109,27 +111,27 @@ impl ModuleFacts {
                 }
             }
             "import_from_statement" => {
-                let Some(module) = stmt.child_by_field_name("module_name") else { return };
-                if module.kind() == "relative_import" {
+                let Some(module) = stmt.child_by_field_id(crate::field_id!("module_name")) else { return };
+                if module.kind_name() == "relative_import" {
                     return;
                 }
                 let m = text(module, src).to_string();
                 let mut cursor = stmt.walk();
                 for c in stmt.children_by_field_name("name", &mut cursor) {
-                    match c.kind() {
+                    match c.kind_name() {
                         "dotted_name" => {
                             let n = text(c, src);
                             self.imports.insert(n.to_string(), format!("{m}.{n}"));
                         }
                         "aliased_import" => {
-                            if let (Some(n), Some(a)) = (c.child_by_field_name("name"), c.child_by_field_name("alias")) {
+                            if let (Some(n), Some(a)) = (c.child_by_field_id(crate::field_id!("name")), c.child_by_field_id(crate::field_id!("alias"))) {
                                 self.imports.insert(text(a, src).to_string(), format!("{m}.{}", text(n, src)));
                             }
                         }
                         _ => {}
                     }
                 }
-                if named_children(stmt).iter().any(|c| c.kind() == "wildcard_import") {
+                if named_children(stmt).iter().any(|c| c.kind_name() == "wildcard_import") {
                     self.star_imports.push(m);
                 }
             }
@@ -146,7 +148,7 @@ impl ModuleFacts {
 fn visit_imports(node: Node, src: &str, f: &mut ModuleFacts) {
     let mut cursor = node.walk();
     for c in node.named_children(&mut cursor) {
-        match c.kind() {
+        match c.kind_name() {
             "import_statement" | "import_from_statement" => f.add_import(c, src),
             "function_definition" | "class_definition" | "decorated_definition" => {}
             _ => visit_imports(c, src, f),
@@ -157,37 +159,37 @@ fn visit_imports(node: Node, src: &str, f: &mut ModuleFacts) {
 /// Names a statement binds in the scope it stands in (not inside nested
 /// functions or classes).
 pub fn collect_bindings(node: Node, src: &str, out: &mut HashSet<String>) {
-    match node.kind() {
+    match node.kind_name() {
         "function_definition" | "class_definition" => {
-            if let Some(n) = node.child_by_field_name("name") {
+            if let Some(n) = node.child_by_field_id(crate::field_id!("name")) {
                 out.insert(text(n, src).to_string());
             }
             return;
         }
         "decorated_definition" => {
-            if let Some(d) = node.child_by_field_name("definition") {
+            if let Some(d) = node.child_by_field_id(crate::field_id!("definition")) {
                 collect_bindings(d, src, out);
             }
             return;
         }
         "lambda" => return,
         "assignment" | "augmented_assignment" => {
-            if let Some(l) = node.child_by_field_name("left") {
+            if let Some(l) = node.child_by_field_id(crate::field_id!("left")) {
                 target_names(l, src, out);
             }
         }
         "for_statement" | "for_in_clause" => {
-            if let Some(l) = node.child_by_field_name("left") {
+            if let Some(l) = node.child_by_field_id(crate::field_id!("left")) {
                 target_names(l, src, out);
             }
         }
         "as_pattern" => {
-            if let Some(a) = node.child_by_field_name("alias") {
+            if let Some(a) = node.child_by_field_id(crate::field_id!("alias")) {
                 target_names(a, src, out);
             }
         }
         "named_expression" => {
-            if let Some(n) = node.child_by_field_name("name") {
+            if let Some(n) = node.child_by_field_id(crate::field_id!("name")) {
                 out.insert(text(n, src).to_string());
             }
         }
@@ -205,7 +207,7 @@ pub fn collect_bindings(node: Node, src: &str, out: &mut HashSet<String>) {
         // Statements and their parts can bind names; an expression binds one
         // only through `:=` (a comprehension's own variables stay inside it),
         // so expressions without one are not walked.
-        let k = c.kind();
+        let k = c.kind_name();
         let binds = k.ends_with("statement")
             || k.ends_with("clause")
             || k.ends_with("definition")
@@ -219,7 +221,7 @@ pub fn collect_bindings(node: Node, src: &str, out: &mut HashSet<String>) {
 }
 
 fn target_names(node: Node, src: &str, out: &mut HashSet<String>) {
-    match node.kind() {
+    match node.kind_name() {
         "identifier" => {
             out.insert(text(node, src).to_string());
         }
@@ -237,18 +239,18 @@ fn target_names(node: Node, src: &str, out: &mut HashSet<String>) {
 /// Names bound by a function's parameters.
 pub fn parameter_names(func: Node, src: &str) -> HashSet<String> {
     let mut out = HashSet::new();
-    let Some(params) = func.child_by_field_name("parameters") else { return out };
+    let Some(params) = func.child_by_field_id(crate::field_id!("parameters")) else { return out };
     let mut cursor = params.walk();
     for p in params.named_children(&mut cursor) {
-        let name = match p.kind() {
+        let name = match p.kind_name() {
             "identifier" => Some(p),
-            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+            "default_parameter" | "typed_default_parameter" => p.child_by_field_id(crate::field_id!("name")),
             "typed_parameter" => p.named_child(0),
             "list_splat_pattern" | "dictionary_splat_pattern" => p.named_child(0),
             _ => None,
         };
         if let Some(n) = name {
-            let n = if n.kind() == "identifier" { n } else { n.named_child(0).unwrap_or(n) };
+            let n = if n.kind_name() == "identifier" { n } else { n.named_child(0).unwrap_or(n) };
             out.insert(text(n, src).to_string());
         }
     }
@@ -276,11 +278,11 @@ pub fn is_locally_bound(name: &str, at: Node, src: &str) -> bool {
             cur = n.parent();
             continue;
         }
-        if matches!(n.kind(), "function_definition" | "lambda") {
+        if matches!(n.kind_name(), "function_definition" | "lambda") {
             if parameter_names(n, src).contains(name) {
                 return true;
             }
-            if let Some(body) = n.child_by_field_name("body") {
+            if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
                 let mut b = HashSet::new();
                 collect_bindings(body, src, &mut b);
                 if b.contains(name) {
@@ -288,8 +290,8 @@ pub fn is_locally_bound(name: &str, at: Node, src: &str) -> bool {
                 }
             }
         }
-        if n.kind() == "class_definition" {
-            if let Some(body) = n.child_by_field_name("body") {
+        if n.kind_name() == "class_definition" {
+            if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
                 let mut b = HashSet::new();
                 collect_bindings(body, src, &mut b);
                 // A class body's names are not visible in its methods, only in the body itself.
@@ -306,17 +308,17 @@ pub fn is_locally_bound(name: &str, at: Node, src: &str) -> bool {
 /// The leftmost name of an identifier or attribute chain (`a` in `a.b.c`).
 fn base_name<'s>(node: Node, src: &'s str) -> Option<&'s str> {
     let mut n = node;
-    while n.kind() == "attribute" {
-        n = n.child_by_field_name("object")?;
+    while n.kind_name() == "attribute" {
+        n = n.child_by_field_id(crate::field_id!("object"))?;
     }
-    (n.kind() == "identifier").then(|| text(n, src))
+    (n.kind_name() == "identifier").then(|| text(n, src))
 }
 
 /// The qualified name of an identifier or attribute chain, through the file's
 /// imports: `wraps` → `functools.wraps`, `ft.wraps` → `functools.wraps`.
 /// Returns None for names that are not imported.
 pub fn qualified_name(node: Node, src: &str, module: &ModuleFacts) -> Option<String> {
-    match node.kind() {
+    match node.kind_name() {
         "identifier" => {
             let n = text(node, src);
             if let Some(q) = module.imports.get(n) {
@@ -325,8 +327,8 @@ pub fn qualified_name(node: Node, src: &str, module: &ModuleFacts) -> Option<Str
             None
         }
         "attribute" => {
-            let obj = node.child_by_field_name("object")?;
-            let attr = node.child_by_field_name("attribute")?;
+            let obj = node.child_by_field_id(crate::field_id!("object"))?;
+            let attr = node.child_by_field_id(crate::field_id!("attribute"))?;
             let base = qualified_name(obj, src, module)?;
             Some(format!("{base}.{}", text(attr, src)))
         }
@@ -349,12 +351,12 @@ pub fn refers_to(node: Node, src: &str, module: &ModuleFacts, qualified: &str) -
             return true;
         }
         let mut local = ModuleFacts::default();
-        if let Some(f) = syntax::enclosing_function(node).and_then(|f| f.child_by_field_name("body")) {
+        if let Some(f) = syntax::enclosing_function(node).and_then(|f| f.child_by_field_id(crate::field_id!("body"))) {
             visit_imports(f, src, &mut local);
         }
         return local.imports.get(b).is_some() && local.imports.get(b) == module.imports.get(b);
     }
-    if node.kind() == "identifier" {
+    if node.kind_name() == "identifier" {
         let n = text(node, src);
         if !qualified.contains('.') {
             return n == qualified && !is_shadowed(n, node, src, module);
@@ -399,7 +401,7 @@ mod tests {
         let mut stack = vec![tree.root_node()];
         while let Some(n) = stack.pop() {
             if n.kind() == "call" {
-                let f = n.child_by_field_name("function").unwrap();
+                let f = n.child_by_field_id(crate::field_id!("function")).unwrap();
                 out.push(super::refers_to(f, src, &facts, "decimal.Decimal"));
             }
             let mut c = n.walk();

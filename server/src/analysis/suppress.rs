@@ -5,6 +5,8 @@
 use super::{Context, Finding};
 use std::collections::HashMap;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 #[derive(Debug, Default)]
 pub struct Suppressions {
@@ -38,7 +40,7 @@ impl Suppressions {
         let mut last_comment = None;
         for (at, _) in src.match_indices("pyexplain:") {
             let Some(n) = root.descendant_for_byte_range(at, at + "pyexplain:".len()) else { continue };
-            if n.kind() != "comment" || last_comment == Some(n.id()) {
+            if n.kind_name() != "comment" || last_comment == Some(n.id()) {
                 continue;
             }
             last_comment = Some(n.id());
@@ -87,7 +89,7 @@ pub fn ignore_edit(src: &str, tree: &tree_sitter::Tree, rule: &str, at: usize) -
     let root = tree.root_node();
     let node = root.descendant_for_byte_range(at, at)?;
     let stmt = crate::syntax::statement_of(node);
-    let line_start_off = if stmt.kind() == "module" { at } else { stmt.start_byte().min(at) };
+    let line_start_off = if stmt.kind_name() == "module" { at } else { stmt.start_byte().min(at) };
     let line_start = src[..line_start_off].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let line_end = src[line_start..].find(['\n', '\r']).map_or(src.len(), |i| line_start + i);
     let line = &src[line_start..line_end];
@@ -99,7 +101,7 @@ pub fn ignore_edit(src: &str, tree: &tree_sitter::Tree, rule: &str, at: usize) -
         if n.end_byte() < line_start || n.start_byte() > line_end {
             continue;
         }
-        if n.kind() == "comment" && n.start_byte() >= line_start && n.end_byte() <= line_end {
+        if n.kind_name() == "comment" && n.start_byte() >= line_start && n.end_byte() <= line_end {
             comment = Some(n);
             break;
         }

@@ -7,6 +7,8 @@ use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct AbcmetaToAbc;
 
@@ -21,24 +23,24 @@ impl Rule for AbcmetaToAbc {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(args) = node.child_by_field_name("superclasses") else { return };
-        let items: Vec<Node> = named_children(args).into_iter().filter(|c| c.kind() != "comment").collect();
+        let Some(args) = node.child_by_field_id(crate::field_id!("superclasses")) else { return };
+        let items: Vec<Node> = named_children(args).into_iter().filter(|c| c.kind_name() != "comment").collect();
         let Some(pos) = items.iter().position(|k| {
-            k.kind() == "keyword_argument"
-                && k.child_by_field_name("name").is_some_and(|n| cx.text(n) == "metaclass")
-                && k.child_by_field_name("value").is_some_and(|v| scope::refers_to(v, cx.src, &cx.module, "abc.ABCMeta"))
+            k.kind_name() == "keyword_argument"
+                && k.child_by_field_id(crate::field_id!("name")).is_some_and(|n| cx.text(n) == "metaclass")
+                && k.child_by_field_id(crate::field_id!("value")).is_some_and(|v| scope::refers_to(v, cx.src, &cx.module, "abc.ABCMeta"))
         }) else {
             return;
         };
         let kw = items[pos];
         let mut f = Finding::new(self.id(), kw.byte_range());
-        let before_ok = items[..pos].iter().all(|k| !matches!(k.kind(), "keyword_argument" | "dictionary_splat" | "list_splat"));
-        let after_ok = items[pos + 1..].iter().all(|k| k.kind() == "keyword_argument");
-        let value = kw.child_by_field_name("value");
+        let before_ok = items[..pos].iter().all(|k| !matches!(k.kind_name(), "keyword_argument" | "dictionary_splat" | "list_splat"));
+        let after_ok = items[pos + 1..].iter().all(|k| k.kind_name() == "keyword_argument");
+        let value = kw.child_by_field_id(crate::field_id!("value"));
         // How to spell `abc.ABC` here, and whether an import is needed.
         let mut edits = Vec::new();
         let abc_ref = match value {
-            Some(v) if v.kind() == "attribute" => v.child_by_field_name("object").map(|o| format!("{}.ABC", cx.text(o))),
+            Some(v) if v.kind_name() == "attribute" => v.child_by_field_id(crate::field_id!("object")).map(|o| format!("{}.ABC", cx.text(o))),
             _ => match util_a::local_ref(cx, "abc", "ABC") {
                 Some(r) => Some(r),
                 None if !scope::is_shadowed("ABC", node, cx.src, &cx.module) => {

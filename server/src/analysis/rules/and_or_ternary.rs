@@ -7,22 +7,24 @@ use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct AndOrTernary;
 
 fn bool_op<'t>(n: Node<'t>, op: &str) -> Option<(Node<'t>, Node<'t>)> {
-    if n.kind() != "boolean_operator" {
+    if n.kind_name() != "boolean_operator" {
         return None;
     }
-    let o = n.child_by_field_name("operator")?;
-    if o.kind() != op {
+    let o = n.child_by_field_id(crate::field_id!("operator"))?;
+    if o.kind_name() != op {
         return None;
     }
-    Some((n.child_by_field_name("left")?, n.child_by_field_name("right")?))
+    Some((n.child_by_field_id(crate::field_id!("left"))?, n.child_by_field_id(crate::field_id!("right"))?))
 }
 
 fn is_falsy_literal(n: Node, cx: &Context) -> bool {
-    match n.kind() {
+    match n.kind_name() {
         "false" | "none" => true,
         "integer" | "float" => !util_c::provably_truthy(n, cx) && !cx.text(n).contains(['e', 'E']),
         "string" => cx.text(n).trim_start_matches(|c: char| c.is_ascii_alphabetic()).len() == 2,
@@ -41,9 +43,9 @@ impl Rule for AndOrTernary {
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         // Only where a value is produced (as pylint): assigned or returned.
         let Some(parent) = node.parent() else { return };
-        let is_value = match parent.kind() {
+        let is_value = match parent.kind_name() {
             "assignment" | "augmented_assignment" => {
-                parent.child_by_field_name("right").is_some_and(|r| r.id() == node.id())
+                parent.child_by_field_id(crate::field_id!("right")).is_some_and(|r| r.id() == node.id())
             }
             "return_statement" => true,
             _ => false,
@@ -54,11 +56,11 @@ impl Rule for AndOrTernary {
         let Some((and, otherwise)) = bool_op(node, "or") else { return };
         let Some((cond, then)) = bool_op(and, "and") else { return };
         // `a and b and c or d`, `a and (b or c) or d`, `a and b or c or d`: not a ternary.
-        if [cond, then, otherwise].iter().any(|n| n.kind() == "boolean_operator") {
+        if [cond, then, otherwise].iter().any(|n| n.kind_name() == "boolean_operator") {
             return;
         }
         // Two comparisons read as boolean logic, not as a choice of values.
-        if then.kind() == "comparison_operator" && otherwise.kind() == "comparison_operator" {
+        if then.kind_name() == "comparison_operator" && otherwise.kind_name() == "comparison_operator" {
             return;
         }
         // `c and None or x` always yields x: a different mistake.

@@ -7,6 +7,8 @@ use super::util_b;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct AsyncioRunEntryPoint;
 
@@ -29,11 +31,11 @@ impl Rule for AsyncioRunEntryPoint {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return };
-        if func.child_by_field_name("attribute").is_none_or(|a| cx.text(a) != "run_until_complete") {
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") else { return };
+        if func.child_by_field_id(crate::field_id!("attribute")).is_none_or(|a| cx.text(a) != "run_until_complete") {
             return;
         }
-        let Some(obj) = func.child_by_field_name("object") else { return };
+        let Some(obj) = func.child_by_field_id(crate::field_id!("object")) else { return };
         let Some(a) = util_b::args(node, cx) else { return };
         if a.positional.len() != 1 || !a.keywords.is_empty() {
             return;
@@ -46,14 +48,14 @@ impl Rule for AsyncioRunEntryPoint {
         let stmt = syntax::statement_of(node);
         // The statement is `[target =] <...>.run_until_complete(X)`.
         let simple = node.parent().is_some_and(|p| {
-            (p.kind() == "expression_statement" && p.named_child_count() == 1)
-                || (p.kind() == "assignment"
-                    && p.child_by_field_name("right").is_some_and(|r| r.id() == node.id())
-                    && p.parent().is_some_and(|s| s.kind() == "expression_statement" && s.named_child_count() == 1))
+            (p.kind_name() == "expression_statement" && p.named_child_count() == 1)
+                || (p.kind_name() == "assignment"
+                    && p.child_by_field_id(crate::field_id!("right")).is_some_and(|r| r.id() == node.id())
+                    && p.parent().is_some_and(|s| s.kind_name() == "expression_statement" && s.named_child_count() == 1))
         });
         // `asyncio.get_event_loop().run_until_complete(X)`
-        if obj.kind() == "call" {
-            if !obj.child_by_field_name("function").and_then(|f| util_b::qualified(f, cx)).is_some_and(|q| LOOP_MAKERS.contains(&q.as_str())) {
+        if obj.kind_name() == "call" {
+            if !obj.child_by_field_id(crate::field_id!("function")).and_then(|f| util_b::qualified(f, cx)).is_some_and(|q| LOOP_MAKERS.contains(&q.as_str())) {
                 return;
             }
             let mut f = Finding::new(self.id(), node.byte_range());
@@ -65,7 +67,7 @@ impl Rule for AsyncioRunEntryPoint {
             out.push(f);
             return;
         }
-        if obj.kind() != "identifier" {
+        if obj.kind_name() != "identifier" {
             return;
         }
         let name = cx.text(obj);
@@ -77,7 +79,7 @@ impl Rule for AsyncioRunEntryPoint {
         loop {
             let Some(s) = prev else {
                 match level.parent().and_then(|b| b.parent()) {
-                    Some(up) if !matches!(up.kind(), "function_definition" | "class_definition" | "module" | "lambda") => {
+                    Some(up) if !matches!(up.kind_name(), "function_definition" | "class_definition" | "module" | "lambda") => {
                         let up = syntax::statement_of(up);
                         level = up;
                         prev = up.prev_named_sibling();
@@ -86,12 +88,12 @@ impl Rule for AsyncioRunEntryPoint {
                     _ => break,
                 }
             };
-            if let Some(asg) = s.named_child(0).filter(|x| s.kind() == "expression_statement" && x.kind() == "assignment") {
-                if asg.child_by_field_name("left").is_some_and(|l| l.kind() == "identifier" && cx.text(l) == name) {
-                    let ok = asg.child_by_field_name("right").is_some_and(|r| {
-                        r.kind() == "call"
-                            && r.child_by_field_name("arguments").is_some_and(|x| x.named_child_count() == 0)
-                            && r.child_by_field_name("function").and_then(|f| util_b::qualified(f, cx)).is_some_and(|q| LOOP_MAKERS.contains(&q.as_str()))
+            if let Some(asg) = s.named_child(0).filter(|x| s.kind_name() == "expression_statement" && x.kind_name() == "assignment") {
+                if asg.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.kind_name() == "identifier" && cx.text(l) == name) {
+                    let ok = asg.child_by_field_id(crate::field_id!("right")).is_some_and(|r| {
+                        r.kind_name() == "call"
+                            && r.child_by_field_id(crate::field_id!("arguments")).is_some_and(|x| x.named_child_count() == 0)
+                            && r.child_by_field_id(crate::field_id!("function")).and_then(|f| util_b::qualified(f, cx)).is_some_and(|q| LOOP_MAKERS.contains(&q.as_str()))
                     });
                     if ok {
                         maker = Some(s);
@@ -103,7 +105,7 @@ impl Rule for AsyncioRunEntryPoint {
         }
         let Some(maker) = maker else { return };
         // The loop serves nothing else: only set_event_loop(), this call, close().
-        let scope_node = syntax::enclosing_function(node).and_then(|f| f.child_by_field_name("body")).unwrap_or(cx.tree.root_node());
+        let scope_node = syntax::enclosing_function(node).and_then(|f| f.child_by_field_id(crate::field_id!("body"))).unwrap_or(cx.tree.root_node());
         if !only_simple_uses(scope_node, name, node, cx) {
             return;
         }
@@ -117,7 +119,7 @@ impl Rule for AsyncioRunEntryPoint {
                     ok = true;
                     break;
                 }
-                if b.kind() == "comment" || !is_set_event_loop(b, name, cx) {
+                if b.kind_name() == "comment" || !is_set_event_loop(b, name, cx) {
                     ok = false;
                     break;
                 }
@@ -125,7 +127,7 @@ impl Rule for AsyncioRunEntryPoint {
             }
             let mut close = None;
             let mut next = stmt.next_named_sibling();
-            while let Some(n) = next.filter(|n| n.kind() == "comment") {
+            while let Some(n) = next.filter(|n| n.kind_name() == "comment") {
                 next = n.next_named_sibling();
             }
             if let Some(n) = next.filter(|n| cx.text(*n) == format!("{name}.close()")) {
@@ -165,7 +167,7 @@ fn uses_outside(scope_node: Node, name: &str, removed: &dyn Fn(Node) -> bool, cx
     let mut cursor = scope_node.walk();
     let mut stack = vec![scope_node];
     while let Some(n) = stack.pop() {
-        if n.kind() == "identifier" && cx.text(n) == name && !removed(n) {
+        if n.kind_name() == "identifier" && cx.text(n) == name && !removed(n) {
             return true;
         }
         for c in n.children(&mut cursor) {
@@ -176,10 +178,10 @@ fn uses_outside(scope_node: Node, name: &str, removed: &dyn Fn(Node) -> bool, cx
 }
 
 fn is_set_event_loop(stmt: Node, name: &str, cx: &Context) -> bool {
-    stmt.kind() == "expression_statement"
-        && stmt.named_child(0).filter(|c| c.kind() == "call").is_some_and(|c| {
-            c.child_by_field_name("function").and_then(|f| util_b::qualified(f, cx)).as_deref() == Some("asyncio.set_event_loop")
-                && c.child_by_field_name("arguments").is_some_and(|a| cx.text(a) == format!("({name})"))
+    stmt.kind_name() == "expression_statement"
+        && stmt.named_child(0).filter(|c| c.kind_name() == "call").is_some_and(|c| {
+            c.child_by_field_id(crate::field_id!("function")).and_then(|f| util_b::qualified(f, cx)).as_deref() == Some("asyncio.set_event_loop")
+                && c.child_by_field_id(crate::field_id!("arguments")).is_some_and(|a| cx.text(a) == format!("({name})"))
         })
 }
 
@@ -187,13 +189,13 @@ fn only_simple_uses(scope_node: Node, name: &str, call: Node, cx: &Context) -> b
     let mut cursor = scope_node.walk();
     let mut stack = vec![scope_node];
     while let Some(n) = stack.pop() {
-        if n.kind() == "identifier" && cx.text(n) == name {
+        if n.kind_name() == "identifier" && cx.text(n) == name {
             let Some(p) = n.parent() else { return false };
-            let ok = match p.kind() {
-                "assignment" => p.child_by_field_name("left").is_some_and(|l| l.id() == n.id()),
+            let ok = match p.kind_name() {
+                "assignment" => p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == n.id()),
                 "attribute" => {
-                    let attr = p.child_by_field_name("attribute").map(|a| cx.text(a)).unwrap_or("");
-                    if p.child_by_field_name("attribute").is_some_and(|a| a.id() == n.id()) {
+                    let attr = p.child_by_field_id(crate::field_id!("attribute")).map(|a| cx.text(a)).unwrap_or("");
+                    if p.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| a.id() == n.id()) {
                         true
                     } else if attr == "run_until_complete" {
                         p.parent().is_some_and(|c| c.id() == call.id())
@@ -202,7 +204,7 @@ fn only_simple_uses(scope_node: Node, name: &str, call: Node, cx: &Context) -> b
                     }
                 }
                 "argument_list" => p.parent().is_some_and(|c| is_set_event_loop(c.parent().unwrap_or(c), name, cx)),
-                "keyword_argument" => p.child_by_field_name("name").is_some_and(|k| k.id() == n.id()),
+                "keyword_argument" => p.child_by_field_id(crate::field_id!("name")).is_some_and(|k| k.id() == n.id()),
                 _ => false,
             };
             if !ok {

@@ -7,6 +7,8 @@ use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct AsyncioWaitBareCoroutines;
 
@@ -29,7 +31,7 @@ impl Rule for AsyncioWaitBareCoroutines {
         }
         let Some(a) = util_b::args(node, cx) else { return };
         let Some(first) = a.positional.first().copied().or_else(|| a.keyword("fs").map(|(_, v)| v)) else { return };
-        let (container, inline) = if first.kind() == "identifier" {
+        let (container, inline) = if first.kind_name() == "identifier" {
             match assigned_list(first, node, cx) {
                 Some(v) => (v, false),
                 None => return,
@@ -54,9 +56,9 @@ impl Rule for AsyncioWaitBareCoroutines {
 /// The coroutine calls a list/set/tuple display or comprehension holds, if
 /// every item is one.
 fn coroutine_items<'t>(container: Node<'t>, cx: &Context) -> Option<Vec<Node<'t>>> {
-    let items: Vec<Node> = match container.kind() {
-        "list" | "set" | "tuple" => named_children(container).into_iter().filter(|c| c.kind() != "comment").collect(),
-        "list_comprehension" | "set_comprehension" | "generator_expression" => vec![container.child_by_field_name("body")?],
+    let items: Vec<Node> = match container.kind_name() {
+        "list" | "set" | "tuple" => named_children(container).into_iter().filter(|c| c.kind_name() != "comment").collect(),
+        "list_comprehension" | "set_comprehension" | "generator_expression" => vec![container.child_by_field_id(crate::field_id!("body"))?],
         _ => return None,
     };
     if items.is_empty() || !items.iter().all(|i| util_b::is_coroutine_call(*i, cx)) {
@@ -72,12 +74,12 @@ fn assigned_list<'t>(name: Node<'t>, call: Node<'t>, cx: &Context) -> Option<Nod
     let stmt = syntax::statement_of(call);
     let mut prev = stmt.prev_named_sibling();
     while let Some(s) = prev {
-        if s.kind() == "expression_statement" {
-            if let Some(a) = s.named_child(0).filter(|a| a.kind() == "assignment") {
-                if a.child_by_field_name("left").is_some_and(|l| l.kind() == "identifier" && cx.text(l) == n) {
-                    let value = a.child_by_field_name("right")?;
+        if s.kind_name() == "expression_statement" {
+            if let Some(a) = s.named_child(0).filter(|a| a.kind_name() == "assignment") {
+                if a.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.kind_name() == "identifier" && cx.text(l) == n) {
+                    let value = a.child_by_field_id(crate::field_id!("right"))?;
                     // Bound once in the scope, and not changed in place.
-                    let scope_node = syntax::enclosing_function(call).and_then(|f| f.child_by_field_name("body")).unwrap_or(cx.tree.root_node());
+                    let scope_node = syntax::enclosing_function(call).and_then(|f| f.child_by_field_id(crate::field_id!("body"))).unwrap_or(cx.tree.root_node());
                     let mut b = std::collections::HashSet::new();
                     let mut count = 0;
                     for st in named_children(scope_node) {

@@ -3,6 +3,8 @@
 use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct BareExcept;
 
@@ -16,16 +18,16 @@ impl Rule for BareExcept {
     fn check(&self, node: Node, _cx: &Context, out: &mut Vec<Finding>) {
         let mut cursor = node.walk();
         let kids: Vec<Node> = node.children(&mut cursor).collect();
-        let Some(kw) = kids.first().filter(|k| k.kind() == "except") else { return };
+        let Some(kw) = kids.first().filter(|k| k.kind_name() == "except") else { return };
         // `except:` has only the keyword, the colon, comments and the block.
-        if kids.iter().skip(1).any(|c| !matches!(c.kind(), ":" | "block" | "comment")) {
+        if kids.iter().skip(1).any(|c| !matches!(c.kind_name(), ":" | "block" | "comment")) {
             return;
         }
         // `except: cleanup(); raise` re-raises everything: it hides nothing.
-        if kids.iter().find(|c| c.kind() == "block").is_some_and(|b| {
+        if kids.iter().find(|c| c.kind_name() == "block").is_some_and(|b| {
             crate::syntax::named_children(*b)
                 .iter()
-                .any(|s| s.kind() == "raise_statement" && s.named_child_count() == 0)
+                .any(|s| s.kind_name() == "raise_statement" && s.named_child_count() == 0)
         }) {
             return;
         }

@@ -6,6 +6,8 @@ use super::util_b;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct BlockingSleepInAsync;
 
@@ -37,8 +39,8 @@ impl Rule for BlockingSleepInAsync {
 
 fn await_fix(call: Node, cx: &Context) -> Option<Fix> {
     // Only a call that is a statement of its own: its value (None) is unused.
-    let stmt = call.parent().filter(|p| p.kind() == "expression_statement" && p.named_child_count() == 1)?;
-    if stmt.parent().is_none_or(|b| !matches!(b.kind(), "block" | "module")) {
+    let stmt = call.parent().filter(|p| p.kind_name() == "expression_statement" && p.named_child_count() == 1)?;
+    if stmt.parent().is_none_or(|b| !matches!(b.kind_name(), "block" | "module")) {
         return None;
     }
     // Code written for trio, anyio or curio needs their own sleep.
@@ -48,7 +50,7 @@ fn await_fix(call: Node, cx: &Context) -> Option<Fix> {
     }) {
         return None;
     }
-    let func = call.child_by_field_name("function")?;
+    let func = call.child_by_field_id(crate::field_id!("function"))?;
     if syntax::has_comment_in(call, func.byte_range()) {
         return None;
     }

@@ -7,6 +7,8 @@ use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct CacheOnMethod;
 
@@ -14,8 +16,8 @@ pub struct CacheOnMethod;
 /// or a call of `lru_cache(...)`.
 fn is_cache_decorator(dec: Node, cx: &Context) -> bool {
     let Some(mut e) = dec.named_child(0) else { return false };
-    if e.kind() == "call" {
-        match e.child_by_field_name("function") {
+    if e.kind_name() == "call" {
+        match e.child_by_field_id(crate::field_id!("function")) {
             Some(f) => e = f,
             None => return false,
         }
@@ -41,20 +43,20 @@ impl Rule for CacheOnMethod {
         if !is_cache_decorator(node, cx) {
             return;
         }
-        let Some(dd) = node.parent().filter(|p| p.kind() == "decorated_definition") else { return };
-        let Some(func) = dd.child_by_field_name("definition").filter(|d| d.kind() == "function_definition") else { return };
+        let Some(dd) = node.parent().filter(|p| p.kind_name() == "decorated_definition") else { return };
+        let Some(func) = dd.child_by_field_id(crate::field_id!("definition")).filter(|d| d.kind_name() == "function_definition") else { return };
         let Some(class) = class_of_method(func) else { return };
-        let name = func.child_by_field_name("name").map(|n| cx.text(n)).unwrap_or("");
+        let name = func.child_by_field_id(crate::field_id!("name")).map(|n| cx.text(n)).unwrap_or("");
         // Implicit static and class methods.
         if matches!(name, "__new__" | "__init_subclass__" | "__class_getitem__") {
             return;
         }
-        let decs: Vec<Node> = named_children(dd).into_iter().filter(|d| d.kind() == "decorator").collect();
+        let decs: Vec<Node> = named_children(dd).into_iter().filter(|d| d.kind_name() == "decorator").collect();
         if decs.iter().any(|d| decorator_is(*d, cx, &["staticmethod", "classmethod"])) {
             return;
         }
         // Enum members are singletons: caching on them leaks nothing.
-        if let Some(sup) = class.child_by_field_name("superclasses") {
+        if let Some(sup) = class.child_by_field_id(crate::field_id!("superclasses")) {
             if named_children(sup).iter().any(|b| {
                 let t = cx.text(*b);
                 let last = t.rsplit('.').next().unwrap_or(t);
@@ -66,19 +68,19 @@ impl Rule for CacheOnMethod {
         let mut f = Finding::new(self.id(), node.byte_range());
         // `@property` directly above `@cache`: `functools.cached_property`.
         let idx = decs.iter().position(|d| d.id() == node.id()).unwrap_or(0);
-        let plain_cache = node.named_child(0).is_some_and(|e| e.kind() != "call")
-            || node.named_child(0).and_then(|c| c.child_by_field_name("arguments")).is_some_and(|a| {
+        let plain_cache = node.named_child(0).is_some_and(|e| e.kind_name() != "call")
+            || node.named_child(0).and_then(|c| c.child_by_field_id(crate::field_id!("arguments"))).is_some_and(|a| {
                 // `lru_cache()` / `lru_cache(maxsize=None)` / `lru_cache(None)`: a cache of any size.
                 let args = super::util_d::kids(a);
                 args.is_empty()
                     || (args.len() == 1 && {
-                        let v = if args[0].kind() == "keyword_argument" { args[0].child_by_field_name("value") } else { Some(args[0]) };
-                        let n = if args[0].kind() == "keyword_argument" { args[0].child_by_field_name("name").map(|n| cx.text(n)) } else { Some("maxsize") };
-                        n == Some("maxsize") && v.is_some_and(|v| v.kind() == "none" || v.kind() == "integer")
+                        let v = if args[0].kind_name() == "keyword_argument" { args[0].child_by_field_id(crate::field_id!("value")) } else { Some(args[0]) };
+                        let n = if args[0].kind_name() == "keyword_argument" { args[0].child_by_field_id(crate::field_id!("name")).map(|n| cx.text(n)) } else { Some("maxsize") };
+                        n == Some("maxsize") && v.is_some_and(|v| v.kind_name() == "none" || v.kind_name() == "integer")
                     })
             });
         // cached_property needs an instance `__dict__`: not with `__slots__`.
-        let slotted = class.child_by_field_name("body").is_some_and(|b| cx.text(b).contains("__slots__"));
+        let slotted = class.child_by_field_id(crate::field_id!("body")).is_some_and(|b| cx.text(b).contains("__slots__"));
         if idx > 0 && plain_cache && !slotted && cx.target_at_least(3, 8) && decorator_is(decs[idx - 1], cx, &["property", "builtins.property"]) {
             let prop = decs[idx - 1];
             let end = node.named_child(0).map_or(node.end_byte(), |e| e.end_byte());

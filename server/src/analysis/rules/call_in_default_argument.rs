@@ -4,6 +4,8 @@
 use super::Rule;
 use crate::analysis::{Context, Finding};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct CallInDefaultArgument;
 
@@ -29,14 +31,14 @@ impl Rule for CallInDefaultArgument {
         &["default_parameter", "typed_default_parameter"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if !node.parent().and_then(|p| p.parent()).is_some_and(|f| f.kind() == "function_definition") {
+        if !node.parent().and_then(|p| p.parent()).is_some_and(|f| f.kind_name() == "function_definition") {
             return;
         }
-        let Some(value) = node.child_by_field_name("value") else { return };
-        if value.kind() != "call" {
+        let Some(value) = node.child_by_field_id(crate::field_id!("value")) else { return };
+        if value.kind_name() != "call" {
             return;
         }
-        let Some(func) = value.child_by_field_name("function") else { return };
+        let Some(func) = value.child_by_field_id(crate::field_id!("function")) else { return };
         if !crate::syntax::is_name_or_attribute(func) {
             return;
         }

@@ -7,15 +7,17 @@ use super::{Rule, Scope};
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct ClassDecoratorWithoutUpdateWrapper;
 
 fn methods<'t>(body: Node<'t>, cx: &Context) -> Vec<(&'static str, Node<'t>)> {
     let mut out = Vec::new();
     for s in named_children(body) {
-        let d = if s.kind() == "decorated_definition" { None } else { Some(s) };
-        let Some(d) = d.filter(|d| d.kind() == "function_definition") else { continue };
-        let Some(n) = d.child_by_field_name("name") else { continue };
+        let d = if s.kind_name() == "decorated_definition" { None } else { Some(s) };
+        let Some(d) = d.filter(|d| d.kind_name() == "function_definition") else { continue };
+        let Some(n) = d.child_by_field_id(crate::field_id!("name")) else { continue };
         match cx.text(n) {
             "__init__" => out.push(("__init__", d)),
             "__call__" => out.push(("__call__", d)),
@@ -30,10 +32,10 @@ fn calls_self_attr(n: Node, attr: &str, cx: &Context) -> bool {
     let mut cursor = n.walk();
     let mut stack = vec![n];
     while let Some(x) = stack.pop() {
-        if x.kind() == "call" {
-            if let Some(f) = x.child_by_field_name("function").filter(|f| f.kind() == "attribute") {
-                let obj = f.child_by_field_name("object").map(|o| cx.text(o));
-                let a = f.child_by_field_name("attribute").map(|a| cx.text(a));
+        if x.kind_name() == "call" {
+            if let Some(f) = x.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") {
+                let obj = f.child_by_field_id(crate::field_id!("object")).map(|o| cx.text(o));
+                let a = f.child_by_field_id(crate::field_id!("attribute")).map(|a| cx.text(a));
                 if obj == Some("self") && a == Some(attr) {
                     return true;
                 }
@@ -57,7 +59,7 @@ impl Rule for ClassDecoratorWithoutUpdateWrapper {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let (Some(name), Some(body)) = (node.child_by_field_name("name"), node.child_by_field_name("body")) else { return };
+        let (Some(name), Some(body)) = (node.child_by_field_id(crate::field_id!("name")), node.child_by_field_id(crate::field_id!("body"))) else { return };
         let class_name = cx.text(name);
         if cx.text(node).contains("update_wrapper") || cx.text(node).contains("wraps(") || cx.text(body).contains("__slots__") {
             return;
@@ -70,21 +72,21 @@ impl Rule for ClassDecoratorWithoutUpdateWrapper {
         };
         // __init__(self, func)
         let params: Vec<Node> =
-            init.child_by_field_name("parameters").map(named_children).unwrap_or_default().into_iter().filter(|p| p.kind() != "comment").collect();
-        if params.len() != 2 || params.iter().any(|p| p.kind() != "identifier") || cx.text(params[0]) != "self" {
+            init.child_by_field_id(crate::field_id!("parameters")).map(named_children).unwrap_or_default().into_iter().filter(|p| p.kind_name() != "comment").collect();
+        if params.len() != 2 || params.iter().any(|p| p.kind_name() != "identifier") || cx.text(params[0]) != "self" {
             return;
         }
         let func = cx.text(params[1]);
-        let Some(init_body) = init.child_by_field_name("body") else { return };
+        let Some(init_body) = init.child_by_field_id(crate::field_id!("body")) else { return };
         // ...stores it: `self.X = func`...
         let stored = named_children(init_body).into_iter().find_map(|s| {
-            let a = s.named_child(0).filter(|a| s.kind() == "expression_statement" && a.kind() == "assignment")?;
-            let (l, r) = (a.child_by_field_name("left")?, a.child_by_field_name("right")?);
-            if r.kind() != "identifier" || cx.text(r) != func || l.kind() != "attribute" {
+            let a = s.named_child(0).filter(|a| s.kind_name() == "expression_statement" && a.kind_name() == "assignment")?;
+            let (l, r) = (a.child_by_field_id(crate::field_id!("left"))?, a.child_by_field_id(crate::field_id!("right"))?);
+            if r.kind_name() != "identifier" || cx.text(r) != func || l.kind_name() != "attribute" {
                 return None;
             }
-            let obj = l.child_by_field_name("object")?;
-            let attr = l.child_by_field_name("attribute")?;
+            let obj = l.child_by_field_id(crate::field_id!("object"))?;
+            let attr = l.child_by_field_id(crate::field_id!("attribute"))?;
             (cx.text(obj) == "self").then(|| cx.text(attr))
         });
         let Some(attr) = stored else { return };
@@ -111,7 +113,7 @@ impl Rule for ClassDecoratorWithoutUpdateWrapper {
 /// `__init__` (after its docstring).
 fn fix(init_body: Node, func: &str, cx: &Context) -> Option<Fix> {
     let first = first_statement(init_body)?;
-    let is_doc = first.kind() == "expression_statement" && first.named_child(0).is_some_and(|c| c.kind() == "string");
+    let is_doc = first.kind_name() == "expression_statement" && first.named_child(0).is_some_and(|c| c.kind_name() == "string");
     let indent = syntax::indent_at(cx.src, first.start_byte()).to_string();
     let line_start = cx.src[..first.start_byte()].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     if line_start + indent.len() != first.start_byte() {

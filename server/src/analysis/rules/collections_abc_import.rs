@@ -7,6 +7,8 @@ use super::{Rule, Scope};
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct CollectionsAbcImport;
 
@@ -28,18 +30,18 @@ impl Rule for CollectionsAbcImport {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         // Cheap tests first: the compatibility-guard search walks ancestors.
-        if node.kind() == "attribute" {
-            let (Some(obj), Some(attr)) = (node.child_by_field_name("object"), node.child_by_field_name("attribute")) else {
+        if node.kind_name() == "attribute" {
+            let (Some(obj), Some(attr)) = (node.child_by_field_id(crate::field_id!("object")), node.child_by_field_id(crate::field_id!("attribute"))) else {
                 return;
             };
-            if !ABCS.contains(&cx.text(attr)) || obj.kind() != "identifier" {
+            if !ABCS.contains(&cx.text(attr)) || obj.kind_name() != "identifier" {
                 return;
             }
             if scope::qualified_name(obj, cx.src, &cx.module).as_deref() != Some("collections") {
                 return;
             }
             // Leave assignments to the module attribute alone.
-            if node.parent().is_some_and(|p| p.kind() == "assignment" && p.child_by_field_name("left").is_some_and(|l| l.id() == node.id())) {
+            if node.parent().is_some_and(|p| p.kind_name() == "assignment" && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == node.id())) {
                 return;
             }
             if util_a::in_compat_guard(node, cx.src) {
@@ -52,14 +54,14 @@ impl Rule for CollectionsAbcImport {
             out.push(Finding::new(self.id(), node.byte_range()).with_fix(Fix::safe("import-from-abc", edits)));
             return;
         }
-        let Some(module) = node.child_by_field_name("module_name").filter(|m| m.kind() == "dotted_name") else { return };
+        let Some(module) = node.child_by_field_id(crate::field_id!("module_name")).filter(|m| m.kind_name() == "dotted_name") else { return };
         if cx.text(module) != "collections" {
             return;
         }
         let mut cursor = node.walk();
         let names: Vec<Node> = node.children_by_field_name("name", &mut cursor).collect();
         let base = |n: Node| -> &str {
-            let b = if n.kind() == "aliased_import" { n.child_by_field_name("name").unwrap_or(n) } else { n };
+            let b = if n.kind_name() == "aliased_import" { n.child_by_field_id(crate::field_id!("name")).unwrap_or(n) } else { n };
             cx.text(b)
         };
         let (abcs, others): (Vec<Node>, Vec<Node>) = names.iter().partition(|n| ABCS.contains(&base(**n)));
@@ -71,7 +73,7 @@ impl Rule for CollectionsAbcImport {
             f = f.with_fix(Fix::safe("import-from-abc", vec![Edit::replace(module.byte_range(), "collections.abc")]));
         } else if util_a::starts_line(cx.src, node.start_byte())
             && !syntax::has_comment_in(node, node.byte_range())
-            && named_children(node).iter().all(|c| c.kind() != "wildcard_import")
+            && named_children(node).iter().all(|c| c.kind_name() != "wildcard_import")
         {
             let nl = syntax::newline_of(cx.src);
             let indent = syntax::indent_at(cx.src, node.start_byte());

@@ -6,6 +6,8 @@ use super::util_b;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct ContextmanagerYieldWithoutFinally;
 
@@ -23,18 +25,18 @@ impl Rule for ContextmanagerYieldWithoutFinally {
         if !is_contextmanager(node, cx) {
             return;
         }
-        let Some(body) = node.child_by_field_name("body") else { return };
+        let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
         // Exactly one yield in the function, as a statement of the body itself.
         let mut yields = Vec::new();
         collect_yields(body, &mut yields);
         if yields.len() != 1 {
             return;
         }
-        let stmts: Vec<Node> = named_children(body).into_iter().filter(|s| s.kind() != "comment").collect();
+        let stmts: Vec<Node> = named_children(body).into_iter().filter(|s| s.kind_name() != "comment").collect();
         let Some(pos) = stmts.iter().position(|s| is_yield_statement(*s, yields[0])) else { return };
         let after = &stmts[pos + 1..];
         // Cleanup after the yield; a lone `pass` or `return` is none.
-        if after.iter().all(|s| matches!(s.kind(), "pass_statement" | "return_statement")) {
+        if after.iter().all(|s| matches!(s.kind_name(), "pass_statement" | "return_statement")) {
             return;
         }
         let ystmt = stmts[pos];
@@ -47,8 +49,8 @@ impl Rule for ContextmanagerYieldWithoutFinally {
 }
 
 fn is_contextmanager(def: Node, cx: &Context) -> bool {
-    let Some(parent) = def.parent().filter(|p| p.kind() == "decorated_definition") else { return false };
-    named_children(parent).into_iter().filter(|c| c.kind() == "decorator").any(|d| {
+    let Some(parent) = def.parent().filter(|p| p.kind_name() == "decorated_definition") else { return false };
+    named_children(parent).into_iter().filter(|c| c.kind_name() == "decorator").any(|d| {
         d.named_child(0).is_some_and(|e| {
             cx.text(e).ends_with("contextmanager")
                 && matches!(
@@ -62,7 +64,7 @@ fn is_contextmanager(def: Node, cx: &Context) -> bool {
 fn collect_yields<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
     let mut cursor = node.walk();
     for c in node.named_children(&mut cursor) {
-        match c.kind() {
+        match c.kind_name() {
             "yield" => {
                 out.push(c);
                 collect_yields(c, out);
@@ -75,14 +77,14 @@ fn collect_yields<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
 
 /// `yield x` or `v = yield x` as a statement.
 fn is_yield_statement(stmt: Node, y: Node) -> bool {
-    if stmt.kind() != "expression_statement" || stmt.named_child_count() != 1 {
+    if stmt.kind_name() != "expression_statement" || stmt.named_child_count() != 1 {
         return false;
     }
     let Some(e) = stmt.named_child(0) else { return false };
     if e.id() == y.id() {
         return true;
     }
-    e.kind() == "assignment" && e.child_by_field_name("right").is_some_and(|r| r.id() == y.id())
+    e.kind_name() == "assignment" && e.child_by_field_id(crate::field_id!("right")).is_some_and(|r| r.id() == y.id())
 }
 
 fn wrap_fix(ystmt: Node, after: &[Node], cx: &Context) -> Option<Fix> {
@@ -115,10 +117,10 @@ fn has_jump(node: Node) -> bool {
     let mut cursor = node.walk();
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        match n.kind() {
+        match n.kind_name() {
             "return_statement" | "break_statement" | "continue_statement" => {
                 // break/continue inside a loop that is itself in the cleanup are fine.
-                if n.kind() == "return_statement" || syntax::ancestor(n, &["for_statement", "while_statement"]).is_none_or(|l| l.start_byte() < node.start_byte()) {
+                if n.kind_name() == "return_statement" || syntax::ancestor(n, &["for_statement", "while_statement"]).is_none_or(|l| l.start_byte() < node.start_byte()) {
                     return true;
                 }
             }

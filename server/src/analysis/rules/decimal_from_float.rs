@@ -5,6 +5,8 @@ use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct DecimalFromFloat;
 
@@ -20,19 +22,19 @@ impl Rule for DecimalFromFloat {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         if !super::util_d::resolves_to(func, cx, "decimal.Decimal") {
             return;
         }
-        let Some(args) = node.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else { return };
-        let a: Vec<Node> = named_children(args).into_iter().filter(|n| n.kind() != "comment").collect();
+        let Some(args) = node.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list") else { return };
+        let a: Vec<Node> = named_children(args).into_iter().filter(|n| n.kind_name() != "comment").collect();
         // `Decimal(value, context)`: the value is the first positional argument.
         let Some(&arg) = a.first() else { return };
-        let (sign, lit) = match arg.kind() {
+        let (sign, lit) = match arg.kind_name() {
             "float" => ("", arg),
             "unary_operator" => {
-                let Some(op) = arg.child_by_field_name("operator") else { return };
-                let Some(inner) = arg.child_by_field_name("argument").filter(|x| x.kind() == "float") else { return };
+                let Some(op) = arg.child_by_field_id(crate::field_id!("operator")) else { return };
+                let Some(inner) = arg.child_by_field_id(crate::field_id!("argument")).filter(|x| x.kind_name() == "float") else { return };
                 (if cx.text(op) == "-" { "-" } else { "" }, inner)
             }
             _ => return,

@@ -6,6 +6,8 @@ use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct DecoratorWithoutWraps;
 
@@ -21,29 +23,29 @@ impl Rule for DecoratorWithoutWraps {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         // The decorator: its first parameter is the decorated function.
-        let Some(params) = node.child_by_field_name("parameters") else { return };
-        let Some(fparam) = named_children(params).into_iter().next().filter(|p| p.kind() == "identifier") else { return };
+        let Some(params) = node.child_by_field_id(crate::field_id!("parameters")) else { return };
+        let Some(fparam) = named_children(params).into_iter().next().filter(|p| p.kind_name() == "identifier") else { return };
         let func_name = cx.text(fparam);
-        let Some(body) = node.child_by_field_name("body") else { return };
+        let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
         let stmts = named_children(body);
         // It returns one of its inner functions...
         let returned: Vec<&str> = stmts
             .iter()
-            .filter(|s| s.kind() == "return_statement")
+            .filter(|s| s.kind_name() == "return_statement")
             .filter_map(|s| s.named_child(0))
-            .filter(|v| v.kind() == "identifier")
+            .filter(|v| v.kind_name() == "identifier")
             .map(|v| cx.text(v))
             .collect();
         for s in &stmts {
-            let (inner, decorated) = match s.kind() {
+            let (inner, decorated) = match s.kind_name() {
                 "function_definition" => (*s, None),
-                "decorated_definition" => match s.child_by_field_name("definition") {
-                    Some(d) if d.kind() == "function_definition" => (d, Some(*s)),
+                "decorated_definition" => match s.child_by_field_id(crate::field_id!("definition")) {
+                    Some(d) if d.kind_name() == "function_definition" => (d, Some(*s)),
                     _ => continue,
                 },
                 _ => continue,
             };
-            let Some(name) = inner.child_by_field_name("name") else { continue };
+            let Some(name) = inner.child_by_field_id(crate::field_id!("name")) else { continue };
             if !returned.contains(&cx.text(name)) {
                 continue;
             }
@@ -73,7 +75,7 @@ fn calls_name(n: Node, name: &str, cx: &Context) -> bool {
     let mut cursor = n.walk();
     let mut stack = vec![n];
     while let Some(x) = stack.pop() {
-        if x.kind() == "call" && x.child_by_field_name("function").is_some_and(|f| f.kind() == "identifier" && cx.text(f) == name) {
+        if x.kind_name() == "call" && x.child_by_field_id(crate::field_id!("function")).is_some_and(|f| f.kind_name() == "identifier" && cx.text(f) == name) {
             return true;
         }
         for c in x.children(&mut cursor) {

@@ -9,6 +9,8 @@ use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct DeprecatedStdlibAliases;
 
@@ -59,26 +61,26 @@ impl Rule for DeprecatedStdlibAliases {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if node.kind() == "decorator" {
+        if node.kind_name() == "decorator" {
             check_decorator(node, cx, out, self.id());
             return;
         }
-        let Some(func) = node.child_by_field_name("function") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         // Module functions, resolved through imports.
         if let Some(q) = scope::qualified_name(func, cx.src, &cx.module) {
             if let Some((_, new)) = FUNCTIONS.iter().find(|(old, _)| *old == q) {
                 let mut f = Finding::new(self.id(), func.byte_range());
-                if let (Some(new), Some(attr)) = (new, func.child_by_field_name("attribute")) {
+                if let (Some(new), Some(attr)) = (new, func.child_by_field_id(crate::field_id!("attribute"))) {
                     f = f.with_fix(Fix::safe("rename", vec![Edit::replace(attr.byte_range(), *new)]));
                 }
                 out.push(f);
                 return;
             }
         }
-        if func.kind() != "attribute" {
+        if func.kind_name() != "attribute" {
             return;
         }
-        let (Some(obj), Some(attr)) = (func.child_by_field_name("object"), func.child_by_field_name("attribute")) else { return };
+        let (Some(obj), Some(attr)) = (func.child_by_field_id(crate::field_id!("object")), func.child_by_field_id(crate::field_id!("attribute"))) else { return };
         let name = cx.text(attr);
         let rename = |new: &str, a: Applicability| Fix::new("rename", a, vec![Edit::replace(attr.byte_range(), new)]);
         let range = attr.start_byte()..node.end_byte();
@@ -91,10 +93,10 @@ impl Rule for DeprecatedStdlibAliases {
         } else if name == "setDaemon" || name == "isDaemon" {
             let args = util_a::call_args(node).unwrap_or_default();
             let mut f = Finding::new(self.id(), range.clone());
-            let whole_statement = node.parent().is_some_and(|p| p.kind() == "expression_statement" && p.named_child_count() == 1);
+            let whole_statement = node.parent().is_some_and(|p| p.kind_name() == "expression_statement" && p.named_child_count() == 1);
             let o = cx.text(obj);
             let comment = syntax::has_comment_in(node, node.byte_range());
-            if name == "setDaemon" && args.len() == 1 && args[0].kind() != "keyword_argument" && whole_statement && !comment {
+            if name == "setDaemon" && args.len() == 1 && args[0].kind_name() != "keyword_argument" && whole_statement && !comment {
                 let new = format!("{o}.daemon = {}", cx.text(args[0]));
                 f = f.with_fix(Fix::unsafe_("daemon-attribute", vec![Edit::replace(node.byte_range(), new)]));
             } else if name == "isDaemon" && args.is_empty() && !comment {
@@ -103,10 +105,10 @@ impl Rule for DeprecatedStdlibAliases {
             if args.len() <= 1 {
                 out.push(f);
             }
-        } else if obj.kind() == "identifier" && cx.text(obj) == "self" {
+        } else if obj.kind_name() == "identifier" && cx.text(obj) == "self" {
             if let Some((_, new)) = UNITTEST.iter().find(|(old, _)| *old == name) {
                 let in_test_class = syntax::ancestor(node, &["class_definition"]).is_some_and(|c| {
-                    c.child_by_field_name("superclasses").is_some_and(|s| cx.text(s).contains("Test"))
+                    c.child_by_field_id(crate::field_id!("superclasses")).is_some_and(|s| cx.text(s).contains("Test"))
                 });
                 if !in_test_class {
                     return;
@@ -124,8 +126,8 @@ impl Rule for DeprecatedStdlibAliases {
 /// A receiver that looks like a logger: `logging`, `logging.getLogger(…)`,
 /// or a name whose last part mentions "log" (`logger`, `self.log`, `LOG`).
 fn is_logger(obj: Node, cx: &Context) -> bool {
-    match obj.kind() {
-        "call" => obj.child_by_field_name("function").is_some_and(|f| {
+    match obj.kind_name() {
+        "call" => obj.child_by_field_id(crate::field_id!("function")).is_some_and(|f| {
             scope::qualified_name(f, cx.src, &cx.module).as_deref() == Some("logging.getLogger")
         }),
         "identifier" | "attribute" => {
@@ -133,8 +135,8 @@ fn is_logger(obj: Node, cx: &Context) -> bool {
             if scope::qualified_name(obj, cx.src, &cx.module).is_some_and(|q| !q.starts_with("logging")) {
                 return false;
             }
-            let last = if obj.kind() == "attribute" {
-                obj.child_by_field_name("attribute").map(|a| cx.text(a)).unwrap_or("")
+            let last = if obj.kind_name() == "attribute" {
+                obj.child_by_field_id(crate::field_id!("attribute")).map(|a| cx.text(a)).unwrap_or("")
             } else {
                 cx.text(obj)
             };
@@ -157,8 +159,8 @@ fn check_decorator(dec: Node, cx: &Context, out: &mut Vec<Finding>, id: &'static
     };
     let mut f = Finding::new(id, dec.byte_range());
     let mut edits = Vec::new();
-    let abstractmethod = if expr.kind() == "attribute" {
-        expr.child_by_field_name("object").map(|o| format!("{}.abstractmethod", cx.text(o)))
+    let abstractmethod = if expr.kind_name() == "attribute" {
+        expr.child_by_field_id(crate::field_id!("object")).map(|o| format!("{}.abstractmethod", cx.text(o)))
     } else {
         util_a::local_ref(cx, "abc", "abstractmethod").or_else(|| {
             (!scope::is_shadowed("abstractmethod", dec, cx.src, &cx.module)).then(|| {

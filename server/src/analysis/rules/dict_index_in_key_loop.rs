@@ -7,6 +7,8 @@ use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct DictIndexInKeyLoop;
 
@@ -18,37 +20,37 @@ const MUTATORS: &[&str] = &["pop", "popitem", "clear", "update", "setdefault", "
 fn bound_to_dict(name: &str, scope_node: Node, cx: &Context) -> bool {
     let mut dict = false;
     // `**kwargs` is always a dict.
-    if scope_node.kind() == "function_definition" {
-        if let Some(params) = scope_node.child_by_field_name("parameters") {
+    if scope_node.kind_name() == "function_definition" {
+        if let Some(params) = scope_node.child_by_field_id(crate::field_id!("parameters")) {
             dict = syntax::named_children(params).iter().any(|p| {
-                p.kind() == "dictionary_splat_pattern" && p.named_child(0).is_some_and(|n| cx.text(n) == name)
+                p.kind_name() == "dictionary_splat_pattern" && p.named_child(0).is_some_and(|n| cx.text(n) == name)
             });
         }
     }
     for n in util_c::descendants(scope_node) {
-        if n.kind() != "assignment" {
+        if n.kind_name() != "assignment" {
             continue;
         }
-        let Some(l) = n.child_by_field_name("left") else { continue };
-        if l.kind() != "identifier" || cx.text(l) != name {
+        let Some(l) = n.child_by_field_id(crate::field_id!("left")) else { continue };
+        if l.kind_name() != "identifier" || cx.text(l) != name {
             continue;
         }
         // Only assignments of this scope.
         if syntax::ancestor(n, &["function_definition", "class_definition", "lambda"]).map(|f| f.id())
-            != (scope_node.kind() != "module").then_some(scope_node.id())
+            != (scope_node.kind_name() != "module").then_some(scope_node.id())
         {
             continue;
         }
-        let is_dict_value = n.child_by_field_name("right").is_some_and(|r| match r.kind() {
+        let is_dict_value = n.child_by_field_id(crate::field_id!("right")).is_some_and(|r| match r.kind_name() {
             "dictionary" | "dictionary_comprehension" => true,
-            "call" => r.child_by_field_name("function").is_some_and(|f| {
+            "call" => r.child_by_field_id(crate::field_id!("function")).is_some_and(|f| {
                 let t = cx.text(f);
                 let last = t.rsplit('.').next().unwrap_or(t);
                 matches!(last, "dict" | "defaultdict" | "OrderedDict" | "Counter")
             }),
             _ => false,
         });
-        let annotated = n.child_by_field_name("type").is_some_and(|t| {
+        let annotated = n.child_by_field_id(crate::field_id!("type")).is_some_and(|t| {
             let t = cx.text(t);
             let head = t.split('[').next().unwrap_or(t).trim();
             let last = head.rsplit('.').next().unwrap_or(head);
@@ -56,7 +58,7 @@ fn bound_to_dict(name: &str, scope_node: Node, cx: &Context) -> bool {
         });
         if is_dict_value || annotated {
             dict = true;
-        } else if n.child_by_field_name("right").is_some() {
+        } else if n.child_by_field_id(crate::field_id!("right")).is_some() {
             return false;
         }
     }
@@ -75,25 +77,25 @@ impl Rule for DictIndexInKeyLoop {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let (Some(left), Some(right), Some(body)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-            node.child_by_field_name("body"),
+            node.child_by_field_id(crate::field_id!("left")),
+            node.child_by_field_id(crate::field_id!("right")),
+            node.child_by_field_id(crate::field_id!("body")),
         ) else {
             return;
         };
-        if left.kind() != "identifier" {
+        if left.kind_name() != "identifier" {
             return;
         }
         // `for k in d` (d known to be a dict) or `for k in d.keys()`.
-        let (dict_node, via_keys) = match right.kind() {
+        let (dict_node, via_keys) = match right.kind_name() {
             "call" => {
-                let Some(f) = right.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return };
-                if f.child_by_field_name("attribute").is_none_or(|a| cx.text(a) != "keys")
+                let Some(f) = right.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") else { return };
+                if f.child_by_field_id(crate::field_id!("attribute")).is_none_or(|a| cx.text(a) != "keys")
                     || util_c::call_args(right).is_none_or(|a| !a.is_empty())
                 {
                     return;
                 }
-                let Some(obj) = f.child_by_field_name("object") else { return };
+                let Some(obj) = f.child_by_field_id(crate::field_id!("object")) else { return };
                 (obj, true)
             }
             "identifier" => (right, false),
@@ -111,9 +113,9 @@ impl Rule for DictIndexInKeyLoop {
         let mut reads = Vec::new();
         let mut unsafe_use = false;
         for n in util_c::descendants(body) {
-            if n.kind() == "subscript" {
-                let (Some(v), Some(i)) = (n.child_by_field_name("value"), n.child_by_field_name("subscript")) else { continue };
-                if cx.text(v) == d && i.kind() == "identifier" && cx.text(i) == k {
+            if n.kind_name() == "subscript" {
+                let (Some(v), Some(i)) = (n.child_by_field_id(crate::field_id!("value")), n.child_by_field_id(crate::field_id!("subscript"))) else { continue };
+                if cx.text(v) == d && i.kind_name() == "identifier" && cx.text(i) == k {
                     if is_store(n) {
                         return; // the body writes d[k]: the loop wants the key.
                     }
@@ -132,38 +134,38 @@ impl Rule for DictIndexInKeyLoop {
             }
             // Rebinding the key or the dict, or storing into the dict,
             // changes what later reads see.
-            if matches!(n.kind(), "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" | "named_expression") {
-                if let Some(l) = n.child_by_field_name("left").or(n.child_by_field_name("name")) {
+            if matches!(n.kind_name(), "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" | "named_expression") {
+                if let Some(l) = n.child_by_field_id(crate::field_id!("left")).or(n.child_by_field_id(crate::field_id!("name"))) {
                     let mut bound = std::collections::HashSet::new();
                     target_names(l, cx, &mut bound);
                     if bound.contains(k) || bound.contains(d) {
                         return;
                     }
                     if util_c::descendants(l).iter().any(|t| {
-                        t.kind() == "subscript" && t.child_by_field_name("value").is_some_and(|v| cx.text(v) == d)
+                        t.kind_name() == "subscript" && t.child_by_field_id(crate::field_id!("value")).is_some_and(|v| cx.text(v) == d)
                     }) {
                         return;
                     }
                 }
             }
-            if n.kind() == "delete_statement" && cx.text(n).contains(d) {
+            if n.kind_name() == "delete_statement" && cx.text(n).contains(d) {
                 return;
             }
-            if n.kind() == "attribute" && cx.text(n).starts_with(d) {
-                if n.child_by_field_name("object").is_some_and(|o| cx.text(o) == d)
-                    && n.child_by_field_name("attribute").is_some_and(|a| MUTATORS.contains(&cx.text(a)))
+            if n.kind_name() == "attribute" && cx.text(n).starts_with(d) {
+                if n.child_by_field_id(crate::field_id!("object")).is_some_and(|o| cx.text(o) == d)
+                    && n.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| MUTATORS.contains(&cx.text(a)))
                 {
                     return;
                 }
             }
             // Any other use of d (passed to a call, another key) or a call that
             // could reach it: the values may change during the loop.
-            if syntax::is_name_or_attribute(n) && cx.text(n) == d && n.parent().is_none_or(|p| p.kind() != "attribute" || p.child_by_field_name("object").is_some_and(|o| o.id() == n.id())) {
+            if syntax::is_name_or_attribute(n) && cx.text(n) == d && n.parent().is_none_or(|p| p.kind_name() != "attribute" || p.child_by_field_id(crate::field_id!("object")).is_some_and(|o| o.id() == n.id())) {
                 unsafe_use = true;
             }
-            if n.kind() == "call" {
-                let builtin = n.child_by_field_name("function").is_some_and(|f| {
-                    f.kind() == "identifier"
+            if n.kind_name() == "call" {
+                let builtin = n.child_by_field_id(crate::field_id!("function")).is_some_and(|f| {
+                    f.kind_name() == "identifier"
                         && SIDE_EFFECT_FREE.contains(&cx.text(f))
                         && scope::refers_to(f, cx.src, &cx.module, cx.text(f))
                 });
@@ -181,7 +183,7 @@ impl Rule for DictIndexInKeyLoop {
             let mut edits = vec![Edit::replace(header, format!("{k}, {value} in {d}.items()"))];
             edits.extend(reads.iter().map(|r| Edit::replace(r.byte_range(), value.clone())));
             // In a class body the new name would become a class attribute.
-            let in_class = syntax::statement_of(node).parent().and_then(|b| b.parent()).is_some_and(|c| c.kind() == "class_definition");
+            let in_class = syntax::statement_of(node).parent().and_then(|b| b.parent()).is_some_and(|c| c.kind_name() == "class_definition");
             let applicability = if unsafe_use || in_class { Applicability::Unsafe } else { Applicability::Safe };
             f = f.with_fix(Fix::new("items", applicability, edits));
         }
@@ -198,9 +200,9 @@ const SIDE_EFFECT_FREE: &[&str] = &[
 fn is_store(sub: Node) -> bool {
     let mut cur = sub;
     while let Some(p) = cur.parent() {
-        match p.kind() {
+        match p.kind_name() {
             "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                return p.child_by_field_name("left").is_some_and(|l| l.byte_range().contains(&sub.start_byte()));
+                return p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.byte_range().contains(&sub.start_byte()));
             }
             "delete_statement" => return true,
             "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list" | "parenthesized_expression"
@@ -213,7 +215,7 @@ fn is_store(sub: Node) -> bool {
 
 /// Names (and dotted names) a target binds: `a`, `a, b`, `self.x`.
 fn target_names(n: Node, cx: &Context, out: &mut std::collections::HashSet<String>) {
-    match n.kind() {
+    match n.kind_name() {
         "identifier" | "attribute" => {
             out.insert(cx.text(n).to_string());
         }

@@ -4,21 +4,23 @@
 use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct DictKeysCall;
 
 /// If `node` is `X.keys()` with no arguments, the `X` node.
 fn keys_receiver<'t>(node: Node<'t>, cx: &Context) -> Option<Node<'t>> {
-    if node.kind() != "call" {
+    if node.kind_name() != "call" {
         return None;
     }
-    let f = node.child_by_field_name("function")?;
-    let args = node.child_by_field_name("arguments")?;
-    if f.kind() != "attribute" || args.kind() != "argument_list" || args.named_child_count() != 0 {
+    let f = node.child_by_field_id(crate::field_id!("function"))?;
+    let args = node.child_by_field_id(crate::field_id!("arguments"))?;
+    if f.kind_name() != "attribute" || args.kind_name() != "argument_list" || args.named_child_count() != 0 {
         return None;
     }
-    let attr = f.child_by_field_name("attribute")?;
-    (cx.text(attr) == "keys").then(|| f.child_by_field_name("object"))?
+    let attr = f.child_by_field_id(crate::field_id!("attribute"))?;
+    (cx.text(attr) == "keys").then(|| f.child_by_field_id(crate::field_id!("object")))?
 }
 
 impl Rule for DictKeysCall {
@@ -29,15 +31,15 @@ impl Rule for DictKeysCall {
         &["comparison_operator", "for_statement", "for_in_clause"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let call = match node.kind() {
+        let call = match node.kind_name() {
             "comparison_operator" => {
                 let kids = crate::syntax::children(node);
-                if kids.len() != 3 || !matches!(kids[1].kind(), "in" | "not in") {
+                if kids.len() != 3 || !matches!(kids[1].kind_name(), "in" | "not in") {
                     return;
                 }
                 kids[2]
             }
-            _ => match node.child_by_field_name("right") {
+            _ => match node.child_by_field_id(crate::field_id!("right")) {
                 Some(r) => r,
                 None => return,
             },

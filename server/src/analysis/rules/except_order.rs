@@ -6,6 +6,8 @@ use super::util_d::kids;
 use crate::analysis::{scope, Context, Finding};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct ExceptOrder;
 
@@ -100,10 +102,10 @@ fn is_subclass(sub: &str, sup: &str) -> bool {
 /// The builtin exception classes a clause names, with their nodes.
 fn caught<'t>(clause: Node<'t>, cx: &Context) -> Vec<(Node<'t>, &'static str)> {
     let Some(value) = super::util_d::except_value(clause) else { return Vec::new() };
-    let items = match value.kind() {
+    let items = match value.kind_name() {
         "tuple" => kids(value),
         "parenthesized_expression" => match value.named_child(0) {
-            Some(t) if t.kind() == "tuple" => kids(t),
+            Some(t) if t.kind_name() == "tuple" => kids(t),
             Some(i) => vec![i],
             None => Vec::new(),
         },
@@ -111,7 +113,7 @@ fn caught<'t>(clause: Node<'t>, cx: &Context) -> Vec<(Node<'t>, &'static str)> {
     };
     items
         .into_iter()
-        .filter(|i| i.kind() == "identifier")
+        .filter(|i| i.kind_name() == "identifier")
         .filter_map(|i| {
             let t = cx.text(i);
             let c = canonical(t);
@@ -133,7 +135,7 @@ impl Rule for ExceptOrder {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let clauses: Vec<Node> = kids(node).into_iter().filter(|c| c.kind() == "except_clause").collect();
+        let clauses: Vec<Node> = kids(node).into_iter().filter(|c| c.kind_name() == "except_clause").collect();
         let mut earlier: Vec<&'static str> = Vec::new();
         for (i, clause) in clauses.iter().enumerate() {
             let bare = super::util_d::except_value(*clause).is_none();

@@ -6,6 +6,8 @@ use super::util_d::{class_of_method, first_param, kids};
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct ExplicitBaseInit;
 
@@ -21,23 +23,23 @@ impl Rule for ExplicitBaseInit {
         super::Scope::Function
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return };
-        if func.child_by_field_name("attribute").map(|a| cx.text(a)) != Some("__init__") {
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") else { return };
+        if func.child_by_field_id(crate::field_id!("attribute")).map(|a| cx.text(a)) != Some("__init__") {
             return;
         }
-        let Some(base) = func.child_by_field_name("object").filter(|o| syntax::is_name_or_attribute(*o)) else { return };
-        let Some(args) = node.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else { return };
+        let Some(base) = func.child_by_field_id(crate::field_id!("object")).filter(|o| syntax::is_name_or_attribute(*o)) else { return };
+        let Some(args) = node.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list") else { return };
         let a = kids(args);
-        let Some(first) = a.first().filter(|f| f.kind() == "identifier") else { return };
+        let Some(first) = a.first().filter(|f| f.kind_name() == "identifier") else { return };
         // The innermost scope must be a method directly in a class body: a
         // nested function, lambda or comprehension cannot use super().
-        let Some(method) = syntax::enclosing_function(node).filter(|f| f.kind() == "function_definition") else { return };
+        let Some(method) = syntax::enclosing_function(node).filter(|f| f.kind_name() == "function_definition") else { return };
         let mut cur = node.parent();
         while let Some(n) = cur {
             if n.id() == method.id() {
                 break;
             }
-            if matches!(n.kind(), "generator_expression" | "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "class_definition") {
+            if matches!(n.kind_name(), "generator_expression" | "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "class_definition") {
                 return;
             }
             cur = n.parent();
@@ -49,14 +51,14 @@ impl Rule for ExplicitBaseInit {
         if first_param(method, cx) != Some(cx.text(*first)) {
             return;
         }
-        let Some(sup) = class.child_by_field_name("superclasses") else { return };
-        let bases: Vec<Node> = kids(sup).into_iter().filter(|b| b.kind() != "keyword_argument").collect();
+        let Some(sup) = class.child_by_field_id(crate::field_id!("superclasses")) else { return };
+        let bases: Vec<Node> = kids(sup).into_iter().filter(|b| b.kind_name() != "keyword_argument").collect();
         let base_text = cx.text(base);
         if !bases.iter().any(|b| cx.text(*b) == base_text) || matches!(base_text, "object") {
             return;
         }
         // `@dataclass(slots=True)` builds a new class: zero-argument super() breaks there.
-        if let Some(dec) = class.parent().filter(|p| p.kind() == "decorated_definition") {
+        if let Some(dec) = class.parent().filter(|p| p.kind_name() == "decorated_definition") {
             if cx.text(dec).get(..class.start_byte() - dec.start_byte()).is_none_or(|t| t.contains("slots=True")) {
                 return;
             }

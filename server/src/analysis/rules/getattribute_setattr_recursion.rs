@@ -7,6 +7,8 @@ use super::util_d::{class_of_method, first_param, kids};
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct GetattributeSetattrRecursion;
 
@@ -14,16 +16,16 @@ pub struct GetattributeSetattrRecursion;
 /// an earlier `return`/`raise`): no branch, loop, handler, nested scope or
 /// short-circuit lies between them.
 fn always_runs(node: Node, func: Node) -> bool {
-    let body = func.child_by_field_name("body");
+    let body = func.child_by_field_id(crate::field_id!("body"));
     let mut cur = node;
     while let Some(p) = cur.parent() {
         if Some(p.id()) == body.map(|b| b.id()) {
             // No earlier top-level statement leaves the function.
             return !kids(p).iter().take_while(|s| s.id() != cur.id()).any(|s| {
-                matches!(s.kind(), "return_statement" | "raise_statement" | "if_statement" | "try_statement" | "for_statement" | "while_statement" | "match_statement" | "with_statement")
+                matches!(s.kind_name(), "return_statement" | "raise_statement" | "if_statement" | "try_statement" | "for_statement" | "while_statement" | "match_statement" | "with_statement")
             });
         }
-        match p.kind() {
+        match p.kind_name() {
             "if_statement" | "elif_clause" | "else_clause" | "for_statement" | "while_statement" | "try_statement"
             | "except_clause" | "finally_clause" | "with_statement" | "match_statement" | "conditional_expression"
             | "boolean_operator" | "lambda" | "function_definition" | "class_definition" | "list_comprehension"
@@ -46,10 +48,10 @@ impl Rule for GetattributeSetattrRecursion {
         super::Scope::Function
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(obj) = node.child_by_field_name("object").filter(|o| o.kind() == "identifier") else { return };
-        let Some(attr) = node.child_by_field_name("attribute") else { return };
-        let Some(func) = syntax::enclosing_function(node).filter(|f| f.kind() == "function_definition") else { return };
-        let name = func.child_by_field_name("name").map(|n| cx.text(n)).unwrap_or("");
+        let Some(obj) = node.child_by_field_id(crate::field_id!("object")).filter(|o| o.kind_name() == "identifier") else { return };
+        let Some(attr) = node.child_by_field_id(crate::field_id!("attribute")) else { return };
+        let Some(func) = syntax::enclosing_function(node).filter(|f| f.kind_name() == "function_definition") else { return };
+        let name = func.child_by_field_id(crate::field_id!("name")).map(|n| cx.text(n)).unwrap_or("");
         if !matches!(name, "__getattribute__" | "__setattr__") || class_of_method(func).is_none() {
             return;
         }
@@ -58,11 +60,11 @@ impl Rule for GetattributeSetattrRecursion {
         }
         let Some(this) = first_param(func, cx).filter(|p| *p == cx.text(obj)) else { return };
         // `self.__class__ = …` switches to another class's hooks (lazy modules do this).
-        if func.child_by_field_name("body").is_some_and(|b| cx.text(b).contains(&format!("{this}.__class__ ="))) {
+        if func.child_by_field_id(crate::field_id!("body")).is_some_and(|b| cx.text(b).contains(&format!("{this}.__class__ ="))) {
             return;
         }
         // `self` must not be rebound in the method.
-        if let Some(body) = func.child_by_field_name("body") {
+        if let Some(body) = func.child_by_field_id(crate::field_id!("body")) {
             let mut b = std::collections::HashSet::new();
             crate::analysis::scope::collect_bindings(body, cx.src, &mut b);
             if b.contains(this) {
@@ -71,11 +73,11 @@ impl Rule for GetattributeSetattrRecursion {
         }
         let parent = node.parent();
         let is_target = parent.is_some_and(|p| {
-            matches!(p.kind(), "assignment" | "augmented_assignment")
-                && p.child_by_field_name("left").is_some_and(|l| l.id() == node.id())
+            matches!(p.kind_name(), "assignment" | "augmented_assignment")
+                && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == node.id())
         });
-        let in_del = parent.is_some_and(|p| p.kind() == "delete_statement");
-        let stmt_ok = || parent.and_then(|p| p.parent()).is_some_and(|s| s.kind() == "expression_statement");
+        let in_del = parent.is_some_and(|p| p.kind_name() == "delete_statement");
+        let stmt_ok = || parent.and_then(|p| p.parent()).is_some_and(|s| s.kind_name() == "expression_statement");
         if name == "__setattr__" {
             // An assignment to `self.x` calls `__setattr__` again.
             let Some(assign) = parent.filter(|_| is_target) else { return };
@@ -83,22 +85,22 @@ impl Rule for GetattributeSetattrRecursion {
                 return;
             }
             let mut f = Finding::new(self.id(), node.byte_range());
-            let right = assign.child_by_field_name("right");
-            if assign.kind() == "assignment"
-                && assign.child_by_field_name("type").is_none()
+            let right = assign.child_by_field_id(crate::field_id!("right"));
+            if assign.kind_name() == "assignment"
+                && assign.child_by_field_id(crate::field_id!("type")).is_none()
                 && stmt_ok()
-                && right.is_some_and(|r| !matches!(r.kind(), "assignment" | "augmented_assignment" | "yield"))
+                && right.is_some_and(|r| !matches!(r.kind_name(), "assignment" | "augmented_assignment" | "yield"))
                 && !syntax::has_comment_in(assign, assign.byte_range())
             {
                 let r = right.map(|r| cx.text(r)).unwrap_or("");
-                let rhs = if r.contains(',') && right.is_some_and(|r| r.kind() == "expression_list") { format!("({r})") } else { r.to_string() };
+                let rhs = if r.contains(',') && right.is_some_and(|r| r.kind_name() == "expression_list") { format!("({r})") } else { r.to_string() };
                 let new = format!("super().__setattr__(\"{}\", {rhs})", cx.text(attr));
                 f = f.with_fix(Fix::unsafe_("super-call", vec![Edit::replace(assign.byte_range(), new)]));
             }
             out.push(f);
         } else {
             // Any read of `self.x` calls `__getattribute__` again.
-            if (is_target && parent.is_some_and(|p| p.kind() == "assignment")) || in_del || !always_runs(node, func) {
+            if (is_target && parent.is_some_and(|p| p.kind_name() == "assignment")) || in_del || !always_runs(node, func) {
                 return;
             }
             let mut f = Finding::new(self.id(), node.byte_range());

@@ -5,27 +5,29 @@ use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::named_children;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct IfInThenGet;
 
 /// The single statement of a block, if it is an assignment `name = value`.
 fn single_assignment<'t>(block: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
-    let stmts: Vec<Node> = named_children(block).into_iter().filter(|n| n.kind() != "comment").collect();
-    if stmts.len() != 1 || stmts[0].kind() != "expression_statement" {
+    let stmts: Vec<Node> = named_children(block).into_iter().filter(|n| n.kind_name() != "comment").collect();
+    if stmts.len() != 1 || stmts[0].kind_name() != "expression_statement" {
         return None;
     }
     let a = stmts[0].named_child(0)?;
-    if a.kind() != "assignment" || a.child_by_field_name("type").is_some() {
+    if a.kind_name() != "assignment" || a.child_by_field_id(crate::field_id!("type")).is_some() {
         return None;
     }
-    let left = a.child_by_field_name("left")?;
-    let right = a.child_by_field_name("right")?;
-    (left.kind() == "identifier").then_some((left, right))
+    let left = a.child_by_field_id(crate::field_id!("left"))?;
+    let right = a.child_by_field_id(crate::field_id!("right"))?;
+    (left.kind_name() == "identifier").then_some((left, right))
 }
 
 /// A literal, name or attribute: evaluating it has no side effects worth keeping lazy.
 fn is_plain(n: Node) -> bool {
-    match n.kind() {
+    match n.kind_name() {
         "identifier" | "attribute" | "integer" | "float" | "string" | "true" | "false" | "none" => true,
         "unary_operator" => n.named_child(0).is_some_and(is_plain),
         "tuple" | "list" | "dictionary" | "set" | "pair" | "concatenated_string" => named_children(n).into_iter().all(is_plain),
@@ -41,12 +43,12 @@ impl Rule for IfInThenGet {
         &["if_statement"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(cond) = node.child_by_field_name("condition") else { return };
+        let Some(cond) = node.child_by_field_id(crate::field_id!("condition")) else { return };
         let kids = crate::syntax::children(cond);
-        if cond.kind() != "comparison_operator" || kids.len() != 3 {
+        if cond.kind_name() != "comparison_operator" || kids.len() != 3 {
             return;
         }
-        let negated = match kids[1].kind() {
+        let negated = match kids[1].kind_name() {
             "in" => false,
             "not in" => true,
             _ => return,
@@ -56,10 +58,10 @@ impl Rule for IfInThenGet {
             let mut c = node.walk();
             node.children_by_field_name("alternative", &mut c).collect()
         };
-        if alts.len() != 1 || alts[0].kind() != "else_clause" {
+        if alts.len() != 1 || alts[0].kind_name() != "else_clause" {
             return;
         }
-        let (Some(body), Some(else_body)) = (node.child_by_field_name("consequence"), alts[0].child_by_field_name("body")) else {
+        let (Some(body), Some(else_body)) = (node.child_by_field_id(crate::field_id!("consequence")), alts[0].child_by_field_id(crate::field_id!("body"))) else {
             return;
         };
         let (Some((t1, v1)), Some((t2, v2))) = (single_assignment(body), single_assignment(else_body)) else { return };
@@ -68,10 +70,10 @@ impl Rule for IfInThenGet {
         }
         // The branch that reads the dict, and the default.
         let (lookup, default) = if negated { (v2, v1) } else { (v1, v2) };
-        if lookup.kind() != "subscript" {
+        if lookup.kind_name() != "subscript" {
             return;
         }
-        let (Some(obj), Some(idx)) = (lookup.child_by_field_name("value"), lookup.child_by_field_name("subscript")) else {
+        let (Some(obj), Some(idx)) = (lookup.child_by_field_id(crate::field_id!("value")), lookup.child_by_field_id(crate::field_id!("subscript"))) else {
             return;
         };
         if cx.text(obj) != cx.text(dict) || cx.text(idx) != cx.text(key) || !crate::syntax::is_name_or_attribute(dict) {

@@ -5,6 +5,8 @@ use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::named_children;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct IfInThenSetdefault;
 
@@ -19,29 +21,29 @@ impl Rule for IfInThenSetdefault {
         &["if_statement"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if node.child_by_field_name("alternative").is_some() {
+        if node.child_by_field_id(crate::field_id!("alternative")).is_some() {
             return;
         }
-        let Some(cond) = node.child_by_field_name("condition") else { return };
+        let Some(cond) = node.child_by_field_id(crate::field_id!("condition")) else { return };
         let kids = crate::syntax::children(cond);
-        if cond.kind() != "comparison_operator" || kids.len() != 3 || kids[1].kind() != "not in" {
+        if cond.kind_name() != "comparison_operator" || kids.len() != 3 || kids[1].kind_name() != "not in" {
             return;
         }
         let (key, dict) = (kids[0], kids[2]);
         if !crate::syntax::is_name_or_attribute(dict) {
             return;
         }
-        let Some(body) = node.child_by_field_name("consequence") else { return };
-        let stmts: Vec<Node> = named_children(body).into_iter().filter(|n| n.kind() != "comment").collect();
-        if stmts.len() != 1 || stmts[0].kind() != "expression_statement" {
+        let Some(body) = node.child_by_field_id(crate::field_id!("consequence")) else { return };
+        let stmts: Vec<Node> = named_children(body).into_iter().filter(|n| n.kind_name() != "comment").collect();
+        if stmts.len() != 1 || stmts[0].kind_name() != "expression_statement" {
             return;
         }
-        let Some(a) = stmts[0].named_child(0).filter(|a| a.kind() == "assignment") else { return };
-        let (Some(left), Some(value)) = (a.child_by_field_name("left"), a.child_by_field_name("right")) else { return };
-        if left.kind() != "subscript" {
+        let Some(a) = stmts[0].named_child(0).filter(|a| a.kind_name() == "assignment") else { return };
+        let (Some(left), Some(value)) = (a.child_by_field_id(crate::field_id!("left")), a.child_by_field_id(crate::field_id!("right"))) else { return };
+        if left.kind_name() != "subscript" {
             return;
         }
-        let (Some(obj), Some(idx)) = (left.child_by_field_name("value"), left.child_by_field_name("subscript")) else {
+        let (Some(obj), Some(idx)) = (left.child_by_field_id(crate::field_id!("value")), left.child_by_field_id(crate::field_id!("subscript"))) else {
             return;
         };
         if cx.text(obj) != cx.text(dict) || cx.text(idx) != cx.text(key) {
@@ -50,7 +52,7 @@ impl Rule for IfInThenSetdefault {
         let target = format!("{}[{}]", cx.text(dict), cx.text(key));
         // `if k not in d: d[k] = 0` then `d[k] += 1` is counting (Counter/defaultdict), not setdefault.
         if let Some(next) = node.next_named_sibling().and_then(|n| n.named_child(0)) {
-            if next.kind() == "augmented_assignment" && next.child_by_field_name("left").is_some_and(|l| cx.text(l) == target) {
+            if next.kind_name() == "augmented_assignment" && next.child_by_field_id(crate::field_id!("left")).is_some_and(|l| cx.text(l) == target) {
                 return;
             }
         }
@@ -61,11 +63,11 @@ impl Rule for IfInThenSetdefault {
             return;
         }
         // `d[k].method(...)` right after: fold it into one statement.
-        let next = node.next_named_sibling().filter(|n| n.kind() == "expression_statement");
-        let use_call = next.and_then(|n| n.named_child(0)).filter(|c| c.kind() == "call").and_then(|c| {
-            let func = c.child_by_field_name("function")?;
-            let recv = func.child_by_field_name("object")?;
-            (func.kind() == "attribute" && cx.text(recv) == target).then_some((n_of(c), recv))
+        let next = node.next_named_sibling().filter(|n| n.kind_name() == "expression_statement");
+        let use_call = next.and_then(|n| n.named_child(0)).filter(|c| c.kind_name() == "call").and_then(|c| {
+            let func = c.child_by_field_id(crate::field_id!("function"))?;
+            let recv = func.child_by_field_id(crate::field_id!("object"))?;
+            (func.kind_name() == "attribute" && cx.text(recv) == target).then_some((n_of(c), recv))
         });
         f = match use_call {
             Some((stmt, recv)) if !crate::syntax::has_comment_in(node.parent().unwrap_or(node), node.end_byte()..stmt.end_byte()) => {

@@ -5,6 +5,8 @@ use super::{Rule, Scope};
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::syntax::named_children;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct ImplicitOptional;
 
@@ -46,7 +48,7 @@ fn typing_name(n: Node, cx: &Context) -> Option<String> {
     }
     // `from typing import *`
     let t = cx.text(n);
-    (n.kind() == "identifier"
+    (n.kind_name() == "identifier"
         && cx.module.star_imports.iter().any(|m| m == "typing")
         && !scope::is_shadowed(t, n, cx.src, &cx.module))
         .then(|| t.to_string())
@@ -55,9 +57,9 @@ fn typing_name(n: Node, cx: &Context) -> Option<String> {
 /// Whether the annotation surely names a type that does not include None.
 /// Unknown names (aliases, type variables, user classes) answer false.
 fn excludes_none(n: Node, cx: &Context) -> bool {
-    match n.kind() {
+    match n.kind_name() {
         "type" | "parenthesized_expression" => {
-            let kids: Vec<Node> = named_children(n).into_iter().filter(|c| c.kind() != "comment").collect();
+            let kids: Vec<Node> = named_children(n).into_iter().filter(|c| c.kind_name() != "comment").collect();
             kids.len() == 1 && excludes_none(kids[0], cx)
         }
         "identifier" => {
@@ -69,7 +71,7 @@ fn excludes_none(n: Node, cx: &Context) -> bool {
         }
         "attribute" | "member_type" => typing_name(n, cx).is_some_and(|name| TYPING_TYPES.contains(&name.as_str())),
         "generic_type" | "subscript" => {
-            let base = if n.kind() == "subscript" { n.child_by_field_name("value") } else { n.named_child(0) };
+            let base = if n.kind_name() == "subscript" { n.child_by_field_id(crate::field_id!("value")) } else { n.named_child(0) };
             let Some(base) = base else { return false };
             let items = subscript_items(n);
             match typing_name(base, cx).as_deref() {
@@ -79,10 +81,10 @@ fn excludes_none(n: Node, cx: &Context) -> bool {
             }
         }
         "binary_operator" | "union_type" => {
-            if n.kind() == "binary_operator" && n.child_by_field_name("operator").map(|o| cx.text(o)) != Some("|") {
+            if n.kind_name() == "binary_operator" && n.child_by_field_id(crate::field_id!("operator")).map(|o| cx.text(o)) != Some("|") {
                 return false;
             }
-            let kids: Vec<Node> = named_children(n).into_iter().filter(|c| c.kind() != "comment").collect();
+            let kids: Vec<Node> = named_children(n).into_iter().filter(|c| c.kind_name() != "comment").collect();
             kids.len() == 2 && kids.iter().all(|k| excludes_none(*k, cx))
         }
         _ => false,
@@ -92,16 +94,16 @@ fn excludes_none(n: Node, cx: &Context) -> bool {
 /// The items inside `X[...]`.
 fn subscript_items(n: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
-    if n.kind() == "subscript" {
+    if n.kind_name() == "subscript" {
         let mut c = n.walk();
         out.extend(n.children_by_field_name("subscript", &mut c));
     } else {
-        for c in named_children(n).into_iter().skip(1).filter(|c| c.kind() == "type_parameter") {
-            out.extend(named_children(c).into_iter().filter(|x| x.kind() != "comment"));
+        for c in named_children(n).into_iter().skip(1).filter(|c| c.kind_name() == "type_parameter") {
+            out.extend(named_children(c).into_iter().filter(|x| x.kind_name() != "comment"));
         }
     }
-    if out.len() == 1 && out[0].kind() == "tuple" {
-        return named_children(out[0]).into_iter().filter(|x| x.kind() != "comment").collect();
+    if out.len() == 1 && out[0].kind_name() == "tuple" {
+        return named_children(out[0]).into_iter().filter(|x| x.kind_name() != "comment").collect();
     }
     out
 }
@@ -117,8 +119,8 @@ impl Rule for ImplicitOptional {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let (Some(ty), Some(value)) = (node.child_by_field_name("type"), node.child_by_field_name("value")) else { return };
-        if value.kind() != "none" || !excludes_none(ty, cx) {
+        let (Some(ty), Some(value)) = (node.child_by_field_id(crate::field_id!("type")), node.child_by_field_id(crate::field_id!("value"))) else { return };
+        if value.kind_name() != "none" || !excludes_none(ty, cx) {
             return;
         }
         let mut f = Finding::new(self.id(), ty.byte_range());

@@ -7,6 +7,8 @@ use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct LegacyTypingAliases;
 
@@ -27,27 +29,27 @@ impl Rule for LegacyTypingAliases {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let (name, args): (Node, Vec<Node>) = if node.kind() == "generic_type" {
-            let Some(n) = node.named_child(0).filter(|n| n.kind() == "identifier") else { return };
-            let Some(tp) = named_children(node).into_iter().find(|c| c.kind() == "type_parameter") else { return };
-            (n, named_children(tp).into_iter().filter(|c| c.kind() != "comment").collect())
+        let (name, args): (Node, Vec<Node>) = if node.kind_name() == "generic_type" {
+            let Some(n) = node.named_child(0).filter(|n| n.kind_name() == "identifier") else { return };
+            let Some(tp) = named_children(node).into_iter().find(|c| c.kind_name() == "type_parameter") else { return };
+            (n, named_children(tp).into_iter().filter(|c| c.kind_name() != "comment").collect())
         } else {
-            let Some(v) = node.child_by_field_name("value") else { return };
+            let Some(v) = node.child_by_field_id(crate::field_id!("value")) else { return };
             let mut cursor = node.walk();
             let a: Vec<Node> = node.children_by_field_name("subscript", &mut cursor).collect();
             (v, a)
         };
-        if !matches!(name.kind(), "identifier" | "attribute") {
+        if !matches!(name.kind_name(), "identifier" | "attribute") {
             return;
         }
-        let last = if name.kind() == "attribute" {
-            name.child_by_field_name("attribute").map(|a| cx.text(a)).unwrap_or("")
+        let last = if name.kind_name() == "attribute" {
+            name.child_by_field_id(crate::field_id!("attribute")).map(|a| cx.text(a)).unwrap_or("")
         } else {
             cx.text(name)
         };
         let known = BUILTINS.iter().any(|(t, _)| *t == last) || last == "Optional" || last == "Union";
         // A name both imported from typing and bound in the file is ambiguous.
-        if name.kind() == "identifier" && cx.module.bindings.contains(cx.text(name)) {
+        if name.kind_name() == "identifier" && cx.module.bindings.contains(cx.text(name)) {
             return;
         }
         if !known || !scope::refers_to(name, cx.src, &cx.module, &format!("typing.{last}")) {
@@ -57,13 +59,13 @@ impl Rule for LegacyTypingAliases {
         // Outside annotations, only type aliases (`Vector = List[float]`): other
         // run-time uses (`isinstance`, tests of typing itself) stay quiet.
         let mut top = node;
-        while let Some(p) = top.parent().filter(|p| matches!(p.kind(), "subscript" | "binary_operator" | "list")) {
+        while let Some(p) = top.parent().filter(|p| matches!(p.kind_name(), "subscript" | "binary_operator" | "list")) {
             top = p;
         }
         let alias_value = top.parent().is_some_and(|p| {
-            p.kind() == "assignment"
-                && p.child_by_field_name("right").is_some_and(|r| r.id() == top.id())
-                && p.child_by_field_name("left").is_some_and(|l| l.kind() == "identifier")
+            p.kind_name() == "assignment"
+                && p.child_by_field_id(crate::field_id!("right")).is_some_and(|r| r.id() == top.id())
+                && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.kind_name() == "identifier")
                 && syntax::enclosing_function(node).is_none()
         });
         if !in_annotation && !alias_value {
@@ -104,19 +106,19 @@ fn union_fix(node: Node, which: &str, args: &[Node], in_annotation: bool, cx: &C
     // `"Fwd" | None` fails at run time; `(X | Y).attr` needs parentheses.
     let has_string = args.iter().any(|a| contains_kind(*a, &["string", "concatenated_string"]));
     let bad_arg = args.iter().any(|a| {
-        let inner = if a.kind() == "type" { a.named_child(0).unwrap_or(*a) } else { *a };
+        let inner = if a.kind_name() == "type" { a.named_child(0).unwrap_or(*a) } else { *a };
         matches!(
-            inner.kind(),
+            inner.kind_name(),
             "lambda" | "conditional_expression" | "tuple" | "list_splat" | "splat_type" | "keyword_argument" | "slice"
                 | "not_operator" | "boolean_operator" | "comparison_operator" | "named_expression" | "ellipsis"
         )
     });
-    let parent_bad = node.parent().is_some_and(|p| match p.kind() {
-        "attribute" => p.child_by_field_name("object").is_some_and(|o| o.id() == node.id()),
-        "call" => p.child_by_field_name("function").is_some_and(|o| o.id() == node.id()),
-        "subscript" => p.child_by_field_name("value").is_some_and(|o| o.id() == node.id()),
+    let parent_bad = node.parent().is_some_and(|p| match p.kind_name() {
+        "attribute" => p.child_by_field_id(crate::field_id!("object")).is_some_and(|o| o.id() == node.id()),
+        "call" => p.child_by_field_id(crate::field_id!("function")).is_some_and(|o| o.id() == node.id()),
+        "subscript" => p.child_by_field_id(crate::field_id!("value")).is_some_and(|o| o.id() == node.id()),
         "await" | "unary_operator" => true,
-        "binary_operator" => p.child_by_field_name("operator").is_none_or(|o| cx.text(o) != "|"),
+        "binary_operator" => p.child_by_field_id(crate::field_id!("operator")).is_none_or(|o| cx.text(o) != "|"),
         _ => false,
     });
     if has_string || bad_arg || parent_bad {
@@ -132,7 +134,7 @@ fn union_fix(node: Node, which: &str, args: &[Node], in_annotation: bool, cx: &C
 }
 
 fn contains_kind(n: Node, kinds: &[&str]) -> bool {
-    if kinds.contains(&n.kind()) {
+    if kinds.contains(&n.kind_name()) {
         return true;
     }
     let mut cursor = n.walk();

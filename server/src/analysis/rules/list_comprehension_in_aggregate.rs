@@ -8,6 +8,8 @@ use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct ListComprehensionInAggregate;
 
@@ -24,22 +26,22 @@ impl Rule for ListComprehensionInAggregate {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function").filter(|f| f.kind() == "identifier") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "identifier") else { return };
         let name = cx.text(func);
         if !AGGREGATES.contains(&name) || !scope::refers_to(func, cx.src, &cx.module, name) {
             return;
         }
         let Some(args) = util_c::call_args(node) else { return };
         let Some(comp) = args.first().copied() else { return };
-        if comp.kind() != "list_comprehension" {
+        if comp.kind_name() != "list_comprehension" {
             return;
         }
         // Extra arguments: `sum(..., start)`, `min/max(..., key=, default=)`.
-        let extra_ok = args[1..].iter().all(|a| match (name, a.kind()) {
-            ("sum", "keyword_argument") => a.child_by_field_name("name").is_some_and(|n| cx.text(n) == "start"),
+        let extra_ok = args[1..].iter().all(|a| match (name, a.kind_name()) {
+            ("sum", "keyword_argument") => a.child_by_field_id(crate::field_id!("name")).is_some_and(|n| cx.text(n) == "start"),
             ("sum", k) => args.len() == 2 && !matches!(k, "list_splat" | "dictionary_splat"),
             ("min" | "max", "keyword_argument") => {
-                a.child_by_field_name("name").is_some_and(|n| matches!(cx.text(n), "key" | "default"))
+                a.child_by_field_id(crate::field_id!("name")).is_some_and(|n| matches!(cx.text(n), "key" | "default"))
             }
             _ => false,
         });
@@ -59,7 +61,7 @@ impl Rule for ListComprehensionInAggregate {
         };
         let kids = syntax::children(comp);
         if let (Some(open), Some(close)) = (kids.first(), kids.last()) {
-            if open.kind() == "[" && close.kind() == "]" {
+            if open.kind_name() == "[" && close.kind_name() == "]" {
                 // A generator that is not the only argument needs its own brackets.
                 let (o, c) = if args.len() == 1 { ("", "") } else { ("(", ")") };
                 f = f.with_fix(Fix::new(
@@ -78,10 +80,10 @@ impl Rule for ListComprehensionInAggregate {
 fn may_have_side_effects(comp: Node) -> bool {
     let first_iter = syntax::named_children(comp)
         .into_iter()
-        .find(|c| c.kind() == "for_in_clause")
-        .and_then(|c| c.child_by_field_name("right"));
+        .find(|c| c.kind_name() == "for_in_clause")
+        .and_then(|c| c.child_by_field_id(crate::field_id!("right")));
     util_c::descendants(comp).into_iter().any(|n| {
-        matches!(n.kind(), "call" | "named_expression" | "yield" | "subscript" | "attribute")
+        matches!(n.kind_name(), "call" | "named_expression" | "yield" | "subscript" | "attribute")
             && first_iter.is_none_or(|fi| !(fi.start_byte() <= n.start_byte() && n.end_byte() <= fi.end_byte()))
-    }) || first_iter.is_some_and(|fi| fi.kind() != "identifier" && fi.kind() != "list" && fi.kind() != "tuple")
+    }) || first_iter.is_some_and(|fi| fi.kind_name() != "identifier" && fi.kind_name() != "list" && fi.kind_name() != "tuple")
 }

@@ -5,20 +5,22 @@ use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct LockLockedCheck;
 
 /// If `call` is `X.<method>()` with no arguments, the `X` node.
 fn method_call_on<'t>(call: Node<'t>, method: &str, cx: &Context) -> Option<Node<'t>> {
-    if call.kind() != "call" {
+    if call.kind_name() != "call" {
         return None;
     }
-    let f = call.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
-    let args = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
-    if args.named_child_count() != 0 || f.child_by_field_name("attribute").is_none_or(|a| cx.text(a) != method) {
+    let f = call.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute")?;
+    let args = call.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list")?;
+    if args.named_child_count() != 0 || f.child_by_field_id(crate::field_id!("attribute")).is_none_or(|a| cx.text(a) != method) {
         return None;
     }
-    f.child_by_field_name("object").filter(|o| syntax::is_name_or_attribute(*o))
+    f.child_by_field_id(crate::field_id!("object")).filter(|o| syntax::is_name_or_attribute(*o))
 }
 
 impl Rule for LockLockedCheck {
@@ -29,17 +31,17 @@ impl Rule for LockLockedCheck {
         &["if_statement"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(cond) = node.child_by_field_name("condition") else { return };
-        if cond.kind() != "not_operator" {
+        let Some(cond) = node.child_by_field_id(crate::field_id!("condition")) else { return };
+        if cond.kind_name() != "not_operator" {
             return;
         }
-        let Some(inner) = cond.child_by_field_name("argument") else { return };
+        let Some(inner) = cond.child_by_field_id(crate::field_id!("argument")) else { return };
         let Some(lock) = method_call_on(inner, "locked", cx) else { return };
-        let Some(body) = node.child_by_field_name("consequence") else { return };
-        let stmts: Vec<Node> = named_children(body).into_iter().filter(|s| s.kind() != "comment").collect();
+        let Some(body) = node.child_by_field_id(crate::field_id!("consequence")) else { return };
+        let stmts: Vec<Node> = named_children(body).into_iter().filter(|s| s.kind_name() != "comment").collect();
         let Some(first) = stmts.first().copied() else { return };
         // The first statement is a plain (not awaited) blocking `L.acquire()`.
-        if first.kind() != "expression_statement" || first.named_child_count() != 1 {
+        if first.kind_name() != "expression_statement" || first.named_child_count() != 1 {
             return;
         }
         let Some(call) = first.named_child(0) else { return };
@@ -56,7 +58,7 @@ impl Rule for LockLockedCheck {
 }
 
 fn fix(if_node: Node, cond: Node, acquire: Node, only: bool, cx: &Context) -> Option<Fix> {
-    let lock = cx.text(cond.child_by_field_name("argument")?.child_by_field_name("function")?.child_by_field_name("object")?);
+    let lock = cx.text(cond.child_by_field_id(crate::field_id!("argument"))?.child_by_field_id(crate::field_id!("function"))?.child_by_field_id(crate::field_id!("object"))?);
     let mut edits = vec![Edit::replace(cond.byte_range(), format!("{lock}.acquire(blocking=False)"))];
     if syntax::has_comment_in(if_node, cond.byte_range()) {
         return None;

@@ -6,6 +6,8 @@ use super::util_d::resolves_to;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct LogErrorInsteadOfException;
 
@@ -15,21 +17,21 @@ fn logger_like(obj: Node, cx: &Context) -> Option<bool> {
     if resolves_to(obj, cx, "logging") {
         return Some(true);
     }
-    if obj.kind() == "call" {
-        let f = obj.child_by_field_name("function")?;
+    if obj.kind_name() == "call" {
+        let f = obj.child_by_field_id(crate::field_id!("function"))?;
         return resolves_to(f, cx, "logging.getLogger").then_some(false);
     }
     // `from distutils import log`: a module named `log` is not a logger.
-    if obj.kind() == "identifier" {
+    if obj.kind_name() == "identifier" {
         if let Some(q) = cx.module.imports.get(cx.text(obj)) {
             if q.rsplit('.').next() == Some("log") {
                 return None;
             }
         }
     }
-    let last = match obj.kind() {
+    let last = match obj.kind_name() {
         "identifier" => cx.text(obj),
-        "attribute" => cx.text(obj.child_by_field_name("attribute")?),
+        "attribute" => cx.text(obj.child_by_field_id(crate::field_id!("attribute"))?),
         _ => return None,
     };
     let l = last.trim_start_matches('_').to_ascii_lowercase();
@@ -47,14 +49,14 @@ impl Rule for LogErrorInsteadOfException {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return };
-        let Some(attr) = func.child_by_field_name("attribute").filter(|a| cx.text(*a) == "error") else { return };
-        let Some(obj) = func.child_by_field_name("object") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") else { return };
+        let Some(attr) = func.child_by_field_id(crate::field_id!("attribute")).filter(|a| cx.text(*a) == "error") else { return };
+        let Some(obj) = func.child_by_field_id(crate::field_id!("object")) else { return };
         // Directly inside an except handler (not in a nested function).
         let mut cur = node.parent();
         let mut in_handler = false;
         while let Some(n) = cur {
-            match n.kind() {
+            match n.kind_name() {
                 "except_clause" => {
                     in_handler = true;
                     break;
@@ -68,12 +70,12 @@ impl Rule for LogErrorInsteadOfException {
             return;
         }
         let Some(is_module) = logger_like(obj, cx) else { return };
-        let Some(args) = node.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else { return };
+        let Some(args) = node.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list") else { return };
         let args_text = cx.text(args);
         // `exc_info=` already chooses what to record.
         if super::util_d::kids(args).iter().any(|a| {
-            a.kind() == "keyword_argument" && a.child_by_field_name("name").is_some_and(|n| cx.text(n) == "exc_info")
-        }) || super::util_d::kids(args).iter().any(|a| a.kind() == "dictionary_splat")
+            a.kind_name() == "keyword_argument" && a.child_by_field_id(crate::field_id!("name")).is_some_and(|n| cx.text(n) == "exc_info")
+        }) || super::util_d::kids(args).iter().any(|a| a.kind_name() == "dictionary_splat")
         {
             return;
         }

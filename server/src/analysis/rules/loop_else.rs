@@ -7,6 +7,8 @@ use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct LoopElse;
 
@@ -18,14 +20,14 @@ impl Rule for LoopElse {
         &["for_statement", "while_statement"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let (Some(body), Some(alt)) = (node.child_by_field_name("body"), node.child_by_field_name("alternative")) else {
+        let (Some(body), Some(alt)) = (node.child_by_field_id(crate::field_id!("body")), node.child_by_field_id(crate::field_id!("alternative"))) else {
             return;
         };
-        if alt.kind() != "else_clause" || util_c::has_own_jump(body, "break_statement") {
+        if alt.kind_name() != "else_clause" || util_c::has_own_jump(body, "break_statement") {
             return;
         }
-        let Some(else_kw) = alt.child(0).filter(|c| c.kind() == "else") else { return };
-        let Some(else_body) = alt.child_by_field_name("body") else { return };
+        let Some(else_kw) = alt.child(0).filter(|c| c.kind_name() == "else") else { return };
+        let Some(else_body) = alt.child_by_field_id(crate::field_id!("body")) else { return };
         let mut f = Finding::new(self.id(), else_kw.byte_range());
         if let Some(fix) = dedent_fix(node, alt, else_kw, else_body, cx) {
             f = f.with_fix(fix);
@@ -42,11 +44,11 @@ fn dedent_fix(loop_node: Node, alt: Node, else_kw: Node, else_body: Node, cx: &C
     if line_start + loop_indent.len() != else_kw.start_byte() || syntax::indent_at(src, else_kw.start_byte()) != loop_indent {
         return None;
     }
-    let colon = syntax::children(alt).into_iter().find(|c| c.kind() == ":")?;
+    let colon = syntax::children(alt).into_iter().find(|c| c.kind_name() == ":")?;
     // Comments between `else:` and the body are kept, each on its own line.
     let comments: Vec<Node> = util_c::descendants(alt)
         .into_iter()
-        .filter(|c| c.kind() == "comment" && c.start_byte() >= colon.end_byte() && c.end_byte() <= else_body.start_byte())
+        .filter(|c| c.kind_name() == "comment" && c.start_byte() >= colon.end_byte() && c.end_byte() <= else_body.start_byte())
         .collect();
     let nl = syntax::newline_of(src);
     let kept: String = comments.iter().map(|c| format!("{}{nl}{loop_indent}", cx.text(*c))).collect();

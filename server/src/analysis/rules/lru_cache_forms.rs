@@ -6,6 +6,8 @@ use super::{Rule, Scope};
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct LruCacheForms;
 
@@ -23,13 +25,13 @@ impl Rule for LruCacheForms {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(call) = node.named_child(0).filter(|c| c.kind() == "call") else { return };
-        let Some(func) = call.child_by_field_name("function") else { return };
+        let Some(call) = node.named_child(0).filter(|c| c.kind_name() == "call") else { return };
+        let Some(func) = call.child_by_field_id(crate::field_id!("function")) else { return };
         if !refers_to_import(func, cx, "functools.lru_cache") {
             return;
         }
         let Some(args) = arguments(call) else { return };
-        let Some(arglist) = call.child_by_field_name("arguments") else { return };
+        let Some(arglist) = call.child_by_field_id(crate::field_id!("arguments")) else { return };
         let commented = syntax::has_comment_in(call, call.byte_range());
         if args.is_empty() {
             let mut f = Finding::new(self.id(), call.byte_range());
@@ -39,18 +41,18 @@ impl Rule for LruCacheForms {
             out.push(f);
             return;
         }
-        if !cx.target_at_least(3, 9) || args.len() != 1 || args[0].kind() != "keyword_argument" {
+        if !cx.target_at_least(3, 9) || args.len() != 1 || args[0].kind_name() != "keyword_argument" {
             return;
         }
-        let (Some(name), Some(value)) = (args[0].child_by_field_name("name"), args[0].child_by_field_name("value")) else { return };
-        if cx.text(name) != "maxsize" || value.kind() != "none" {
+        let (Some(name), Some(value)) = (args[0].child_by_field_id(crate::field_id!("name")), args[0].child_by_field_id(crate::field_id!("value"))) else { return };
+        if cx.text(name) != "maxsize" || value.kind_name() != "none" {
             return;
         }
         let mut f = Finding::new(self.id(), call.byte_range());
         if !commented {
             // Spell `cache` the way `lru_cache` was spelled: `ft.lru_cache` → `ft.cache`.
-            let fix = if func.kind() == "attribute" {
-                func.child_by_field_name("object")
+            let fix = if func.kind_name() == "attribute" {
+                func.child_by_field_id(crate::field_id!("object"))
                     .map(|o| (format!("{}.cache", cx.text(o)), None))
             } else {
                 module_attr(cx, "functools", "cache")

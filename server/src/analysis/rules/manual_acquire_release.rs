@@ -8,6 +8,8 @@ use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct ManualAcquireRelease;
 
@@ -43,23 +45,23 @@ impl Rule for ManualAcquireRelease {
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         // try: ... finally: X.release() / X.close(), with no except/else.
         let kids = named_children(node);
-        if kids.iter().any(|k| matches!(k.kind(), "except_clause" | "except_group_clause" | "else_clause")) {
+        if kids.iter().any(|k| matches!(k.kind_name(), "except_clause" | "except_group_clause" | "else_clause")) {
             return;
         }
-        let Some(fin) = kids.iter().find(|k| k.kind() == "finally_clause") else { return };
-        let Some(fin_body) = named_children(*fin).into_iter().find(|c| c.kind() == "block") else { return };
-        let fin_stmts: Vec<Node> = named_children(fin_body).into_iter().filter(|s| s.kind() != "comment").collect();
+        let Some(fin) = kids.iter().find(|k| k.kind_name() == "finally_clause") else { return };
+        let Some(fin_body) = named_children(*fin).into_iter().find(|c| c.kind_name() == "block") else { return };
+        let fin_stmts: Vec<Node> = named_children(fin_body).into_iter().filter(|s| s.kind_name() != "comment").collect();
         if fin_stmts.len() != 1 {
             return;
         }
         let Some((obj, method)) = bare_method_call(fin_stmts[0], cx) else { return };
         // The statement just before the try.
         let mut prev = node.prev_named_sibling();
-        while let Some(p) = prev.filter(|p| p.kind() == "comment") {
+        while let Some(p) = prev.filter(|p| p.kind_name() == "comment") {
             prev = p.prev_named_sibling();
         }
-        let Some(prev) = prev.filter(|p| p.kind() == "expression_statement") else { return };
-        let Some(body) = node.child_by_field_name("body") else { return };
+        let Some(prev) = prev.filter(|p| p.kind_name() == "expression_statement") else { return };
+        let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
         let (header, applicability) = match method {
             "release" => {
                 let Some((pobj, "acquire")) = bare_method_call(prev, cx) else { return };
@@ -77,15 +79,15 @@ impl Rule for ManualAcquireRelease {
                 (format!("with {}:", cx.text(obj)), if safe { Applicability::Safe } else { Applicability::Unsafe })
             }
             "close" => {
-                if obj.kind() != "identifier" {
+                if obj.kind_name() != "identifier" {
                     return;
                 }
-                let Some(assign) = prev.named_child(0).filter(|a| a.kind() == "assignment" && prev.named_child_count() == 1) else { return };
-                let (Some(left), Some(right)) = (assign.child_by_field_name("left"), assign.child_by_field_name("right")) else { return };
-                if left.kind() != "identifier" || cx.text(left) != cx.text(obj) || right.kind() != "call" {
+                let Some(assign) = prev.named_child(0).filter(|a| a.kind_name() == "assignment" && prev.named_child_count() == 1) else { return };
+                let (Some(left), Some(right)) = (assign.child_by_field_id(crate::field_id!("left")), assign.child_by_field_id(crate::field_id!("right"))) else { return };
+                if left.kind_name() != "identifier" || cx.text(left) != cx.text(obj) || right.kind_name() != "call" {
                     return;
                 }
-                let Some(func) = right.child_by_field_name("function") else { return };
+                let Some(func) = right.child_by_field_id(crate::field_id!("function")) else { return };
                 if !scope::refers_to(func, cx.src, &cx.module, "open") && !scope::refers_to(func, cx.src, &cx.module, "io.open") {
                     return;
                 }
@@ -96,8 +98,8 @@ impl Rule for ManualAcquireRelease {
         };
         let mut f = Finding::new(self.id(), prev.byte_range());
         // Replace `prev` through `try:` with the with header; drop the finally clause.
-        let try_kw_end = node.child(0).filter(|c| c.kind() == "try").map(|c| c.end_byte());
-        let colon_end = node.child(1).filter(|c| c.kind() == ":").map(|c| c.end_byte());
+        let try_kw_end = node.child(0).filter(|c| c.kind_name() == "try").map(|c| c.end_byte());
+        let colon_end = node.child(1).filter(|c| c.kind_name() == ":").map(|c| c.end_byte());
         let prev_line_start = cx.src[..prev.start_byte()].rfind('\n').map_or(0, |i| i + 1);
         let prev_line_ok = cx.src[prev_line_start..prev.start_byte()].trim().is_empty()
             && syntax::indent_at(cx.src, prev.start_byte()) == syntax::indent_at(cx.src, node.start_byte());
@@ -132,20 +134,20 @@ impl Rule for ManualAcquireRelease {
 
 /// `X.method()` with no arguments as a statement of its own: (X, method).
 fn bare_method_call<'t>(stmt: Node<'t>, cx: &Context<'t>) -> Option<(Node<'t>, &'t str)> {
-    if stmt.kind() != "expression_statement" || stmt.named_child_count() != 1 {
+    if stmt.kind_name() != "expression_statement" || stmt.named_child_count() != 1 {
         return None;
     }
-    let call = stmt.named_child(0).filter(|c| c.kind() == "call")?;
-    call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list" && a.named_child_count() == 0)?;
-    let f = call.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
-    let obj = f.child_by_field_name("object").filter(|o| syntax::is_name_or_attribute(*o))?;
-    let attr = f.child_by_field_name("attribute")?;
+    let call = stmt.named_child(0).filter(|c| c.kind_name() == "call")?;
+    call.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list" && a.named_child_count() == 0)?;
+    let f = call.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute")?;
+    let obj = f.child_by_field_id(crate::field_id!("object")).filter(|o| syntax::is_name_or_attribute(*o))?;
+    let attr = f.child_by_field_id(crate::field_id!("attribute"))?;
     Some((obj, cx.text(attr)))
 }
 
 fn lock_like_name(obj: Node, cx: &Context) -> bool {
-    let last = match obj.kind() {
-        "attribute" => obj.child_by_field_name("attribute").map(|a| cx.text(a)).unwrap_or(""),
+    let last = match obj.kind_name() {
+        "attribute" => obj.child_by_field_id(crate::field_id!("attribute")).map(|a| cx.text(a)).unwrap_or(""),
         _ => cx.text(obj),
     }
     .to_ascii_lowercase();
@@ -160,19 +162,19 @@ fn rebinds(body: Node, obj: Node, cx: &Context) -> bool {
         return true;
     }
     // `self.lock = ...` inside the body.
-    obj.kind() == "attribute" && cx.text(body).contains(&format!("{} =", cx.text(obj)))
+    obj.kind_name() == "attribute" && cx.text(body).contains(&format!("{} =", cx.text(obj)))
 }
 
 /// `obj` is a name assigned once at module level (or in the enclosing
 /// function) from a threading/multiprocessing lock factory.
 fn is_known_lock(obj: Node, cx: &Context) -> bool {
-    if obj.kind() != "identifier" {
+    if obj.kind_name() != "identifier" {
         return false;
     }
     let name = cx.text(obj);
     let scope_node = syntax::enclosing_function(obj)
-        .filter(|f| util_b::locally_bound(name, obj, cx.src) && f.kind() == "function_definition")
-        .and_then(|f| f.child_by_field_name("body"))
+        .filter(|f| util_b::locally_bound(name, obj, cx.src) && f.kind_name() == "function_definition")
+        .and_then(|f| f.child_by_field_id(crate::field_id!("body")))
         .unwrap_or(cx.tree.root_node());
     let mut found = 0;
     let mut ok = false;
@@ -183,12 +185,12 @@ fn is_known_lock(obj: Node, cx: &Context) -> bool {
             continue;
         }
         found += 1;
-        ok = s.kind() == "expression_statement"
-            && s.named_child(0).filter(|a| a.kind() == "assignment").is_some_and(|a| {
-                a.child_by_field_name("left").is_some_and(|l| l.kind() == "identifier" && cx.text(l) == name)
-                    && a.child_by_field_name("right").is_some_and(|r| {
-                        r.kind() == "call"
-                            && r.child_by_field_name("function")
+        ok = s.kind_name() == "expression_statement"
+            && s.named_child(0).filter(|a| a.kind_name() == "assignment").is_some_and(|a| {
+                a.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.kind_name() == "identifier" && cx.text(l) == name)
+                    && a.child_by_field_id(crate::field_id!("right")).is_some_and(|r| {
+                        r.kind_name() == "call"
+                            && r.child_by_field_id(crate::field_id!("function"))
                                 .and_then(|f| util_b::qualified(f, cx))
                                 .is_some_and(|q| LOCKS.contains(&q.as_str()))
                     })

@@ -7,25 +7,27 @@ use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct ManualIndexCounter;
 
 /// `name += 1` as a statement: the name.
 fn increment<'t>(stmt: Node<'t>, cx: &Context) -> Option<Node<'t>> {
-    if stmt.kind() != "expression_statement" || stmt.named_child_count() != 1 {
+    if stmt.kind_name() != "expression_statement" || stmt.named_child_count() != 1 {
         return None;
     }
     let a = stmt.named_child(0)?;
-    if a.kind() != "augmented_assignment" || a.child_by_field_name("operator").is_none_or(|o| o.kind() != "+=") {
+    if a.kind_name() != "augmented_assignment" || a.child_by_field_id(crate::field_id!("operator")).is_none_or(|o| o.kind_name() != "+=") {
         return None;
     }
-    let l = a.child_by_field_name("left")?;
-    let r = a.child_by_field_name("right")?;
-    (l.kind() == "identifier" && r.kind() == "integer" && cx.text(r) == "1").then_some(l)
+    let l = a.child_by_field_id(crate::field_id!("left"))?;
+    let r = a.child_by_field_id(crate::field_id!("right"))?;
+    (l.kind_name() == "identifier" && r.kind_name() == "integer" && cx.text(r) == "1").then_some(l)
 }
 
 fn is_int_literal(n: Node, cx: &Context) -> bool {
-    n.kind() == "integer" && cx.text(n).chars().all(|c| c.is_ascii_digit() || c == '_')
+    n.kind_name() == "integer" && cx.text(n).chars().all(|c| c.is_ascii_digit() || c == '_')
 }
 
 impl Rule for ManualIndexCounter {
@@ -39,13 +41,13 @@ impl Rule for ManualIndexCounter {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if node.child(0).is_some_and(|c| c.kind() == "async") {
+        if node.child(0).is_some_and(|c| c.kind_name() == "async") {
             return;
         }
         let (Some(left), Some(right), Some(body)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-            node.child_by_field_name("body"),
+            node.child_by_field_id(crate::field_id!("left")),
+            node.child_by_field_id(crate::field_id!("right")),
+            node.child_by_field_id(crate::field_id!("body")),
         ) else {
             return;
         };
@@ -71,8 +73,8 @@ impl Rule for ManualIndexCounter {
             }
             let p = r.parent();
             let written = p.is_some_and(|p| {
-                matches!(p.kind(), "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" | "named_expression")
-                    && p.child_by_field_name("left").or(p.child_by_field_name("name")).is_some_and(|l| l.byte_range().contains(&r.start_byte()))
+                matches!(p.kind_name(), "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" | "named_expression")
+                    && p.child_by_field_id(crate::field_id!("left")).or(p.child_by_field_id(crate::field_id!("name"))).is_some_and(|l| l.byte_range().contains(&r.start_byte()))
             }) || syntax::ancestor(*r, &["pattern_list", "tuple_pattern", "list_pattern"]).is_some();
             // Read by the iterable (evaluated before the loop, when the
             // counter no longer exists) or inside a nested function (run later).
@@ -92,7 +94,7 @@ impl Rule for ManualIndexCounter {
         // start value), or every read follows it and no `continue` can skip
         // it (i counts from start + 1).
         let first = reads_before == 0
-            && !stmts[..*pos].iter().any(|st| st.kind() == "continue_statement" || util_c::has_own_jump(*st, "continue_statement"));
+            && !stmts[..*pos].iter().any(|st| st.kind_name() == "continue_statement" || util_c::has_own_jump(*st, "continue_statement"));
         if !(reads_after == 0 && reads_before > 0) && !(first && reads_after > 0) {
             return;
         }
@@ -107,11 +109,11 @@ impl Rule for ManualIndexCounter {
         }
         // A global, nonlocal, or module-level counter other code may read.
         if util_c::descendants(scope_n).into_iter().any(|n| {
-            matches!(n.kind(), "global_statement" | "nonlocal_statement") && !util_c::name_refs(n, i, cx).is_empty()
+            matches!(n.kind_name(), "global_statement" | "nonlocal_statement") && !util_c::name_refs(n, i, cx).is_empty()
         }) {
             return;
         }
-        if scope_n.kind() == "module"
+        if scope_n.kind_name() == "module"
             && util_c::name_refs(scope_n, i, cx).iter().any(|r| r.start_byte() < init.start_byte() || r.start_byte() >= node.end_byte())
         {
             return;
@@ -122,11 +124,11 @@ impl Rule for ManualIndexCounter {
             let del_inc = util_c::delete_statement_lines(inc, cx);
             if let (Some(a), Some(b)) = (del_init, del_inc) {
                 if !syntax::has_comment_in(node, left.start_byte()..right.end_byte()) {
-                    let target = match left.kind() {
+                    let target = match left.kind_name() {
                         "pattern_list" => format!("({})", cx.text(left)),
                         _ => cx.text(left).to_string(),
                     };
-                    let iter = match right.kind() {
+                    let iter = match right.kind_name() {
                         "expression_list" => format!("({})", cx.text(right)),
                         _ => cx.text(right).to_string(),
                     };

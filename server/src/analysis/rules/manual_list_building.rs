@@ -6,29 +6,31 @@ use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct ManualListBuilding;
 
 /// `name.append(e)` as a statement: (name, e).
 pub fn append_call<'t>(stmt: Node<'t>, cx: &Context) -> Option<(Node<'t>, Node<'t>)> {
-    if stmt.kind() != "expression_statement" || stmt.named_child_count() != 1 {
+    if stmt.kind_name() != "expression_statement" || stmt.named_child_count() != 1 {
         return None;
     }
     let call = stmt.named_child(0)?;
-    if call.kind() != "call" {
+    if call.kind_name() != "call" {
         return None;
     }
-    let f = call.child_by_field_name("function")?;
-    if f.kind() != "attribute" || f.child_by_field_name("attribute").is_none_or(|a| cx.text(a) != "append") {
+    let f = call.child_by_field_id(crate::field_id!("function"))?;
+    if f.kind_name() != "attribute" || f.child_by_field_id(crate::field_id!("attribute")).is_none_or(|a| cx.text(a) != "append") {
         return None;
     }
-    let obj = f.child_by_field_name("object")?;
+    let obj = f.child_by_field_id(crate::field_id!("object"))?;
     let args = util_c::call_args(call)?;
     let [arg] = args.as_slice() else { return None };
-    if matches!(arg.kind(), "keyword_argument" | "list_splat" | "dictionary_splat") {
+    if matches!(arg.kind_name(), "keyword_argument" | "list_splat" | "dictionary_splat") {
         return None;
     }
-    (obj.kind() == "identifier").then_some((obj, *arg))
+    (obj.kind_name() == "identifier").then_some((obj, *arg))
 }
 
 impl Rule for ManualListBuilding {
@@ -48,17 +50,17 @@ impl Rule for ManualListBuilding {
         // `xs = []` just before the loop.
         let Some(init) = util_c::prev_statement(node) else { return };
         let Some((target, value)) = util_c::simple_assignment(init) else { return };
-        if cx.text(target) != name || value.kind() != "list" || value.named_child_count() != 0 {
+        if cx.text(target) != name || value.kind_name() != "list" || value.named_child_count() != 0 {
             return;
         }
         // The loop must not look at the list it builds.
-        let Some(right) = node.child_by_field_name("right") else { return };
-        let Some(left) = node.child_by_field_name("left") else { return };
+        let Some(right) = node.child_by_field_id(crate::field_id!("right")) else { return };
+        let Some(left) = node.child_by_field_id(crate::field_id!("left")) else { return };
         let refs = util_c::name_refs(node, name, cx);
         if refs.len() != 1 || util_c::name_refs(left, name, cx).len() > 0 {
             return;
         }
-        if node.child(0).is_some_and(|c| c.kind() == "async") {
+        if node.child(0).is_some_and(|c| c.kind_name() == "async") {
             return;
         }
         let mut f = Finding::new(self.id(), node.start_byte()..right.end_byte());

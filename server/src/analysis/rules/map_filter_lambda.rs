@@ -5,12 +5,14 @@ use super::Rule;
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::syntax::named_children;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct MapFilterLambda;
 
 /// (`map`|`filter`, lambda parameter, lambda body, iterable) of a call.
 fn parts<'t>(call: Node<'t>, cx: &Context) -> Option<(&'static str, Node<'t>, Node<'t>, Node<'t>)> {
-    let func = call.child_by_field_name("function")?;
+    let func = call.child_by_field_id(crate::field_id!("function"))?;
     let which = if scope::refers_to(func, cx.src, &cx.module, "map") {
         "map"
     } else if scope::refers_to(func, cx.src, &cx.module, "filter") {
@@ -18,27 +20,27 @@ fn parts<'t>(call: Node<'t>, cx: &Context) -> Option<(&'static str, Node<'t>, No
     } else {
         return None;
     };
-    let args = call.child_by_field_name("arguments")?;
-    if args.kind() != "argument_list" {
+    let args = call.child_by_field_id(crate::field_id!("arguments"))?;
+    if args.kind_name() != "argument_list" {
         return None;
     }
-    let a: Vec<Node> = named_children(args).into_iter().filter(|n| n.kind() != "comment").collect();
-    if a.len() != 2 || a[0].kind() != "lambda" || matches!(a[1].kind(), "keyword_argument" | "list_splat" | "dictionary_splat") {
+    let a: Vec<Node> = named_children(args).into_iter().filter(|n| n.kind_name() != "comment").collect();
+    if a.len() != 2 || a[0].kind_name() != "lambda" || matches!(a[1].kind_name(), "keyword_argument" | "list_splat" | "dictionary_splat") {
         return None;
     }
-    let params = a[0].child_by_field_name("parameters")?;
+    let params = a[0].child_by_field_id(crate::field_id!("parameters"))?;
     let p = named_children(params);
-    if p.len() != 1 || p[0].kind() != "identifier" {
+    if p.len() != 1 || p[0].kind_name() != "identifier" {
         return None;
     }
-    let body = a[0].child_by_field_name("body")?;
+    let body = a[0].child_by_field_id(crate::field_id!("body"))?;
     Some((which, p[0], body, a[1]))
 }
 
 /// Text of `n`, parenthesized where a comprehension clause would misparse it.
 fn clause(n: Node, cx: &Context) -> String {
     let t = cx.text(n);
-    if matches!(n.kind(), "conditional_expression" | "lambda" | "named_expression") {
+    if matches!(n.kind_name(), "conditional_expression" | "lambda" | "named_expression") {
         format!("({t})")
     } else {
         t.to_string()
@@ -54,17 +56,17 @@ impl Rule for MapFilterLambda {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some((which, param, body, iterable)) = parts(node, cx) else { return };
-        if body.kind() == "lambda" || body.kind() == "yield" {
+        if body.kind_name() == "lambda" || body.kind_name() == "yield" {
             return;
         }
         // Wrapped in list()/set()? Report and rewrite the wrapper.
         let wrapper = node
             .parent()
-            .filter(|p| p.kind() == "argument_list" && p.named_child_count() == 1)
+            .filter(|p| p.kind_name() == "argument_list" && p.named_child_count() == 1)
             .and_then(|p| p.parent())
-            .filter(|c| c.kind() == "call")
+            .filter(|c| c.kind_name() == "call")
             .and_then(|c| {
-                let f = c.child_by_field_name("function")?;
+                let f = c.child_by_field_id(crate::field_id!("function"))?;
                 ["list", "set"]
                     .into_iter()
                     .find(|b| scope::refers_to(f, cx.src, &cx.module, b))

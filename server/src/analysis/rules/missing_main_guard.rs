@@ -7,6 +7,8 @@ use super::util_b;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct MissingMainGuard;
 
@@ -39,7 +41,7 @@ impl Rule for MissingMainGuard {
         let mut cursor = node.walk();
         while let Some(n) = stack.pop() {
             for c in n.named_children(&mut cursor) {
-                match c.kind() {
+                match c.kind_name() {
                     "function_definition" | "class_definition" | "lambda" | "decorated_definition" => {}
                     "call" => {
                         self.check_call(c, cx, out);
@@ -76,13 +78,13 @@ impl MissingMainGuard {
 /// `p.start()`.
 fn started(call: Node, cx: &Context) -> bool {
     let Some(parent) = call.parent() else { return false };
-    if parent.kind() == "attribute" {
-        return parent.child_by_field_name("attribute").is_some_and(|a| cx.text(a) == "start");
+    if parent.kind_name() == "attribute" {
+        return parent.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| cx.text(a) == "start");
     }
-    if parent.kind() != "assignment" {
+    if parent.kind_name() != "assignment" {
         return false;
     }
-    let Some(name) = parent.child_by_field_name("left").filter(|l| l.kind() == "identifier") else { return false };
+    let Some(name) = parent.child_by_field_id(crate::field_id!("left")).filter(|l| l.kind_name() == "identifier") else { return false };
     let starter = format!("{}.start()", cx.text(name));
     let mut next = syntax::statement_of(call).next_named_sibling();
     while let Some(s) = next {
@@ -98,7 +100,7 @@ fn started(call: Node, cx: &Context) -> bool {
 /// `if __name__ == "__main__":`, when that tail defines nothing (no def,
 /// class or import) that a child process might need.
 fn guard_fix(stmt: Node, cx: &Context) -> Option<Fix> {
-    if stmt.parent().is_none_or(|p| p.kind() != "module") {
+    if stmt.parent().is_none_or(|p| p.kind_name() != "module") {
         return None;
     }
     let mut tail = vec![stmt];
@@ -107,15 +109,15 @@ fn guard_fix(stmt: Node, cx: &Context) -> Option<Fix> {
         tail.push(s);
         next = s.next_sibling();
     }
-    let last = *tail.iter().rev().find(|s| s.kind() != "comment")?;
+    let last = *tail.iter().rev().find(|s| s.kind_name() != "comment")?;
     for s in &tail {
         if matches!(
-            s.kind(),
+            s.kind_name(),
             "function_definition" | "class_definition" | "decorated_definition" | "import_statement" | "import_from_statement" | "future_import_statement"
         ) {
             return None;
         }
-        if s.kind() == "if_statement" && s.child_by_field_name("condition").is_some_and(|c| util_b::is_main_test(c, cx)) {
+        if s.kind_name() == "if_statement" && s.child_by_field_id(crate::field_id!("condition")).is_some_and(|c| util_b::is_main_test(c, cx)) {
             return None;
         }
         if s.is_error() {

@@ -8,6 +8,8 @@ use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax::named_children;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct MisspelledDunder;
 
@@ -115,7 +117,7 @@ impl Rule for MisspelledDunder {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        match node.kind() {
+        match node.kind_name() {
             "function_definition" => self.check_def(node, cx, out),
             _ => self.check_attribute(node, cx, out),
         }
@@ -124,7 +126,7 @@ impl Rule for MisspelledDunder {
 
 impl MisspelledDunder {
     fn check_def(&self, def: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(name_node) = def.child_by_field_name("name") else { return };
+        let Some(name_node) = def.child_by_field_id(crate::field_id!("name")) else { return };
         let name = cx.text(name_node);
         if !is_dunder_like(name) || is_known(name) {
             return;
@@ -143,10 +145,10 @@ impl MisspelledDunder {
         // Rename only when one name is closest and the class does not define
         // it already.
         if let [target] = best[..] {
-            let body_defines = class.child_by_field_name("body").is_some_and(|b| {
+            let body_defines = class.child_by_field_id(crate::field_id!("body")).is_some_and(|b| {
                 named_children(b).into_iter().any(|s| {
-                    let d = if s.kind() == "decorated_definition" { s.child_by_field_name("definition") } else { Some(s) };
-                    d.and_then(|d| d.child_by_field_name("name")).is_some_and(|n| cx.text(n) == target)
+                    let d = if s.kind_name() == "decorated_definition" { s.child_by_field_id(crate::field_id!("definition")) } else { Some(s) };
+                    d.and_then(|d| d.child_by_field_id(crate::field_id!("name"))).is_some_and(|n| cx.text(n) == target)
                 })
             });
             if !body_defines {
@@ -157,25 +159,25 @@ impl MisspelledDunder {
     }
 
     fn check_attribute(&self, attr: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(name_node) = attr.child_by_field_name("attribute") else { return };
+        let Some(name_node) = attr.child_by_field_id(crate::field_id!("attribute")) else { return };
         let name = cx.text(name_node);
         if !is_dunder_like(name) || is_known(name) {
             return;
         }
         // Being assigned to defines the name.
         if let Some(p) = attr.parent() {
-            if matches!(p.kind(), "assignment" | "augmented_assignment")
-                && p.child_by_field_name("left").is_some_and(|l| l.byte_range().contains(&attr.start_byte()))
+            if matches!(p.kind_name(), "assignment" | "augmented_assignment")
+                && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.byte_range().contains(&attr.start_byte()))
             {
                 return;
             }
         }
         // Only accesses through `self`, `cls` or `super()`: other objects may
         // follow a protocol of their own library.
-        let Some(obj) = attr.child_by_field_name("object") else { return };
-        let through_self = match obj.kind() {
+        let Some(obj) = attr.child_by_field_id(crate::field_id!("object")) else { return };
+        let through_self = match obj.kind_name() {
             "identifier" => matches!(cx.text(obj), "self" | "cls"),
-            "call" => obj.child_by_field_name("function").is_some_and(|f| f.kind() == "identifier" && cx.text(f) == "super"),
+            "call" => obj.child_by_field_id(crate::field_id!("function")).is_some_and(|f| f.kind_name() == "identifier" && cx.text(f) == "super"),
             _ => false,
         };
         if !through_self || defined_in_file(name, cx.src) {

@@ -3,6 +3,8 @@
 use super::Rule;
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct MutableDefaultArgument;
 
@@ -12,9 +14,9 @@ const MUTABLE_CALLS: &[&str] = &[
 ];
 
 fn is_mutable(value: Node, cx: &Context) -> bool {
-    match value.kind() {
+    match value.kind_name() {
         "list" | "dictionary" | "set" | "list_comprehension" | "dictionary_comprehension" | "set_comprehension" => true,
-        "call" => value.child_by_field_name("function").is_some_and(|f| {
+        "call" => value.child_by_field_id(crate::field_id!("function")).is_some_and(|f| {
             MUTABLE_CALLS.iter().any(|m| scope::refers_to(f, cx.src, &cx.module, m))
         }),
         _ => false,
@@ -29,10 +31,10 @@ impl Rule for MutableDefaultArgument {
         &["default_parameter", "typed_default_parameter"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.parent().and_then(|p| p.parent()).filter(|f| f.kind() == "function_definition") else {
+        let Some(func) = node.parent().and_then(|p| p.parent()).filter(|f| f.kind_name() == "function_definition") else {
             return;
         };
-        let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value")) else {
+        let (Some(name), Some(value)) = (node.child_by_field_id(crate::field_id!("name")), node.child_by_field_id(crate::field_id!("value"))) else {
             return;
         };
         if !is_mutable(value, cx) {
@@ -47,8 +49,8 @@ impl Rule for MutableDefaultArgument {
 }
 
 fn none_default_fix(param: Node, func: Node, name: Node, value: Node, cx: &Context) -> Option<Fix> {
-    let body = func.child_by_field_name("body")?;
-    let stmts: Vec<Node> = crate::syntax::named_children(body).into_iter().filter(|n| n.kind() != "comment").collect();
+    let body = func.child_by_field_id(crate::field_id!("body"))?;
+    let stmts: Vec<Node> = crate::syntax::named_children(body).into_iter().filter(|n| n.kind_name() != "comment").collect();
     let first = *stmts.first()?;
     // The body must start on its own line.
     if first.start_position().row == func.start_position().row {
@@ -59,7 +61,7 @@ fn none_default_fix(param: Node, func: Node, name: Node, value: Node, cx: &Conte
         return None;
     }
     let mut edits = Vec::new();
-    if let Some(ty) = param.child_by_field_name("type") {
+    if let Some(ty) = param.child_by_field_id(crate::field_id!("type")) {
         // `x: list = []` → `x: list | None = None` (needs 3.10 for `|`).
         if !cx.target_at_least(3, 10) {
             return None;
@@ -71,7 +73,7 @@ fn none_default_fix(param: Node, func: Node, name: Node, value: Node, cx: &Conte
     }
     edits.push(Edit::replace(value.byte_range(), "None"));
     // After a docstring, else before the first statement.
-    let is_doc = first.kind() == "expression_statement" && first.named_child(0).is_some_and(|s| s.kind() == "string");
+    let is_doc = first.kind_name() == "expression_statement" && first.named_child(0).is_some_and(|s| s.kind_name() == "string");
     let indent = crate::syntax::indent_at(cx.src, first.start_byte()).to_string();
     let nl = crate::syntax::newline_of(cx.src);
     let n = cx.text(name);

@@ -6,6 +6,8 @@ use super::util_b;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct NaiveDatetime;
 
@@ -29,9 +31,9 @@ impl Rule for NaiveDatetime {
             return;
         };
         let Some(a) = util_b::args(node, cx) else { return };
-        let Some(func) = node.child_by_field_name("function") else { return };
-        let Some(attr) = func.child_by_field_name("attribute") else { return };
-        let is_none = |n: Node| n.kind() == "none";
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
+        let Some(attr) = func.child_by_field_id(crate::field_id!("attribute")) else { return };
+        let is_none = |n: Node| n.kind_name() == "none";
         let mut f = Finding::new(self.id(), node.byte_range());
         let clean = !syntax::has_comment_in(a.list, a.list.byte_range());
         match q.as_str() {
@@ -47,9 +49,9 @@ impl Rule for NaiveDatetime {
                 }
                 // `datetime.now().astimezone()` is aware (local time zone).
                 if node.parent().is_some_and(|p| {
-                    p.kind() == "attribute"
-                        && p.child_by_field_name("attribute").is_some_and(|n| cx.text(n) == "astimezone")
-                        && p.parent().is_some_and(|c| c.kind() == "call")
+                    p.kind_name() == "attribute"
+                        && p.child_by_field_id(crate::field_id!("attribute")).is_some_and(|n| cx.text(n) == "astimezone")
+                        && p.parent().is_some_and(|c| c.kind_name() == "call")
                 }) {
                     return;
                 }

@@ -3,6 +3,8 @@
 use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct NoneEquality;
 
@@ -20,12 +22,12 @@ impl Rule for NoneEquality {
             return;
         }
         let (l, op, r) = (kids[0], kids[1], kids[2]);
-        let new_op = match op.kind() {
+        let new_op = match op.kind_name() {
             "==" => "is",
             "!=" => "is not",
             _ => return,
         };
-        if l.kind() != "none" && r.kind() != "none" {
+        if l.kind_name() != "none" && r.kind_name() != "none" {
             return;
         }
         out.push(

@@ -6,6 +6,8 @@ use super::{Rule, Scope};
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct OpenPositionalEncoding;
 
@@ -27,21 +29,21 @@ fn is_encoding_name(name: &str) -> bool {
 
 /// Whether the expression is evidently an encoding rather than a mode.
 fn looks_like_encoding(n: Node, cx: &Context) -> bool {
-    match n.kind() {
+    match n.kind_name() {
         "identifier" => is_encoding_name(cx.text(n)),
-        "attribute" => n.child_by_field_name("attribute").is_some_and(|a| is_encoding_name(cx.text(a))),
+        "attribute" => n.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| is_encoding_name(cx.text(a))),
         // `locale.getpreferredencoding()`, `sys.getfilesystemencoding()`
-        "call" => n.child_by_field_name("function").is_some_and(|f| {
+        "call" => n.child_by_field_id(crate::field_id!("function")).is_some_and(|f| {
             let t = cx.text(f);
             let last = t.rsplit('.').next().unwrap_or(t).to_ascii_lowercase();
             last.starts_with("get") && last.ends_with("encoding")
         }),
         "string" => {
             let kids = named_children(n);
-            if kids.iter().any(|c| c.kind() == "interpolation") {
+            if kids.iter().any(|c| c.kind_name() == "interpolation") {
                 return false;
             }
-            let content: String = kids.iter().filter(|c| c.kind() == "string_content").map(|c| cx.text(*c)).collect();
+            let content: String = kids.iter().filter(|c| c.kind_name() == "string_content").map(|c| cx.text(*c)).collect();
             let norm: String = content.to_ascii_lowercase().chars().filter(|c| *c != '-' && *c != '_').collect();
             CODECS.contains(&norm.as_str())
         }
@@ -60,8 +62,8 @@ impl Rule for OpenPositionalEncoding {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function") else { return };
-        let is_open = (func.kind() == "identifier" && scope::refers_to(func, cx.src, &cx.module, "open"))
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
+        let is_open = (func.kind_name() == "identifier" && scope::refers_to(func, cx.src, &cx.module, "open"))
             || refers_to_import(func, cx, "io.open")
             || refers_to_import(func, cx, "codecs.open");
         if !is_open {
@@ -75,7 +77,7 @@ impl Rule for OpenPositionalEncoding {
         let mut f = Finding::new(self.id(), positional[1].byte_range());
         // Only `open(path, enc, <keywords>)` can take the encoding as a keyword.
         if positional.len() == 2
-            && args.iter().all(|a| a.kind() == "keyword_argument" || positional.iter().any(|p| p.id() == a.id()))
+            && args.iter().all(|a| a.kind_name() == "keyword_argument" || positional.iter().any(|p| p.id() == a.id()))
             && keyword(&args, "encoding", cx).is_none()
             && keyword(&args, "mode", cx).is_none()
             && !syntax::has_comment_in(positional[1], positional[1].byte_range())

@@ -4,6 +4,8 @@
 use super::Rule;
 use crate::analysis::{scope, Context, Finding};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct OpenWithoutWith;
 
@@ -21,7 +23,7 @@ impl Rule for OpenWithoutWith {
         super::Scope::Function
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         let opens = scope::refers_to(func, cx.src, &cx.module, "open")
             || scope::refers_to(func, cx.src, &cx.module, "io.open")
             || scope::refers_to(func, cx.src, &cx.module, "codecs.open")
@@ -32,21 +34,21 @@ impl Rule for OpenWithoutWith {
         }
         let Some(parent) = node.parent() else { return };
         // `open(p).read()`: a method called straight on the new file object.
-        if parent.kind() == "attribute"
-            && parent.parent().is_some_and(|c| c.kind() == "call")
-            && parent.child_by_field_name("attribute").is_some_and(|a| cx.text(a) != "close")
+        if parent.kind_name() == "attribute"
+            && parent.parent().is_some_and(|c| c.kind_name() == "call")
+            && parent.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| cx.text(a) != "close")
         {
             out.push(Finding::new(self.id(), node.byte_range()));
             return;
         }
         // `f = open(p)` as a statement of its own.
-        if parent.kind() != "assignment" || parent.parent().is_none_or(|p| p.kind() != "expression_statement") {
+        if parent.kind_name() != "assignment" || parent.parent().is_none_or(|p| p.kind_name() != "expression_statement") {
             return;
         }
-        let Some(left) = parent.child_by_field_name("left").filter(|l| l.kind() == "identifier") else { return };
+        let Some(left) = parent.child_by_field_id(crate::field_id!("left")).filter(|l| l.kind_name() == "identifier") else { return };
         let scope_fn = crate::syntax::enclosing_function(node);
         // A context manager's own __enter__ hands the file to its __exit__.
-        if scope_fn.and_then(|f| f.child_by_field_name("name")).is_some_and(|n| matches!(cx.text(n), "__enter__" | "__aenter__")) {
+        if scope_fn.and_then(|f| f.child_by_field_id(crate::field_id!("name"))).is_some_and(|n| matches!(cx.text(n), "__enter__" | "__aenter__")) {
             return;
         }
         let name = cx.text(left);
@@ -65,9 +67,9 @@ fn managed_later(scope_node: Node, name: &str, after: usize, cx: &Context) -> bo
         if n.end_byte() <= after {
             continue;
         }
-        match n.kind() {
+        match n.kind_name() {
             "with_item" => {
-                if n.named_child(0).is_some_and(|v| v.kind() == "identifier" && cx.text(v) == name) {
+                if n.named_child(0).is_some_and(|v| v.kind_name() == "identifier" && cx.text(v) == name) {
                     return true;
                 }
             }
@@ -85,8 +87,8 @@ fn managed_later(scope_node: Node, name: &str, after: usize, cx: &Context) -> bo
             }
             "assignment" => {
                 // Stored on an object (`self.f = f`): the object owns it now.
-                if n.child_by_field_name("right").is_some_and(|v| cx.text(v) == name)
-                    && n.child_by_field_name("left").is_some_and(|l| l.kind() == "attribute")
+                if n.child_by_field_id(crate::field_id!("right")).is_some_and(|v| cx.text(v) == name)
+                    && n.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.kind_name() == "attribute")
                 {
                     return true;
                 }

@@ -8,6 +8,8 @@ use super::{Rule, Scope};
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct OptionalArgumentPassedPositionally;
 
@@ -22,13 +24,13 @@ struct Param {
 /// The positional parameters of a `def`, in order (None if the list has
 /// something unexpected).
 fn positional_params(def: Node, cx: &Context) -> Option<Vec<Param>> {
-    let params = def.child_by_field_name("parameters")?;
+    let params = def.child_by_field_id(crate::field_id!("parameters"))?;
     let mut out: Vec<Param> = Vec::new();
     for p in named_children(params) {
-        let (name, default) = match p.kind() {
+        let (name, default) = match p.kind_name() {
             "identifier" => (cx.text(p).to_string(), false),
-            "typed_parameter" => (cx.text(p.named_child(0).filter(|n| n.kind() == "identifier")?).to_string(), false),
-            "default_parameter" | "typed_default_parameter" => (cx.text(p.child_by_field_name("name")?).to_string(), true),
+            "typed_parameter" => (cx.text(p.named_child(0).filter(|n| n.kind_name() == "identifier")?).to_string(), false),
+            "default_parameter" | "typed_default_parameter" => (cx.text(p.child_by_field_id(crate::field_id!("name"))?).to_string(), true),
             // `/`: everything so far is positional-only.
             "positional_separator" => {
                 for q in out.iter_mut() {
@@ -50,7 +52,7 @@ const THREAD_PARAMS: &[&str] = &["group", "target", "name", "args", "kwargs"];
 
 /// `True`, `False` or `None`: flags whose meaning the call site does not show.
 fn is_literal(n: Node) -> bool {
-    matches!(n.kind(), "true" | "false" | "none")
+    matches!(n.kind_name(), "true" | "false" | "none")
 }
 
 /// The module-level `def` that `name` surely refers to: undecorated, and the
@@ -61,7 +63,7 @@ fn module_function<'t>(root: Node<'t>, name: &str, cx: &Context) -> Option<Node<
     cx.module.functions.get(name)?;
     let mut cursor = root.walk();
     let found = root.named_children(&mut cursor).find(|stmt| {
-        stmt.kind() == "function_definition" && stmt.child_by_field_name("name").is_some_and(|n| cx.text(n) == name)
+        stmt.kind_name() == "function_definition" && stmt.child_by_field_id(crate::field_id!("name")).is_some_and(|n| cx.text(n) == name)
     });
     found
 }
@@ -77,9 +79,9 @@ impl Rule for OptionalArgumentPassedPositionally {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         let Some(args) = arguments(node) else { return };
-        if args.iter().any(|a| matches!(a.kind(), "list_splat" | "parenthesized_list_splat")) {
+        if args.iter().any(|a| matches!(a.kind_name(), "list_splat" | "parenthesized_list_splat")) {
             return;
         }
         let positional: Vec<Node> = args.iter().copied().take_while(|a| is_positional(*a)).collect();
@@ -93,7 +95,7 @@ impl Rule for OptionalArgumentPassedPositionally {
             }
             (THREAD_PARAMS.iter().map(|s| s.to_string()).collect(), 0)
         } else {
-            if func.kind() != "identifier" {
+            if func.kind_name() != "identifier" {
                 return;
             }
             let name = cx.text(func);

@@ -8,6 +8,8 @@ use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct PdbSetTrace;
 
@@ -28,11 +30,11 @@ impl Rule for PdbSetTrace {
         if util_b::call_target(node, cx, &["set_trace"], &["pdb.set_trace"]).is_none() {
             return;
         }
-        let Some(func) = node.child_by_field_name("function") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         let mut f = Finding::new(self.id(), node.byte_range());
         let usable = cx.target_at_least(3, 7) && !scope::is_shadowed("breakpoint", node, cx.src, &cx.module);
         if usable {
-            let has_args = node.child_by_field_name("arguments").is_some_and(|a| a.named_child_count() > 0);
+            let has_args = node.child_by_field_id(crate::field_id!("arguments")).is_some_and(|a| a.named_child_count() > 0);
             let applicability = if has_args { Applicability::Unsafe } else { Applicability::Safe };
             let start = same_line_import(node, cx).unwrap_or(func.start_byte());
             if !syntax::has_comment_in(node, func.byte_range()) {
@@ -46,8 +48,8 @@ impl Rule for PdbSetTrace {
 /// `import pdb; pdb.set_trace()` on one line, with `pdb` used nowhere else in
 /// the scope: the start of the import, so the fix drops it too.
 fn same_line_import(call: Node, cx: &Context) -> Option<usize> {
-    let stmt = call.parent().filter(|p| p.kind() == "expression_statement")?;
-    let import = stmt.prev_named_sibling().filter(|s| s.kind() == "import_statement")?;
+    let stmt = call.parent().filter(|p| p.kind_name() == "expression_statement")?;
+    let import = stmt.prev_named_sibling().filter(|s| s.kind_name() == "import_statement")?;
     if cx.text(import) != "import pdb" || import.end_position().row != stmt.start_position().row {
         return None;
     }
@@ -55,6 +57,6 @@ fn same_line_import(call: Node, cx: &Context) -> Option<usize> {
     if between.trim() != ";" {
         return None;
     }
-    let scope_node = syntax::enclosing_function(call).and_then(|f| f.child_by_field_name("body")).unwrap_or(cx.tree.root_node());
+    let scope_node = syntax::enclosing_function(call).and_then(|f| f.child_by_field_id(crate::field_id!("body"))).unwrap_or(cx.tree.root_node());
     (util_b::identifier_count(scope_node, "pdb", cx.src) == 2).then_some(import.start_byte())
 }

@@ -7,20 +7,22 @@ use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct Pep8Layout;
 
 const MAX_LINE: usize = 79;
 
 fn is_def(n: Node) -> bool {
-    matches!(n.kind(), "function_definition" | "class_definition" | "decorated_definition")
+    matches!(n.kind_name(), "function_definition" | "class_definition" | "decorated_definition")
 }
 
 /// Whether byte `at` lies inside a string literal (where whitespace is data).
 fn in_string(root: Node, at: usize) -> bool {
     let mut n = root.descendant_for_byte_range(at, at);
     while let Some(x) = n {
-        if matches!(x.kind(), "string" | "concatenated_string") {
+        if matches!(x.kind_name(), "string" | "concatenated_string") {
             return x.start_byte() < at && at < x.end_byte();
         }
         n = x.parent();
@@ -77,7 +79,7 @@ impl Rule for Pep8Layout {
         while i < tops.len() {
             // A group: comments directly above a statement, then the statement.
             let first = i;
-            while i < tops.len() && tops[i].kind() == "comment" {
+            while i < tops.len() && tops[i].kind_name() == "comment" {
                 i += 1;
             }
             let Some(&stmt) = tops.get(i) else { break };
@@ -90,7 +92,7 @@ impl Rule for Pep8Layout {
             i += 1;
             // A comment on the statement's last line belongs to it.
             let mut last = stmt;
-            while i < tops.len() && tops[i].kind() == "comment" && tops[i].start_position().row == last.end_position().row {
+            while i < tops.len() && tops[i].kind_name() == "comment" && tops[i].start_position().row == last.end_position().row {
                 last = tops[i];
                 i += 1;
             }

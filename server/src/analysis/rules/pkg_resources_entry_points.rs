@@ -6,6 +6,8 @@ use super::{Rule, Scope};
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct PkgResourcesEntryPoints;
 
@@ -20,7 +22,7 @@ impl Rule for PkgResourcesEntryPoints {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         if !refers_to_import(func, cx, "pkg_resources.iter_entry_points") {
             return;
         }
@@ -32,8 +34,8 @@ impl Rule for PkgResourcesEntryPoints {
         for (i, a) in args.iter().enumerate() {
             if is_positional(*a) {
                 parts.push(format!("{}={}", ["group", "name"][i.min(1)], cx.text(*a)));
-            } else if a.kind() == "keyword_argument"
-                && a.child_by_field_name("name").is_some_and(|n| matches!(cx.text(n), "group" | "name"))
+            } else if a.kind_name() == "keyword_argument"
+                && a.child_by_field_id(crate::field_id!("name")).is_some_and(|n| matches!(cx.text(n), "group" | "name"))
             {
                 parts.push(cx.text(*a).to_string());
             } else {

@@ -6,14 +6,16 @@ use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct PointlessStringStatement;
 
 /// A string without interpolations (evaluating it has no effect).
 fn is_constant_string(n: Node) -> bool {
-    match n.kind() {
-        "string" => !named_children(n).iter().any(|c| c.kind() == "interpolation"),
-        "concatenated_string" => named_children(n).into_iter().filter(|c| c.kind() != "comment").all(is_constant_string),
+    match n.kind_name() {
+        "string" => !named_children(n).iter().any(|c| c.kind_name() == "interpolation"),
+        "concatenated_string" => named_children(n).into_iter().filter(|c| c.kind_name() != "comment").all(is_constant_string),
         _ => false,
     }
 }
@@ -32,19 +34,19 @@ impl Rule for PointlessStringStatement {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let kids: Vec<Node> = named_children(node).into_iter().filter(|c| c.kind() != "comment").collect();
+        let kids: Vec<Node> = named_children(node).into_iter().filter(|c| c.kind_name() != "comment").collect();
         if kids.len() != 1 || !is_constant_string(kids[0]) {
             return;
         }
         let string = kids[0];
         let Some(parent) = node.parent() else { return };
         let is_first = first_statement(parent).is_some_and(|f| f.id() == node.id());
-        match parent.kind() {
+        match parent.kind_name() {
             // The module docstring.
             "module" if is_first => return,
             "module" => {}
             "block" => {
-                let owner = parent.parent().map(|p| p.kind());
+                let owner = parent.parent().map(|p| p.kind_name());
                 if is_first && matches!(owner, Some("function_definition" | "class_definition")) {
                     return;
                 }
@@ -53,8 +55,8 @@ impl Rule for PointlessStringStatement {
         }
         // An attribute docstring: a string right after an assignment.
         if let Some(prev) = previous_statement(node) {
-            if prev.kind() == "expression_statement"
-                && prev.named_child(0).is_some_and(|c| c.kind() == "assignment")
+            if prev.kind_name() == "expression_statement"
+                && prev.named_child(0).is_some_and(|c| c.kind_name() == "assignment")
             {
                 return;
             }
@@ -71,12 +73,12 @@ impl Rule for PointlessStringStatement {
 /// only statement of its block).
 fn comment_fix(stmt: Node, string: Node, parent: Node, cx: &Context) -> Option<Fix> {
     // A comment on the first two lines could become an encoding declaration.
-    if string.kind() != "string" || !alone_on_lines(stmt, cx.src) || stmt.start_position().row < 2 {
+    if string.kind_name() != "string" || !alone_on_lines(stmt, cx.src) || stmt.start_position().row < 2 {
         return None;
     }
     let kids = syntax::children(string);
     let (open, close) = (kids.first()?, kids.last()?);
-    if open.kind() != "string_start" || close.kind() != "string_end" || open.id() == close.id() {
+    if open.kind_name() != "string_start" || close.kind_name() != "string_end" || open.id() == close.id() {
         return None;
     }
     let content = cx.src.get(open.end_byte()..close.start_byte())?;
@@ -117,8 +119,8 @@ fn comment_fix(stmt: Node, string: Node, parent: Node, cx: &Context) -> Option<F
             text.push_str(body);
         }
     }
-    let only_statement = parent.kind() == "block"
-        && named_children(parent).into_iter().filter(|c| c.kind() != "comment").count() == 1;
+    let only_statement = parent.kind_name() == "block"
+        && named_children(parent).into_iter().filter(|c| c.kind_name() != "comment").count() == 1;
     if only_statement {
         // Keep the block non-empty without adding a line.
         text.insert_str(0, "pass  ");

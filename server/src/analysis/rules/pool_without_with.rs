@@ -6,6 +6,8 @@ use super::util_b;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct PoolWithoutWith;
 
@@ -30,10 +32,10 @@ impl Rule for PoolWithoutWith {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function") else { return };
-        let tail = match func.kind() {
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
+        let tail = match func.kind_name() {
             "identifier" => func,
-            "attribute" => match func.child_by_field_name("attribute") {
+            "attribute" => match func.child_by_field_id(crate::field_id!("attribute")) {
                 Some(a) => a,
                 None => return,
             },
@@ -47,16 +49,16 @@ impl Rule for PoolWithoutWith {
             return;
         }
         // `name = Executor(...)` as a statement of its own.
-        let Some(assign) = node.parent().filter(|p| p.kind() == "assignment") else { return };
-        let Some(stmt) = assign.parent().filter(|p| p.kind() == "expression_statement" && p.named_child_count() == 1) else { return };
-        let Some(left) = assign.child_by_field_name("left").filter(|l| l.kind() == "identifier") else { return };
+        let Some(assign) = node.parent().filter(|p| p.kind_name() == "assignment") else { return };
+        let Some(stmt) = assign.parent().filter(|p| p.kind_name() == "expression_statement" && p.named_child_count() == 1) else { return };
+        let Some(left) = assign.child_by_field_id(crate::field_id!("left")).filter(|l| l.kind_name() == "identifier") else { return };
         let name = cx.text(left);
         // Not a class attribute.
-        if syntax::ancestor(node, &["function_definition", "class_definition"]).is_some_and(|a| a.kind() == "class_definition") {
+        if syntax::ancestor(node, &["function_definition", "class_definition"]).is_some_and(|a| a.kind_name() == "class_definition") {
             return;
         }
         let scope_node = syntax::enclosing_function(node).unwrap_or(cx.tree.root_node());
-        if scope_node.kind() == "lambda" {
+        if scope_node.kind_name() == "lambda" {
             return;
         }
         let Some(last_use) = uses(scope_node, name, stmt.end_byte(), cx) else { return };
@@ -81,18 +83,18 @@ fn uses(scope_node: Node, name: &str, after: usize, cx: &Context) -> Option<usiz
         if n.end_byte() <= after {
             continue;
         }
-        if n.kind() == "identifier" && cx.text(n) == name && n.start_byte() >= after {
+        if n.kind_name() == "identifier" && cx.text(n) == name && n.start_byte() >= after {
             let p = n.parent()?;
-            let as_object = p.kind() == "attribute" && p.child_by_field_name("object").is_some_and(|o| o.id() == n.id());
+            let as_object = p.kind_name() == "attribute" && p.child_by_field_id(crate::field_id!("object")).is_some_and(|o| o.id() == n.id());
             if !as_object {
                 return None;
             }
-            let attr = p.child_by_field_name("attribute").map(|a| cx.text(a)).unwrap_or("");
+            let attr = p.child_by_field_id(crate::field_id!("attribute")).map(|a| cx.text(a)).unwrap_or("");
             if matches!(attr, "shutdown" | "close" | "terminate" | "join" | "__exit__" | "__enter__") {
                 return None;
             }
             // Used from a nested function or lambda: it may outlive this scope.
-            let own = (scope_node.kind() != "module").then_some(scope_node.id());
+            let own = (scope_node.kind_name() != "module").then_some(scope_node.id());
             if syntax::enclosing_function(n).map(|f| f.id()) != own {
                 return None;
             }
@@ -121,7 +123,7 @@ fn with_fix(stmt: Node, call: Node, left: Node, last_use: usize, cx: &Context) -
         next = s.next_sibling();
     }
     let last = last.filter(|l| l.end_byte() >= last_use)?;
-    if last.kind() == "comment" {
+    if last.kind_name() == "comment" {
         return None;
     }
     let indent = syntax::indent_at(cx.src, stmt.start_byte()).to_string();

@@ -6,6 +6,8 @@ use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::named_children;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct ProfileModule;
 
@@ -20,11 +22,11 @@ impl Rule for ProfileModule {
         if util_a::in_compat_guard(node, cx.src) {
             return;
         }
-        if node.kind() == "import_statement" {
+        if node.kind_name() == "import_statement" {
             for c in named_children(node) {
-                let (name, aliased) = match c.kind() {
+                let (name, aliased) = match c.kind_name() {
                     "dotted_name" => (c, false),
-                    "aliased_import" => match c.child_by_field_name("name") {
+                    "aliased_import" => match c.child_by_field_id(crate::field_id!("name")) {
                         Some(n) => (n, true),
                         None => continue,
                     },
@@ -41,16 +43,16 @@ impl Rule for ProfileModule {
             }
             return;
         }
-        let Some(module) = node.child_by_field_name("module_name").filter(|m| m.kind() == "dotted_name") else { return };
+        let Some(module) = node.child_by_field_id(crate::field_id!("module_name")).filter(|m| m.kind_name() == "dotted_name") else { return };
         if cx.text(module) != "profile" {
             return;
         }
         let mut cursor = node.walk();
         let shared = node.children_by_field_name("name", &mut cursor).all(|n| {
-            let base = if n.kind() == "aliased_import" { n.child_by_field_name("name").unwrap_or(n) } else { n };
+            let base = if n.kind_name() == "aliased_import" { n.child_by_field_id(crate::field_id!("name")).unwrap_or(n) } else { n };
             matches!(cx.text(base), "run" | "runctx" | "Profile")
         });
-        let wildcard = named_children(node).iter().any(|c| c.kind() == "wildcard_import");
+        let wildcard = named_children(node).iter().any(|c| c.kind_name() == "wildcard_import");
         let mut f = Finding::new(self.id(), module.byte_range());
         if shared || wildcard {
             f = f.with_fix(Fix::unsafe_("use-cprofile", vec![Edit::replace(module.byte_range(), "cProfile")]));

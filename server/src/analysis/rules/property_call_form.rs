@@ -7,6 +7,8 @@ use super::util_d::{kids, stmts};
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct PropertyCallForm;
 
@@ -24,24 +26,24 @@ impl Rule for PropertyCallForm {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(stmt) = node.parent().filter(|p| p.kind() == "expression_statement") else { return };
-        let Some(block) = stmt.parent().filter(|p| p.kind() == "block") else { return };
-        let Some(_class) = block.parent().filter(|c| c.kind() == "class_definition") else { return };
-        let Some(left) = node.child_by_field_name("left").filter(|l| l.kind() == "identifier") else { return };
-        let Some(call) = node.child_by_field_name("right").filter(|r| r.kind() == "call") else { return };
-        let Some(func) = call.child_by_field_name("function") else { return };
+        let Some(stmt) = node.parent().filter(|p| p.kind_name() == "expression_statement") else { return };
+        let Some(block) = stmt.parent().filter(|p| p.kind_name() == "block") else { return };
+        let Some(_class) = block.parent().filter(|c| c.kind_name() == "class_definition") else { return };
+        let Some(left) = node.child_by_field_id(crate::field_id!("left")).filter(|l| l.kind_name() == "identifier") else { return };
+        let Some(call) = node.child_by_field_id(crate::field_id!("right")).filter(|r| r.kind_name() == "call") else { return };
+        let Some(func) = call.child_by_field_id(crate::field_id!("function")) else { return };
         if !scope::refers_to(func, cx.src, &cx.module, "property") {
             return;
         }
-        let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else { return };
+        let Some(args) = call.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list") else { return };
         // Map arguments to roles.
         let mut roles: [Option<Node>; 4] = [None; 4];
         for (i, a) in kids(args).into_iter().enumerate() {
-            if a.kind() == "keyword_argument" {
-                let Some(k) = a.child_by_field_name("name").map(|n| cx.text(n)) else { return };
+            if a.kind_name() == "keyword_argument" {
+                let Some(k) = a.child_by_field_id(crate::field_id!("name")).map(|n| cx.text(n)) else { return };
                 let Some(slot) = ROLES.iter().position(|r| *r == k) else { return };
-                roles[slot] = a.child_by_field_name("value");
-            } else if i < 4 && a.kind() != "list_splat" && a.kind() != "dictionary_splat" {
+                roles[slot] = a.child_by_field_id(crate::field_id!("value"));
+            } else if i < 4 && a.kind_name() != "list_splat" && a.kind_name() != "dictionary_splat" {
                 roles[i] = Some(a);
             } else {
                 return;
@@ -51,14 +53,14 @@ impl Rule for PropertyCallForm {
         // Every accessor is a plain method defined earlier in this class body.
         let body = stmts(block);
         let find_def = |n: Node| -> Option<Node> {
-            if n.kind() != "identifier" {
+            if n.kind_name() != "identifier" {
                 return None;
             }
             let name = cx.text(n);
             let defs: Vec<Node> = body
                 .iter()
                 .copied()
-                .filter(|s| s.kind() == "function_definition" && s.child_by_field_name("name").is_some_and(|x| cx.text(x) == name))
+                .filter(|s| s.kind_name() == "function_definition" && s.child_by_field_id(crate::field_id!("name")).is_some_and(|x| cx.text(x) == name))
                 .collect();
             match defs.as_slice() {
                 [d] if d.end_byte() <= stmt.start_byte() => Some(*d),
@@ -68,7 +70,7 @@ impl Rule for PropertyCallForm {
         let mut defs: Vec<(usize, Node)> = Vec::new();
         for (slot, r) in roles.iter().enumerate().take(3) {
             if let Some(n) = r {
-                if n.kind() == "none" {
+                if n.kind_name() == "none" {
                     continue;
                 }
                 let Some(d) = find_def(*n) else { return };
@@ -110,10 +112,10 @@ fn decorator_fix(stmt: Node, left: Node, defs: &[(usize, Node)], doc: Option<Nod
     }
     // The accessors' names are used nowhere else in the file.
     let root = cx.tree.root_node();
-    let args = stmt.named_child(0)?.child_by_field_name("right")?;
+    let args = stmt.named_child(0)?.child_by_field_id(crate::field_id!("right"))?;
     for (_, d) in defs {
-        let name = cx.text(d.child_by_field_name("name")?);
-        if name != x && uses_outside(root, name, &[d.child_by_field_name("name")?], args, cx) {
+        let name = cx.text(d.child_by_field_id(crate::field_id!("name"))?);
+        if name != x && uses_outside(root, name, &[d.child_by_field_id(crate::field_id!("name"))?], args, cx) {
             return None;
         }
     }
@@ -143,18 +145,18 @@ fn decorator_fix(stmt: Node, left: Node, defs: &[(usize, Node)], doc: Option<Nod
             _ => format!("@{x}.deleter"),
         };
         edits.push(Edit::insert(d.start_byte(), format!("{deco}{nl}{indent}")));
-        let name = d.child_by_field_name("name")?;
+        let name = d.child_by_field_id(crate::field_id!("name"))?;
         if cx.text(name) != x {
             edits.push(Edit::replace(name.byte_range(), x));
         }
     }
-    if let Some(doc) = doc.filter(|d| d.kind() != "none") {
-        if doc.kind() != "string" || cx.text(doc).contains('\n') {
+    if let Some(doc) = doc.filter(|d| d.kind_name() != "none") {
+        if doc.kind_name() != "string" || cx.text(doc).contains('\n') {
             return None;
         }
-        let body = getter.child_by_field_name("body")?;
+        let body = getter.child_by_field_id(crate::field_id!("body"))?;
         let first = *stmts(body).first()?;
-        let has_doc = first.kind() == "expression_statement" && first.named_child(0).is_some_and(|s| s.kind() == "string");
+        let has_doc = first.kind_name() == "expression_statement" && first.named_child(0).is_some_and(|s| s.kind_name() == "string");
         if has_doc || first.start_position().row == getter.start_position().row {
             return None;
         }
@@ -172,7 +174,7 @@ fn uses_outside(root: Node, name: &str, skip: &[Node], args: Node, cx: &Context)
         if n.id() == args.id() || skip.iter().any(|s| s.id() == n.id()) {
             continue;
         }
-        if (n.kind() == "identifier" && cx.text(n) == name) || (n.kind() == "string" && cx.text(n).contains(name)) {
+        if (n.kind_name() == "identifier" && cx.text(n) == name) || (n.kind_name() == "string" && cx.text(n).contains(name)) {
             return true;
         }
         stack.extend(named_children(n));

@@ -5,6 +5,8 @@ use super::{Rule, Scope};
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct Py2DictIterMethods;
 
@@ -34,8 +36,8 @@ impl Rule for Py2DictIterMethods {
 
 impl Py2DictIterMethods {
     fn check_call(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return };
-        let Some(attr) = func.child_by_field_name("attribute") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") else { return };
+        let Some(attr) = func.child_by_field_id(crate::field_id!("attribute")) else { return };
         let new = match cx.text(attr) {
             "iteritems" | "viewitems" => "items",
             "itervalues" | "viewvalues" => "values",
@@ -47,7 +49,7 @@ impl Py2DictIterMethods {
         }
         // `six.iteritems(d)` style helpers are calls of a module function, not
         // methods; `self.iteritems()` is a method of the class at hand.
-        if let Some(obj) = func.child_by_field_name("object") {
+        if let Some(obj) = func.child_by_field_id(crate::field_id!("object")) {
             if scope::qualified_name(obj, cx.src, &cx.module).is_some() || matches!(cx.text(obj), "self" | "cls") {
                 return;
             }
@@ -63,15 +65,15 @@ impl Py2DictIterMethods {
         if is_view {
             applicability = Applicability::Safe;
         } else if let Some(p) = node.parent() {
-            match p.kind() {
+            match p.kind_name() {
                 "for_statement" | "for_in_clause" => {
-                    if p.child_by_field_name("right").is_some_and(|r| r.id() == node.id()) {
+                    if p.child_by_field_id(crate::field_id!("right")).is_some_and(|r| r.id() == node.id()) {
                         applicability = Applicability::Safe;
                     }
                 }
                 "argument_list" => {
-                    let call = p.parent().filter(|c| c.kind() == "call");
-                    let callee = call.and_then(|c| c.child_by_field_name("function")).filter(|f| f.kind() == "identifier");
+                    let call = p.parent().filter(|c| c.kind_name() == "call");
+                    let callee = call.and_then(|c| c.child_by_field_id(crate::field_id!("function"))).filter(|f| f.kind_name() == "identifier");
                     let first = p.named_child(0).is_some_and(|a| a.id() == node.id());
                     if let Some(callee) = callee {
                         let name = cx.text(callee);
@@ -98,14 +100,14 @@ fn defines_method(cx: &Context, name: &str) -> bool {
     let root = cx.tree.root_node();
     let mut cursor = root.walk();
     for stmt in root.named_children(&mut cursor) {
-        let class = if stmt.kind() == "decorated_definition" { stmt.child_by_field_name("definition") } else { Some(stmt) };
-        let Some(body) = class.filter(|c| c.kind() == "class_definition").and_then(|c| c.child_by_field_name("body")) else {
+        let class = if stmt.kind_name() == "decorated_definition" { stmt.child_by_field_id(crate::field_id!("definition")) } else { Some(stmt) };
+        let Some(body) = class.filter(|c| c.kind_name() == "class_definition").and_then(|c| c.child_by_field_id(crate::field_id!("body"))) else {
             continue;
         };
         let mut c2 = body.walk();
         for m in body.named_children(&mut c2) {
-            let d = if m.kind() == "decorated_definition" { m.child_by_field_name("definition") } else { Some(m) };
-            if d.is_some_and(|d| d.kind() == "function_definition" && d.child_by_field_name("name").is_some_and(|n| cx.text(n) == name)) {
+            let d = if m.kind_name() == "decorated_definition" { m.child_by_field_id(crate::field_id!("definition")) } else { Some(m) };
+            if d.is_some_and(|d| d.kind_name() == "function_definition" && d.child_by_field_id(crate::field_id!("name")).is_some_and(|n| cx.text(n) == name)) {
                 return true;
             }
         }

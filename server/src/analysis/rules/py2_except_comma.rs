@@ -3,6 +3,8 @@
 use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct Py2ExceptComma;
 
@@ -16,7 +18,7 @@ impl Rule for Py2ExceptComma {
     fn check(&self, node: Node, _cx: &Context, out: &mut Vec<Finding>) {
         let mut cursor = node.walk();
         let values: Vec<Node> = node.children_by_field_name("value", &mut cursor).collect();
-        if values.len() != 2 || values[1].kind() != "identifier" {
+        if values.len() != 2 || values[1].kind_name() != "identifier" {
             return;
         }
         let (ty, name) = (values[0], values[1]);

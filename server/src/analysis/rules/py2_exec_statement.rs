@@ -3,6 +3,8 @@
 use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct Py2ExecStatement;
 
@@ -14,13 +16,13 @@ impl Rule for Py2ExecStatement {
         &["exec_statement"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(code) = node.child_by_field_name("code") else { return };
+        let Some(code) = node.child_by_field_id(crate::field_id!("code")) else { return };
         let mut args = vec![cx.text(code).to_string()];
         let mut after_in = false;
         for c in crate::syntax::children(node) {
-            if c.kind() == "in" {
+            if c.kind_name() == "in" {
                 after_in = true;
-            } else if after_in && c.is_named() && c.kind() != "comment" {
+            } else if after_in && c.is_named() && c.kind_name() != "comment" {
                 args.push(cx.text(c).to_string());
             }
         }

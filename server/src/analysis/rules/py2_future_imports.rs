@@ -7,6 +7,8 @@ use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct Py2FutureImports;
 
@@ -24,7 +26,7 @@ impl Rule for Py2FutureImports {
         let mut cursor = node.walk();
         let names: Vec<Node> = node.children_by_field_name("name", &mut cursor).collect();
         let feature = |n: Node| -> &str {
-            let base = if n.kind() == "aliased_import" { n.child_by_field_name("name").unwrap_or(n) } else { n };
+            let base = if n.kind_name() == "aliased_import" { n.child_by_field_id(crate::field_id!("name")).unwrap_or(n) } else { n };
             cx.text(base)
         };
         let obsolete = |f: &str| ALWAYS_ON.contains(&f) || (f == "generator_stop" && cx.target_at_least(3, 7));
@@ -37,7 +39,7 @@ impl Rule for Py2FutureImports {
         if kept.is_empty() {
             if let Some(e) = util_a::delete_statement(node, cx) {
                 // At module level a lone statement never becomes `pass`.
-                if e.new_text.is_empty() || node.parent().is_some_and(|p| p.kind() == "block") {
+                if e.new_text.is_empty() || node.parent().is_some_and(|p| p.kind_name() == "block") {
                     f = f.with_fix(Fix::new("remove-import", Applicability::Safe, vec![e]));
                 }
             }

@@ -5,6 +5,8 @@ use super::{Rule, Scope};
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct Py2IteratorNext;
 
@@ -19,12 +21,12 @@ impl Rule for Py2IteratorNext {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if node.kind() == "function_definition" {
+        if node.kind_name() == "function_definition" {
             check_method(node, cx, out, self.id());
             return;
         }
-        let Some(func) = node.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return };
-        let (Some(obj), Some(attr)) = (func.child_by_field_name("object"), func.child_by_field_name("attribute")) else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") else { return };
+        let (Some(obj), Some(attr)) = (func.child_by_field_id(crate::field_id!("object")), func.child_by_field_id(crate::field_id!("attribute"))) else { return };
         if cx.text(attr) != "next" || !super::util_a::has_no_args(node) {
             return;
         }
@@ -43,11 +45,11 @@ impl Rule for Py2IteratorNext {
 /// An expression known to make an iterator: `iter(…)`, a generator
 /// expression, `open(…)`.
 fn makes_iterator(e: Node, cx: &Context) -> bool {
-    match e.kind() {
+    match e.kind_name() {
         "generator_expression" => true,
         "parenthesized_expression" => e.named_child(0).is_some_and(|i| makes_iterator(i, cx)),
-        "call" => e.child_by_field_name("function").is_some_and(|f| {
-            f.kind() == "identifier"
+        "call" => e.child_by_field_id(crate::field_id!("function")).is_some_and(|f| {
+            f.kind_name() == "identifier"
                 && matches!(cx.text(f), "iter" | "open")
                 && scope::refers_to(f, cx.src, &cx.module, cx.text(f))
         }),
@@ -61,7 +63,7 @@ fn is_iterator(obj: Node, at: Node, cx: &Context) -> bool {
     if makes_iterator(obj, cx) {
         return true;
     }
-    if obj.kind() != "identifier" {
+    if obj.kind_name() != "identifier" {
         return false;
     }
     let name = cx.text(obj);
@@ -71,7 +73,7 @@ fn is_iterator(obj: Node, at: Node, cx: &Context) -> bool {
             return false;
         }
     }
-    let stmts: Vec<Node> = match func.and_then(|f| f.child_by_field_name("body")) {
+    let stmts: Vec<Node> = match func.and_then(|f| f.child_by_field_id(crate::field_id!("body"))) {
         Some(body) => {
             let mut v = Vec::new();
             collect_assignments(body, &mut v);
@@ -83,8 +85,8 @@ fn is_iterator(obj: Node, at: Node, cx: &Context) -> bool {
             }
             let mut v = Vec::new();
             for s in named_children(cx.tree.root_node()) {
-                if s.kind() == "expression_statement" {
-                    v.extend(named_children(s).into_iter().filter(|a| a.kind() == "assignment"));
+                if s.kind_name() == "expression_statement" {
+                    v.extend(named_children(s).into_iter().filter(|a| a.kind_name() == "assignment"));
                 }
             }
             v
@@ -92,9 +94,9 @@ fn is_iterator(obj: Node, at: Node, cx: &Context) -> bool {
     };
     let mut seen = false;
     for a in stmts {
-        let Some(left) = a.child_by_field_name("left") else { continue };
-        if left.kind() == "identifier" && cx.text(left) == name {
-            match a.child_by_field_name("right") {
+        let Some(left) = a.child_by_field_id(crate::field_id!("left")) else { continue };
+        if left.kind_name() == "identifier" && cx.text(left) == name {
+            match a.child_by_field_id(crate::field_id!("right")) {
                 Some(r) if makes_iterator(r, cx) => seen = true,
                 _ => return false,
             }
@@ -107,7 +109,7 @@ fn is_iterator(obj: Node, at: Node, cx: &Context) -> bool {
 fn collect_assignments<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
     let mut cursor = n.walk();
     for c in n.named_children(&mut cursor) {
-        match c.kind() {
+        match c.kind_name() {
             "function_definition" | "class_definition" | "lambda" => {}
             "assignment" => {
                 out.push(c);
@@ -120,28 +122,28 @@ fn collect_assignments<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
 
 /// `def next(self)` in a class that defines `__iter__` but no `__next__`.
 fn check_method(def: Node, cx: &Context, out: &mut Vec<Finding>, id: &'static str) {
-    let Some(name) = def.child_by_field_name("name").filter(|n| cx.text(*n) == "next") else { return };
+    let Some(name) = def.child_by_field_id(crate::field_id!("name")).filter(|n| cx.text(*n) == "next") else { return };
     let holder = match def.parent() {
-        Some(p) if p.kind() == "decorated_definition" => return,
+        Some(p) if p.kind_name() == "decorated_definition" => return,
         p => p,
     };
-    let Some(body) = holder.filter(|b| b.kind() == "block") else { return };
-    if !body.parent().is_some_and(|c| c.kind() == "class_definition") {
+    let Some(body) = holder.filter(|b| b.kind_name() == "block") else { return };
+    if !body.parent().is_some_and(|c| c.kind_name() == "class_definition") {
         return;
     }
-    let params = def.child_by_field_name("parameters").map(|p| named_children(p).into_iter().filter(|c| c.kind() != "comment").count());
+    let params = def.child_by_field_id(crate::field_id!("parameters")).map(|p| named_children(p).into_iter().filter(|c| c.kind_name() != "comment").count());
     if params != Some(1) {
         return;
     }
     let mut defines_iter = false;
     for s in named_children(body) {
-        let d = if s.kind() == "decorated_definition" { s.child_by_field_name("definition").unwrap_or(s) } else { s };
-        let n = match d.kind() {
-            "function_definition" => d.child_by_field_name("name").map(|n| cx.text(n)),
+        let d = if s.kind_name() == "decorated_definition" { s.child_by_field_id(crate::field_id!("definition")).unwrap_or(s) } else { s };
+        let n = match d.kind_name() {
+            "function_definition" => d.child_by_field_id(crate::field_id!("name")).map(|n| cx.text(n)),
             "expression_statement" => d
                 .named_child(0)
-                .filter(|a| a.kind() == "assignment")
-                .and_then(|a| a.child_by_field_name("left"))
+                .filter(|a| a.kind_name() == "assignment")
+                .and_then(|a| a.child_by_field_id(crate::field_id!("left")))
                 .map(|l| cx.text(l)),
             _ => None,
         };
@@ -149,7 +151,7 @@ fn check_method(def: Node, cx: &Context, out: &mut Vec<Finding>, id: &'static st
             Some("__next__") => return,
             // An iterator's `__iter__` returns the object itself; a generator
             // `__iter__` (an iterable, like tarfile.TarFile) does not count.
-            Some("__iter__") => defines_iter = d.kind() == "function_definition" && returns_self(d, cx),
+            Some("__iter__") => defines_iter = d.kind_name() == "function_definition" && returns_self(d, cx),
             _ => {}
         }
     }
@@ -169,13 +171,13 @@ fn check_method(def: Node, cx: &Context, out: &mut Vec<Finding>, id: &'static st
 
 /// Whether a method's body is (after an optional docstring) `return self`.
 fn returns_self(def: Node, cx: &Context) -> bool {
-    let Some(body) = def.child_by_field_name("body") else { return false };
+    let Some(body) = def.child_by_field_id(crate::field_id!("body")) else { return false };
     let stmts: Vec<Node> = named_children(body)
         .into_iter()
-        .filter(|s| s.kind() != "comment")
-        .filter(|s| !(s.kind() == "expression_statement" && s.named_child(0).is_some_and(|c| c.kind() == "string")))
+        .filter(|s| s.kind_name() != "comment")
+        .filter(|s| !(s.kind_name() == "expression_statement" && s.named_child(0).is_some_and(|c| c.kind_name() == "string")))
         .collect();
     stmts.len() == 1
-        && stmts[0].kind() == "return_statement"
-        && stmts[0].named_child(0).is_some_and(|v| v.kind() == "identifier" && cx.text(v) == "self")
+        && stmts[0].kind_name() == "return_statement"
+        && stmts[0].named_child(0).is_some_and(|v| v.kind_name() == "identifier" && cx.text(v) == "self")
 }

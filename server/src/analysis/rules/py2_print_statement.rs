@@ -3,6 +3,8 @@
 use super::Rule;
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct Py2PrintStatement;
 
@@ -14,12 +16,12 @@ impl Rule for Py2PrintStatement {
         &["print_statement", "expression_statement"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if node.kind() == "expression_statement" {
+        if node.kind_name() == "expression_statement" {
             // A lone `print`: Python 2 printed a newline; Python 3 evaluates the
             // function object and does nothing, so the fix changes behaviour.
             let named = crate::syntax::named_children(node);
             if named.len() == 1
-                && named[0].kind() == "identifier"
+                && named[0].kind_name() == "identifier"
                 && cx.text(named[0]) == "print"
                 && scope::refers_to(named[0], cx.src, &cx.module, "print")
                 && node.child_count() == 1
@@ -36,7 +38,7 @@ impl Rule for Py2PrintStatement {
         let mut file = None;
         let mut trailing_comma = false;
         for c in &kids {
-            match c.kind() {
+            match c.kind_name() {
                 "print" => {}
                 "chevron" => file = c.named_child(0).map(|f| cx.text(f).to_string()),
                 "," => trailing_comma = true,

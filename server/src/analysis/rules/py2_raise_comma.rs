@@ -3,6 +3,8 @@
 use super::Rule;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct Py2RaiseComma;
 
@@ -14,18 +16,18 @@ impl Rule for Py2RaiseComma {
         &["raise_statement"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(list) = node.named_child(0).filter(|n| n.kind() == "expression_list") else { return };
-        let items: Vec<Node> = crate::syntax::named_children(list).into_iter().filter(|n| n.kind() != "comment").collect();
+        let Some(list) = node.named_child(0).filter(|n| n.kind_name() == "expression_list") else { return };
+        let items: Vec<Node> = crate::syntax::named_children(list).into_iter().filter(|n| n.kind_name() != "comment").collect();
         if !(2..=3).contains(&items.len()) {
             return;
         }
         let exc = cx.text(items[0]);
         let msg = items[1];
         // Python 2 unpacked a tuple into the constructor's arguments.
-        let args = if msg.kind() == "tuple" {
+        let args = if msg.kind_name() == "tuple" {
             let t = cx.text(msg);
             t[1..t.len() - 1].trim().trim_end_matches(',').to_string()
-        } else if msg.kind() == "none" {
+        } else if msg.kind_name() == "none" {
             String::new()
         } else {
             cx.text(msg).to_string()

@@ -5,6 +5,8 @@ use super::util_a;
 use super::{Rule, Scope};
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct Py2RenamedBuiltins;
 
@@ -19,7 +21,7 @@ impl Rule for Py2RenamedBuiltins {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function").filter(|f| f.kind() == "identifier") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "identifier") else { return };
         let name = cx.text(func);
         let new = match name {
             "xrange" => "range",

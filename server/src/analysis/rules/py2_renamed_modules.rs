@@ -8,6 +8,8 @@ use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax::named_children;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct Py2RenamedModules;
 
@@ -86,9 +88,9 @@ impl Rule for Py2RenamedModules {
         if util_a::in_compat_guard(node, cx.src) {
             return;
         }
-        if node.kind() == "import_statement" {
+        if node.kind_name() == "import_statement" {
             for c in named_children(node) {
-                match c.kind() {
+                match c.kind_name() {
                     "dotted_name" => {
                         let old = cx.text(c);
                         if let Some((new, exact)) = lookup(old) {
@@ -97,9 +99,9 @@ impl Rule for Py2RenamedModules {
                         }
                     }
                     "aliased_import" => {
-                        let Some(n) = c.child_by_field_name("name") else { continue };
+                        let Some(n) = c.child_by_field_id(crate::field_id!("name")) else { continue };
                         if let Some((new, exact)) = lookup(cx.text(n)) {
-                            let alias = c.child_by_field_name("alias").map(|a| cx.text(a));
+                            let alias = c.child_by_field_id(crate::field_id!("alias")).map(|a| cx.text(a));
                             let mut f = finding(self.id(), n, exact, new.to_string());
                             if alias == Some(new) {
                                 // `import cPickle as pickle` → `import pickle`.
@@ -115,7 +117,7 @@ impl Rule for Py2RenamedModules {
             }
             return;
         }
-        let Some(module) = node.child_by_field_name("module_name").filter(|m| m.kind() == "dotted_name") else { return };
+        let Some(module) = node.child_by_field_id(crate::field_id!("module_name")).filter(|m| m.kind_name() == "dotted_name") else { return };
         if let Some((new, exact)) = lookup(cx.text(module)) {
             out.push(finding(self.id(), module, exact, new.to_string()));
         }

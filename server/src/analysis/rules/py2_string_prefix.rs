@@ -6,6 +6,8 @@ use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct Py2StringPrefix;
 
@@ -17,10 +19,10 @@ impl Rule for Py2StringPrefix {
         &["string"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(start) = node.child(0).filter(|c| c.kind() == "string_start") else { return };
+        let Some(start) = node.child(0).filter(|c| c.kind_name() == "string_start") else { return };
         let st = cx.text(start);
         if st == "`" {
-            let Some(end) = node.child(node.child_count().saturating_sub(1) as u32).filter(|c| c.kind() == "string_end") else {
+            let Some(end) = node.child(node.child_count().saturating_sub(1) as u32).filter(|c| c.kind_name() == "string_end") else {
                 return;
             };
             let inner = cx.src.get(start.end_byte()..end.start_byte()).unwrap_or("");

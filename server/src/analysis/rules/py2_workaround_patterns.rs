@@ -8,23 +8,25 @@ use super::{Rule, Scope};
 use crate::analysis::{Context, Finding};
 use crate::syntax::named_children;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct Py2WorkaroundPatterns;
 
 fn statements(body: Node<'_>) -> Vec<Node<'_>> {
-    named_children(body).into_iter().filter(|c| c.kind() != "comment").collect()
+    named_children(body).into_iter().filter(|c| c.kind_name() != "comment").collect()
 }
 
 fn assignment(stmt: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
-    let a = stmt.named_child(0).filter(|a| stmt.kind() == "expression_statement" && a.kind() == "assignment")?;
-    Some((a.child_by_field_name("left")?, a.child_by_field_name("right")?))
+    let a = stmt.named_child(0).filter(|a| stmt.kind_name() == "expression_statement" && a.kind_name() == "assignment")?;
+    Some((a.child_by_field_id(crate::field_id!("left"))?, a.child_by_field_id(crate::field_id!("right"))?))
 }
 
 /// Whether `n` is `name[0]`.
 fn is_item0(n: Node, name: &str, cx: &Context) -> bool {
-    n.kind() == "subscript"
-        && n.child_by_field_name("value").is_some_and(|v| v.kind() == "identifier" && cx.text(v) == name)
-        && n.child_by_field_name("subscript").is_some_and(|s| s.kind() == "integer" && cx.text(s) == "0")
+    n.kind_name() == "subscript"
+        && n.child_by_field_id(crate::field_id!("value")).is_some_and(|v| v.kind_name() == "identifier" && cx.text(v) == name)
+        && n.child_by_field_id(crate::field_id!("subscript")).is_some_and(|s| s.kind_name() == "integer" && cx.text(s) == "0")
 }
 
 /// Every use of `name` in `root`: (only as `name[0]` apart from `skip`,
@@ -38,20 +40,20 @@ fn uses(root: Node, name: &str, skip: Node, cx: &Context) -> (bool, bool, bool) 
         if n.id() == skip.id() {
             continue;
         }
-        match n.kind() {
+        match n.kind_name() {
             "nonlocal_statement" | "global_statement" => {
                 if named_children(n).iter().any(|c| cx.text(*c) == name) {
                     declared = true;
                 }
             }
             "identifier" if cx.text(n) == name => {
-                let ok = n.parent().is_some_and(|p| is_item0(p, name, cx) && p.child_by_field_name("value").is_some_and(|v| v.id() == n.id()));
+                let ok = n.parent().is_some_and(|p| is_item0(p, name, cx) && p.child_by_field_id(crate::field_id!("value")).is_some_and(|v| v.id() == n.id()));
                 if !ok {
                     only_item0 = false;
                 }
             }
             "assignment" | "augmented_assignment" => {
-                if n.child_by_field_name("left").is_some_and(|l| is_item0(l, name, cx))
+                if n.child_by_field_id(crate::field_id!("left")).is_some_and(|l| is_item0(l, name, cx))
                     && crate::syntax::enclosing_function(n).is_some_and(|f| f.id() != root.parent().map_or(root.id(), |p| p.id()))
                 {
                     nested_write = true;
@@ -79,7 +81,7 @@ impl Rule for Py2WorkaroundPatterns {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(body) = node.child_by_field_name("body") else { return };
+        let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
         let stmts = statements(body);
         self.closure_list(body, &stmts, cx, out);
         self.kwargs_pop(node, &stmts, cx, out);
@@ -91,9 +93,9 @@ impl Py2WorkaroundPatterns {
     /// no other use of `name` than `name[0]`.
     fn closure_list(&self, body: Node, stmts: &[Node], cx: &Context, out: &mut Vec<Finding>) {
         let has_nested = stmts.iter().any(|s| {
-            s.kind() == "function_definition"
-                || (s.kind() == "decorated_definition"
-                    && s.child_by_field_name("definition").is_some_and(|d| d.kind() == "function_definition"))
+            s.kind_name() == "function_definition"
+                || (s.kind_name() == "decorated_definition"
+                    && s.child_by_field_id(crate::field_id!("definition")).is_some_and(|d| d.kind_name() == "function_definition"))
         });
         if !has_nested {
             return;
@@ -101,10 +103,10 @@ impl Py2WorkaroundPatterns {
         let mut seen: Vec<&str> = Vec::new();
         for s in stmts {
             let Some((left, right)) = assignment(*s) else { continue };
-            if left.kind() != "identifier" || right.kind() != "list" || statements(right).len() != 1 {
+            if left.kind_name() != "identifier" || right.kind_name() != "list" || statements(right).len() != 1 {
                 continue;
             }
-            if matches!(statements(right)[0].kind(), "list_splat" | "list_comprehension") {
+            if matches!(statements(right)[0].kind_name(), "list_splat" | "list_comprehension") {
                 continue;
             }
             let name = cx.text(left);
@@ -124,20 +126,20 @@ impl Py2WorkaroundPatterns {
     /// (b) `def f(..., **kwargs)` that pops fixed keys from `kwargs` and
     /// then raises `TypeError` if any are left.
     fn kwargs_pop(&self, def: Node, stmts: &[Node], cx: &Context, out: &mut Vec<Finding>) {
-        let Some(params) = def.child_by_field_name("parameters") else { return };
-        let Some(splat) = named_children(params).into_iter().find(|p| p.kind() == "dictionary_splat_pattern") else { return };
-        let Some(kw) = splat.named_child(0).filter(|n| n.kind() == "identifier") else { return };
+        let Some(params) = def.child_by_field_id(crate::field_id!("parameters")) else { return };
+        let Some(splat) = named_children(params).into_iter().find(|p| p.kind_name() == "dictionary_splat_pattern") else { return };
+        let Some(kw) = splat.named_child(0).filter(|n| n.kind_name() == "identifier") else { return };
         let kw = cx.text(kw);
         let pops = stmts
             .iter()
             .filter(|s| {
                 assignment(**s).is_some_and(|(l, r)| {
-                    l.kind() == "identifier"
-                        && r.kind() == "call"
-                        && r.child_by_field_name("function").is_some_and(|f| cx.text(f) == format!("{kw}.pop"))
-                        && r.child_by_field_name("arguments").is_some_and(|a| {
+                    l.kind_name() == "identifier"
+                        && r.kind_name() == "call"
+                        && r.child_by_field_id(crate::field_id!("function")).is_some_and(|f| cx.text(f) == format!("{kw}.pop"))
+                        && r.child_by_field_id(crate::field_id!("arguments")).is_some_and(|a| {
                             let args = statements(a);
-                            (1..=2).contains(&args.len()) && args[0].kind() == "string"
+                            (1..=2).contains(&args.len()) && args[0].kind_name() == "string"
                         })
                 })
             })
@@ -146,10 +148,10 @@ impl Py2WorkaroundPatterns {
             return;
         }
         let raises_leftovers = stmts.iter().any(|s| {
-            s.kind() == "if_statement"
-                && s.child_by_field_name("condition").is_some_and(|c| c.kind() == "identifier" && cx.text(c) == kw)
-                && s.child_by_field_name("consequence").is_some_and(|b| {
-                    statements(b).iter().any(|r| r.kind() == "raise_statement" && cx.text(*r).contains("TypeError"))
+            s.kind_name() == "if_statement"
+                && s.child_by_field_id(crate::field_id!("condition")).is_some_and(|c| c.kind_name() == "identifier" && cx.text(c) == kw)
+                && s.child_by_field_id(crate::field_id!("consequence")).is_some_and(|b| {
+                    statements(b).iter().any(|r| r.kind_name() == "raise_statement" && cx.text(*r).contains("TypeError"))
                 })
         });
         if raises_leftovers {

@@ -9,35 +9,37 @@ use crate::knowledge::Applicability;
 use crate::syntax::{self, named_children};
 use std::collections::HashSet;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct RangeLenLoop;
 
 /// `range(len(X))` or `range(0, len(X))` → X.
 fn range_len_target<'t>(call: Node<'t>, cx: &Context) -> Option<Node<'t>> {
-    if call.kind() != "call" {
+    if call.kind_name() != "call" {
         return None;
     }
-    let f = call.child_by_field_name("function")?;
+    let f = call.child_by_field_id(crate::field_id!("function"))?;
     if !scope::refers_to(f, cx.src, &cx.module, "range") {
         return None;
     }
-    let args: Vec<Node> = named_children(call.child_by_field_name("arguments")?)
+    let args: Vec<Node> = named_children(call.child_by_field_id(crate::field_id!("arguments"))?)
         .into_iter()
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_name() != "comment")
         .collect();
     let len_call = match args.as_slice() {
         [one] => *one,
         [zero, one] if cx.text(*zero) == "0" => *one,
         _ => return None,
     };
-    if len_call.kind() != "call" {
+    if len_call.kind_name() != "call" {
         return None;
     }
-    let lf = len_call.child_by_field_name("function")?;
+    let lf = len_call.child_by_field_id(crate::field_id!("function"))?;
     if !scope::refers_to(lf, cx.src, &cx.module, "len") {
         return None;
     }
-    let largs = named_children(len_call.child_by_field_name("arguments")?);
+    let largs = named_children(len_call.child_by_field_id(crate::field_id!("arguments"))?);
     if largs.len() != 1 || !syntax::is_name_or_attribute(largs[0]) {
         return None;
     }
@@ -58,10 +60,10 @@ fn uses<'t>(body: Node<'t>, name: &str, cx: &Context) -> Vec<Use<'t>> {
     let mut cursor = body.walk();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
-        if n.kind() == "identifier" && cx.text(n) == name {
+        if n.kind_name() == "identifier" && cx.text(n) == name {
             let parent = n.parent();
             let sub = parent.filter(|p| {
-                p.kind() == "subscript" && p.child_by_field_name("subscript").is_some_and(|s| s.id() == n.id())
+                p.kind_name() == "subscript" && p.child_by_field_id(crate::field_id!("subscript")).is_some_and(|s| s.id() == n.id())
             });
             let store = sub.is_some_and(|s| is_store(s));
             out.push(Use { ident: n, subscript: sub, store });
@@ -79,14 +81,14 @@ fn uses<'t>(body: Node<'t>, name: &str, cx: &Context) -> Vec<Use<'t>> {
 fn is_store(sub: Node) -> bool {
     let mut cur = sub;
     while let Some(p) = cur.parent() {
-        match p.kind() {
+        match p.kind_name() {
             "assignment" | "augmented_assignment" => {
-                return p.child_by_field_name("left").is_some_and(|l| l.byte_range().contains(&sub.start_byte()));
+                return p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.byte_range().contains(&sub.start_byte()));
             }
             "delete_statement" => return true,
             "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list" | "parenthesized_expression" => cur = p,
             "for_statement" | "for_in_clause" => {
-                return p.child_by_field_name("left").is_some_and(|l| l.byte_range().contains(&sub.start_byte()));
+                return p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.byte_range().contains(&sub.start_byte()));
             }
             _ => return false,
         }
@@ -100,24 +102,24 @@ fn mutates(body: Node, seq: &str, cx: &Context) -> bool {
     let mut cursor = body.walk();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
-        match n.kind() {
+        match n.kind_name() {
             "call" => {
-                if let Some(f) = n.child_by_field_name("function").filter(|f| f.kind() == "attribute") {
-                    let obj = f.child_by_field_name("object").map(|o| cx.text(o));
-                    let attr = f.child_by_field_name("attribute").map(|a| cx.text(a));
+                if let Some(f) = n.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") {
+                    let obj = f.child_by_field_id(crate::field_id!("object")).map(|o| cx.text(o));
+                    let attr = f.child_by_field_id(crate::field_id!("attribute")).map(|a| cx.text(a));
                     if obj == Some(seq) && attr.is_some_and(|a| METHODS.contains(&a)) {
                         return true;
                     }
                 }
             }
             "assignment" | "augmented_assignment" => {
-                if let Some(l) = n.child_by_field_name("left") {
+                if let Some(l) = n.child_by_field_id(crate::field_id!("left")) {
                     let t = cx.text(l);
                     if t == seq || t.split([',', ' ', '(', ')']).any(|p| p == seq) {
                         return true;
                     }
-                    if l.kind() == "subscript" && l.child_by_field_name("value").is_some_and(|v| cx.text(v) == seq)
-                        && l.child_by_field_name("subscript").is_some_and(|s| s.kind() == "slice")
+                    if l.kind_name() == "subscript" && l.child_by_field_id(crate::field_id!("value")).is_some_and(|v| cx.text(v) == seq)
+                        && l.child_by_field_id(crate::field_id!("subscript")).is_some_and(|s| s.kind_name() == "slice")
                     {
                         return true;
                     }
@@ -158,7 +160,7 @@ fn identifiers_in(node: Node, cx: &Context) -> HashSet<String> {
     let mut cursor = node.walk();
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        if n.kind() == "identifier" {
+        if n.kind_name() == "identifier" {
             out.insert(cx.text(n).to_string());
         }
         for c in n.children(&mut cursor) {
@@ -183,12 +185,12 @@ impl Rule for RangeLenLoop {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if node.kind() == "module" {
+        if node.kind_name() == "module" {
             let mut stack = vec![node];
             let mut cursor = node.walk();
             while let Some(n) = stack.pop() {
                 for c in n.named_children(&mut cursor) {
-                    match c.kind() {
+                    match c.kind_name() {
                         "function_definition" | "lambda" => {}
                         "for_statement" => {
                             self.check_loop(c, cx, out);
@@ -215,17 +217,17 @@ impl Rule for RangeLenLoop {
 
 impl RangeLenLoop {
     fn check_loop(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if node.child(0).is_some_and(|c| c.kind() == "async") {
+        if node.child(0).is_some_and(|c| c.kind_name() == "async") {
             return;
         }
         let (Some(left), Some(right), Some(body)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-            node.child_by_field_name("body"),
+            node.child_by_field_id(crate::field_id!("left")),
+            node.child_by_field_id(crate::field_id!("right")),
+            node.child_by_field_id(crate::field_id!("body")),
         ) else {
             return;
         };
-        if left.kind() != "identifier" {
+        if left.kind_name() != "identifier" {
             return;
         }
         let Some(seq) = range_len_target(right, cx) else { return };
@@ -234,7 +236,7 @@ impl RangeLenLoop {
         let all_uses = uses(body, i, cx);
         let seq_reads: Vec<&Use> = all_uses
             .iter()
-            .filter(|u| u.subscript.is_some_and(|s| s.child_by_field_name("value").is_some_and(|v| cx.text(v) == seq_text)))
+            .filter(|u| u.subscript.is_some_and(|s| s.child_by_field_id(crate::field_id!("value")).is_some_and(|v| cx.text(v) == seq_text)))
             .collect();
         // Only index loops that actually read the sequence through the index.
         if seq_reads.iter().all(|u| u.store) {
@@ -244,7 +246,7 @@ impl RangeLenLoop {
             .iter()
             .filter(|u| {
                 u.subscript.is_some_and(|s| {
-                    s.child_by_field_name("value")
+                    s.child_by_field_id(crate::field_id!("value"))
                         .is_some_and(|v| cx.text(v) != seq_text && syntax::is_name_or_attribute(v))
                 })
             })
@@ -254,7 +256,7 @@ impl RangeLenLoop {
         let mut f = Finding::new(self.id(), left.start_byte()..right.end_byte());
         // Conditions that make every rewrite unsafe.
         let mut applicability = Applicability::Safe;
-        if any_store || mutates(body, seq_text, cx) || seq.kind() != "identifier" {
+        if any_store || mutates(body, seq_text, cx) || seq.kind_name() != "identifier" {
             applicability = Applicability::Unsafe;
         }
         let header_range = left.start_byte()..right.end_byte();
@@ -275,7 +277,7 @@ impl RangeLenLoop {
                 if n.end_byte() <= node.end_byte() {
                     continue;
                 }
-                if n.start_byte() >= node.end_byte() && n.kind() == "identifier" && cx.text(n) == i {
+                if n.start_byte() >= node.end_byte() && n.kind_name() == "identifier" && cx.text(n) == i {
                     if first.is_none_or(|f| n.start_byte() < f.start_byte()) {
                         first = Some(n);
                     }
@@ -288,8 +290,8 @@ impl RangeLenLoop {
             first.is_some_and(|n| {
                 let p = n.parent();
                 let rebinds = p.is_some_and(|p| {
-                    matches!(p.kind(), "for_statement" | "assignment")
-                        && p.child_by_field_name("left").is_some_and(|l| l.id() == n.id())
+                    matches!(p.kind_name(), "for_statement" | "assignment")
+                        && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == n.id())
                 });
                 !rebinds
             })
@@ -313,7 +315,7 @@ impl RangeLenLoop {
             taken2.insert(item.clone());
             let mut edits = read_edits(&seq_reads);
             for u in &other_seqs {
-                let v = cx.text(u.subscript.unwrap().child_by_field_name("value").unwrap()).to_string();
+                let v = cx.text(u.subscript.unwrap().child_by_field_id(crate::field_id!("value")).unwrap()).to_string();
                 let name = match names.iter().find(|(s, _)| *s == v) {
                     Some((_, n)) => n.clone(),
                     None => {

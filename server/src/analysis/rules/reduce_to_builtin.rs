@@ -7,6 +7,8 @@ use super::{Rule, Scope};
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::syntax::{self, children, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct ReduceToBuiltin;
 
@@ -20,9 +22,9 @@ enum Op {
 
 /// The two parameter names of `lambda a, b: ...` (plain parameters only).
 fn lambda_params<'a>(lambda: Node, cx: &Context<'a>) -> Option<(&'a str, &'a str)> {
-    let params = lambda.child_by_field_name("parameters")?;
-    let p: Vec<Node> = named_children(params).into_iter().filter(|c| c.kind() != "comment").collect();
-    if p.len() != 2 || p.iter().any(|x| x.kind() != "identifier") {
+    let params = lambda.child_by_field_id(crate::field_id!("parameters"))?;
+    let p: Vec<Node> = named_children(params).into_iter().filter(|c| c.kind_name() != "comment").collect();
+    if p.len() != 2 || p.iter().any(|x| x.kind_name() != "identifier") {
         return None;
     }
     let (a, b) = (cx.text(p[0]), cx.text(p[1]));
@@ -30,12 +32,12 @@ fn lambda_params<'a>(lambda: Node, cx: &Context<'a>) -> Option<(&'a str, &'a str
 }
 
 fn is_name(n: Node, name: &str, cx: &Context) -> bool {
-    n.kind() == "identifier" && cx.text(n) == name
+    n.kind_name() == "identifier" && cx.text(n) == name
 }
 
 /// What the reducing function computes, if it is one of the four.
 fn op_of(f: Node, cx: &Context) -> Option<Op> {
-    match f.kind() {
+    match f.kind_name() {
         "identifier" | "attribute" => {
             let m = &cx.module;
             if scope::refers_to(f, cx.src, m, "operator.add") || scope::refers_to(f, cx.src, m, "operator.__add__") {
@@ -52,7 +54,7 @@ fn op_of(f: Node, cx: &Context) -> Option<Op> {
         }
         "lambda" => {
             let (a, b) = lambda_params(f, cx)?;
-            let body = f.child_by_field_name("body")?;
+            let body = f.child_by_field_id(crate::field_id!("body"))?;
             lambda_op(body, a, b, cx)
         }
         _ => None,
@@ -60,14 +62,14 @@ fn op_of(f: Node, cx: &Context) -> Option<Op> {
 }
 
 fn lambda_op(body: Node, a: &str, b: &str, cx: &Context) -> Option<Op> {
-    match body.kind() {
+    match body.kind_name() {
         // `a + b`, `a * b` (in this order: `+` need not commute).
         "binary_operator" => {
-            let (l, r) = (body.child_by_field_name("left")?, body.child_by_field_name("right")?);
+            let (l, r) = (body.child_by_field_id(crate::field_id!("left"))?, body.child_by_field_id(crate::field_id!("right"))?);
             if !is_name(l, a, cx) || !is_name(r, b, cx) {
                 return None;
             }
-            match cx.text(body.child_by_field_name("operator")?) {
+            match cx.text(body.child_by_field_id(crate::field_id!("operator"))?) {
                 "+" => Some(Op::Sum),
                 "*" => Some(Op::Prod),
                 _ => None,
@@ -75,9 +77,9 @@ fn lambda_op(body: Node, a: &str, b: &str, cx: &Context) -> Option<Op> {
         }
         // `max(a, b)`, `min(b, a)`.
         "call" => {
-            let func = body.child_by_field_name("function")?;
+            let func = body.child_by_field_id(crate::field_id!("function"))?;
             let args = arguments(body)?;
-            if args.len() != 2 || !args.iter().all(|x| x.kind() == "identifier") {
+            if args.len() != 2 || !args.iter().all(|x| x.kind_name() == "identifier") {
                 return None;
             }
             let names = (cx.text(args[0]), cx.text(args[1]));
@@ -94,24 +96,24 @@ fn lambda_op(body: Node, a: &str, b: &str, cx: &Context) -> Option<Op> {
         }
         // `a if a > b else b` and its mirror images.
         "conditional_expression" => {
-            let parts: Vec<Node> = named_children(body).into_iter().filter(|c| c.kind() != "comment").collect();
+            let parts: Vec<Node> = named_children(body).into_iter().filter(|c| c.kind_name() != "comment").collect();
             let [t, cond, e] = parts[..] else { return None };
             let (tn, en) = (cx.text(t), cx.text(e));
-            if !(t.kind() == "identifier" && e.kind() == "identifier" && ((tn, en) == (a, b) || (tn, en) == (b, a))) {
+            if !(t.kind_name() == "identifier" && e.kind_name() == "identifier" && ((tn, en) == (a, b) || (tn, en) == (b, a))) {
                 return None;
             }
-            if cond.kind() != "comparison_operator" {
+            if cond.kind_name() != "comparison_operator" {
                 return None;
             }
             let k = children(cond);
-            if k.len() != 3 || k[0].kind() != "identifier" || k[2].kind() != "identifier" {
+            if k.len() != 3 || k[0].kind_name() != "identifier" || k[2].kind_name() != "identifier" {
                 return None;
             }
             let (l, r) = (cx.text(k[0]), cx.text(k[2]));
             if !((l, r) == (a, b) || (l, r) == (b, a)) {
                 return None;
             }
-            let greater = match k[1].kind() {
+            let greater = match k[1].kind_name() {
                 ">" | ">=" => true,
                 "<" | "<=" => false,
                 _ => return None,
@@ -136,7 +138,7 @@ impl Rule for ReduceToBuiltin {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         if !refers_to_import(func, cx, "functools.reduce") {
             return;
         }

@@ -7,16 +7,18 @@ use crate::analysis::scope::collect_bindings;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use std::collections::HashSet;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct RunStdoutWithoutCapture;
 
 fn is_output_read(n: Node, var: &str, cx: &Context) -> bool {
-    n.kind() == "attribute"
-        && n.child_by_field_name("object").is_some_and(|o| o.kind() == "identifier" && cx.text(o) == var)
-        && n.child_by_field_name("attribute").is_some_and(|a| matches!(cx.text(a), "stdout" | "stderr"))
+    n.kind_name() == "attribute"
+        && n.child_by_field_id(crate::field_id!("object")).is_some_and(|o| o.kind_name() == "identifier" && cx.text(o) == var)
+        && n.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| matches!(cx.text(a), "stdout" | "stderr"))
         && !n.parent().is_some_and(|p| {
-            matches!(p.kind(), "assignment" | "augmented_assignment")
-                && p.child_by_field_name("left").is_some_and(|l| l.id() == n.id())
+            matches!(p.kind_name(), "assignment" | "augmented_assignment")
+                && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == n.id())
         })
 }
 
@@ -46,32 +48,32 @@ impl Rule for RunStdoutWithoutCapture {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         if !refers_to_import(func, cx, "subprocess.run") {
             return;
         }
         let Some(args) = arguments(node) else { return };
         if args.is_empty()
-            || args.iter().any(|a| matches!(a.kind(), "dictionary_splat" | "list_splat"))
+            || args.iter().any(|a| matches!(a.kind_name(), "dictionary_splat" | "list_splat"))
             || ["capture_output", "stdout", "stderr"].iter().any(|k| keyword(&args, k, cx).is_some())
         {
             return;
         }
         let Some(parent) = node.parent() else { return };
-        let read = match parent.kind() {
+        let read = match parent.kind_name() {
             // `subprocess.run(...).stdout`
             "attribute" => {
-                parent.child_by_field_name("object").is_some_and(|o| o.id() == node.id())
-                    && parent.child_by_field_name("attribute").is_some_and(|a| matches!(cx.text(a), "stdout" | "stderr"))
+                parent.child_by_field_id(crate::field_id!("object")).is_some_and(|o| o.id() == node.id())
+                    && parent.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| matches!(cx.text(a), "stdout" | "stderr"))
             }
             // `r = subprocess.run(...)` and a later `r.stdout` in the same block.
             "assignment" => {
-                let Some(left) = parent.child_by_field_name("left").filter(|l| l.kind() == "identifier") else { return };
-                if !parent.child_by_field_name("right").is_some_and(|r| r.id() == node.id()) {
+                let Some(left) = parent.child_by_field_id(crate::field_id!("left")).filter(|l| l.kind_name() == "identifier") else { return };
+                if !parent.child_by_field_id(crate::field_id!("right")).is_some_and(|r| r.id() == node.id()) {
                     return;
                 }
                 let var = cx.text(left);
-                let Some(stmt) = parent.parent().filter(|s| s.kind() == "expression_statement") else { return };
+                let Some(stmt) = parent.parent().filter(|s| s.kind_name() == "expression_statement") else { return };
                 let mut found = false;
                 let mut cur = stmt.next_named_sibling();
                 while let Some(s) = cur {

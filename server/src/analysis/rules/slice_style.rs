@@ -6,6 +6,8 @@ use super::Rule;
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct SliceStyle;
 
@@ -14,7 +16,7 @@ fn parts(slice: Node) -> Option<[Option<Node>; 3]> {
     let mut out = [None, None, None];
     let mut i = 0;
     for c in syntax::children(slice) {
-        match c.kind() {
+        match c.kind_name() {
             ":" => {
                 i += 1;
                 if i > 2 {
@@ -30,11 +32,11 @@ fn parts(slice: Node) -> Option<[Option<Node>; 3]> {
 }
 
 fn is_positive_int(n: Node, cx: &Context) -> bool {
-    n.kind() == "integer" && cx.text(n).chars().all(|c| c.is_ascii_digit() || c == '_') && cx.text(n).chars().any(|c| c.is_ascii_digit() && c != '0')
+    n.kind_name() == "integer" && cx.text(n).chars().all(|c| c.is_ascii_digit() || c == '_') && cx.text(n).chars().any(|c| c.is_ascii_digit() && c != '0')
 }
 
 fn is_negative(n: Node, cx: &Context) -> bool {
-    n.kind() == "unary_operator" && cx.text(n).starts_with('-')
+    n.kind_name() == "unary_operator" && cx.text(n).starts_with('-')
 }
 
 impl Rule for SliceStyle {
@@ -48,14 +50,14 @@ impl Rule for SliceStyle {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(sub) = node.parent().filter(|p| p.kind() == "subscript") else { return };
-        let Some(value) = sub.child_by_field_name("value") else { return };
+        let Some(sub) = node.parent().filter(|p| p.kind_name() == "subscript") else { return };
+        let Some(value) = sub.child_by_field_id(crate::field_id!("value")) else { return };
         let Some([start, stop, step]) = parts(node) else { return };
         // (a) a redundant bound; only when the step is absent or a positive literal.
         let forward = step.is_none_or(|s| is_positive_int(s, cx));
         if forward {
             let mut edits = Vec::new();
-            if let Some(s) = start.filter(|s| s.kind() == "integer" && cx.text(*s) == "0") {
+            if let Some(s) = start.filter(|s| s.kind_name() == "integer" && cx.text(*s) == "0") {
                 edits.push(Edit::delete(s.byte_range()));
             }
             if let Some(e) = stop.filter(|e| is_len_of(*e, value, cx)) {
@@ -78,11 +80,11 @@ impl Rule for SliceStyle {
 
 /// `len(X)` where X is the subscripted name or attribute chain.
 fn is_len_of(n: Node, value: Node, cx: &Context) -> bool {
-    if n.kind() != "call" || !syntax::is_name_or_attribute(value) {
+    if n.kind_name() != "call" || !syntax::is_name_or_attribute(value) {
         return false;
     }
-    let (Some(f), Some(args)) = (n.child_by_field_name("function"), super::util_c::call_args(n)) else { return false };
-    f.kind() == "identifier"
+    let (Some(f), Some(args)) = (n.child_by_field_id(crate::field_id!("function")), super::util_c::call_args(n)) else { return false };
+    f.kind_name() == "identifier"
         && scope::refers_to(f, cx.src, &cx.module, "len")
         && args.len() == 1
         && cx.text(args[0]) == cx.text(value)

@@ -7,6 +7,8 @@ use super::util_d::kids;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct SqlStringFormatting;
 
@@ -14,26 +16,26 @@ const METHODS: &[&str] = &["execute", "executemany", "executescript"];
 const SQL_WORDS: &[&str] = &["select", "insert", "update", "delete", "create", "drop", "alter", "pragma", "replace", "where", "values"];
 
 fn is_string(n: Node) -> bool {
-    matches!(n.kind(), "string" | "concatenated_string")
+    matches!(n.kind_name(), "string" | "concatenated_string")
 }
 
 fn is_fstring(n: Node, cx: &Context) -> bool {
-    n.kind() == "string"
-        && n.child(0).is_some_and(|s| s.kind() == "string_start" && cx.text(s).to_ascii_lowercase().contains('f'))
-        && named_children(n).iter().any(|c| c.kind() == "interpolation")
+    n.kind_name() == "string"
+        && n.child(0).is_some_and(|s| s.kind_name() == "string_start" && cx.text(s).to_ascii_lowercase().contains('f'))
+        && named_children(n).iter().any(|c| c.kind_name() == "interpolation")
 }
 
 /// The literal text of the string pieces of a query expression, if it is
 /// built by formatting (`%`, `.format()`, an f-string or `+`).
 fn formatted_literals(n: Node, cx: &Context, out: &mut String) -> bool {
-    match n.kind() {
+    match n.kind_name() {
         "string" if is_fstring(n, cx) => {
             out.push_str(cx.text(n));
             true
         }
         "binary_operator" => {
-            let op = n.child_by_field_name("operator").map(|o| cx.text(o));
-            let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else { return false };
+            let op = n.child_by_field_id(crate::field_id!("operator")).map(|o| cx.text(o));
+            let (Some(l), Some(r)) = (n.child_by_field_id(crate::field_id!("left")), n.child_by_field_id(crate::field_id!("right"))) else { return false };
             match op {
                 Some("%") if is_string(l) && !is_string(r) => {
                     out.push_str(cx.text(l));
@@ -62,9 +64,9 @@ fn formatted_literals(n: Node, cx: &Context, out: &mut String) -> bool {
             }
         }
         "call" => {
-            let Some(f) = n.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return false };
-            let attr = f.child_by_field_name("attribute").map(|a| cx.text(a));
-            let Some(obj) = f.child_by_field_name("object").filter(|o| is_string(*o)) else { return false };
+            let Some(f) = n.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") else { return false };
+            let attr = f.child_by_field_id(crate::field_id!("attribute")).map(|a| cx.text(a));
+            let Some(obj) = f.child_by_field_id(crate::field_id!("object")).filter(|o| is_string(*o)) else { return false };
             if attr != Some("format") {
                 return false;
             }
@@ -77,11 +79,11 @@ fn formatted_literals(n: Node, cx: &Context, out: &mut String) -> bool {
 }
 
 fn flatten_plus<'t>(n: Node<'t>, cx: &Context, out: &mut Vec<Node<'t>>) {
-    if n.kind() == "binary_operator" && n.child_by_field_name("operator").is_some_and(|o| cx.text(o) == "+") {
-        if let Some(l) = n.child_by_field_name("left") {
+    if n.kind_name() == "binary_operator" && n.child_by_field_id(crate::field_id!("operator")).is_some_and(|o| cx.text(o) == "+") {
+        if let Some(l) = n.child_by_field_id(crate::field_id!("left")) {
             flatten_plus(l, cx, out);
         }
-        if let Some(r) = n.child_by_field_name("right") {
+        if let Some(r) = n.child_by_field_id(crate::field_id!("right")) {
             flatten_plus(r, cx, out);
         }
     } else {
@@ -112,12 +114,12 @@ impl Rule for SqlStringFormatting {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return };
-        let Some(attr) = func.child_by_field_name("attribute") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") else { return };
+        let Some(attr) = func.child_by_field_id(crate::field_id!("attribute")) else { return };
         if !METHODS.contains(&cx.text(attr)) {
             return;
         }
-        let Some(args) = node.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else { return };
+        let Some(args) = node.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list") else { return };
         let a = kids(args);
         let Some(&query) = a.first() else { return };
         let mut lits = String::new();
@@ -137,7 +139,7 @@ impl Rule for SqlStringFormatting {
 /// For an f-string whose interpolations are plain names in value positions:
 /// `f"... = {x}"` → `"... = ?", (x,)`, with sqlite3's `?` placeholders.
 fn placeholder_fix(query: Node, args: Node, cx: &Context) -> Option<Fix> {
-    if query.kind() != "string" || syntax::has_comment_in(args, args.byte_range()) {
+    if query.kind_name() != "string" || syntax::has_comment_in(args, args.byte_range()) {
         return None;
     }
     let start = query.child(0)?;
@@ -151,10 +153,10 @@ fn placeholder_fix(query: Node, args: Node, cx: &Context) -> Option<Fix> {
     let mut values = Vec::new();
     let mut pos = start.end_byte();
     for c in named_children(query) {
-        match c.kind() {
+        match c.kind_name() {
             "string_start" | "string_content" | "escape_sequence" => {}
             "interpolation" => {
-                let e = c.child_by_field_name("expression")?;
+                let e = c.child_by_field_id(crate::field_id!("expression"))?;
                 if !syntax::is_name_or_attribute(e) || c.named_child_count() != 1 {
                     return None;
                 }

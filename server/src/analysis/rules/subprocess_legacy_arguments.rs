@@ -8,6 +8,8 @@ use super::util_b;
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct SubprocessLegacyArguments;
 
@@ -38,7 +40,7 @@ impl Rule for SubprocessLegacyArguments {
         if let Some((kw, _)) = a.keyword("universal_newlines") {
             let mut f = Finding::new(self.id(), kw.byte_range());
             if a.keyword("text").is_none() {
-                if let Some(name) = kw.child_by_field_name("name") {
+                if let Some(name) = kw.child_by_field_id(crate::field_id!("name")) {
                     f = f.with_fix(Fix::safe("text", vec![Edit::replace(name.byte_range(), "text")]));
                 }
             }
@@ -53,7 +55,7 @@ impl Rule for SubprocessLegacyArguments {
                     if a.keyword("capture_output").is_none() {
                         let (first, second) = if o.start_byte() < e.start_byte() { (o, e) } else { (e, o) };
                         // Delete the second keyword with the comma before it.
-                        let del_start = second.prev_sibling().filter(|p| p.kind() == ",").and_then(|c| c.prev_sibling()).map(|p| p.end_byte());
+                        let del_start = second.prev_sibling().filter(|p| p.kind_name() == ",").and_then(|c| c.prev_sibling()).map(|p| p.end_byte());
                         if let Some(ds) = del_start {
                             if ds >= first.end_byte() && !syntax::has_comment_in(a.list, first.start_byte()..second.end_byte()) {
                                 f = f.with_fix(Fix::safe(
@@ -77,32 +79,32 @@ impl Rule for SubprocessLegacyArguments {
 }
 
 fn communicate_index(popen: Node, cx: &Context, id: &'static str) -> Option<Finding> {
-    let attr = popen.parent().filter(|p| p.kind() == "attribute")?;
-    if attr.child_by_field_name("attribute").is_none_or(|n| cx.text(n) != "communicate") {
+    let attr = popen.parent().filter(|p| p.kind_name() == "attribute")?;
+    if attr.child_by_field_id(crate::field_id!("attribute")).is_none_or(|n| cx.text(n) != "communicate") {
         return None;
     }
-    let call = attr.parent().filter(|c| c.kind() == "call")?;
-    let sub = call.parent().filter(|s| s.kind() == "subscript" && s.child_by_field_name("value") == Some(call))?;
-    let idx = sub.child_by_field_name("subscript")?;
+    let call = attr.parent().filter(|c| c.kind_name() == "call")?;
+    let sub = call.parent().filter(|s| s.kind_name() == "subscript" && s.child_by_field_id(crate::field_id!("value")) == Some(call))?;
+    let idx = sub.child_by_field_id(crate::field_id!("subscript"))?;
     let field = match cx.text(idx) {
         "0" => "stdout",
         "1" => "stderr",
         _ => return None,
     };
-    let cargs = call.child_by_field_name("arguments")?;
+    let cargs = call.child_by_field_id(crate::field_id!("arguments"))?;
     let mut f = Finding::new(id, sub.byte_range());
     // communicate(input) / communicate(timeout=...) have run() counterparts,
     // but keep the fix to the plain form.
     if cargs.named_child_count() == 0 && !syntax::has_comment_in(sub, sub.byte_range()) {
-        let func = popen.child_by_field_name("function")?;
-        let run = match func.kind() {
+        let func = popen.child_by_field_id(crate::field_id!("function"))?;
+        let run = match func.kind_name() {
             "attribute" => {
-                let obj = func.child_by_field_name("object")?;
+                let obj = func.child_by_field_id(crate::field_id!("object"))?;
                 Some(format!("{}.run", cx.text(obj)))
             }
             _ => util_b::local_expr(cx, popen, "subprocess.run"),
         };
-        if let (Some(run), Some(pargs)) = (run, popen.child_by_field_name("arguments")) {
+        if let (Some(run), Some(pargs)) = (run, popen.child_by_field_id(crate::field_id!("arguments"))) {
             let new = format!("{run}{}.{field}", cx.text(pargs));
             f = f.with_fix(Fix::unsafe_("run", vec![Edit::replace(sub.byte_range(), new)]));
         }

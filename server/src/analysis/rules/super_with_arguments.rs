@@ -7,6 +7,8 @@ use crate::knowledge::Applicability;
 use crate::syntax::{self, named_children};
 use std::collections::HashSet;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct SuperWithArguments;
 
@@ -18,33 +20,33 @@ impl Rule for SuperWithArguments {
         &["call"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         if !scope::refers_to(func, cx.src, &cx.module, "super") {
             return;
         }
-        let Some(args) = node.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else { return };
-        let a: Vec<Node> = named_children(args).into_iter().filter(|n| n.kind() != "comment").collect();
-        if a.len() != 2 || !matches!(a[0].kind(), "identifier" | "attribute") || a[1].kind() != "identifier" {
+        let Some(args) = node.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list") else { return };
+        let a: Vec<Node> = named_children(args).into_iter().filter(|n| n.kind_name() != "comment").collect();
+        if a.len() != 2 || !matches!(a[0].kind_name(), "identifier" | "attribute") || a[1].kind_name() != "identifier" {
             return;
         }
         // The innermost function must be a method directly in a class body;
         // zero-argument super() does not work in lambdas or generator expressions.
-        let Some(method) = syntax::enclosing_function(node).filter(|f| f.kind() == "function_definition") else { return };
+        let Some(method) = syntax::enclosing_function(node).filter(|f| f.kind_name() == "function_definition") else { return };
         let mut cur = node.parent();
         while let Some(n) = cur {
             if n.id() == method.id() {
                 break;
             }
-            if matches!(n.kind(), "generator_expression" | "list_comprehension" | "set_comprehension" | "dictionary_comprehension") {
+            if matches!(n.kind_name(), "generator_expression" | "list_comprehension" | "set_comprehension" | "dictionary_comprehension") {
                 return;
             }
             cur = n.parent();
         }
         let holder = match method.parent() {
-            Some(p) if p.kind() == "decorated_definition" => p.parent(),
+            Some(p) if p.kind_name() == "decorated_definition" => p.parent(),
             p => p,
         };
-        let Some(class) = holder.filter(|b| b.kind() == "block").and_then(|b| b.parent()).filter(|c| c.kind() == "class_definition")
+        let Some(class) = holder.filter(|b| b.kind_name() == "block").and_then(|b| b.parent()).filter(|c| c.kind_name() == "class_definition")
         else {
             return;
         };
@@ -53,7 +55,7 @@ impl Rule for SuperWithArguments {
         }
         // `@dataclass(slots=True)` builds a new class: zero-argument super() would
         // see the original one (fixed only in 3.14), so leave these alone.
-        if let Some(dec) = class.parent().filter(|p| p.kind() == "decorated_definition") {
+        if let Some(dec) = class.parent().filter(|p| p.kind_name() == "decorated_definition") {
             let t = cx.text(dec);
             if t[..class.start_byte() - dec.start_byte()].contains("slots=True") {
                 return;
@@ -61,11 +63,11 @@ impl Rule for SuperWithArguments {
         }
         // The names that reach the class from its methods: `Outer.Inner` for a
         // class nested in a class body (whose own name is not visible there).
-        let Some(class_name) = class.child_by_field_name("name").map(|n| cx.text(n)) else { return };
+        let Some(class_name) = class.child_by_field_id(crate::field_id!("name")).map(|n| cx.text(n)) else { return };
         let mut path = vec![class_name];
         let mut outer = class;
         while let Some(o) = class_holder(outer) {
-            path.push(o.child_by_field_name("name").map_or("", |n| cx.text(n)));
+            path.push(o.child_by_field_id(crate::field_id!("name")).map_or("", |n| cx.text(n)));
             outer = o;
         }
         path.reverse();
@@ -76,18 +78,18 @@ impl Rule for SuperWithArguments {
             return;
         }
         let first_param = method
-            .child_by_field_name("parameters")
+            .child_by_field_id(crate::field_id!("parameters"))
             .and_then(|p| named_children(p).into_iter().next())
-            .filter(|p| p.kind() == "identifier" || p.kind() == "typed_parameter")
-            .map(|p| if p.kind() == "typed_parameter" { p.named_child(0).unwrap_or(p) } else { p });
+            .filter(|p| p.kind_name() == "identifier" || p.kind_name() == "typed_parameter")
+            .map(|p| if p.kind_name() == "typed_parameter" { p.named_child(0).unwrap_or(p) } else { p });
         if first_param.map(|p| cx.text(p)) != Some(cx.text(a[1])) {
             return;
         }
         // A class decorator may rebind the name to another object, which
         // `super(Name, self)` would then look up; `super()` would not.
-        let decorated_class = class.parent().is_some_and(|p| p.kind() == "decorated_definition");
+        let decorated_class = class.parent().is_some_and(|p| p.kind_name() == "decorated_definition");
         let param = cx.text(a[1]);
-        let rebinds_param = method.child_by_field_name("body").is_some_and(|b| {
+        let rebinds_param = method.child_by_field_id(crate::field_id!("body")).is_some_and(|b| {
             let mut names = HashSet::new();
             scope::collect_bindings(b, cx.src, &mut names);
             names.contains(param)
@@ -105,19 +107,19 @@ impl Rule for SuperWithArguments {
 
 /// The class whose body directly holds `class` (decorated or not).
 fn class_holder(class: Node) -> Option<Node> {
-    let stmt = class.parent().filter(|p| p.kind() == "decorated_definition").unwrap_or(class);
-    stmt.parent().filter(|b| b.kind() == "block").and_then(|b| b.parent()).filter(|c| c.kind() == "class_definition")
+    let stmt = class.parent().filter(|p| p.kind_name() == "decorated_definition").unwrap_or(class);
+    stmt.parent().filter(|b| b.kind_name() == "block").and_then(|b| b.parent()).filter(|c| c.kind_name() == "class_definition")
 }
 
 /// Whether `name`, defined by the class statement `class`, is bound again in
 /// the scope holding it: by an import anywhere in the module (module level),
 /// or by another statement of the enclosing function.
 fn rebound(class: Node, name: &str, cx: &Context) -> bool {
-    let stmt = class.parent().filter(|p| p.kind() == "decorated_definition").unwrap_or(class);
+    let stmt = class.parent().filter(|p| p.kind_name() == "decorated_definition").unwrap_or(class);
     let Some(func) = syntax::enclosing_function(stmt) else {
         return cx.module.imports.contains_key(name);
     };
-    let Some(body) = func.child_by_field_name("body") else { return false };
+    let Some(body) = func.child_by_field_id(crate::field_id!("body")) else { return false };
     let mut cursor = body.walk();
     let others: Vec<Node> = body.named_children(&mut cursor).collect();
     others.into_iter().filter(|s| s.byte_range() != stmt.byte_range()).any(|s| {

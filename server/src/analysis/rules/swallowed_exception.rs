@@ -6,6 +6,8 @@ use super::util_d::{kids, stmts};
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct SwallowedException;
 
@@ -16,18 +18,18 @@ fn broad_types<'a>(clause: Node, cx: &Context<'a>) -> Option<&'a str> {
         // `except:` (but not Python 2's `except E, e:` shapes, which have a value).
         return Some("BaseException");
     };
-    let items = match value.kind() {
+    let items = match value.kind_name() {
         "identifier" => vec![value],
         "tuple" => kids(value),
         "parenthesized_expression" => match value.named_child(0) {
-            Some(t) if t.kind() == "tuple" => kids(t),
-            Some(i) if i.kind() == "identifier" => vec![i],
+            Some(t) if t.kind_name() == "tuple" => kids(t),
+            Some(i) if i.kind_name() == "identifier" => vec![i],
             _ => return None,
         },
         _ => return None,
     };
     let broad = items.iter().any(|i| {
-        i.kind() == "identifier"
+        i.kind_name() == "identifier"
             && ["Exception", "BaseException"].iter().any(|b| scope::refers_to(*i, cx.src, &cx.module, b))
     });
     broad.then(|| cx.text(value))
@@ -45,18 +47,18 @@ impl Rule for SwallowedException {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if syntax::children(node).iter().any(|c| c.kind() == "except*" || c.kind() == ",") {
+        if syntax::children(node).iter().any(|c| c.kind_name() == "except*" || c.kind_name() == ",") {
             return;
         }
-        let Some(block) = syntax::named_children(node).into_iter().find(|c| c.kind() == "block") else { return };
+        let Some(block) = syntax::named_children(node).into_iter().find(|c| c.kind_name() == "block") else { return };
         let body = stmts(block);
         if body.len() != 1 {
             return;
         }
         let only = body[0];
-        let is_pass = only.kind() == "pass_statement"
-            || (only.kind() == "expression_statement" && only.named_child(0).is_some_and(|e| e.kind() == "ellipsis"));
-        if !is_pass && only.kind() != "continue_statement" {
+        let is_pass = only.kind_name() == "pass_statement"
+            || (only.kind_name() == "expression_statement" && only.named_child(0).is_some_and(|e| e.kind_name() == "ellipsis"));
+        if !is_pass && only.kind_name() != "continue_statement" {
             return;
         }
         let Some(caught) = broad_types(node, cx) else { return };
@@ -73,17 +75,17 @@ impl Rule for SwallowedException {
 
 /// `try: stmt / except E: pass` → `with contextlib.suppress(E): stmt`.
 fn suppress_fix(clause: Node, caught: &str, cx: &Context) -> Option<Fix> {
-    let tr = clause.parent().filter(|p| p.kind() == "try_statement")?;
+    let tr = clause.parent().filter(|p| p.kind_name() == "try_statement")?;
     let parts = kids(tr);
     // Exactly: body block + this one handler (no else, finally, other handlers).
     if parts.len() != 2 || parts[1].id() != clause.id() {
         return None;
     }
-    let body = tr.child_by_field_name("body")?;
+    let body = tr.child_by_field_id(crate::field_id!("body"))?;
     if stmts(body).len() != 1 {
         return None;
     }
-    let colon = syntax::children(tr).into_iter().find(|c| c.kind() == ":")?;
+    let colon = syntax::children(tr).into_iter().find(|c| c.kind_name() == ":")?;
     // The header must be `try:` followed by a line break (not `try: x`).
     if body.start_position().row == tr.start_position().row {
         return None;
@@ -128,7 +130,7 @@ fn comments_in(root: Node, range: std::ops::Range<usize>) -> Vec<Node> {
         if n.end_byte() <= range.start || n.start_byte() >= range.end {
             continue;
         }
-        if n.kind() == "comment" {
+        if n.kind_name() == "comment" {
             out.push(n);
         }
         stack.extend(syntax::children(n));

@@ -7,6 +7,8 @@ use super::util_d::{kids, resolves_to};
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::named_children;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct TestcaseMethodNotCollected;
 
@@ -19,15 +21,15 @@ const HOOKS: &[&str] = &[
 ];
 
 fn has_self_assert(func: Node, this: &str, cx: &Context) -> bool {
-    let mut stack = vec![func.child_by_field_name("body")];
+    let mut stack = vec![func.child_by_field_id(crate::field_id!("body"))];
     while let Some(Some(n)) = stack.pop() {
-        if matches!(n.kind(), "function_definition" | "class_definition" | "lambda") {
+        if matches!(n.kind_name(), "function_definition" | "class_definition" | "lambda") {
             continue;
         }
-        if n.kind() == "call" {
-            if let Some(f) = n.child_by_field_name("function").filter(|f| f.kind() == "attribute") {
-                let obj = f.child_by_field_name("object").map(|o| cx.text(o));
-                let attr = f.child_by_field_name("attribute").map(|a| cx.text(a)).unwrap_or("");
+        if n.kind_name() == "call" {
+            if let Some(f) = n.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") {
+                let obj = f.child_by_field_id(crate::field_id!("object")).map(|o| cx.text(o));
+                let attr = f.child_by_field_id(crate::field_id!("attribute")).map(|a| cx.text(a)).unwrap_or("");
                 if obj == Some(this) && (attr.starts_with("assert") || attr == "fail") {
                     return true;
                 }
@@ -46,10 +48,10 @@ fn used_elsewhere(root: Node, name: &str, except: Node, cx: &Context) -> bool {
     }
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
-        if n.kind() == "identifier" && n.id() != except.id() && cx.text(n) == name {
+        if n.kind_name() == "identifier" && n.id() != except.id() && cx.text(n) == name {
             return true;
         }
-        if n.kind() == "string" && n.id() != except.id() && cx.text(n).contains(name) {
+        if n.kind_name() == "string" && n.id() != except.id() && cx.text(n).contains(name) {
             return true;
         }
         stack.extend(named_children(n));
@@ -69,33 +71,33 @@ impl Rule for TestcaseMethodNotCollected {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(sup) = node.child_by_field_name("superclasses") else { return };
+        let Some(sup) = node.child_by_field_id(crate::field_id!("superclasses")) else { return };
         if !kids(sup).iter().any(|b| CASES.iter().any(|c| resolves_to(*b, cx, c))) {
             return;
         }
-        let Some(body) = node.child_by_field_name("body") else { return };
+        let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
         let methods: Vec<Node> = kids(body)
             .into_iter()
-            .filter_map(|s| match s.kind() {
+            .filter_map(|s| match s.kind_name() {
                 "function_definition" => Some(s),
-                "decorated_definition" => s.child_by_field_name("definition").filter(|d| d.kind() == "function_definition"),
+                "decorated_definition" => s.child_by_field_id(crate::field_id!("definition")).filter(|d| d.kind_name() == "function_definition"),
                 _ => None,
             })
             .collect();
-        let names: Vec<&str> = methods.iter().filter_map(|m| m.child_by_field_name("name")).map(|n| cx.text(n)).collect();
+        let names: Vec<&str> = methods.iter().filter_map(|m| m.child_by_field_id(crate::field_id!("name"))).map(|n| cx.text(n)).collect();
         for m in &methods {
-            let Some(name_node) = m.child_by_field_name("name") else { continue };
+            let Some(name_node) = m.child_by_field_id(crate::field_id!("name")) else { continue };
             let name = cx.text(name_node);
             if name.starts_with("test") || name.starts_with('_') || HOOKS.contains(&name) {
                 continue;
             }
             // unittest calls test methods with no arguments: only `self`.
-            let Some(params) = m.child_by_field_name("parameters") else { continue };
+            let Some(params) = m.child_by_field_id(crate::field_id!("parameters")) else { continue };
             let ps = kids(params);
-            if ps.len() != 1 || ps[0].kind() != "identifier" {
+            if ps.len() != 1 || ps[0].kind_name() != "identifier" {
                 continue;
             }
-            if m.parent().is_some_and(|p| p.kind() == "decorated_definition") {
+            if m.parent().is_some_and(|p| p.kind_name() == "decorated_definition") {
                 continue;
             }
             let this = cx.text(ps[0]);

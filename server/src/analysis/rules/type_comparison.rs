@@ -4,24 +4,26 @@
 use super::Rule;
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct TypeComparison;
 
 fn type_call_arg<'t>(node: Node<'t>, cx: &Context) -> Option<Node<'t>> {
-    if node.kind() != "call" {
+    if node.kind_name() != "call" {
         return None;
     }
-    let f = node.child_by_field_name("function")?;
+    let f = node.child_by_field_id(crate::field_id!("function"))?;
     if !scope::refers_to(f, cx.src, &cx.module, "type") {
         return None;
     }
-    let args = node.child_by_field_name("arguments")?;
+    let args = node.child_by_field_id(crate::field_id!("arguments"))?;
     let named = crate::syntax::named_children(args);
-    if named.len() != 1 || args.kind() != "argument_list" {
+    if named.len() != 1 || args.kind_name() != "argument_list" {
         return None;
     }
     let a = named[0];
-    (!matches!(a.kind(), "keyword_argument" | "list_splat" | "dictionary_splat")).then_some(a)
+    (!matches!(a.kind_name(), "keyword_argument" | "list_splat" | "dictionary_splat")).then_some(a)
 }
 
 impl Rule for TypeComparison {
@@ -32,12 +34,12 @@ impl Rule for TypeComparison {
         &["comparison_operator"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let kids: Vec<Node> = crate::syntax::children(node).into_iter().filter(|k| k.kind() != "comment").collect();
+        let kids: Vec<Node> = crate::syntax::children(node).into_iter().filter(|k| k.kind_name() != "comment").collect();
         if kids.len() > 3 {
             // A chain (`type(a) == type(b) == T`): report a `==`/`!=` link with
             // a `type()` call on either side, without a fix.
             let hit = kids.windows(3).step_by(2).any(|w| {
-                matches!(w[1].kind(), "==" | "!=") && (type_call_arg(w[0], cx).is_some() || type_call_arg(w[2], cx).is_some())
+                matches!(w[1].kind_name(), "==" | "!=") && (type_call_arg(w[0], cx).is_some() || type_call_arg(w[2], cx).is_some())
             });
             if hit {
                 out.push(Finding::new(self.id(), node.byte_range()));
@@ -48,7 +50,7 @@ impl Rule for TypeComparison {
             return;
         }
         let (l, op, r) = (kids[0], kids[1], kids[2]);
-        let negate = match op.kind() {
+        let negate = match op.kind_name() {
             "==" => false,
             "!=" => true,
             _ => return,
@@ -60,7 +62,7 @@ impl Rule for TypeComparison {
         };
         let mut f = Finding::new(self.id(), node.byte_range());
         // isinstance() needs a class on the other side: a name or dotted name.
-        if crate::syntax::is_name_or_attribute(other) && other.kind() != "none" {
+        if crate::syntax::is_name_or_attribute(other) && other.kind_name() != "none" {
             let text = format!(
                 "{}isinstance({}, {})",
                 if negate { "not " } else { "" },

@@ -8,6 +8,8 @@ use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct UnboundLocalAssignment;
 
@@ -34,7 +36,7 @@ impl<'t> Facts<'t> {
 
 /// Names bound by an assignment target, all bound at `at`.
 fn bind_target<'t>(t: Node<'t>, at: usize, cx: &Context, f: &mut Facts<'t>) {
-    match t.kind() {
+    match t.kind_name() {
         "identifier" => f.bind(cx.text(t), at),
         "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "tuple" | "list"
         | "parenthesized_expression" | "as_pattern_target" => {
@@ -49,7 +51,7 @@ fn bind_target<'t>(t: Node<'t>, at: usize, cx: &Context, f: &mut Facts<'t>) {
 
 /// Walk a function body in evaluation-ish order, recording bindings and reads.
 fn visit<'t>(n: Node<'t>, cx: &Context, f: &mut Facts<'t>) {
-    match n.kind() {
+    match n.kind_name() {
         "identifier" => {
             if is_load(n) {
                 f.reads.push(n);
@@ -57,14 +59,14 @@ fn visit<'t>(n: Node<'t>, cx: &Context, f: &mut Facts<'t>) {
             return;
         }
         "function_definition" | "class_definition" => {
-            if let Some(name) = n.child_by_field_name("name") {
+            if let Some(name) = n.child_by_field_id(crate::field_id!("name")) {
                 f.bind(cx.text(name), n.end_byte());
             }
             return;
         }
         "decorated_definition" => {
-            if let Some(d) = n.child_by_field_name("definition") {
-                if let Some(name) = d.child_by_field_name("name") {
+            if let Some(d) = n.child_by_field_id(crate::field_id!("definition")) {
+                if let Some(name) = d.child_by_field_id(crate::field_id!("name")) {
                     f.bind(cx.text(name), n.end_byte());
                 }
             }
@@ -87,30 +89,30 @@ fn visit<'t>(n: Node<'t>, cx: &Context, f: &mut Facts<'t>) {
             for name in names {
                 f.bind(&name, n.end_byte());
             }
-            if named_children(n).iter().any(|c| c.kind() == "wildcard_import") {
+            if named_children(n).iter().any(|c| c.kind_name() == "wildcard_import") {
                 f.unsure = true;
             }
             return;
         }
         "assignment" => {
             // The value runs first, then the targets are bound.
-            if let Some(r) = n.child_by_field_name("right") {
+            if let Some(r) = n.child_by_field_id(crate::field_id!("right")) {
                 visit(r, cx, f);
             }
-            if let Some(ty) = n.child_by_field_name("type") {
+            if let Some(ty) = n.child_by_field_id(crate::field_id!("type")) {
                 visit(ty, cx, f);
             }
-            if let Some(l) = n.child_by_field_name("left") {
+            if let Some(l) = n.child_by_field_id(crate::field_id!("left")) {
                 bind_target(l, n.end_byte(), cx, f);
             }
             return;
         }
         "augmented_assignment" => {
-            if let Some(l) = n.child_by_field_name("left") {
-                if l.kind() == "identifier" {
+            if let Some(l) = n.child_by_field_id(crate::field_id!("left")) {
+                if l.kind_name() == "identifier" {
                     // `x += 1` reads `x` first.
                     f.reads.push(l);
-                    if let Some(r) = n.child_by_field_name("right") {
+                    if let Some(r) = n.child_by_field_id(crate::field_id!("right")) {
                         visit(r, cx, f);
                     }
                     f.bind(cx.text(l), n.end_byte());
@@ -119,15 +121,15 @@ fn visit<'t>(n: Node<'t>, cx: &Context, f: &mut Facts<'t>) {
             }
         }
         "for_statement" => {
-            let right = n.child_by_field_name("right");
+            let right = n.child_by_field_id(crate::field_id!("right"));
             if let Some(r) = right {
                 visit(r, cx, f);
             }
-            if let Some(l) = n.child_by_field_name("left") {
+            if let Some(l) = n.child_by_field_id(crate::field_id!("left")) {
                 bind_target(l, right.map_or(n.start_byte(), |r| r.end_byte()), cx, f);
             }
             for c in named_children(n) {
-                if matches!(c.kind(), "block" | "else_clause") {
+                if matches!(c.kind_name(), "block" | "else_clause") {
                     visit(c, cx, f);
                 }
             }
@@ -138,30 +140,30 @@ fn visit<'t>(n: Node<'t>, cx: &Context, f: &mut Facts<'t>) {
             if let Some(v) = n.named_child(0) {
                 visit(v, cx, f);
             }
-            if let Some(a) = n.child_by_field_name("alias") {
+            if let Some(a) = n.child_by_field_id(crate::field_id!("alias")) {
                 bind_target(a, n.end_byte(), cx, f);
             }
             return;
         }
         "except_clause" => {
-            if let Some(v) = n.child_by_field_name("value") {
+            if let Some(v) = n.child_by_field_id(crate::field_id!("value")) {
                 visit(v, cx, f);
             }
-            if let Some(a) = n.child_by_field_name("alias") {
+            if let Some(a) = n.child_by_field_id(crate::field_id!("alias")) {
                 bind_target(a, a.end_byte(), cx, f);
             }
             for c in named_children(n) {
-                if c.kind() == "block" {
+                if c.kind_name() == "block" {
                     visit(c, cx, f);
                 }
             }
             return;
         }
         "named_expression" => {
-            if let Some(v) = n.child_by_field_name("value") {
+            if let Some(v) = n.child_by_field_id(crate::field_id!("value")) {
                 visit(v, cx, f);
             }
-            if let Some(name) = n.child_by_field_name("name") {
+            if let Some(name) = n.child_by_field_id(crate::field_id!("name")) {
                 f.bind(cx.text(name), n.end_byte());
             }
             return;
@@ -170,7 +172,7 @@ fn visit<'t>(n: Node<'t>, cx: &Context, f: &mut Facts<'t>) {
             // `del x` makes `x` local (and needs it bound): treat as a binding.
             let mut stack = named_children(n);
             while let Some(c) = stack.pop() {
-                match c.kind() {
+                match c.kind_name() {
                     "identifier" => f.bind(cx.text(c), n.end_byte()),
                     "expression_list" | "tuple" | "list" | "parenthesized_expression" => stack.extend(named_children(c)),
                     _ => visit(c, cx, f),
@@ -188,9 +190,9 @@ fn visit<'t>(n: Node<'t>, cx: &Context, f: &mut Facts<'t>) {
 /// Whether an identifier is read (not a binding, attribute name, keyword or parameter).
 fn is_load(id: Node) -> bool {
     let Some(p) = id.parent() else { return false };
-    match p.kind() {
-        "attribute" => p.child_by_field_name("object").is_some_and(|o| o.id() == id.id()),
-        "keyword_argument" => p.child_by_field_name("value").is_some_and(|v| v.id() == id.id()),
+    match p.kind_name() {
+        "attribute" => p.child_by_field_id(crate::field_id!("object")).is_some_and(|o| o.id() == id.id()),
+        "keyword_argument" => p.child_by_field_id(crate::field_id!("value")).is_some_and(|v| v.id() == id.id()),
         "call" | "argument_list" | "binary_operator" | "boolean_operator" | "comparison_operator" | "not_operator"
         | "unary_operator" | "subscript" | "slice" | "return_statement" | "expression_statement" | "if_statement"
         | "elif_clause" | "while_statement" | "parenthesized_expression" | "tuple" | "list" | "set" | "pair"
@@ -205,12 +207,12 @@ fn is_load(id: Node) -> bool {
 fn outer_has(name: &str, func: Node, cx: &Context) -> Option<bool> {
     let mut cur = func.parent();
     while let Some(n) = cur {
-        match n.kind() {
+        match n.kind_name() {
             "function_definition" => {
                 if scope::parameter_names(n, cx.src).contains(name) {
                     return Some(false);
                 }
-                if let Some(body) = n.child_by_field_name("body") {
+                if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
                     let mut b = HashSet::new();
                     scope::collect_bindings(body, cx.src, &mut b);
                     if b.contains(name) {
@@ -238,7 +240,7 @@ impl Rule for UnboundLocalAssignment {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(body) = node.child_by_field_name("body") else { return };
+        let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
         let mut f = Facts::default();
         visit(body, cx, &mut f);
         if f.unsure {
@@ -281,7 +283,7 @@ fn in_loop_binding(read: Node, body: Node, name: &str, cx: &Context) -> bool {
         if n.id() == body.id() {
             return false;
         }
-        if matches!(n.kind(), "for_statement" | "while_statement") {
+        if matches!(n.kind_name(), "for_statement" | "while_statement") {
             let mut f = Facts::default();
             visit(n, cx, &mut f);
             if f.bound_at.contains_key(name) {
@@ -305,7 +307,7 @@ fn global_fix(func: Node, body: Node, name: &str, cx: &Context) -> Option<Fix> {
     if cx.text(body).contains("nonlocal") {
         return None;
     }
-    let has_doc = first.kind() == "expression_statement" && first.named_child(0).is_some_and(|s| s.kind() == "string");
+    let has_doc = first.kind_name() == "expression_statement" && first.named_child(0).is_some_and(|s| s.kind_name() == "string");
     let nl = syntax::newline_of(cx.src);
     let indent = syntax::indent_at(cx.src, first.start_byte());
     let edit = if has_doc {

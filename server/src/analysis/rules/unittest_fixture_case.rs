@@ -7,6 +7,8 @@ use super::{Rule, Scope};
 use crate::analysis::{Context, Edit, Finding, Fix};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct UnittestFixtureCase;
 
@@ -32,7 +34,7 @@ const TEST_CASES: &[&str] = &[
 ];
 
 fn is_test_case(class: Node, cx: &Context) -> bool {
-    let Some(supers) = class.child_by_field_name("superclasses") else { return false };
+    let Some(supers) = class.child_by_field_id(crate::field_id!("superclasses")) else { return false };
     named_children(supers).into_iter().any(|b| TEST_CASES.iter().any(|q| refers_to_import(b, cx, q)))
 }
 
@@ -47,7 +49,7 @@ impl Rule for UnittestFixtureCase {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(name_node) = node.child_by_field_name("name") else { return };
+        let Some(name_node) = node.child_by_field_id(crate::field_id!("name")) else { return };
         let name = cx.text(name_node);
         let norm = normalize(name);
         let Some(&(hook, class_level)) = HOOKS.iter().find(|(h, _)| normalize(h) == norm && *h != name) else { return };
@@ -59,12 +61,12 @@ impl Rule for UnittestFixtureCase {
         if syntax::has_decorator(node, cx.src, &["classmethod"]) != class_level {
             return;
         }
-        if name.starts_with("async") != (node.child(0).is_some_and(|c| c.kind() == "async")) {
+        if name.starts_with("async") != (node.child(0).is_some_and(|c| c.kind_name() == "async")) {
             return;
         }
         // Only `self` / `cls`: a method with more parameters is a helper.
-        let params = node.child_by_field_name("parameters").map(named_children).unwrap_or_default();
-        if params.iter().filter(|p| p.kind() != "comment").count() != 1 {
+        let params = node.child_by_field_id(crate::field_id!("parameters")).map(named_children).unwrap_or_default();
+        if params.iter().filter(|p| p.kind_name() != "comment").count() != 1 {
             return;
         }
         // A helper called explicitly (`self.setup()`), or a class that
@@ -72,11 +74,11 @@ impl Rule for UnittestFixtureCase {
         if super::util_e::used_besides_defs(cx.src, name) {
             return;
         }
-        let body = class.child_by_field_name("body");
+        let body = class.child_by_field_id(crate::field_id!("body"));
         let defines_hook = body.is_some_and(|b| {
             named_children(b).into_iter().any(|s| {
-                let d = if s.kind() == "decorated_definition" { s.child_by_field_name("definition") } else { Some(s) };
-                d.and_then(|d| d.child_by_field_name("name")).is_some_and(|n| cx.text(n) == hook)
+                let d = if s.kind_name() == "decorated_definition" { s.child_by_field_id(crate::field_id!("definition")) } else { Some(s) };
+                d.and_then(|d| d.child_by_field_id(crate::field_id!("name"))).is_some_and(|n| cx.text(n) == hook)
             })
         });
         if defines_hook {

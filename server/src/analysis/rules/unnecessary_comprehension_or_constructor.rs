@@ -9,6 +9,8 @@ use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::knowledge::Applicability;
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct UnnecessaryComprehensionOrConstructor;
 
@@ -23,7 +25,7 @@ impl Rule for UnnecessaryComprehensionOrConstructor {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if node.kind() == "call" {
+        if node.kind_name() == "call" {
             constructor(node, cx, out);
         } else {
             identity_comprehension(node, cx, out);
@@ -32,14 +34,14 @@ impl Rule for UnnecessaryComprehensionOrConstructor {
 }
 
 fn builtin(node: Node, cx: &Context, name: &str) -> bool {
-    node.kind() == "identifier" && cx.text(node) == name && scope::refers_to(node, cx.src, &cx.module, name)
+    node.kind_name() == "identifier" && cx.text(node) == name && scope::refers_to(node, cx.src, &cx.module, name)
 }
 
 /// The clauses of a comprehension: (for_in_clauses, if_clauses).
 fn clauses(comp: Node) -> (Vec<Node>, usize) {
     let kids = syntax::named_children(comp);
-    let fors: Vec<Node> = kids.iter().copied().filter(|c| c.kind() == "for_in_clause").collect();
-    let ifs = kids.iter().filter(|c| c.kind() == "if_clause").count();
+    let fors: Vec<Node> = kids.iter().copied().filter(|c| c.kind_name() == "for_in_clause").collect();
+    let ifs = kids.iter().filter(|c| c.kind_name() == "if_clause").count();
     (fors, ifs)
 }
 
@@ -51,20 +53,20 @@ fn identity_comprehension(comp: Node, cx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     let (Some(body), Some(left), Some(right)) = (
-        comp.child_by_field_name("body"),
-        clause.child_by_field_name("left"),
-        clause.child_by_field_name("right"),
+        comp.child_by_field_id(crate::field_id!("body")),
+        clause.child_by_field_id(crate::field_id!("left")),
+        clause.child_by_field_id(crate::field_id!("right")),
     ) else {
         return;
     };
-    if body.kind() != "identifier" || left.kind() != "identifier" || cx.text(body) != cx.text(left) {
+    if body.kind_name() != "identifier" || left.kind_name() != "identifier" || cx.text(body) != cx.text(left) {
         return;
     }
     // `for x in a, b` iterates a tuple: the rewrite would need brackets.
-    if right.kind() == "expression_list" {
+    if right.kind_name() == "expression_list" {
         return;
     }
-    let ctor = if comp.kind() == "list_comprehension" { "list" } else { "set" };
+    let ctor = if comp.kind_name() == "list_comprehension" { "list" } else { "set" };
     if scope::is_shadowed(ctor, comp, cx.src, &cx.module) {
         return;
     }
@@ -72,10 +74,10 @@ fn identity_comprehension(comp: Node, cx: &Context, out: &mut Vec<Finding>) {
     if !syntax::has_comment_in(comp, comp.byte_range()) {
         // list()/set() may call `__len__`: inside `__len__` itself that recurses.
         let in_len = syntax::enclosing_function(comp)
-            .and_then(|f| f.child_by_field_name("name"))
+            .and_then(|f| f.child_by_field_id(crate::field_id!("name")))
             .is_some_and(|n| matches!(cx.text(n), "__len__" | "__length_hint__" | "__iter__"));
         let applicability = if in_len { Applicability::Unsafe } else { Applicability::Safe };
-        let arg = if right.kind() == "generator_expression" {
+        let arg = if right.kind_name() == "generator_expression" {
             format!("({})", cx.text(right))
         } else {
             cx.text(right).to_string()
@@ -87,15 +89,15 @@ fn identity_comprehension(comp: Node, cx: &Context, out: &mut Vec<Finding>) {
 
 /// (b) `set([...])`, `set(<gen>)`, `dict([(k, v) for ...])`; (c) `set([1, 2])`.
 fn constructor(call: Node, cx: &Context, out: &mut Vec<Finding>) {
-    let Some(func) = call.child_by_field_name("function") else { return };
+    let Some(func) = call.child_by_field_id(crate::field_id!("function")) else { return };
     let is_set = builtin(func, cx, "set");
     let is_dict = !is_set && builtin(func, cx, "dict");
     if !is_set && !is_dict {
         return;
     }
-    let Some(arguments) = call.child_by_field_name("arguments") else { return };
+    let Some(arguments) = call.child_by_field_id(crate::field_id!("arguments")) else { return };
     // `set(x for x in y)`: the generator is the argument list itself.
-    let arg = if arguments.kind() == "generator_expression" {
+    let arg = if arguments.kind_name() == "generator_expression" {
         arguments
     } else {
         match util_c::call_args(call).as_deref() {
@@ -112,9 +114,9 @@ fn constructor(call: Node, cx: &Context, out: &mut Vec<Finding>) {
         Some((kids.first()?.end_byte(), kids.last()?.start_byte()))
     };
     let id = "unnecessary-comprehension-or-constructor";
-    match (is_set, arg.kind()) {
+    match (is_set, arg.kind_name()) {
         (true, "list_comprehension" | "generator_expression") => {
-            if util_c::has_async(arg) && arg.kind() == "generator_expression" {
+            if util_c::has_async(arg) && arg.kind_name() == "generator_expression" {
                 return;
             }
             let Some((a, b)) = inner(arg) else { return };
@@ -129,7 +131,7 @@ fn constructor(call: Node, cx: &Context, out: &mut Vec<Finding>) {
                 let Some((a, b)) = inner(arg) else { return };
                 let body = cx.src[a..b].trim();
                 // `set((x,))`: drop the tuple's trailing comma.
-                let body = if arg.kind() == "tuple" && items.len() == 1 { body.trim_end_matches(',').trim_end() } else { body };
+                let body = if arg.kind_name() == "tuple" && items.len() == 1 { body.trim_end_matches(',').trim_end() } else { body };
                 format!("{{{body}}}")
             };
             if new == cx.text(call) {
@@ -138,13 +140,13 @@ fn constructor(call: Node, cx: &Context, out: &mut Vec<Finding>) {
             out.push(Finding::new(id, call.byte_range()).with_fix(Fix::safe("literal", vec![Edit::replace(call.byte_range(), new)])));
         }
         (false, "list_comprehension" | "generator_expression") => {
-            let Some(body) = arg.child_by_field_name("body") else { return };
-            if body.kind() != "tuple" || (arg.kind() == "generator_expression" && util_c::has_async(arg)) {
+            let Some(body) = arg.child_by_field_id(crate::field_id!("body")) else { return };
+            if body.kind_name() != "tuple" || (arg.kind_name() == "generator_expression" && util_c::has_async(arg)) {
                 return;
             }
             let elems = syntax::named_children(body);
             let [k, v] = elems.as_slice() else { return };
-            if matches!(k.kind(), "list_splat" | "parenthesized_list_splat") || matches!(v.kind(), "list_splat" | "parenthesized_list_splat") {
+            if matches!(k.kind_name(), "list_splat" | "parenthesized_list_splat") || matches!(v.kind_name(), "list_splat" | "parenthesized_list_splat") {
                 return;
             }
             let Some((_, b)) = inner(arg) else { return };

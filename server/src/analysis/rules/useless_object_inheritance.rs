@@ -3,6 +3,8 @@
 use super::Rule;
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct UselessObjectInheritance;
 
@@ -14,11 +16,11 @@ impl Rule for UselessObjectInheritance {
         &["class_definition"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(args) = node.child_by_field_name("superclasses") else { return };
+        let Some(args) = node.child_by_field_id(crate::field_id!("superclasses")) else { return };
         let kids = crate::syntax::children(args);
-        let named: Vec<Node> = kids.iter().copied().filter(|k| k.is_named() && k.kind() != "comment").collect();
+        let named: Vec<Node> = kids.iter().copied().filter(|k| k.is_named() && k.kind_name() != "comment").collect();
         for (i, arg) in named.iter().enumerate() {
-            if arg.kind() != "identifier" || !scope::refers_to(*arg, cx.src, &cx.module, "object") {
+            if arg.kind_name() != "identifier" || !scope::refers_to(*arg, cx.src, &cx.module, "object") {
                 continue;
             }
             let edit = if named.len() == 1 {

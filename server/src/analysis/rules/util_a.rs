@@ -4,18 +4,20 @@
 use crate::analysis::{Context, Edit};
 use crate::syntax::{self, named_children};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 /// The arguments of a call (comments left out), or None when the call's
 /// arguments are a bare generator expression.
 pub fn call_args(call: Node) -> Option<Vec<Node>> {
-    let args = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
-    Some(named_children(args).into_iter().filter(|n| n.kind() != "comment").collect())
+    let args = call.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list")?;
+    Some(named_children(args).into_iter().filter(|n| n.kind_name() != "comment").collect())
 }
 
 /// Whether a call has an empty argument list `()` (no comment inside).
 pub fn has_no_args(call: Node) -> bool {
-    call.child_by_field_name("arguments")
-        .is_some_and(|a| a.kind() == "argument_list" && a.named_child_count() == 0)
+    call.child_by_field_id(crate::field_id!("arguments"))
+        .is_some_and(|a| a.kind_name() == "argument_list" && a.named_child_count() == 0)
 }
 
 /// The edit deleting a simple statement: the whole line when it stands alone
@@ -27,8 +29,8 @@ pub fn has_no_args(call: Node) -> bool {
 pub fn delete_statement(stmt: Node, cx: &Context) -> Option<Edit> {
     let src = cx.src;
     let (start, end) = (stmt.start_byte(), stmt.end_byte());
-    if let Some(block) = stmt.parent().filter(|p| p.kind() == "block") {
-        let others = named_children(block).into_iter().filter(|c| c.kind() != "comment" && c.id() != stmt.id()).count();
+    if let Some(block) = stmt.parent().filter(|p| p.kind_name() == "block") {
+        let others = named_children(block).into_iter().filter(|c| c.kind_name() != "comment" && c.id() != stmt.id()).count();
         if others == 0 {
             if syntax::has_comment_in(stmt, stmt.byte_range()) {
                 return None;
@@ -72,15 +74,15 @@ pub fn delete_statement(stmt: Node, cx: &Context) -> Option<Edit> {
 pub fn in_compat_guard(node: Node, src: &str) -> bool {
     let mut cur = node.parent();
     while let Some(n) = cur {
-        match n.kind() {
+        match n.kind_name() {
             "try_statement" => {
                 for h in named_children(n) {
-                    if h.kind() != "except_clause" {
+                    if h.kind_name() != "except_clause" {
                         continue;
                     }
                     let head: String = named_children(h)
                         .into_iter()
-                        .filter(|c| c.kind() != "block" && c.kind() != "comment")
+                        .filter(|c| c.kind_name() != "block" && c.kind_name() != "comment")
                         .map(|c| syntax::text(c, src))
                         .collect();
                     if head.is_empty()
@@ -93,18 +95,18 @@ pub fn in_compat_guard(node: Node, src: &str) -> bool {
                 }
             }
             "if_statement" | "conditional_expression" => {
-                let cond = if n.kind() == "if_statement" {
-                    n.child_by_field_name("condition").map(|c| syntax::text(c, src)).unwrap_or("")
+                let cond = if n.kind_name() == "if_statement" {
+                    n.child_by_field_id(crate::field_id!("condition")).map(|c| syntax::text(c, src)).unwrap_or("")
                 } else {
                     syntax::text(n, src)
                 };
                 if version_test(cond) {
                     return true;
                 }
-                if n.kind() == "if_statement" {
+                if n.kind_name() == "if_statement" {
                     for alt in named_children(n) {
-                        if alt.kind() == "elif_clause" {
-                            let c = alt.child_by_field_name("condition").map(|c| syntax::text(c, src)).unwrap_or("");
+                        if alt.kind_name() == "elif_clause" {
+                            let c = alt.child_by_field_id(crate::field_id!("condition")).map(|c| syntax::text(c, src)).unwrap_or("");
                             if version_test(c) {
                                 return true;
                             }
@@ -150,9 +152,9 @@ fn import_position(cx: &Context) -> usize {
     }
     let mut seen_code = false;
     for stmt in named_children(cx.tree.root_node()) {
-        match stmt.kind() {
+        match stmt.kind_name() {
             "comment" if !seen_code => {}
-            "expression_statement" if !seen_code && stmt.named_child(0).is_some_and(|c| c.kind() == "string") => {
+            "expression_statement" if !seen_code && stmt.named_child(0).is_some_and(|c| c.kind_name() == "string") => {
                 at = stmt.end_byte();
                 seen_code = true;
             }
@@ -184,8 +186,8 @@ pub fn local_ref(cx: &Context, module: &str, name: &str) -> Option<String> {
 pub fn class_binds(node: Node, name: &str, src: &str) -> bool {
     let mut cur = node.parent();
     while let Some(n) = cur {
-        if n.kind() == "class_definition" {
-            if let Some(body) = n.child_by_field_name("body") {
+        if n.kind_name() == "class_definition" {
+            if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
                 for stmt in named_children(body) {
                     let mut b = std::collections::HashSet::new();
                     crate::analysis::scope::collect_bindings(stmt, src, &mut b);

@@ -5,12 +5,14 @@ use crate::analysis::scope::{self, ModuleFacts};
 use crate::analysis::{Context, Edit};
 use crate::syntax::{self, text};
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 /// The identifier at the root of an attribute chain (`a` in `a.b.c`).
 pub fn base_name(node: Node) -> Option<Node> {
-    match node.kind() {
+    match node.kind_name() {
         "identifier" => Some(node),
-        "attribute" => base_name(node.child_by_field_name("object")?),
+        "attribute" => base_name(node.child_by_field_id(crate::field_id!("object"))?),
         _ => None,
     }
 }
@@ -20,12 +22,12 @@ pub fn base_name(node: Node) -> Option<Node> {
 fn local_binding<'t>(name: &str, at: Node<'t>, src: &str) -> Option<Option<ModuleFacts>> {
     let mut cur = at.parent();
     while let Some(n) = cur {
-        if matches!(n.kind(), "function_definition" | "lambda") {
+        if matches!(n.kind_name(), "function_definition" | "lambda") {
             if scope::parameter_names(n, src).contains(name) {
                 return Some(None);
             }
-            if n.kind() == "function_definition" {
-                if let Some(body) = n.child_by_field_name("body") {
+            if n.kind_name() == "function_definition" {
+                if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
                     let f = ModuleFacts::collect(body, src);
                     if f.imports.contains_key(name) {
                         return Some(Some(f));
@@ -65,10 +67,10 @@ pub fn qualified(node: Node, cx: &Context) -> Option<String> {
 /// The call's function, if its last name part is one of `last` and it
 /// resolves to one of `targets`; returns the resolved name.
 pub fn call_target(call: Node, cx: &Context, last: &[&str], targets: &[&str]) -> Option<String> {
-    let func = call.child_by_field_name("function")?;
-    let tail = match func.kind() {
+    let func = call.child_by_field_id(crate::field_id!("function"))?;
+    let tail = match func.kind_name() {
         "identifier" => func,
-        "attribute" => func.child_by_field_name("attribute")?,
+        "attribute" => func.child_by_field_id(crate::field_id!("attribute"))?,
         _ => return None,
     };
     if !last.contains(&cx.text(tail)) {
@@ -141,15 +143,15 @@ pub struct Args<'t> {
 }
 
 pub fn args<'t>(call: Node<'t>, cx: &Context) -> Option<Args<'t>> {
-    let list = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
+    let list = call.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list")?;
     let mut a = Args { positional: Vec::new(), keywords: Vec::new(), list };
     for c in syntax::named_children(list) {
-        match c.kind() {
+        match c.kind_name() {
             "comment" => {}
             "list_splat" | "dictionary_splat" => return None,
             "keyword_argument" => {
-                let name = c.child_by_field_name("name")?;
-                let value = c.child_by_field_name("value")?;
+                let name = c.child_by_field_id(crate::field_id!("name"))?;
+                let value = c.child_by_field_id(crate::field_id!("value"))?;
                 a.keywords.push((cx.text(name).to_string(), c, value));
             }
             _ => a.positional.push(c),
@@ -170,7 +172,7 @@ pub fn identifier_count(node: Node, name: &str, src: &str) -> usize {
     let mut stack = vec![node];
     let mut n = 0;
     while let Some(x) = stack.pop() {
-        if x.kind() == "identifier" && text(x, src) == name {
+        if x.kind_name() == "identifier" && text(x, src) == name {
             n += 1;
         }
         for c in x.children(&mut cursor) {
@@ -182,7 +184,7 @@ pub fn identifier_count(node: Node, name: &str, src: &str) -> usize {
 
 /// Whether `node` is an `async def`.
 pub fn is_async_def(node: Node) -> bool {
-    node.kind() == "function_definition" && node.child(0).is_some_and(|c| c.kind() == "async")
+    node.kind_name() == "function_definition" && node.child(0).is_some_and(|c| c.kind_name() == "async")
 }
 
 /// One more level of indentation than `indent`, in the file's style.
@@ -196,7 +198,7 @@ pub fn reindentable(first: Node, last: Node, indent: &str, cx: &Context) -> bool
     let range = first.start_byte()..last.end_byte();
     let mut stmt = Some(first);
     while let Some(s) = stmt {
-        if s.kind() != "comment" {
+        if s.kind_name() != "comment" {
             let line_start = cx.src[..s.start_byte()].rfind(['\n', '\r']).map_or(0, |i| i + 1);
             if cx.src.get(line_start..s.start_byte()) != Some(indent) {
                 return false;
@@ -215,10 +217,10 @@ pub fn reindentable(first: Node, last: Node, indent: &str, cx: &Context) -> bool
         if n.end_byte() <= range.start || n.start_byte() >= range.end {
             continue;
         }
-        if n.kind() == "string" && n.start_position().row != n.end_position().row {
+        if n.kind_name() == "string" && n.start_position().row != n.end_position().row {
             return false;
         }
-        if n.kind() == "ERROR" {
+        if n.kind_name() == "ERROR" {
             return false;
         }
         for c in n.children(&mut cursor) {
@@ -256,9 +258,9 @@ pub fn is_main_test(node: Node, cx: &Context) -> bool {
 pub fn under_main_guard(node: Node, cx: &Context) -> bool {
     let mut cur = node;
     while let Some(p) = cur.parent() {
-        if p.kind() == "if_statement"
-            && p.child_by_field_name("consequence").is_some_and(|c| c.id() == cur.id())
-            && p.child_by_field_name("condition").is_some_and(|c| is_main_test(c, cx))
+        if p.kind_name() == "if_statement"
+            && p.child_by_field_id(crate::field_id!("consequence")).is_some_and(|c| c.id() == cur.id())
+            && p.child_by_field_id(crate::field_id!("condition")).is_some_and(|c| is_main_test(c, cx))
         {
             return true;
         }
@@ -278,18 +280,18 @@ pub const POOLS: &[&str] = &[
 /// Whether `call` creates a `multiprocessing` pool (also through
 /// `multiprocessing.get_context(...).Pool(...)`).
 pub fn is_pool_call(call: Node, cx: &Context) -> bool {
-    if call.kind() != "call" {
+    if call.kind_name() != "call" {
         return false;
     }
-    let Some(func) = call.child_by_field_name("function") else { return false };
+    let Some(func) = call.child_by_field_id(crate::field_id!("function")) else { return false };
     if let Some(q) = qualified(func, cx) {
         return POOLS.contains(&q.as_str());
     }
-    func.kind() == "attribute"
-        && func.child_by_field_name("attribute").is_some_and(|a| cx.text(a) == "Pool")
-        && func.child_by_field_name("object").is_some_and(|o| {
-            o.kind() == "call"
-                && o.child_by_field_name("function").and_then(|f| qualified(f, cx)).as_deref() == Some("multiprocessing.get_context")
+    func.kind_name() == "attribute"
+        && func.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| cx.text(a) == "Pool")
+        && func.child_by_field_id(crate::field_id!("object")).is_some_and(|o| {
+            o.kind_name() == "call"
+                && o.child_by_field_id(crate::field_id!("function")).and_then(|f| qualified(f, cx)).as_deref() == Some("multiprocessing.get_context")
         })
 }
 
@@ -305,21 +307,21 @@ pub const STD_COROUTINES: &[&str] = &[
 
 /// Whether `call` calls a coroutine function the file or asyncio defines.
 pub fn is_coroutine_call(call: Node, cx: &Context) -> bool {
-    if call.kind() != "call" {
+    if call.kind_name() != "call" {
         return false;
     }
-    let Some(func) = call.child_by_field_name("function") else { return false };
+    let Some(func) = call.child_by_field_id(crate::field_id!("function")) else { return false };
     if let Some(q) = qualified(func, cx) {
         return STD_COROUTINES.contains(&q.as_str());
     }
-    match func.kind() {
+    match func.kind_name() {
         // A name bound only by an `async def` of the module or an enclosing function.
         "identifier" => {
             let name = cx.text(func);
             let mut cur = call.parent();
             while let Some(n) = cur {
-                if n.kind() == "function_definition" {
-                    if let Some(body) = n.child_by_field_name("body") {
+                if n.kind_name() == "function_definition" {
+                    if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
                         if let Some(is_async) = defines(body, name, cx) {
                             return is_async;
                         }
@@ -334,14 +336,14 @@ pub fn is_coroutine_call(call: Node, cx: &Context) -> bool {
         }
         // `self.method(...)` where the enclosing class defines `async def method`.
         "attribute" => {
-            let (Some(obj), Some(attr)) = (func.child_by_field_name("object"), func.child_by_field_name("attribute")) else {
+            let (Some(obj), Some(attr)) = (func.child_by_field_id(crate::field_id!("object")), func.child_by_field_id(crate::field_id!("attribute"))) else {
                 return false;
             };
             if cx.text(obj) != "self" {
                 return false;
             }
             let Some(class) = syntax::ancestor(call, &["class_definition"]) else { return false };
-            class.child_by_field_name("body").and_then(|b| defines(b, cx.text(attr), cx)).unwrap_or(false)
+            class.child_by_field_id(crate::field_id!("body")).and_then(|b| defines(b, cx.text(attr), cx)).unwrap_or(false)
         }
         _ => false,
     }
@@ -352,9 +354,9 @@ pub fn is_coroutine_call(call: Node, cx: &Context) -> bool {
 fn defines(block: Node, name: &str, cx: &Context) -> Option<bool> {
     let mut found = None;
     for s in syntax::named_children(block) {
-        match s.kind() {
+        match s.kind_name() {
             "function_definition" => {
-                if s.child_by_field_name("name").is_some_and(|n| cx.text(n) == name) {
+                if s.child_by_field_id(crate::field_id!("name")).is_some_and(|n| cx.text(n) == name) {
                     found = Some(is_async_def(s) && found != Some(false));
                 }
             }

@@ -4,6 +4,8 @@
 use crate::analysis::{Context, Edit};
 use crate::syntax;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 /// Every node of the subtree rooted at `node` (the node included), in
 /// document order.
@@ -24,12 +26,12 @@ pub fn descendants(node: Node<'_>) -> Vec<Node<'_>> {
 /// Whether an identifier node is a variable reference (not the attribute
 /// part of `a.b`, not a keyword argument's name).
 pub fn is_variable(n: Node) -> bool {
-    if n.kind() != "identifier" {
+    if n.kind_name() != "identifier" {
         return false;
     }
     match n.parent() {
-        Some(p) if p.kind() == "attribute" => p.child_by_field_name("attribute").is_none_or(|a| a.id() != n.id()),
-        Some(p) if p.kind() == "keyword_argument" => p.child_by_field_name("name").is_none_or(|a| a.id() != n.id()),
+        Some(p) if p.kind_name() == "attribute" => p.child_by_field_id(crate::field_id!("attribute")).is_none_or(|a| a.id() != n.id()),
+        Some(p) if p.kind_name() == "keyword_argument" => p.child_by_field_id(crate::field_id!("name")).is_none_or(|a| a.id() != n.id()),
         _ => true,
     }
 }
@@ -43,7 +45,7 @@ pub fn name_refs<'t>(node: Node<'t>, name: &str, cx: &Context) -> Vec<Node<'t>> 
 pub fn prev_statement(stmt: Node<'_>) -> Option<Node<'_>> {
     let mut cur = stmt.prev_named_sibling();
     while let Some(n) = cur {
-        if n.kind() != "comment" {
+        if n.kind_name() != "comment" {
             return Some(n);
         }
         cur = n.prev_named_sibling();
@@ -53,31 +55,31 @@ pub fn prev_statement(stmt: Node<'_>) -> Option<Node<'_>> {
 
 /// The statements of a block (comments skipped).
 pub fn statements(block: Node<'_>) -> Vec<Node<'_>> {
-    syntax::named_children(block).into_iter().filter(|n| n.kind() != "comment").collect()
+    syntax::named_children(block).into_iter().filter(|n| n.kind_name() != "comment").collect()
 }
 
 /// Positional/keyword arguments of a call (comments skipped); None when the
 /// call's arguments are a bare generator expression.
 pub fn call_args(call: Node<'_>) -> Option<Vec<Node<'_>>> {
-    let args = call.child_by_field_name("arguments")?;
-    if args.kind() != "argument_list" {
+    let args = call.child_by_field_id(crate::field_id!("arguments"))?;
+    if args.kind_name() != "argument_list" {
         return None;
     }
-    Some(syntax::named_children(args).into_iter().filter(|n| n.kind() != "comment").collect())
+    Some(syntax::named_children(args).into_iter().filter(|n| n.kind_name() != "comment").collect())
 }
 
 /// `x = <value>` with a single identifier target: (target, value).
 pub fn simple_assignment<'t>(stmt: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
-    if stmt.kind() != "expression_statement" || stmt.named_child_count() != 1 {
+    if stmt.kind_name() != "expression_statement" || stmt.named_child_count() != 1 {
         return None;
     }
     let a = stmt.named_child(0)?;
-    if a.kind() != "assignment" || a.child_by_field_name("type").is_some() {
+    if a.kind_name() != "assignment" || a.child_by_field_id(crate::field_id!("type")).is_some() {
         return None;
     }
-    let l = a.child_by_field_name("left")?;
-    let r = a.child_by_field_name("right")?;
-    (l.kind() == "identifier").then_some((l, r))
+    let l = a.child_by_field_id(crate::field_id!("left"))?;
+    let r = a.child_by_field_id(crate::field_id!("right"))?;
+    (l.kind_name() == "identifier").then_some((l, r))
 }
 
 /// Whether a `break` (or `continue`, per `kind`) inside `body` belongs to the
@@ -86,15 +88,15 @@ pub fn has_own_jump(body: Node, kind: &str) -> bool {
     let mut cursor = body.walk();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
-        if n.kind() == kind {
+        if n.kind_name() == kind {
             return true;
         }
         for c in n.children(&mut cursor) {
-            match c.kind() {
+            match c.kind_name() {
                 "function_definition" | "class_definition" | "lambda" | "decorated_definition" => {}
                 "for_statement" | "while_statement" => {
                     // Their `else` clause still belongs to us.
-                    if let Some(alt) = c.child_by_field_name("alternative") {
+                    if let Some(alt) = c.child_by_field_id(crate::field_id!("alternative")) {
                         stack.push(alt);
                     }
                 }
@@ -107,12 +109,12 @@ pub fn has_own_jump(body: Node, kind: &str) -> bool {
 
 /// Whether `kinds` occur anywhere in the subtree.
 pub fn contains_kind(node: Node, kinds: &[&str]) -> bool {
-    descendants(node).iter().any(|n| kinds.contains(&n.kind()))
+    descendants(node).iter().any(|n| kinds.contains(&n.kind_name()))
 }
 
 /// Whether the subtree contains an `await` or an `async` comprehension/for.
 pub fn has_async(node: Node) -> bool {
-    descendants(node).iter().any(|n| n.kind() == "await" || n.kind() == "async")
+    descendants(node).iter().any(|n| n.kind_name() == "await" || n.kind_name() == "async")
 }
 
 /// Whether `name` is read after `end` in `scope` before being rebound:
@@ -125,9 +127,9 @@ pub fn used_after(scope: Node, end: usize, name: &str, cx: &Context) -> bool {
         .find(|n| n.start_byte() >= end && is_variable(*n) && cx.text(*n) == name);
     let Some(n) = first else { return false };
     let Some(p) = n.parent() else { return true };
-    let rebinds = matches!(p.kind(), "for_statement" | "assignment")
-        && p.child_by_field_name("left").is_some_and(|l| l.id() == n.id())
-        && !(p.kind() == "assignment" && p.child_by_field_name("right").is_some_and(|r| !name_refs(r, name, cx).is_empty()));
+    let rebinds = matches!(p.kind_name(), "for_statement" | "assignment")
+        && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == n.id())
+        && !(p.kind_name() == "assignment" && p.child_by_field_id(crate::field_id!("right")).is_some_and(|r| !name_refs(r, name, cx).is_empty()));
     !rebinds
 }
 
@@ -140,7 +142,7 @@ pub fn scope_node<'t>(node: Node<'t>, cx: &'t Context) -> Node<'t> {
 pub fn in_loop(node: Node) -> bool {
     let mut cur = node.parent();
     while let Some(n) = cur {
-        match n.kind() {
+        match n.kind_name() {
             "for_statement" | "while_statement" => return true,
             "function_definition" | "class_definition" | "lambda" => return false,
             _ => {}
@@ -185,18 +187,18 @@ pub fn import_would_clash(cx: &Context, module: &str) -> bool {
 
 /// Whether the expression is syntactically certain to be truthy.
 pub fn provably_truthy(n: Node, cx: &Context) -> bool {
-    match n.kind() {
+    match n.kind_name() {
         "true" | "lambda" => true,
         "integer" | "float" => {
             let t = cx.text(n).replace('_', "").to_ascii_lowercase();
             let t = t.trim_end_matches(['j', 'l']);
             let digits = if t.starts_with("0x") || t.starts_with("0o") || t.starts_with("0b") { &t[2..] } else { t };
             // `1e-400` underflows to 0.0: exponents are not trusted.
-            !(n.kind() == "float" && digits.contains('e')) && digits.chars().any(|c| c.is_ascii_hexdigit() && c != '0')
+            !(n.kind_name() == "float" && digits.contains('e')) && digits.chars().any(|c| c.is_ascii_hexdigit() && c != '0')
         }
         "string" => {
             // A plain (non-f) string with at least one character of content.
-            if syntax::named_children(n).iter().any(|c| c.kind() == "interpolation") {
+            if syntax::named_children(n).iter().any(|c| c.kind_name() == "interpolation") {
                 return false;
             }
             let t = cx.text(n);
@@ -206,9 +208,9 @@ pub fn provably_truthy(n: Node, cx: &Context) -> bool {
         }
         "concatenated_string" => syntax::named_children(n).iter().any(|c| provably_truthy(*c, cx)),
         "list" | "set" | "dictionary" => {
-            syntax::named_children(n).iter().any(|c| c.kind() != "comment" && c.kind() != "list_splat" && c.kind() != "dictionary_splat")
+            syntax::named_children(n).iter().any(|c| c.kind_name() != "comment" && c.kind_name() != "list_splat" && c.kind_name() != "dictionary_splat")
         }
-        "tuple" => syntax::named_children(n).iter().any(|c| c.kind() != "comment" && c.kind() != "list_splat"),
+        "tuple" => syntax::named_children(n).iter().any(|c| c.kind_name() != "comment" && c.kind_name() != "list_splat"),
         "parenthesized_expression" => n.named_child(0).is_some_and(|c| provably_truthy(c, cx)),
         _ => false,
     }
@@ -221,7 +223,7 @@ pub fn provably_truthy(n: Node, cx: &Context) -> bool {
 pub fn dedent_edits(cx: &Context, root: Node, range: std::ops::Range<usize>, base: &str, extra: &str) -> Option<Vec<Edit>> {
     let strings: Vec<std::ops::Range<usize>> = descendants(root)
         .into_iter()
-        .filter(|n| n.kind() == "string" && cx.text(*n).contains('\n'))
+        .filter(|n| n.kind_name() == "string" && cx.text(*n).contains('\n'))
         .map(|n| n.byte_range())
         .collect();
     let src = cx.src;
@@ -259,8 +261,8 @@ pub fn dedent_edits(cx: &Context, root: Node, range: std::ops::Range<usize>, bas
 fn is_continuation(root: Node, offset: usize) -> bool {
     let Some(n) = root.descendant_for_byte_range(offset, offset) else { return false };
     let stmt = syntax::statement_of(n);
-    stmt.start_byte() < offset && !matches!(stmt.kind(), "block")
-        && stmt.child_by_field_name("body").is_none_or(|b| b.start_byte() > offset)
+    stmt.start_byte() < offset && !matches!(stmt.kind_name(), "block")
+        && stmt.child_by_field_id(crate::field_id!("body")).is_none_or(|b| b.start_byte() > offset)
 }
 
 /// An edit deleting a statement together with its whole line(s), when the
@@ -285,7 +287,7 @@ pub fn delete_statement_lines(stmt: Node, cx: &Context) -> Option<Edit> {
 
 /// Identifiers used anywhere in `node` (for picking fresh names).
 pub fn identifiers(node: Node, cx: &Context) -> std::collections::HashSet<String> {
-    descendants(node).into_iter().filter(|n| n.kind() == "identifier").map(|n| cx.text(n).to_string()).collect()
+    descendants(node).into_iter().filter(|n| n.kind_name() == "identifier").map(|n| cx.text(n).to_string()).collect()
 }
 
 /// A name from `candidates` (then `base2`, `base3`…) not in `taken`.
@@ -316,37 +318,37 @@ pub fn is_keyword(s: &str) -> bool {
 /// comprehension does not bind them) or the loop sits in a `try` (a
 /// failure half-way leaves no partial result).
 pub fn loop_to_comprehension(loop_node: Node, cx: &Context) -> Option<bool> {
-    if loop_node.kind() != "for_statement" || loop_node.child(0).is_some_and(|c| c.kind() == "async") {
+    if loop_node.kind_name() != "for_statement" || loop_node.child(0).is_some_and(|c| c.kind_name() == "async") {
         return None;
     }
-    if loop_node.child_by_field_name("alternative").is_some() {
+    if loop_node.child_by_field_id(crate::field_id!("alternative")).is_some() {
         return None;
     }
-    let left = loop_node.child_by_field_name("left")?;
-    let right = loop_node.child_by_field_name("right")?;
+    let left = loop_node.child_by_field_id(crate::field_id!("left"))?;
+    let right = loop_node.child_by_field_id(crate::field_id!("right"))?;
     let names: Vec<Node> = descendants(left).into_iter().filter(|n| n.is_named()).collect();
-    if !names.iter().all(|n| matches!(n.kind(), "identifier" | "pattern_list" | "tuple_pattern" | "list_pattern")) {
+    if !names.iter().all(|n| matches!(n.kind_name(), "identifier" | "pattern_list" | "tuple_pattern" | "list_pattern")) {
         return None;
     }
-    if descendants(loop_node).iter().any(|n| matches!(n.kind(), "yield" | "await" | "named_expression" | "lambda")) {
+    if descendants(loop_node).iter().any(|n| matches!(n.kind_name(), "yield" | "await" | "named_expression" | "lambda")) {
         return None;
     }
-    if right.kind() == "expression_list" {
+    if right.kind_name() == "expression_list" {
         return None;
     }
     // In a class body the comprehension could not see the class's names.
     let stmt = syntax::statement_of(loop_node);
-    if stmt.parent().and_then(|b| b.parent()).is_some_and(|c| c.kind() == "class_definition") {
+    if stmt.parent().and_then(|b| b.parent()).is_some_and(|c| c.kind_name() == "class_definition") {
         return None;
     }
     let scope = scope_node(loop_node, cx);
     let mut safe = !names
         .iter()
-        .filter(|n| n.kind() == "identifier")
+        .filter(|n| n.kind_name() == "identifier")
         .any(|n| used_after(scope, loop_node.end_byte(), cx.text(*n), cx));
     let mut cur = loop_node.parent();
     while let Some(p) = cur {
-        match p.kind() {
+        match p.kind_name() {
             "try_statement" | "with_statement" => safe = false,
             "function_definition" | "class_definition" => break,
             _ => {}
@@ -359,14 +361,14 @@ pub fn loop_to_comprehension(loop_node: Node, cx: &Context) -> Option<bool> {
 /// The body of a loop that is a single statement, optionally inside one `if`
 /// without `elif`/`else`: (statement, condition).
 pub fn single_statement_body<'t>(loop_node: Node<'t>) -> Option<(Node<'t>, Option<Node<'t>>)> {
-    let body = loop_node.child_by_field_name("body")?;
+    let body = loop_node.child_by_field_id(crate::field_id!("body"))?;
     let [stmt] = statements(body)[..] else { return None };
-    if stmt.kind() == "if_statement" {
-        if stmt.child_by_field_name("alternative").is_some() {
+    if stmt.kind_name() == "if_statement" {
+        if stmt.child_by_field_id(crate::field_id!("alternative")).is_some() {
             return None;
         }
-        let cond = stmt.child_by_field_name("condition")?;
-        let [inner] = statements(stmt.child_by_field_name("consequence")?)[..] else { return None };
+        let cond = stmt.child_by_field_id(crate::field_id!("condition"))?;
+        let [inner] = statements(stmt.child_by_field_id(crate::field_id!("consequence"))?)[..] else { return None };
         return Some((inner, Some(cond)));
     }
     Some((stmt, None))
@@ -374,10 +376,10 @@ pub fn single_statement_body<'t>(loop_node: Node<'t>) -> Option<(Node<'t>, Optio
 
 /// The comprehension clauses of a loop: `for <left> in <right>[ if <cond>]`.
 pub fn clauses_text(loop_node: Node, cond: Option<Node>, cx: &Context) -> Option<String> {
-    let left = loop_node.child_by_field_name("left")?;
-    let right = loop_node.child_by_field_name("right")?;
+    let left = loop_node.child_by_field_id(crate::field_id!("left"))?;
+    let right = loop_node.child_by_field_id(crate::field_id!("right"))?;
     let r = cx.text(right);
-    let mut s = if matches!(right.kind(), "conditional_expression" | "lambda") {
+    let mut s = if matches!(right.kind_name(), "conditional_expression" | "lambda") {
         format!("for {} in ({r})", cx.text(left))
     } else {
         format!("for {} in {r}", cx.text(left))
@@ -385,7 +387,7 @@ pub fn clauses_text(loop_node: Node, cond: Option<Node>, cx: &Context) -> Option
     if let Some(c) = cond {
         // A conditional expression or lambda needs brackets after `if`.
         let t = cx.text(c);
-        if c.kind() == "conditional_expression" {
+        if c.kind_name() == "conditional_expression" {
             s.push_str(&format!(" if ({t})"));
         } else {
             s.push_str(&format!(" if {t}"));
@@ -402,7 +404,7 @@ pub fn keep_comments(text: String, range: std::ops::Range<usize>, cx: &Context) 
     let top = top.parent().unwrap_or(top);
     let comments: Vec<&str> = descendants(top)
         .into_iter()
-        .filter(|n| n.kind() == "comment" && n.start_byte() >= range.start && n.end_byte() <= range.end)
+        .filter(|n| n.kind_name() == "comment" && n.start_byte() >= range.start && n.end_byte() <= range.end)
         .map(|n| cx.text(n))
         .collect();
     match comments.as_slice() {

@@ -4,29 +4,31 @@ use crate::analysis::{scope, Context};
 use crate::syntax::named_children;
 use std::collections::HashSet;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 /// Whether the first name of `node` (an identifier or attribute chain) is
 /// bound by an enclosing function (a parameter or a local binding), which
 /// hides the module-level import of the same name.
 pub fn locally_bound(node: Node, cx: &Context) -> bool {
     let mut head = node;
-    while head.kind() == "attribute" {
-        match head.child_by_field_name("object") {
+    while head.kind_name() == "attribute" {
+        match head.child_by_field_id(crate::field_id!("object")) {
             Some(o) => head = o,
             None => return false,
         }
     }
-    if head.kind() != "identifier" {
+    if head.kind_name() != "identifier" {
         return false;
     }
     let name = cx.text(head);
     let mut cur = node.parent();
     while let Some(n) = cur {
-        if matches!(n.kind(), "function_definition" | "lambda") {
+        if matches!(n.kind_name(), "function_definition" | "lambda") {
             if scope::parameter_names(n, cx.src).contains(name) {
                 return true;
             }
-            if let Some(body) = n.child_by_field_name("body") {
+            if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
                 let mut b = HashSet::new();
                 scope::collect_bindings(body, cx.src, &mut b);
                 if b.contains(name) && !declares_global(body, name, cx) {
@@ -44,7 +46,7 @@ pub fn locally_bound(node: Node, cx: &Context) -> bool {
 fn declares_global(body: Node, name: &str, cx: &Context) -> bool {
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
-        match n.kind() {
+        match n.kind_name() {
             "global_statement" | "nonlocal_statement" => {
                 if named_children(n).iter().any(|c| cx.text(*c) == name) {
                     return true;
@@ -71,19 +73,19 @@ pub fn resolves_to(node: Node, cx: &Context, qualified: &str) -> bool {
 /// possibly decorated).
 pub fn class_of_method(func: Node) -> Option<Node> {
     let holder = match func.parent() {
-        Some(p) if p.kind() == "decorated_definition" => p.parent(),
+        Some(p) if p.kind_name() == "decorated_definition" => p.parent(),
         p => p,
     };
-    holder.filter(|b| b.kind() == "block").and_then(|b| b.parent()).filter(|c| c.kind() == "class_definition")
+    holder.filter(|b| b.kind_name() == "block").and_then(|b| b.parent()).filter(|c| c.kind_name() == "class_definition")
 }
 
 /// The first parameter's name of a function, if it is a plain (or typed) name.
 pub fn first_param<'a>(func: Node, cx: &Context<'a>) -> Option<&'a str> {
-    let params = func.child_by_field_name("parameters")?;
-    let p = named_children(params).into_iter().find(|p| p.kind() != "comment")?;
-    let id = match p.kind() {
+    let params = func.child_by_field_id(crate::field_id!("parameters"))?;
+    let p = named_children(params).into_iter().find(|p| p.kind_name() != "comment")?;
+    let id = match p.kind_name() {
         "identifier" => p,
-        "typed_parameter" => p.named_child(0).filter(|c| c.kind() == "identifier")?,
+        "typed_parameter" => p.named_child(0).filter(|c| c.kind_name() == "identifier")?,
         _ => return None,
     };
     Some(cx.text(id))
@@ -91,7 +93,7 @@ pub fn first_param<'a>(func: Node, cx: &Context<'a>) -> Option<&'a str> {
 
 /// The named, non-comment children of `node`.
 pub fn kids(node: Node) -> Vec<Node> {
-    named_children(node).into_iter().filter(|n| n.kind() != "comment").collect()
+    named_children(node).into_iter().filter(|n| n.kind_name() != "comment").collect()
 }
 
 /// The statements of a block, without comments.
@@ -101,8 +103,8 @@ pub fn stmts(block: Node) -> Vec<Node> {
 
 /// The exception type expression of an `except` clause (without `as name`).
 pub fn except_value(clause: Node) -> Option<Node> {
-    let v = clause.child_by_field_name("value")?;
-    if v.kind() == "as_pattern" {
+    let v = clause.child_by_field_id(crate::field_id!("value"))?;
+    if v.kind_name() == "as_pattern" {
         return v.named_child(0);
     }
     Some(v)
@@ -116,8 +118,8 @@ pub fn add_import(cx: &Context, module: &str) -> crate::analysis::Edit {
     let nl = crate::syntax::newline_of(cx.src);
     let mut at = None;
     for (i, s) in kids(cx.tree.root_node()).into_iter().enumerate() {
-        let doc = i == 0 && s.kind() == "expression_statement" && s.named_child(0).is_some_and(|c| c.kind() == "string");
-        if doc || s.kind() == "future_import_statement" {
+        let doc = i == 0 && s.kind_name() == "expression_statement" && s.named_child(0).is_some_and(|c| c.kind_name() == "string");
+        if doc || s.kind_name() == "future_import_statement" {
             at = Some(s.end_byte());
         } else {
             break;

@@ -3,22 +3,24 @@
 use crate::analysis::{Context, Edit};
 use crate::syntax::named_children;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 /// The named children of an `argument_list`, comments left out.
 pub fn arguments(call: Node<'_>) -> Option<Vec<Node<'_>>> {
-    let args = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
-    Some(named_children(args).into_iter().filter(|n| n.kind() != "comment").collect())
+    let args = call.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list")?;
+    Some(named_children(args).into_iter().filter(|n| n.kind_name() != "comment").collect())
 }
 
 /// Whether an argument is a plain positional one (not `k=v`, `*a`, `**k`).
 pub fn is_positional(arg: Node) -> bool {
-    !matches!(arg.kind(), "keyword_argument" | "list_splat" | "dictionary_splat" | "parenthesized_list_splat")
+    !matches!(arg.kind_name(), "keyword_argument" | "list_splat" | "dictionary_splat" | "parenthesized_list_splat")
 }
 
 /// The keyword argument `name=...` of a call's argument nodes, if any.
 pub fn keyword<'t>(args: &[Node<'t>], name: &str, cx: &Context) -> Option<Node<'t>> {
     args.iter().copied().find(|a| {
-        a.kind() == "keyword_argument" && a.child_by_field_name("name").is_some_and(|n| cx.text(n) == name)
+        a.kind_name() == "keyword_argument" && a.child_by_field_id(crate::field_id!("name")).is_some_and(|n| cx.text(n) == name)
     })
 }
 
@@ -84,14 +86,14 @@ pub fn module_attr(cx: &Context, module: &str, attr: &str) -> Option<(String, Op
 
 /// The first statement of a block or module, comments skipped.
 pub fn first_statement(body: Node<'_>) -> Option<Node<'_>> {
-    named_children(body).into_iter().find(|c| c.kind() != "comment")
+    named_children(body).into_iter().find(|c| c.kind_name() != "comment")
 }
 
 /// The statement before `node` in its block, comments skipped.
 pub fn previous_statement(node: Node<'_>) -> Option<Node<'_>> {
     let mut cur = node.prev_named_sibling();
     while let Some(p) = cur {
-        if p.kind() != "comment" {
+        if p.kind_name() != "comment" {
             return Some(p);
         }
         cur = p.prev_named_sibling();
@@ -102,10 +104,10 @@ pub fn previous_statement(node: Node<'_>) -> Option<Node<'_>> {
 /// The class whose body holds `def` directly (through a decorated definition).
 pub fn class_of_method(def: Node<'_>) -> Option<Node<'_>> {
     let holder = match def.parent() {
-        Some(p) if p.kind() == "decorated_definition" => p.parent(),
+        Some(p) if p.kind_name() == "decorated_definition" => p.parent(),
         p => p,
     };
-    holder.filter(|b| b.kind() == "block").and_then(|b| b.parent()).filter(|c| c.kind() == "class_definition")
+    holder.filter(|b| b.kind_name() == "block").and_then(|b| b.parent()).filter(|c| c.kind_name() == "class_definition")
 }
 
 /// Whether `node` alone occupies its lines: only indentation before it and
@@ -128,11 +130,11 @@ pub fn alone_on_lines(node: Node, src: &str) -> bool {
 pub fn locally_bound(name: &str, at: Node, src: &str) -> bool {
     let mut cur = at.parent();
     while let Some(n) = cur {
-        if matches!(n.kind(), "function_definition" | "lambda") {
+        if matches!(n.kind_name(), "function_definition" | "lambda") {
             if crate::analysis::scope::parameter_names(n, src).contains(name) {
                 return true;
             }
-            if let Some(body) = n.child_by_field_name("body") {
+            if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
                 let mut b = std::collections::HashSet::new();
                 crate::analysis::scope::collect_bindings(body, src, &mut b);
                 if b.contains(name) {
@@ -148,20 +150,20 @@ pub fn locally_bound(name: &str, at: Node, src: &str) -> bool {
 /// Whether a name or attribute chain refers to `qualified` through the
 /// file's imports and its first name is not rebound by an enclosing function.
 pub fn refers_to_import(node: Node, cx: &Context, qualified: &str) -> bool {
-    if !matches!(node.kind(), "identifier" | "attribute") {
+    if !matches!(node.kind_name(), "identifier" | "attribute") {
         return false;
     }
     if !crate::analysis::scope::refers_to(node, cx.src, &cx.module, qualified) {
         return false;
     }
     let mut first = node;
-    while first.kind() == "attribute" {
-        match first.child_by_field_name("object") {
+    while first.kind_name() == "attribute" {
+        match first.child_by_field_id(crate::field_id!("object")) {
             Some(o) => first = o,
             None => return false,
         }
     }
-    first.kind() == "identifier" && !locally_bound(cx.text(first), node, cx.src)
+    first.kind_name() == "identifier" && !locally_bound(cx.text(first), node, cx.src)
 }
 
 /// Whether `name` occurs in `src` as a whole word other than right after

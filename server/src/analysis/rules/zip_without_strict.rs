@@ -5,6 +5,8 @@ use super::Rule;
 use crate::analysis::{scope, Context, Edit, Finding, Fix};
 use crate::syntax::named_children;
 use tree_sitter::Node;
+#[allow(unused_imports)]
+use crate::syntax::NodeExt;
 
 pub struct ZipWithoutStrict;
 
@@ -21,26 +23,26 @@ impl Rule for ZipWithoutStrict {
         (3, 10)
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.child_by_field_name("function") else { return };
+        let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         if !scope::refers_to(func, cx.src, &cx.module, "zip") {
             return;
         }
-        let Some(args) = node.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else { return };
-        let a: Vec<Node> = named_children(args).into_iter().filter(|n| n.kind() != "comment").collect();
-        if a.iter().any(|n| matches!(n.kind(), "keyword_argument" | "dictionary_splat")) {
+        let Some(args) = node.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list") else { return };
+        let a: Vec<Node> = named_children(args).into_iter().filter(|n| n.kind_name() != "comment").collect();
+        if a.iter().any(|n| matches!(n.kind_name(), "keyword_argument" | "dictionary_splat")) {
             return;
         }
         // `zip(*rows)` may zip many iterables; one plain argument zips nothing against anything.
-        if a.len() < 2 && !a.iter().any(|n| n.kind() == "list_splat") {
+        if a.len() < 2 && !a.iter().any(|n| n.kind_name() == "list_splat") {
             return;
         }
         // An infinite iterator among the inputs means truncation is the point.
         let infinite = a.iter().any(|n| {
-            n.kind() == "call"
-                && n.child_by_field_name("function").is_some_and(|f| INFINITE.iter().any(|q| scope::refers_to(f, cx.src, &cx.module, q)))
+            n.kind_name() == "call"
+                && n.child_by_field_id(crate::field_id!("function")).is_some_and(|f| INFINITE.iter().any(|q| scope::refers_to(f, cx.src, &cx.module, q)))
                 // `repeat(x, n)` is finite.
-                && !(n.child_by_field_name("function").is_some_and(|f| cx.text(f).ends_with("repeat"))
-                    && n.child_by_field_name("arguments").is_some_and(|a| a.named_child_count() >= 2))
+                && !(n.child_by_field_id(crate::field_id!("function")).is_some_and(|f| cx.text(f).ends_with("repeat"))
+                    && n.child_by_field_id(crate::field_id!("arguments")).is_some_and(|a| a.named_child_count() >= 2))
         });
         if infinite {
             return;
