@@ -65,7 +65,7 @@ pub fn token_at<'t>(tree: &'t Tree, src: &str, offset: usize) -> Option<Node<'t>
 /// The context keys that hold for `token`.
 pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     let mut k = HashSet::new();
-    let parent = token.parent();
+    let parent = token.up();
     let pk = parent.map(|p| p.kind_name()).unwrap_or("");
     let tk = token.kind_name();
     // yield
@@ -78,9 +78,9 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
                 k.insert("contextmanager");
             }
         }
-        let mut p = y.parent();
+        let mut p = y.up();
         while let Some(pp) = p.filter(|p| p.kind_name() == "parenthesized_expression") {
-            p = pp.parent();
+            p = pp.up();
         }
         if p.is_some_and(|p| p.kind_name() != "expression_statement") {
             k.insert("yield-expression");
@@ -92,14 +92,14 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     match tk {
         "*" | "**" | "/" => match pk {
             "list_splat_pattern" | "dictionary_splat_pattern" => {
-                if parent.and_then(|p| p.parent()).is_some_and(|g| matches!(g.kind_name(), "parameters" | "lambda_parameters")) {
+                if parent.and_then(|p| p.up()).is_some_and(|g| matches!(g.kind_name(), "parameters" | "lambda_parameters")) {
                     k.insert("parameters");
                 } else {
                     k.insert("target");
                 }
             }
             "list_splat" | "dictionary_splat" => {
-                match parent.and_then(|p| p.parent()).map(|g| g.kind_name()) {
+                match parent.and_then(|p| p.up()).map(|g| g.kind_name()) {
                     Some("argument_list") => k.insert("call"),
                     _ => k.insert("literal"),
                 };
@@ -193,7 +193,7 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
             "block" | "module" | "argument_list" | "call" | "lambda" if n.is_named() => break,
             _ => {}
         }
-        if let Some(p) = n.parent() {
+        if let Some(p) = n.up() {
             if matches!(p.kind_name(), "assignment" | "for_statement" | "for_in_clause" | "augmented_assignment")
                 && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == n.id())
             {
@@ -201,10 +201,10 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
                 break;
             }
         }
-        cur = n.parent();
+        cur = n.up();
     }
     if let Some(sp) = self_or_ancestor(token, &["list_splat", "dictionary_splat"]) {
-        match sp.parent().map(|p| p.kind_name()) {
+        match sp.up().map(|p| p.kind_name()) {
             Some("argument_list") => k.insert("call"),
             Some("list" | "tuple" | "set" | "dictionary" | "expression_list") => k.insert("literal"),
             _ => false,
@@ -227,7 +227,7 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     }
     // else
     if let Some(e) = self_or_ancestor(token, &["else_clause"]) {
-        match e.parent().map(|p| p.kind_name()) {
+        match e.up().map(|p| p.kind_name()) {
             Some("if_statement") => k.insert("after-if"),
             Some("for_statement") => k.insert("after-for"),
             Some("while_statement") => k.insert("after-while"),
@@ -238,7 +238,7 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     // comparisons
     let cmp = match pk {
         "comparison_operator" => parent,
-        "is not" | "not in" => parent.and_then(|p| p.parent()),
+        "is not" | "not in" => parent.and_then(|p| p.up()),
         _ => None,
     };
     if let Some(c) = cmp.filter(|_| matches!(tk, "is" | "not" | "==" | "!=" | "is not" | "in" | "<>")) {
@@ -256,7 +256,7 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     }
     // lambda as key=
     if let Some(l) = self_or_ancestor(token, &["lambda"]) {
-        if let Some(kw) = l.parent().filter(|p| p.kind_name() == "keyword_argument") {
+        if let Some(kw) = l.up().filter(|p| p.kind_name() == "keyword_argument") {
             if kw.child_by_field_id(crate::field_id!("name")).is_some_and(|n| text(n, src) == "key") {
                 k.insert("key-argument");
             }
@@ -269,30 +269,30 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     }
     if matches!(tk, "break" | "continue") {
         let mut loops = 0;
-        let mut cur = token.parent();
+        let mut cur = token.up();
         while let Some(n) = cur {
             match n.kind_name() {
                 "for_statement" | "while_statement" => loops += 1,
                 "function_definition" | "class_definition" | "lambda" => break,
                 _ => {}
             }
-            cur = n.parent();
+            cur = n.up();
         }
         if loops >= 2 {
             k.insert("nested-loop");
         }
     }
     if let Some(f) = self_or_ancestor(token, &["function_definition"]) {
-        let holder = match f.parent() {
-            Some(p) if p.kind_name() == "decorated_definition" => p.parent(),
+        let holder = match f.up() {
+            Some(p) if p.kind_name() == "decorated_definition" => p.up(),
             p => p,
         };
-        if holder.filter(|b| b.kind_name() == "block").and_then(|b| b.parent()).is_some_and(|c| c.kind_name() == "class_definition") {
+        if holder.filter(|b| b.kind_name() == "block").and_then(|b| b.up()).is_some_and(|c| c.kind_name() == "class_definition") {
             k.insert("method");
         }
     }
     let stmt = syntax::statement_of(token);
-    if stmt.parent().filter(|b| b.kind_name() == "block").and_then(|b| b.parent()).is_some_and(|c| c.kind_name() == "class_definition") {
+    if stmt.up().filter(|b| b.kind_name() == "block").and_then(|b| b.up()).is_some_and(|c| c.kind_name() == "class_definition") {
         k.insert("class-body");
     }
     if self_or_ancestor(token, &["print_statement", "exec_statement"]).is_some()
@@ -307,7 +307,7 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
         }
     }
     if let Some(ifs) = self_or_ancestor(token, &["if_statement"]) {
-        if ifs.parent().is_some_and(|p| p.kind_name() == "module") {
+        if ifs.up().is_some_and(|p| p.kind_name() == "module") {
             if let Some(c) = ifs.child_by_field_id(crate::field_id!("condition")) {
                 let t = text(c, src);
                 if t.contains("__name__") && t.contains("__main__") {
@@ -339,18 +339,18 @@ fn contains_yield(body: Node) -> bool {
 
 /// Whether a `string` node is the docstring of a module, class or function.
 pub fn is_docstring(s: Node) -> bool {
-    let Some(stmt) = s.parent().filter(|p| p.kind_name() == "expression_statement") else { return false };
+    let Some(stmt) = s.up().filter(|p| p.kind_name() == "expression_statement") else { return false };
     if stmt.named_child_count() != 1 {
         return false;
     }
-    let Some(container) = stmt.parent() else { return false };
+    let Some(container) = stmt.up() else { return false };
     let first = named_children(container).into_iter().find(|n| n.kind_name() != "comment");
     if first.map(|f| f.id()) != Some(stmt.id()) {
         return false;
     }
     match container.kind_name() {
         "module" => true,
-        "block" => container.parent().is_some_and(|p| matches!(p.kind_name(), "function_definition" | "class_definition")),
+        "block" => container.up().is_some_and(|p| matches!(p.kind_name(), "function_definition" | "class_definition")),
         _ => false,
     }
 }
@@ -370,7 +370,7 @@ fn when_holds(topic: &Topic, node: Node, _token: Node, keys: &HashSet<&str>) -> 
     }
     Some(topic.meta.when.iter().any(|w| {
         if let Some(kind) = w.strip_prefix("parent:") {
-            node.parent().is_some_and(|p| p.kind_name() == kind)
+            node.up().is_some_and(|p| p.kind_name() == kind)
         } else if let Some(kind) = w.strip_prefix("inside:") {
             syntax::ancestor(node, &[kind]).is_some()
         } else {
@@ -408,7 +408,7 @@ fn name_candidates(token: Node, src: &str, module: &ModuleFacts, k: &Knowledge) 
             out.extend(v.iter().copied());
         }
     };
-    let parent = token.parent();
+    let parent = token.up();
     let is_attr = parent.is_some_and(|p| {
         p.kind_name() == "attribute" && p.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| a.id() == token.id())
     });
@@ -472,7 +472,7 @@ fn resolve_token<'k, 't>(
     // Level 0: the token itself.
     if !token.is_named() {
         // `not in` / `is not` are two tokens under one aliased node.
-        let (kw, at) = match token.parent() {
+        let (kw, at) = match token.up() {
             Some(p) if !p.is_named() && p.kind_name() != token.kind_name() => (p.kind_name(), p),
             _ => (token.kind_name(), token),
         };
@@ -490,7 +490,7 @@ fn resolve_token<'k, 't>(
         }
     } else if token.kind_name() == "identifier" {
         let c = name_candidates(token, src, module, k);
-        let at = match token.parent() {
+        let at = match token.up() {
             Some(p) if p.kind_name() == "attribute" && p.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| a.id() == token.id()) => p,
             _ => token,
         };
@@ -517,7 +517,7 @@ fn resolve_token<'k, 't>(
                 }
             }
         }
-        cur = n.parent();
+        cur = n.up();
     }
     None
 }

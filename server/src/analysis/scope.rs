@@ -269,13 +269,13 @@ pub fn is_shadowed(name: &str, at: Node, src: &str, module: &ModuleFacts) -> boo
 /// Whether `name`, used at `at`, is bound by an enclosing function (its
 /// parameters or body) or, inside a class body, by that class body.
 pub fn is_locally_bound(name: &str, at: Node, src: &str) -> bool {
-    let mut cur = at.parent();
+    let mut cur = at.up();
     while let Some(n) = cur {
         // A scope whose text never mentions the name cannot bind it: a byte
         // search is far cheaper than collecting its bindings from the tree.
         let mentions = src.get(n.byte_range()).is_some_and(|t| t.contains(name));
         if !mentions {
-            cur = n.parent();
+            cur = n.up();
             continue;
         }
         if matches!(n.kind_name(), "function_definition" | "lambda") {
@@ -300,7 +300,7 @@ pub fn is_locally_bound(name: &str, at: Node, src: &str) -> bool {
                 }
             }
         }
-        cur = n.parent();
+        cur = n.up();
     }
     false
 }

@@ -42,7 +42,7 @@ impl Rule for AndOrTernary {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         // Only where a value is produced (as pylint): assigned or returned.
-        let Some(parent) = node.parent() else { return };
+        let Some(parent) = node.up() else { return };
         let is_value = match parent.kind_name() {
             "assignment" | "augmented_assignment" => {
                 parent.child_by_field_id(crate::field_id!("right")).is_some_and(|r| r.id() == node.id())

@@ -47,11 +47,11 @@ impl Rule for AsyncioRunEntryPoint {
         }
         let stmt = syntax::statement_of(node);
         // The statement is `[target =] <...>.run_until_complete(X)`.
-        let simple = node.parent().is_some_and(|p| {
+        let simple = node.up().is_some_and(|p| {
             (p.kind_name() == "expression_statement" && p.named_child_count() == 1)
                 || (p.kind_name() == "assignment"
                     && p.child_by_field_id(crate::field_id!("right")).is_some_and(|r| r.id() == node.id())
-                    && p.parent().is_some_and(|s| s.kind_name() == "expression_statement" && s.named_child_count() == 1))
+                    && p.up().is_some_and(|s| s.kind_name() == "expression_statement" && s.named_child_count() == 1))
         });
         // `asyncio.get_event_loop().run_until_complete(X)`
         if obj.kind_name() == "call" {
@@ -78,7 +78,7 @@ impl Rule for AsyncioRunEntryPoint {
         let mut maker = None;
         loop {
             let Some(s) = prev else {
-                match level.parent().and_then(|b| b.parent()) {
+                match level.up().and_then(|b| b.up()) {
                     Some(up) if !matches!(up.kind_name(), "function_definition" | "class_definition" | "module" | "lambda") => {
                         let up = syntax::statement_of(up);
                         level = up;
@@ -190,7 +190,7 @@ fn only_simple_uses(scope_node: Node, name: &str, call: Node, cx: &Context) -> b
     let mut stack = vec![scope_node];
     while let Some(n) = stack.pop() {
         if n.kind_name() == "identifier" && cx.text(n) == name {
-            let Some(p) = n.parent() else { return false };
+            let Some(p) = n.up() else { return false };
             let ok = match p.kind_name() {
                 "assignment" => p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == n.id()),
                 "attribute" => {
@@ -198,12 +198,12 @@ fn only_simple_uses(scope_node: Node, name: &str, call: Node, cx: &Context) -> b
                     if p.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| a.id() == n.id()) {
                         true
                     } else if attr == "run_until_complete" {
-                        p.parent().is_some_and(|c| c.id() == call.id())
+                        p.up().is_some_and(|c| c.id() == call.id())
                     } else {
                         attr == "close"
                     }
                 }
-                "argument_list" => p.parent().is_some_and(|c| is_set_event_loop(c.parent().unwrap_or(c), name, cx)),
+                "argument_list" => p.up().is_some_and(|c| is_set_event_loop(c.up().unwrap_or(c), name, cx)),
                 "keyword_argument" => p.child_by_field_id(crate::field_id!("name")).is_some_and(|k| k.id() == n.id()),
                 _ => false,
             };

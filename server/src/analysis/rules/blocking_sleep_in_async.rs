@@ -39,8 +39,8 @@ impl Rule for BlockingSleepInAsync {
 
 fn await_fix(call: Node, cx: &Context) -> Option<Fix> {
     // Only a call that is a statement of its own: its value (None) is unused.
-    let stmt = call.parent().filter(|p| p.kind_name() == "expression_statement" && p.named_child_count() == 1)?;
-    if stmt.parent().is_none_or(|b| !matches!(b.kind_name(), "block" | "module")) {
+    let stmt = call.up().filter(|p| p.kind_name() == "expression_statement" && p.named_child_count() == 1)?;
+    if stmt.up().is_none_or(|b| !matches!(b.kind_name(), "block" | "module")) {
         return None;
     }
     // Code written for trio, anyio or curio needs their own sleep.

@@ -43,7 +43,7 @@ impl Rule for CacheOnMethod {
         if !is_cache_decorator(node, cx) {
             return;
         }
-        let Some(dd) = node.parent().filter(|p| p.kind_name() == "decorated_definition") else { return };
+        let Some(dd) = node.up().filter(|p| p.kind_name() == "decorated_definition") else { return };
         let Some(func) = dd.child_by_field_id(crate::field_id!("definition")).filter(|d| d.kind_name() == "function_definition") else { return };
         let Some(class) = class_of_method(func) else { return };
         let name = func.child_by_field_id(crate::field_id!("name")).map(|n| cx.text(n)).unwrap_or("");

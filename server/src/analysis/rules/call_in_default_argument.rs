@@ -31,7 +31,7 @@ impl Rule for CallInDefaultArgument {
         &["default_parameter", "typed_default_parameter"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if !node.parent().and_then(|p| p.parent()).is_some_and(|f| f.kind_name() == "function_definition") {
+        if !node.up().and_then(|p| p.up()).is_some_and(|f| f.kind_name() == "function_definition") {
             return;
         }
         let Some(value) = node.child_by_field_id(crate::field_id!("value")) else { return };

@@ -41,7 +41,7 @@ impl Rule for CollectionsAbcImport {
                 return;
             }
             // Leave assignments to the module attribute alone.
-            if node.parent().is_some_and(|p| p.kind_name() == "assignment" && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == node.id())) {
+            if node.up().is_some_and(|p| p.kind_name() == "assignment" && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == node.id())) {
                 return;
             }
             if util_a::in_compat_guard(node, cx.src) {

@@ -49,7 +49,7 @@ impl Rule for ContextmanagerYieldWithoutFinally {
 }
 
 fn is_contextmanager(def: Node, cx: &Context) -> bool {
-    let Some(parent) = def.parent().filter(|p| p.kind_name() == "decorated_definition") else { return false };
+    let Some(parent) = def.up().filter(|p| p.kind_name() == "decorated_definition") else { return false };
     named_children(parent).into_iter().filter(|c| c.kind_name() == "decorator").any(|d| {
         d.named_child(0).is_some_and(|e| {
             cx.text(e).ends_with("contextmanager")

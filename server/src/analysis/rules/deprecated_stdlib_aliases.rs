@@ -93,7 +93,7 @@ impl Rule for DeprecatedStdlibAliases {
         } else if name == "setDaemon" || name == "isDaemon" {
             let args = util_a::call_args(node).unwrap_or_default();
             let mut f = Finding::new(self.id(), range.clone());
-            let whole_statement = node.parent().is_some_and(|p| p.kind_name() == "expression_statement" && p.named_child_count() == 1);
+            let whole_statement = node.up().is_some_and(|p| p.kind_name() == "expression_statement" && p.named_child_count() == 1);
             let o = cx.text(obj);
             let comment = syntax::has_comment_in(node, node.byte_range());
             if name == "setDaemon" && args.len() == 1 && args[0].kind_name() != "keyword_argument" && whole_statement && !comment {

@@ -160,7 +160,7 @@ impl Rule for DictIndexInKeyLoop {
             }
             // Any other use of d (passed to a call, another key) or a call that
             // could reach it: the values may change during the loop.
-            if syntax::is_name_or_attribute(n) && cx.text(n) == d && n.parent().is_none_or(|p| p.kind_name() != "attribute" || p.child_by_field_id(crate::field_id!("object")).is_some_and(|o| o.id() == n.id())) {
+            if syntax::is_name_or_attribute(n) && cx.text(n) == d && n.up().is_none_or(|p| p.kind_name() != "attribute" || p.child_by_field_id(crate::field_id!("object")).is_some_and(|o| o.id() == n.id())) {
                 unsafe_use = true;
             }
             if n.kind_name() == "call" {
@@ -183,7 +183,7 @@ impl Rule for DictIndexInKeyLoop {
             let mut edits = vec![Edit::replace(header, format!("{k}, {value} in {d}.items()"))];
             edits.extend(reads.iter().map(|r| Edit::replace(r.byte_range(), value.clone())));
             // In a class body the new name would become a class attribute.
-            let in_class = syntax::statement_of(node).parent().and_then(|b| b.parent()).is_some_and(|c| c.kind_name() == "class_definition");
+            let in_class = syntax::statement_of(node).up().and_then(|b| b.up()).is_some_and(|c| c.kind_name() == "class_definition");
             let applicability = if unsafe_use || in_class { Applicability::Unsafe } else { Applicability::Safe };
             f = f.with_fix(Fix::new("items", applicability, edits));
         }
@@ -199,7 +199,7 @@ const SIDE_EFFECT_FREE: &[&str] = &[
 /// Whether a subscript is written: assigned, augmented or deleted.
 fn is_store(sub: Node) -> bool {
     let mut cur = sub;
-    while let Some(p) = cur.parent() {
+    while let Some(p) = cur.up() {
         match p.kind_name() {
             "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
                 return p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.byte_range().contains(&sub.start_byte()));

@@ -34,7 +34,7 @@ impl Rule for ExplicitBaseInit {
         // The innermost scope must be a method directly in a class body: a
         // nested function, lambda or comprehension cannot use super().
         let Some(method) = syntax::enclosing_function(node).filter(|f| f.kind_name() == "function_definition") else { return };
-        let mut cur = node.parent();
+        let mut cur = node.up();
         while let Some(n) = cur {
             if n.id() == method.id() {
                 break;
@@ -42,7 +42,7 @@ impl Rule for ExplicitBaseInit {
             if matches!(n.kind_name(), "generator_expression" | "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "class_definition") {
                 return;
             }
-            cur = n.parent();
+            cur = n.up();
         }
         let Some(class) = class_of_method(method) else { return };
         if syntax::has_decorator(method, cx.src, &["staticmethod", "classmethod"]) {
@@ -58,7 +58,7 @@ impl Rule for ExplicitBaseInit {
             return;
         }
         // `@dataclass(slots=True)` builds a new class: zero-argument super() breaks there.
-        if let Some(dec) = class.parent().filter(|p| p.kind_name() == "decorated_definition") {
+        if let Some(dec) = class.up().filter(|p| p.kind_name() == "decorated_definition") {
             if cx.text(dec).get(..class.start_byte() - dec.start_byte()).is_none_or(|t| t.contains("slots=True")) {
                 return;
             }

@@ -18,7 +18,7 @@ pub struct GetattributeSetattrRecursion;
 fn always_runs(node: Node, func: Node) -> bool {
     let body = func.child_by_field_id(crate::field_id!("body"));
     let mut cur = node;
-    while let Some(p) = cur.parent() {
+    while let Some(p) = cur.up() {
         if Some(p.id()) == body.map(|b| b.id()) {
             // No earlier top-level statement leaves the function.
             return !kids(p).iter().take_while(|s| s.id() != cur.id()).any(|s| {
@@ -71,13 +71,13 @@ impl Rule for GetattributeSetattrRecursion {
                 return;
             }
         }
-        let parent = node.parent();
+        let parent = node.up();
         let is_target = parent.is_some_and(|p| {
             matches!(p.kind_name(), "assignment" | "augmented_assignment")
                 && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == node.id())
         });
         let in_del = parent.is_some_and(|p| p.kind_name() == "delete_statement");
-        let stmt_ok = || parent.and_then(|p| p.parent()).is_some_and(|s| s.kind_name() == "expression_statement");
+        let stmt_ok = || parent.and_then(|p| p.up()).is_some_and(|s| s.kind_name() == "expression_statement");
         if name == "__setattr__" {
             // An assignment to `self.x` calls `__setattr__` again.
             let Some(assign) = parent.filter(|_| is_target) else { return };

@@ -70,7 +70,7 @@ impl Rule for IfInThenSetdefault {
             (func.kind_name() == "attribute" && cx.text(recv) == target).then_some((n_of(c), recv))
         });
         f = match use_call {
-            Some((stmt, recv)) if !crate::syntax::has_comment_in(node.parent().unwrap_or(node), node.end_byte()..stmt.end_byte()) => {
+            Some((stmt, recv)) if !crate::syntax::has_comment_in(node.up().unwrap_or(node), node.end_byte()..stmt.end_byte()) => {
                 let rest = &cx.src[recv.end_byte()..stmt.end_byte()];
                 f.with_fix(Fix::unsafe_(
                     "use-setdefault",

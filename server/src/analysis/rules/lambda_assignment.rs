@@ -16,7 +16,7 @@ impl Rule for LambdaAssignment {
         &["assignment"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(stmt) = node.parent().filter(|p| p.kind_name() == "expression_statement") else { return };
+        let Some(stmt) = node.up().filter(|p| p.kind_name() == "expression_statement") else { return };
         let (Some(left), Some(right)) = (node.child_by_field_id(crate::field_id!("left")), node.child_by_field_id(crate::field_id!("right"))) else {
             return;
         };
@@ -32,7 +32,7 @@ impl Rule for LambdaAssignment {
         // In a class body an annotated lambda may be a dataclass field's default,
         // which a def would turn into a method. An unannotated one is a method already.
         let in_class =
-            stmt.parent().filter(|b| b.kind_name() == "block").and_then(|b| b.parent()).is_some_and(|c| c.kind_name() == "class_definition");
+            stmt.up().filter(|b| b.kind_name() == "block").and_then(|b| b.up()).is_some_and(|c| c.kind_name() == "class_definition");
         if in_class && node.child_by_field_id(crate::field_id!("type")).is_some() {
             return;
         }

@@ -51,11 +51,11 @@ fn attr_chain(n: Node, param: &str, cx: &Context) -> Option<String> {
 /// Where the lambda is a key function that its caller calls positionally:
 /// `sorted(xs, key=...)`, `min`/`max(..., key=...)`, `xs.sort(key=...)`.
 fn is_key_argument(lambda: Node, cx: &Context) -> bool {
-    let Some(kw) = lambda.parent().filter(|p| p.kind_name() == "keyword_argument") else { return false };
+    let Some(kw) = lambda.up().filter(|p| p.kind_name() == "keyword_argument") else { return false };
     if kw.child_by_field_id(crate::field_id!("name")).is_none_or(|n| cx.text(n) != "key") {
         return false;
     }
-    let Some(call) = kw.parent().and_then(|a| a.parent()).filter(|c| c.kind_name() == "call") else { return false };
+    let Some(call) = kw.up().and_then(|a| a.up()).filter(|c| c.kind_name() == "call") else { return false };
     let Some(f) = call.child_by_field_id(crate::field_id!("function")) else { return false };
     match f.kind_name() {
         "identifier" => ["sorted", "min", "max"].iter().any(|b| cx.text(f) == *b && scope::refers_to(f, cx.src, &cx.module, b)),
@@ -82,7 +82,7 @@ impl Rule for LambdaReplaceable {
         }
         // Assigned in a class body, a lambda is a method; the replacements are not.
         if let Some(stmt) = Some(syntax::statement_of(node)) {
-            if stmt.parent().and_then(|b| b.parent()).is_some_and(|c| c.kind_name() == "class_definition") {
+            if stmt.up().and_then(|b| b.up()).is_some_and(|c| c.kind_name() == "class_definition") {
                 return;
             }
         }

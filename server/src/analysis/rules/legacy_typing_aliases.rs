@@ -59,10 +59,10 @@ impl Rule for LegacyTypingAliases {
         // Outside annotations, only type aliases (`Vector = List[float]`): other
         // run-time uses (`isinstance`, tests of typing itself) stay quiet.
         let mut top = node;
-        while let Some(p) = top.parent().filter(|p| matches!(p.kind_name(), "subscript" | "binary_operator" | "list")) {
+        while let Some(p) = top.up().filter(|p| matches!(p.kind_name(), "subscript" | "binary_operator" | "list")) {
             top = p;
         }
-        let alias_value = top.parent().is_some_and(|p| {
+        let alias_value = top.up().is_some_and(|p| {
             p.kind_name() == "assignment"
                 && p.child_by_field_id(crate::field_id!("right")).is_some_and(|r| r.id() == top.id())
                 && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.kind_name() == "identifier")
@@ -113,7 +113,7 @@ fn union_fix(node: Node, which: &str, args: &[Node], in_annotation: bool, cx: &C
                 | "not_operator" | "boolean_operator" | "comparison_operator" | "named_expression" | "ellipsis"
         )
     });
-    let parent_bad = node.parent().is_some_and(|p| match p.kind_name() {
+    let parent_bad = node.up().is_some_and(|p| match p.kind_name() {
         "attribute" => p.child_by_field_id(crate::field_id!("object")).is_some_and(|o| o.id() == node.id()),
         "call" => p.child_by_field_id(crate::field_id!("function")).is_some_and(|o| o.id() == node.id()),
         "subscript" => p.child_by_field_id(crate::field_id!("value")).is_some_and(|o| o.id() == node.id()),

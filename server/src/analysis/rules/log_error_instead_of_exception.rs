@@ -53,7 +53,7 @@ impl Rule for LogErrorInsteadOfException {
         let Some(attr) = func.child_by_field_id(crate::field_id!("attribute")).filter(|a| cx.text(*a) == "error") else { return };
         let Some(obj) = func.child_by_field_id(crate::field_id!("object")) else { return };
         // Directly inside an except handler (not in a nested function).
-        let mut cur = node.parent();
+        let mut cur = node.up();
         let mut in_handler = false;
         while let Some(n) = cur {
             match n.kind_name() {
@@ -64,7 +64,7 @@ impl Rule for LogErrorInsteadOfException {
                 "function_definition" | "lambda" | "class_definition" | "try_statement" | "module" => break,
                 _ => {}
             }
-            cur = n.parent();
+            cur = n.up();
         }
         if !in_handler {
             return;

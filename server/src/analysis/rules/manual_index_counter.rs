@@ -71,7 +71,7 @@ impl Rule for ManualIndexCounter {
             if inc.byte_range().contains(&r.start_byte()) {
                 continue;
             }
-            let p = r.parent();
+            let p = r.up();
             let written = p.is_some_and(|p| {
                 matches!(p.kind_name(), "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" | "named_expression")
                     && p.child_by_field_id(crate::field_id!("left")).or(p.child_by_field_id(crate::field_id!("name"))).is_some_and(|l| l.byte_range().contains(&r.start_byte()))

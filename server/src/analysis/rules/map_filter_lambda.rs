@@ -61,9 +61,9 @@ impl Rule for MapFilterLambda {
         }
         // Wrapped in list()/set()? Report and rewrite the wrapper.
         let wrapper = node
-            .parent()
+            .up()
             .filter(|p| p.kind_name() == "argument_list" && p.named_child_count() == 1)
-            .and_then(|p| p.parent())
+            .and_then(|p| p.up())
             .filter(|c| c.kind_name() == "call")
             .and_then(|c| {
                 let f = c.child_by_field_id(crate::field_id!("function"))?;

@@ -21,7 +21,7 @@ fn starts_with_docstring(body: Node) -> bool {
 /// Decorators that mean "not a definition of its own": overloads, overrides,
 /// property setters and deleters.
 fn exempt_by_decorator(def: Node, cx: &Context) -> bool {
-    let Some(dd) = def.parent().filter(|p| p.kind_name() == "decorated_definition") else { return false };
+    let Some(dd) = def.up().filter(|p| p.kind_name() == "decorated_definition") else { return false };
     named_children(dd).into_iter().filter(|d| d.kind_name() == "decorator").any(|d| {
         let t = cx.text(d).trim_start_matches('@').trim();
         let t = t.split('(').next().unwrap_or(t);
@@ -32,7 +32,7 @@ fn exempt_by_decorator(def: Node, cx: &Context) -> bool {
 
 /// Whether every scope around `def` is the module or a public class.
 fn publicly_reachable(def: Node, cx: &Context) -> bool {
-    let mut cur = def.parent();
+    let mut cur = def.up();
     while let Some(n) = cur {
         match n.kind_name() {
             "function_definition" | "lambda" => return false,
@@ -45,7 +45,7 @@ fn publicly_reachable(def: Node, cx: &Context) -> bool {
             // Definitions under `if`/`try` at module level are still public.
             _ => {}
         }
-        cur = n.parent();
+        cur = n.up();
     }
     true
 }

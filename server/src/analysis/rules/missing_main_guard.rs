@@ -77,7 +77,7 @@ impl MissingMainGuard {
 /// `Process(...).start()`, or `p = Process(...)` followed at the same level by
 /// `p.start()`.
 fn started(call: Node, cx: &Context) -> bool {
-    let Some(parent) = call.parent() else { return false };
+    let Some(parent) = call.up() else { return false };
     if parent.kind_name() == "attribute" {
         return parent.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| cx.text(a) == "start");
     }
@@ -100,7 +100,7 @@ fn started(call: Node, cx: &Context) -> bool {
 /// `if __name__ == "__main__":`, when that tail defines nothing (no def,
 /// class or import) that a child process might need.
 fn guard_fix(stmt: Node, cx: &Context) -> Option<Fix> {
-    if stmt.parent().is_none_or(|p| p.kind_name() != "module") {
+    if stmt.up().is_none_or(|p| p.kind_name() != "module") {
         return None;
     }
     let mut tail = vec![stmt];

@@ -165,7 +165,7 @@ impl MisspelledDunder {
             return;
         }
         // Being assigned to defines the name.
-        if let Some(p) = attr.parent() {
+        if let Some(p) = attr.up() {
             if matches!(p.kind_name(), "assignment" | "augmented_assignment")
                 && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.byte_range().contains(&attr.start_byte()))
             {

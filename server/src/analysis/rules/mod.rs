@@ -204,6 +204,8 @@ pub(crate) fn dispatch(node: Node, cx: &Context, rules: &[&'static dyn Rule], ou
 pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFindings) {
     let mut cursor = top.walk();
     let has_error = top.has_error();
+    // The ancestors of the current node, for `NodeExt::up` in rules.
+    let path = crate::syntax::AncestorPath::new(top);
     loop {
         let node = cursor.node();
         if has_error && (node.is_error() || node.is_missing()) {
@@ -214,15 +216,19 @@ pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFind
             dispatch(node, cx, rules, &mut raw.findings);
         }
         if cursor.goto_first_child() {
+            path.push(cursor.node());
             continue;
         }
         loop {
             if cursor.goto_next_sibling() {
+                path.pop();
+                path.push(cursor.node());
                 break;
             }
             if !cursor.goto_parent() {
                 return;
             }
+            path.pop();
         }
     }
 }

@@ -31,7 +31,7 @@ impl Rule for MutableDefaultArgument {
         &["default_parameter", "typed_default_parameter"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(func) = node.parent().and_then(|p| p.parent()).filter(|f| f.kind_name() == "function_definition") else {
+        let Some(func) = node.up().and_then(|p| p.up()).filter(|f| f.kind_name() == "function_definition") else {
             return;
         };
         let (Some(name), Some(value)) = (node.child_by_field_id(crate::field_id!("name")), node.child_by_field_id(crate::field_id!("value"))) else {

@@ -48,10 +48,10 @@ impl Rule for NaiveDatetime {
                     return;
                 }
                 // `datetime.now().astimezone()` is aware (local time zone).
-                if node.parent().is_some_and(|p| {
+                if node.up().is_some_and(|p| {
                     p.kind_name() == "attribute"
                         && p.child_by_field_id(crate::field_id!("attribute")).is_some_and(|n| cx.text(n) == "astimezone")
-                        && p.parent().is_some_and(|c| c.kind_name() == "call")
+                        && p.up().is_some_and(|c| c.kind_name() == "call")
                 }) {
                     return;
                 }

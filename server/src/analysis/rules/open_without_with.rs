@@ -32,17 +32,17 @@ impl Rule for OpenWithoutWith {
         if !opens {
             return;
         }
-        let Some(parent) = node.parent() else { return };
+        let Some(parent) = node.up() else { return };
         // `open(p).read()`: a method called straight on the new file object.
         if parent.kind_name() == "attribute"
-            && parent.parent().is_some_and(|c| c.kind_name() == "call")
+            && parent.up().is_some_and(|c| c.kind_name() == "call")
             && parent.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| cx.text(a) != "close")
         {
             out.push(Finding::new(self.id(), node.byte_range()));
             return;
         }
         // `f = open(p)` as a statement of its own.
-        if parent.kind_name() != "assignment" || parent.parent().is_none_or(|p| p.kind_name() != "expression_statement") {
+        if parent.kind_name() != "assignment" || parent.up().is_none_or(|p| p.kind_name() != "expression_statement") {
             return;
         }
         let Some(left) = parent.child_by_field_id(crate::field_id!("left")).filter(|l| l.kind_name() == "identifier") else { return };

@@ -48,7 +48,7 @@ impl Rule for PdbSetTrace {
 /// `import pdb; pdb.set_trace()` on one line, with `pdb` used nowhere else in
 /// the scope: the start of the import, so the fix drops it too.
 fn same_line_import(call: Node, cx: &Context) -> Option<usize> {
-    let stmt = call.parent().filter(|p| p.kind_name() == "expression_statement")?;
+    let stmt = call.up().filter(|p| p.kind_name() == "expression_statement")?;
     let import = stmt.prev_named_sibling().filter(|s| s.kind_name() == "import_statement")?;
     if cx.text(import) != "import pdb" || import.end_position().row != stmt.start_position().row {
         return None;

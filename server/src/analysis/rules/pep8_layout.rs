@@ -25,7 +25,7 @@ fn in_string(root: Node, at: usize) -> bool {
         if matches!(x.kind_name(), "string" | "concatenated_string") {
             return x.start_byte() < at && at < x.end_byte();
         }
-        n = x.parent();
+        n = x.up();
     }
     false
 }

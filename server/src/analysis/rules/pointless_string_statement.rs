@@ -39,14 +39,14 @@ impl Rule for PointlessStringStatement {
             return;
         }
         let string = kids[0];
-        let Some(parent) = node.parent() else { return };
+        let Some(parent) = node.up() else { return };
         let is_first = first_statement(parent).is_some_and(|f| f.id() == node.id());
         match parent.kind_name() {
             // The module docstring.
             "module" if is_first => return,
             "module" => {}
             "block" => {
-                let owner = parent.parent().map(|p| p.kind_name());
+                let owner = parent.up().map(|p| p.kind_name());
                 if is_first && matches!(owner, Some("function_definition" | "class_definition")) {
                     return;
                 }

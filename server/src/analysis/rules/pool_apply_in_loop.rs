@@ -50,7 +50,7 @@ impl Rule for PoolApplyInLoop {
 /// iterable) holds it, within the same function.
 fn loop_of(node: Node) -> Option<Node> {
     let mut child = node;
-    let mut cur = node.parent();
+    let mut cur = node.up();
     while let Some(n) = cur {
         match n.kind_name() {
             "function_definition" | "lambda" | "class_definition" => return None,
@@ -67,7 +67,7 @@ fn loop_of(node: Node) -> Option<Node> {
             _ => {}
         }
         child = n;
-        cur = n.parent();
+        cur = n.up();
     }
     None
 }
@@ -76,7 +76,7 @@ fn loop_of(node: Node) -> Option<Node> {
 /// statement before one of the call's enclosing statements, same function.
 fn bound_to_pool(name: Node, at: Node, cx: &Context) -> bool {
     let n = cx.text(name);
-    let mut cur = at.parent();
+    let mut cur = at.up();
     while let Some(p) = cur {
         if matches!(p.kind_name(), "function_definition" | "lambda" | "class_definition") {
             break;
@@ -96,8 +96,8 @@ fn bound_to_pool(name: Node, at: Node, cx: &Context) -> bool {
             // Earlier statements of this block.
             let stmt = {
                 let mut c = at;
-                while c.parent().is_some_and(|x| x.id() != p.id()) {
-                    c = c.parent().unwrap_or(c);
+                while c.up().is_some_and(|x| x.id() != p.id()) {
+                    c = c.up().unwrap_or(c);
                 }
                 c
             };
@@ -111,7 +111,7 @@ fn bound_to_pool(name: Node, at: Node, cx: &Context) -> bool {
                 prev = s.prev_named_sibling();
             }
         }
-        cur = p.parent();
+        cur = p.up();
     }
     false
 }

@@ -49,8 +49,8 @@ impl Rule for PoolWithoutWith {
             return;
         }
         // `name = Executor(...)` as a statement of its own.
-        let Some(assign) = node.parent().filter(|p| p.kind_name() == "assignment") else { return };
-        let Some(stmt) = assign.parent().filter(|p| p.kind_name() == "expression_statement" && p.named_child_count() == 1) else { return };
+        let Some(assign) = node.up().filter(|p| p.kind_name() == "assignment") else { return };
+        let Some(stmt) = assign.up().filter(|p| p.kind_name() == "expression_statement" && p.named_child_count() == 1) else { return };
         let Some(left) = assign.child_by_field_id(crate::field_id!("left")).filter(|l| l.kind_name() == "identifier") else { return };
         let name = cx.text(left);
         // Not a class attribute.
@@ -84,7 +84,7 @@ fn uses(scope_node: Node, name: &str, after: usize, cx: &Context) -> Option<usiz
             continue;
         }
         if n.kind_name() == "identifier" && cx.text(n) == name && n.start_byte() >= after {
-            let p = n.parent()?;
+            let p = n.up()?;
             let as_object = p.kind_name() == "attribute" && p.child_by_field_id(crate::field_id!("object")).is_some_and(|o| o.id() == n.id());
             if !as_object {
                 return None;

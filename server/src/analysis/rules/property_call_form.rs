@@ -26,9 +26,9 @@ impl Rule for PropertyCallForm {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(stmt) = node.parent().filter(|p| p.kind_name() == "expression_statement") else { return };
-        let Some(block) = stmt.parent().filter(|p| p.kind_name() == "block") else { return };
-        let Some(_class) = block.parent().filter(|c| c.kind_name() == "class_definition") else { return };
+        let Some(stmt) = node.up().filter(|p| p.kind_name() == "expression_statement") else { return };
+        let Some(block) = stmt.up().filter(|p| p.kind_name() == "block") else { return };
+        let Some(_class) = block.up().filter(|c| c.kind_name() == "class_definition") else { return };
         let Some(left) = node.child_by_field_id(crate::field_id!("left")).filter(|l| l.kind_name() == "identifier") else { return };
         let Some(call) = node.child_by_field_id(crate::field_id!("right")).filter(|r| r.kind_name() == "call") else { return };
         let Some(func) = call.child_by_field_id(crate::field_id!("function")) else { return };

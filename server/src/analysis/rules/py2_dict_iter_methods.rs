@@ -64,7 +64,7 @@ impl Py2DictIterMethods {
         let mut applicability = Applicability::Unsafe;
         if is_view {
             applicability = Applicability::Safe;
-        } else if let Some(p) = node.parent() {
+        } else if let Some(p) = node.up() {
             match p.kind_name() {
                 "for_statement" | "for_in_clause" => {
                     if p.child_by_field_id(crate::field_id!("right")).is_some_and(|r| r.id() == node.id()) {
@@ -72,7 +72,7 @@ impl Py2DictIterMethods {
                     }
                 }
                 "argument_list" => {
-                    let call = p.parent().filter(|c| c.kind_name() == "call");
+                    let call = p.up().filter(|c| c.kind_name() == "call");
                     let callee = call.and_then(|c| c.child_by_field_id(crate::field_id!("function"))).filter(|f| f.kind_name() == "identifier");
                     let first = p.named_child(0).is_some_and(|a| a.id() == node.id());
                     if let Some(callee) = callee {

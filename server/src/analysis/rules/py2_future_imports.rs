@@ -39,7 +39,7 @@ impl Rule for Py2FutureImports {
         if kept.is_empty() {
             if let Some(e) = util_a::delete_statement(node, cx) {
                 // At module level a lone statement never becomes `pass`.
-                if e.new_text.is_empty() || node.parent().is_some_and(|p| p.kind_name() == "block") {
+                if e.new_text.is_empty() || node.up().is_some_and(|p| p.kind_name() == "block") {
                     f = f.with_fix(Fix::new("remove-import", Applicability::Safe, vec![e]));
                 }
             }

@@ -123,12 +123,12 @@ fn collect_assignments<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
 /// `def next(self)` in a class that defines `__iter__` but no `__next__`.
 fn check_method(def: Node, cx: &Context, out: &mut Vec<Finding>, id: &'static str) {
     let Some(name) = def.child_by_field_id(crate::field_id!("name")).filter(|n| cx.text(*n) == "next") else { return };
-    let holder = match def.parent() {
+    let holder = match def.up() {
         Some(p) if p.kind_name() == "decorated_definition" => return,
         p => p,
     };
     let Some(body) = holder.filter(|b| b.kind_name() == "block") else { return };
-    if !body.parent().is_some_and(|c| c.kind_name() == "class_definition") {
+    if !body.up().is_some_and(|c| c.kind_name() == "class_definition") {
         return;
     }
     let params = def.child_by_field_id(crate::field_id!("parameters")).map(|p| named_children(p).into_iter().filter(|c| c.kind_name() != "comment").count());

@@ -47,14 +47,14 @@ fn uses(root: Node, name: &str, skip: Node, cx: &Context) -> (bool, bool, bool) 
                 }
             }
             "identifier" if cx.text(n) == name => {
-                let ok = n.parent().is_some_and(|p| is_item0(p, name, cx) && p.child_by_field_id(crate::field_id!("value")).is_some_and(|v| v.id() == n.id()));
+                let ok = n.up().is_some_and(|p| is_item0(p, name, cx) && p.child_by_field_id(crate::field_id!("value")).is_some_and(|v| v.id() == n.id()));
                 if !ok {
                     only_item0 = false;
                 }
             }
             "assignment" | "augmented_assignment" => {
                 if n.child_by_field_id(crate::field_id!("left")).is_some_and(|l| is_item0(l, name, cx))
-                    && crate::syntax::enclosing_function(n).is_some_and(|f| f.id() != root.parent().map_or(root.id(), |p| p.id()))
+                    && crate::syntax::enclosing_function(n).is_some_and(|f| f.id() != root.up().map_or(root.id(), |p| p.id()))
                 {
                     nested_write = true;
                 }

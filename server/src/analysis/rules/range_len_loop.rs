@@ -61,7 +61,7 @@ fn uses<'t>(body: Node<'t>, name: &str, cx: &Context) -> Vec<Use<'t>> {
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         if n.kind_name() == "identifier" && cx.text(n) == name {
-            let parent = n.parent();
+            let parent = n.up();
             let sub = parent.filter(|p| {
                 p.kind_name() == "subscript" && p.child_by_field_id(crate::field_id!("subscript")).is_some_and(|s| s.id() == n.id())
             });
@@ -80,7 +80,7 @@ fn uses<'t>(body: Node<'t>, name: &str, cx: &Context) -> Vec<Use<'t>> {
 /// Whether a subscript is an assignment target, deleted, or augmented.
 fn is_store(sub: Node) -> bool {
     let mut cur = sub;
-    while let Some(p) = cur.parent() {
+    while let Some(p) = cur.up() {
         match p.kind_name() {
             "assignment" | "augmented_assignment" => {
                 return p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.byte_range().contains(&sub.start_byte()));
@@ -288,7 +288,7 @@ impl RangeLenLoop {
                 }
             }
             first.is_some_and(|n| {
-                let p = n.parent();
+                let p = n.up();
                 let rebinds = p.is_some_and(|p| {
                     matches!(p.kind_name(), "for_statement" | "assignment")
                         && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == n.id())

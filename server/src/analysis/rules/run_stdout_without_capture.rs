@@ -16,7 +16,7 @@ fn is_output_read(n: Node, var: &str, cx: &Context) -> bool {
     n.kind_name() == "attribute"
         && n.child_by_field_id(crate::field_id!("object")).is_some_and(|o| o.kind_name() == "identifier" && cx.text(o) == var)
         && n.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| matches!(cx.text(a), "stdout" | "stderr"))
-        && !n.parent().is_some_and(|p| {
+        && !n.up().is_some_and(|p| {
             matches!(p.kind_name(), "assignment" | "augmented_assignment")
                 && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == n.id())
         })
@@ -59,7 +59,7 @@ impl Rule for RunStdoutWithoutCapture {
         {
             return;
         }
-        let Some(parent) = node.parent() else { return };
+        let Some(parent) = node.up() else { return };
         let read = match parent.kind_name() {
             // `subprocess.run(...).stdout`
             "attribute" => {
@@ -73,7 +73,7 @@ impl Rule for RunStdoutWithoutCapture {
                     return;
                 }
                 let var = cx.text(left);
-                let Some(stmt) = parent.parent().filter(|s| s.kind_name() == "expression_statement") else { return };
+                let Some(stmt) = parent.up().filter(|s| s.kind_name() == "expression_statement") else { return };
                 let mut found = false;
                 let mut cur = stmt.next_named_sibling();
                 while let Some(s) = cur {

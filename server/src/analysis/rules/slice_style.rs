@@ -50,7 +50,7 @@ impl Rule for SliceStyle {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(sub) = node.parent().filter(|p| p.kind_name() == "subscript") else { return };
+        let Some(sub) = node.up().filter(|p| p.kind_name() == "subscript") else { return };
         let Some(value) = sub.child_by_field_id(crate::field_id!("value")) else { return };
         let Some([start, stop, step]) = parts(node) else { return };
         // (a) a redundant bound; only when the step is absent or a positive literal.

@@ -79,12 +79,12 @@ impl Rule for SubprocessLegacyArguments {
 }
 
 fn communicate_index(popen: Node, cx: &Context, id: &'static str) -> Option<Finding> {
-    let attr = popen.parent().filter(|p| p.kind_name() == "attribute")?;
+    let attr = popen.up().filter(|p| p.kind_name() == "attribute")?;
     if attr.child_by_field_id(crate::field_id!("attribute")).is_none_or(|n| cx.text(n) != "communicate") {
         return None;
     }
-    let call = attr.parent().filter(|c| c.kind_name() == "call")?;
-    let sub = call.parent().filter(|s| s.kind_name() == "subscript" && s.child_by_field_id(crate::field_id!("value")) == Some(call))?;
+    let call = attr.up().filter(|c| c.kind_name() == "call")?;
+    let sub = call.up().filter(|s| s.kind_name() == "subscript" && s.child_by_field_id(crate::field_id!("value")) == Some(call))?;
     let idx = sub.child_by_field_id(crate::field_id!("subscript"))?;
     let field = match cx.text(idx) {
         "0" => "stdout",

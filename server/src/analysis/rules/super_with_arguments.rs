@@ -32,7 +32,7 @@ impl Rule for SuperWithArguments {
         // The innermost function must be a method directly in a class body;
         // zero-argument super() does not work in lambdas or generator expressions.
         let Some(method) = syntax::enclosing_function(node).filter(|f| f.kind_name() == "function_definition") else { return };
-        let mut cur = node.parent();
+        let mut cur = node.up();
         while let Some(n) = cur {
             if n.id() == method.id() {
                 break;
@@ -40,13 +40,13 @@ impl Rule for SuperWithArguments {
             if matches!(n.kind_name(), "generator_expression" | "list_comprehension" | "set_comprehension" | "dictionary_comprehension") {
                 return;
             }
-            cur = n.parent();
+            cur = n.up();
         }
-        let holder = match method.parent() {
-            Some(p) if p.kind_name() == "decorated_definition" => p.parent(),
+        let holder = match method.up() {
+            Some(p) if p.kind_name() == "decorated_definition" => p.up(),
             p => p,
         };
-        let Some(class) = holder.filter(|b| b.kind_name() == "block").and_then(|b| b.parent()).filter(|c| c.kind_name() == "class_definition")
+        let Some(class) = holder.filter(|b| b.kind_name() == "block").and_then(|b| b.up()).filter(|c| c.kind_name() == "class_definition")
         else {
             return;
         };
@@ -55,7 +55,7 @@ impl Rule for SuperWithArguments {
         }
         // `@dataclass(slots=True)` builds a new class: zero-argument super() would
         // see the original one (fixed only in 3.14), so leave these alone.
-        if let Some(dec) = class.parent().filter(|p| p.kind_name() == "decorated_definition") {
+        if let Some(dec) = class.up().filter(|p| p.kind_name() == "decorated_definition") {
             let t = cx.text(dec);
             if t[..class.start_byte() - dec.start_byte()].contains("slots=True") {
                 return;
@@ -87,7 +87,7 @@ impl Rule for SuperWithArguments {
         }
         // A class decorator may rebind the name to another object, which
         // `super(Name, self)` would then look up; `super()` would not.
-        let decorated_class = class.parent().is_some_and(|p| p.kind_name() == "decorated_definition");
+        let decorated_class = class.up().is_some_and(|p| p.kind_name() == "decorated_definition");
         let param = cx.text(a[1]);
         let rebinds_param = method.child_by_field_id(crate::field_id!("body")).is_some_and(|b| {
             let mut names = HashSet::new();
@@ -107,15 +107,15 @@ impl Rule for SuperWithArguments {
 
 /// The class whose body directly holds `class` (decorated or not).
 fn class_holder(class: Node) -> Option<Node> {
-    let stmt = class.parent().filter(|p| p.kind_name() == "decorated_definition").unwrap_or(class);
-    stmt.parent().filter(|b| b.kind_name() == "block").and_then(|b| b.parent()).filter(|c| c.kind_name() == "class_definition")
+    let stmt = class.up().filter(|p| p.kind_name() == "decorated_definition").unwrap_or(class);
+    stmt.up().filter(|b| b.kind_name() == "block").and_then(|b| b.up()).filter(|c| c.kind_name() == "class_definition")
 }
 
 /// Whether `name`, defined by the class statement `class`, is bound again in
 /// the scope holding it: by an import anywhere in the module (module level),
 /// or by another statement of the enclosing function.
 fn rebound(class: Node, name: &str, cx: &Context) -> bool {
-    let stmt = class.parent().filter(|p| p.kind_name() == "decorated_definition").unwrap_or(class);
+    let stmt = class.up().filter(|p| p.kind_name() == "decorated_definition").unwrap_or(class);
     let Some(func) = syntax::enclosing_function(stmt) else {
         return cx.module.imports.contains_key(name);
     };

@@ -75,7 +75,7 @@ impl Rule for SwallowedException {
 
 /// `try: stmt / except E: pass` → `with contextlib.suppress(E): stmt`.
 fn suppress_fix(clause: Node, caught: &str, cx: &Context) -> Option<Fix> {
-    let tr = clause.parent().filter(|p| p.kind_name() == "try_statement")?;
+    let tr = clause.up().filter(|p| p.kind_name() == "try_statement")?;
     let parts = kids(tr);
     // Exactly: body block + this one handler (no else, finally, other handlers).
     if parts.len() != 2 || parts[1].id() != clause.id() {

@@ -97,7 +97,7 @@ impl Rule for TestcaseMethodNotCollected {
             if ps.len() != 1 || ps[0].kind_name() != "identifier" {
                 continue;
             }
-            if m.parent().is_some_and(|p| p.kind_name() == "decorated_definition") {
+            if m.up().is_some_and(|p| p.kind_name() == "decorated_definition") {
                 continue;
             }
             let this = cx.text(ps[0]);

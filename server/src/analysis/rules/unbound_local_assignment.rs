@@ -189,7 +189,7 @@ fn visit<'t>(n: Node<'t>, cx: &Context, f: &mut Facts<'t>) {
 
 /// Whether an identifier is read (not a binding, attribute name, keyword or parameter).
 fn is_load(id: Node) -> bool {
-    let Some(p) = id.parent() else { return false };
+    let Some(p) = id.up() else { return false };
     match p.kind_name() {
         "attribute" => p.child_by_field_id(crate::field_id!("object")).is_some_and(|o| o.id() == id.id()),
         "keyword_argument" => p.child_by_field_id(crate::field_id!("value")).is_some_and(|v| v.id() == id.id()),
@@ -205,7 +205,7 @@ fn is_load(id: Node) -> bool {
 
 /// Names bound in the scopes around `func`: the module and enclosing functions.
 fn outer_has(name: &str, func: Node, cx: &Context) -> Option<bool> {
-    let mut cur = func.parent();
+    let mut cur = func.up();
     while let Some(n) = cur {
         match n.kind_name() {
             "function_definition" => {
@@ -223,7 +223,7 @@ fn outer_has(name: &str, func: Node, cx: &Context) -> Option<bool> {
             "lambda" => return None,
             _ => {}
         }
-        cur = n.parent();
+        cur = n.up();
     }
     (cx.module.bindings.contains(name) || cx.module.imports.contains_key(name)).then_some(true)
 }
@@ -278,7 +278,7 @@ impl Rule for UnboundLocalAssignment {
 /// Whether `read` is inside a `for`/`while` loop (within the function) whose
 /// body binds `name`.
 fn in_loop_binding(read: Node, body: Node, name: &str, cx: &Context) -> bool {
-    let mut cur = read.parent();
+    let mut cur = read.up();
     while let Some(n) = cur {
         if n.id() == body.id() {
             return false;
@@ -290,7 +290,7 @@ fn in_loop_binding(read: Node, body: Node, name: &str, cx: &Context) -> bool {
                 return true;
             }
         }
-        cur = n.parent();
+        cur = n.up();
     }
     false
 }

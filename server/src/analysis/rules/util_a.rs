@@ -29,7 +29,7 @@ pub fn has_no_args(call: Node) -> bool {
 pub fn delete_statement(stmt: Node, cx: &Context) -> Option<Edit> {
     let src = cx.src;
     let (start, end) = (stmt.start_byte(), stmt.end_byte());
-    if let Some(block) = stmt.parent().filter(|p| p.kind_name() == "block") {
+    if let Some(block) = stmt.up().filter(|p| p.kind_name() == "block") {
         let others = named_children(block).into_iter().filter(|c| c.kind_name() != "comment" && c.id() != stmt.id()).count();
         if others == 0 {
             if syntax::has_comment_in(stmt, stmt.byte_range()) {
@@ -72,7 +72,7 @@ pub fn delete_statement(stmt: Node, cx: &Context) -> Option<Edit> {
 /// everything), in such a handler, or under an `if`/`else` testing the Python
 /// version (`sys.version_info`, `PY2`, `PY3`, `six.PY2` …).
 pub fn in_compat_guard(node: Node, src: &str) -> bool {
-    let mut cur = node.parent();
+    let mut cur = node.up();
     while let Some(n) = cur {
         match n.kind_name() {
             "try_statement" => {
@@ -119,7 +119,7 @@ pub fn in_compat_guard(node: Node, src: &str) -> bool {
             }
             _ => {}
         }
-        cur = n.parent();
+        cur = n.up();
     }
     false
 }
@@ -184,7 +184,7 @@ pub fn local_ref(cx: &Context, module: &str, name: &str) -> Option<String> {
 /// attribute). Annotations of methods are evaluated in the class body, so
 /// there `list` or `type` may mean the class's own attribute.
 pub fn class_binds(node: Node, name: &str, src: &str) -> bool {
-    let mut cur = node.parent();
+    let mut cur = node.up();
     while let Some(n) = cur {
         if n.kind_name() == "class_definition" {
             if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
@@ -197,7 +197,7 @@ pub fn class_binds(node: Node, name: &str, src: &str) -> bool {
                 }
             }
         }
-        cur = n.parent();
+        cur = n.up();
     }
     false
 }

@@ -20,7 +20,7 @@ pub fn base_name(node: Node) -> Option<Node> {
 /// What an enclosing function makes of `name`: imported there (its facts),
 /// bound otherwise (None inside Some), or not bound (None).
 fn local_binding<'t>(name: &str, at: Node<'t>, src: &str) -> Option<Option<ModuleFacts>> {
-    let mut cur = at.parent();
+    let mut cur = at.up();
     while let Some(n) = cur {
         if matches!(n.kind_name(), "function_definition" | "lambda") {
             if scope::parameter_names(n, src).contains(name) {
@@ -38,7 +38,7 @@ fn local_binding<'t>(name: &str, at: Node<'t>, src: &str) -> Option<Option<Modul
                 }
             }
         }
-        cur = n.parent();
+        cur = n.up();
     }
     None
 }
@@ -210,7 +210,7 @@ pub fn reindentable(first: Node, last: Node, indent: &str, cx: &Context) -> bool
         stmt = s.next_sibling();
     }
     // Multi-line strings would change if their lines were indented.
-    let parent = first.parent().unwrap_or(first);
+    let parent = first.up().unwrap_or(first);
     let mut cursor = parent.walk();
     let mut stack = vec![parent];
     while let Some(n) = stack.pop() {
@@ -257,7 +257,7 @@ pub fn is_main_test(node: Node, cx: &Context) -> bool {
 /// Whether `node` sits in the body of an `if __name__ == "__main__":`.
 pub fn under_main_guard(node: Node, cx: &Context) -> bool {
     let mut cur = node;
-    while let Some(p) = cur.parent() {
+    while let Some(p) = cur.up() {
         if p.kind_name() == "if_statement"
             && p.child_by_field_id(crate::field_id!("consequence")).is_some_and(|c| c.id() == cur.id())
             && p.child_by_field_id(crate::field_id!("condition")).is_some_and(|c| is_main_test(c, cx))
@@ -318,7 +318,7 @@ pub fn is_coroutine_call(call: Node, cx: &Context) -> bool {
         // A name bound only by an `async def` of the module or an enclosing function.
         "identifier" => {
             let name = cx.text(func);
-            let mut cur = call.parent();
+            let mut cur = call.up();
             while let Some(n) = cur {
                 if n.kind_name() == "function_definition" {
                     if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
@@ -330,7 +330,7 @@ pub fn is_coroutine_call(call: Node, cx: &Context) -> bool {
                         return false;
                     }
                 }
-                cur = n.parent();
+                cur = n.up();
             }
             defines(cx.tree.root_node(), name, cx).unwrap_or(false)
         }

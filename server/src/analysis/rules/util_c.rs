@@ -29,7 +29,7 @@ pub fn is_variable(n: Node) -> bool {
     if n.kind_name() != "identifier" {
         return false;
     }
-    match n.parent() {
+    match n.up() {
         Some(p) if p.kind_name() == "attribute" => p.child_by_field_id(crate::field_id!("attribute")).is_none_or(|a| a.id() != n.id()),
         Some(p) if p.kind_name() == "keyword_argument" => p.child_by_field_id(crate::field_id!("name")).is_none_or(|a| a.id() != n.id()),
         _ => true,
@@ -126,7 +126,7 @@ pub fn used_after(scope: Node, end: usize, name: &str, cx: &Context) -> bool {
         .into_iter()
         .find(|n| n.start_byte() >= end && is_variable(*n) && cx.text(*n) == name);
     let Some(n) = first else { return false };
-    let Some(p) = n.parent() else { return true };
+    let Some(p) = n.up() else { return true };
     let rebinds = matches!(p.kind_name(), "for_statement" | "assignment")
         && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == n.id())
         && !(p.kind_name() == "assignment" && p.child_by_field_id(crate::field_id!("right")).is_some_and(|r| !name_refs(r, name, cx).is_empty()));
@@ -140,14 +140,14 @@ pub fn scope_node<'t>(node: Node<'t>, cx: &'t Context) -> Node<'t> {
 
 /// Whether `node` is inside a loop (of the same function).
 pub fn in_loop(node: Node) -> bool {
-    let mut cur = node.parent();
+    let mut cur = node.up();
     while let Some(n) = cur {
         match n.kind_name() {
             "for_statement" | "while_statement" => return true,
             "function_definition" | "class_definition" | "lambda" => return false,
             _ => {}
         }
-        cur = n.parent();
+        cur = n.up();
     }
     false
 }
@@ -338,7 +338,7 @@ pub fn loop_to_comprehension(loop_node: Node, cx: &Context) -> Option<bool> {
     }
     // In a class body the comprehension could not see the class's names.
     let stmt = syntax::statement_of(loop_node);
-    if stmt.parent().and_then(|b| b.parent()).is_some_and(|c| c.kind_name() == "class_definition") {
+    if stmt.up().and_then(|b| b.up()).is_some_and(|c| c.kind_name() == "class_definition") {
         return None;
     }
     let scope = scope_node(loop_node, cx);
@@ -346,14 +346,14 @@ pub fn loop_to_comprehension(loop_node: Node, cx: &Context) -> Option<bool> {
         .iter()
         .filter(|n| n.kind_name() == "identifier")
         .any(|n| used_after(scope, loop_node.end_byte(), cx.text(*n), cx));
-    let mut cur = loop_node.parent();
+    let mut cur = loop_node.up();
     while let Some(p) = cur {
         match p.kind_name() {
             "try_statement" | "with_statement" => safe = false,
             "function_definition" | "class_definition" => break,
             _ => {}
         }
-        cur = p.parent();
+        cur = p.up();
     }
     Some(safe)
 }
@@ -401,7 +401,7 @@ pub fn clauses_text(loop_node: Node, cond: Option<Node>, cx: &Context) -> Option
 pub fn keep_comments(text: String, range: std::ops::Range<usize>, cx: &Context) -> String {
     let root = cx.tree.root_node();
     let top = root.descendant_for_byte_range(range.start, range.end).unwrap_or(root);
-    let top = top.parent().unwrap_or(top);
+    let top = top.up().unwrap_or(top);
     let comments: Vec<&str> = descendants(top)
         .into_iter()
         .filter(|n| n.kind_name() == "comment" && n.start_byte() >= range.start && n.end_byte() <= range.end)

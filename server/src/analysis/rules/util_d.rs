@@ -22,7 +22,7 @@ pub fn locally_bound(node: Node, cx: &Context) -> bool {
         return false;
     }
     let name = cx.text(head);
-    let mut cur = node.parent();
+    let mut cur = node.up();
     while let Some(n) = cur {
         if matches!(n.kind_name(), "function_definition" | "lambda") {
             if scope::parameter_names(n, cx.src).contains(name) {
@@ -36,7 +36,7 @@ pub fn locally_bound(node: Node, cx: &Context) -> bool {
                 }
             }
         }
-        cur = n.parent();
+        cur = n.up();
     }
     false
 }
@@ -72,11 +72,11 @@ pub fn resolves_to(node: Node, cx: &Context, qualified: &str) -> bool {
 /// The class whose body directly holds `func` (a `function_definition`,
 /// possibly decorated).
 pub fn class_of_method(func: Node) -> Option<Node> {
-    let holder = match func.parent() {
-        Some(p) if p.kind_name() == "decorated_definition" => p.parent(),
+    let holder = match func.up() {
+        Some(p) if p.kind_name() == "decorated_definition" => p.up(),
         p => p,
     };
-    holder.filter(|b| b.kind_name() == "block").and_then(|b| b.parent()).filter(|c| c.kind_name() == "class_definition")
+    holder.filter(|b| b.kind_name() == "block").and_then(|b| b.up()).filter(|c| c.kind_name() == "class_definition")
 }
 
 /// The first parameter's name of a function, if it is a plain (or typed) name.

@@ -103,11 +103,11 @@ pub fn previous_statement(node: Node<'_>) -> Option<Node<'_>> {
 
 /// The class whose body holds `def` directly (through a decorated definition).
 pub fn class_of_method(def: Node<'_>) -> Option<Node<'_>> {
-    let holder = match def.parent() {
-        Some(p) if p.kind_name() == "decorated_definition" => p.parent(),
+    let holder = match def.up() {
+        Some(p) if p.kind_name() == "decorated_definition" => p.up(),
         p => p,
     };
-    holder.filter(|b| b.kind_name() == "block").and_then(|b| b.parent()).filter(|c| c.kind_name() == "class_definition")
+    holder.filter(|b| b.kind_name() == "block").and_then(|b| b.up()).filter(|c| c.kind_name() == "class_definition")
 }
 
 /// Whether `node` alone occupies its lines: only indentation before it and
@@ -128,7 +128,7 @@ pub fn alone_on_lines(node: Node, src: &str) -> bool {
 /// Whether `name` is bound by a function enclosing `at` (a parameter or a
 /// local assignment, def or import), hiding a module-level import.
 pub fn locally_bound(name: &str, at: Node, src: &str) -> bool {
-    let mut cur = at.parent();
+    let mut cur = at.up();
     while let Some(n) = cur {
         if matches!(n.kind_name(), "function_definition" | "lambda") {
             if crate::analysis::scope::parameter_names(n, src).contains(name) {
@@ -142,7 +142,7 @@ pub fn locally_bound(name: &str, at: Node, src: &str) -> bool {
                 }
             }
         }
-        cur = n.parent();
+        cur = n.up();
     }
     false
 }
