@@ -78,10 +78,15 @@ fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a &'a str>) -> Vec
     let c = core(name);
     let mut best = usize::MAX;
     let mut out: Vec<&str> = Vec::new();
+    let lower = c.to_ascii_lowercase();
     for cand in candidates {
         let k = core(cand);
         let limit = if c.len().min(k.len()) <= 4 { 1 } else { 2 };
-        let d = osa_distance(&c.to_ascii_lowercase(), k).min(osa_distance(name, cand)).min(osa_distance(c, k));
+        // An edit distance is at least the difference in length.
+        if c.len().abs_diff(k.len()) > limit && name.len().abs_diff(cand.len()) > limit {
+            continue;
+        }
+        let d = osa_distance(&lower, k).min(osa_distance(name, cand)).min(osa_distance(c, k));
         if d > limit || name == *cand {
             continue;
         }
@@ -111,15 +116,53 @@ impl Rule for MisspelledDunder {
         "misspelled-dunder"
     }
     fn kinds(&self) -> &'static [&'static str] {
-        &["function_definition", "attribute"]
+        // Whether a name is used or defined elsewhere in the file decides, so
+        // the rule runs from the module node (revisited after every edit). It
+        // finds candidates by scanning the text for unknown `__x__` names
+        // close to a known one, and only then looks at the tree there.
+        &["module"]
     }
     fn scope(&self) -> Scope {
         Scope::Module
     }
-    fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        match node.kind_name() {
-            "function_definition" => self.check_def(node, cx, out),
-            _ => self.check_attribute(node, cx, out),
+    fn check(&self, root: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let src = cx.src;
+        let bytes = src.as_bytes();
+        let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut near: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+        let mut next_from = 0;
+        for (i, _) in src.match_indices("__") {
+            if i < next_from {
+                continue;
+            }
+            let mut start = i;
+            while start > 0 && is_ident(bytes[start - 1]) {
+                start -= 1;
+            }
+            let mut end = i;
+            while end < bytes.len() && is_ident(bytes[end]) {
+                end += 1;
+            }
+            next_from = end;
+            let name = &src[start..end];
+            if !is_dunder_like(name) || is_known(name) {
+                continue;
+            }
+            let close = *near.entry(name).or_insert_with(|| !closest(name, METHODS.iter().chain(OTHER.iter())).is_empty());
+            if !close {
+                continue;
+            }
+            let Some(id) = root.descendant_for_byte_range(start, end).filter(|n| n.kind_name() == "identifier") else { continue };
+            let Some(parent) = id.up() else { continue };
+            match parent.kind_name() {
+                "function_definition" if parent.child_by_field_id(crate::field_id!("name")) == Some(id) => {
+                    self.check_def(parent, cx, out)
+                }
+                "attribute" if parent.child_by_field_id(crate::field_id!("attribute")) == Some(id) => {
+                    self.check_attribute(parent, cx, out)
+                }
+                _ => {}
+            }
         }
     }
 }

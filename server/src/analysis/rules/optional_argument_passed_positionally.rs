@@ -89,7 +89,13 @@ impl Rule for OptionalArgumentPassedPositionally {
             return;
         }
         // (parameter names for the positional arguments, first flagged index)
-        let (names, first): (Vec<String>, usize) = if refers_to_import(func, cx, "threading.Thread") {
+        // Cheap tests first: most calls are neither `Thread(...)` nor calls
+        // of a module-level function the facts know.
+        let thread = cx.text(func).ends_with("Thread") && refers_to_import(func, cx, "threading.Thread");
+        if !thread && (func.kind_name() != "identifier" || !cx.module.functions.contains_key(cx.text(func))) {
+            return;
+        }
+        let (names, first): (Vec<String>, usize) = if thread {
             if positional.len() > THREAD_PARAMS.len() {
                 return;
             }
