@@ -216,6 +216,31 @@ impl<'t> NodeExt<'t> for Node<'t> {
 thread_local! {
     /// The ancestors of the node the rule walker is at, root first.
     static PATH: std::cell::RefCell<Vec<Node<'static>>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// During a walk: the names each scope body binds, by (node id, start).
+    static BINDINGS: std::cell::RefCell<std::collections::HashMap<(usize, usize), std::rc::Rc<std::collections::HashSet<String>>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The names a function or class body binds (`scope::collect_bindings`),
+/// computed once per body during a rule walk (many rules ask whether a name
+/// is shadowed) and every time outside one (node ids are only unique within
+/// a live tree, and the cache lives exactly as long as the walk).
+pub fn scope_bindings(body: Node<'_>, src: &str) -> std::rc::Rc<std::collections::HashSet<String>> {
+    let compute = || {
+        let mut b = std::collections::HashSet::new();
+        crate::analysis::scope::collect_bindings(body, src, &mut b);
+        std::rc::Rc::new(b)
+    };
+    if PATH.with(|p| p.borrow().is_empty()) {
+        return compute();
+    }
+    let key = (body.id(), body.start_byte());
+    if let Some(hit) = BINDINGS.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let b = compute();
+    BINDINGS.with(|c| c.borrow_mut().insert(key, b.clone()));
+    b
 }
 
 /// The walker's ancestor path for `NodeExt::up`, valid while this value
@@ -234,6 +259,7 @@ impl AncestorPath {
             n = p;
         }
         chain.reverse();
+        BINDINGS.with(|c| c.borrow_mut().clear());
         // SAFETY: see `NodeExt::up`; cleared in `Drop`.
         PATH.with(|p| *p.borrow_mut() = chain.into_iter().map(|n| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) }).collect());
         AncestorPath(())
@@ -254,6 +280,7 @@ impl AncestorPath {
 impl Drop for AncestorPath {
     fn drop(&mut self) {
         PATH.with(|p| p.borrow_mut().clear());
+        BINDINGS.with(|c| c.borrow_mut().clear());
     }
 }
 

@@ -283,19 +283,17 @@ pub fn is_locally_bound(name: &str, at: Node, src: &str) -> bool {
                 return true;
             }
             if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
-                let mut b = HashSet::new();
-                collect_bindings(body, src, &mut b);
-                if b.contains(name) {
+                if syntax::scope_bindings(body, src).contains(name) {
                     return true;
                 }
             }
         }
         if n.kind_name() == "class_definition" {
             if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
-                let mut b = HashSet::new();
-                collect_bindings(body, src, &mut b);
                 // A class body's names are not visible in its methods, only in the body itself.
-                if b.contains(name) && syntax::enclosing_function(at).is_none_or(|f| f.start_byte() < n.start_byte()) {
+                if syntax::scope_bindings(body, src).contains(name)
+                    && syntax::enclosing_function(at).is_none_or(|f| f.start_byte() < n.start_byte())
+                {
                     return true;
                 }
             }

@@ -72,6 +72,25 @@ fn core(name: &str) -> &str {
     name.trim_matches('_')
 }
 
+/// Whether `name` is within reach of a known name, remembered per thread:
+/// the same unknown dunders (`__origin__`, `__args__`) recur file after file.
+fn is_near_known(name: &str) -> bool {
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, bool>> = std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(hit) = SEEN.with(|s| s.borrow().get(name).copied()) {
+        return hit;
+    }
+    let near = !closest(name, METHODS.iter().chain(OTHER.iter())).is_empty();
+    SEEN.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() < 10_000 {
+            s.insert(name.to_string(), near);
+        }
+    });
+    near
+}
+
 /// The known names closest to `name` within the allowed distance (one edit
 /// for short names, two for longer ones).
 fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a &'a str>) -> Vec<&'a str> {
@@ -148,7 +167,7 @@ impl Rule for MisspelledDunder {
             if !is_dunder_like(name) || is_known(name) {
                 continue;
             }
-            let close = *near.entry(name).or_insert_with(|| !closest(name, METHODS.iter().chain(OTHER.iter())).is_empty());
+            let close = *near.entry(name).or_insert_with(|| is_near_known(name));
             if !close {
                 continue;
             }
