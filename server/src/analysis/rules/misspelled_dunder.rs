@@ -150,7 +150,7 @@ impl Rule for MisspelledDunder {
         let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let mut near: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
         let mut next_from = 0;
-        for (i, _) in src.match_indices("__") {
+        for i in memchr::memmem::find_iter(bytes, b"__") {
             if i < next_from {
                 continue;
             }

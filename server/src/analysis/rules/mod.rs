@@ -144,7 +144,7 @@ fn kind_ids(kind: &str) -> &'static [u16] {
 /// only when the file contains one of `needles` (a byte search, so files
 /// without them cost nothing).
 pub(crate) fn whole_file_nodes<'t>(root: Node<'t>, src: &str, needles: &[&str], kinds: &[&str], mut f: impl FnMut(Node<'t>)) {
-    if !needles.iter().any(|n| src.contains(n)) {
+    if !needles.iter().any(|n| memchr::memmem::find(src.as_bytes(), n.as_bytes()).is_some()) {
         return;
     }
     let mut cursor = root.walk();
