@@ -453,8 +453,16 @@ fn name_candidates(token: Node, src: &str, module: &ModuleFacts, k: &Knowledge) 
 
 /// Resolve the topic for the token at `offset`.
 pub fn resolve<'k>(src: &str, tree: &Tree, offset: usize, k: &'k Knowledge) -> Option<Resolved<'k>> {
+    resolve_with(src, tree, offset, k, None)
+}
+
+/// `resolve`, with the module facts when the caller has them for this text
+/// (the server caches them with the findings); otherwise they are collected
+/// only if a name needs them, never for a keyword.
+pub fn resolve_with<'k>(src: &str, tree: &Tree, offset: usize, k: &'k Knowledge, facts: Option<&ModuleFacts>) -> Option<Resolved<'k>> {
     let token = token_at(tree, src, offset)?;
-    let module = ModuleFacts::collect(tree.root_node(), src);
+    let cell = std::cell::OnceCell::new();
+    let module = || -> &ModuleFacts { facts.unwrap_or_else(|| cell.get_or_init(|| ModuleFacts::collect(tree.root_node(), src))) };
     let keys = context_keys(token, src);
     let found = resolve_token(token, src, &module, &keys, k)?;
     let (topic, at) = found;
@@ -462,10 +470,10 @@ pub fn resolve<'k>(src: &str, tree: &Tree, offset: usize, k: &'k Knowledge) -> O
     Some(Resolved { topic, variant, range: at.byte_range() })
 }
 
-fn resolve_token<'k, 't>(
+fn resolve_token<'k, 't, 'm>(
     token: Node<'t>,
     src: &str,
-    module: &ModuleFacts,
+    module: &dyn Fn() -> &'m ModuleFacts,
     keys: &HashSet<&str>,
     k: &'k Knowledge,
 ) -> Option<(&'k Topic, Node<'t>)> {
@@ -489,7 +497,7 @@ fn resolve_token<'k, 't>(
             }
         }
     } else if token.kind_name() == "identifier" {
-        let c = name_candidates(token, src, module, k);
+        let c = name_candidates(token, src, module(), k);
         let at = match token.up() {
             Some(p) if p.kind_name() == "attribute" && p.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| a.id() == token.id()) => p,
             _ => token,
@@ -510,7 +518,7 @@ fn resolve_token<'k, 't>(
             // An attribute or call on the way up may name a topic (`obj.__dict__`).
             if n.kind_name() == "attribute" && n.id() != token.id() {
                 if let Some(attr) = n.child_by_field_id(crate::field_id!("attribute")) {
-                    let c = name_candidates(attr, src, module, k);
+                    let c = name_candidates(attr, src, module(), k);
                     if let Some(t) = choose(k, &c, attr, token, keys) {
                         return Some((t, token));
                     }
@@ -653,6 +661,19 @@ pub fn render_rule(r: &RuleDoc, finding: Option<&Finding>, verbosity: Verbosity,
 
 /// The hover for `offset`: rules of findings under the cursor, then the topic.
 pub fn hover(src: &str, tree: &Tree, offset: usize, findings: &[Finding], settings: &Settings, k: &Knowledge) -> Option<HoverResult> {
+    hover_with_facts(src, tree, offset, findings, settings, k, None)
+}
+
+/// `hover`, with module facts already collected for this text.
+pub fn hover_with_facts(
+    src: &str,
+    tree: &Tree,
+    offset: usize,
+    findings: &[Finding],
+    settings: &Settings,
+    k: &Knowledge,
+    facts: Option<&ModuleFacts>,
+) -> Option<HoverResult> {
     let offset = offset.min(src.len());
     let mut parts = Vec::new();
     let mut rules = Vec::new();
@@ -664,7 +685,7 @@ pub fn hover(src: &str, tree: &Tree, offset: usize, findings: &[Finding], settin
             range.get_or_insert(f.range.clone());
         }
     }
-    let resolved = resolve(src, tree, offset, k);
+    let resolved = resolve_with(src, tree, offset, k, facts);
     let (topic, variant) = match &resolved {
         Some(r) => {
             parts.push(render_topic(r.topic, r.variant.as_deref(), settings.hover_verbosity, k));

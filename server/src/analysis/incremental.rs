@@ -114,6 +114,13 @@ fn map_finding(f: &Finding, edits: &[InputEdit]) -> Option<Finding> {
     Some(out)
 }
 
+impl Checked {
+    /// The module facts of the checked text (hover reuses them).
+    pub fn facts(&self) -> &ModuleFacts {
+        &self.facts
+    }
+}
+
 /// Check the whole document.
 pub fn check_full(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) -> Checked {
     let cx = Context::new(src, tree, settings);

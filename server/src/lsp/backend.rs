@@ -438,7 +438,7 @@ impl LanguageServer for Backend {
         let enc = self.enc();
         guard(|| {
             let offset = convert::offset(&doc, pos, enc);
-            analysis::hover::hover(&doc.text, &doc.tree, offset, &found.findings, &settings, self.k()).map(|h| Hover {
+            analysis::hover::hover_with_facts(&doc.text, &doc.tree, offset, &found.findings, &settings, self.k(), Some(found.facts())).map(|h| Hover {
                 contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
                 range: Some(convert::range(&doc, &h.range, enc)),
             })

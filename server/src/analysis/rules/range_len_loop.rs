@@ -186,28 +186,26 @@ impl Rule for RangeLenLoop {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         if node.kind_name() == "module" {
-            let mut stack = vec![node];
+            // Only module-level statements that mention `range` can hold one.
             let mut cursor = node.walk();
-            while let Some(n) = stack.pop() {
-                for c in n.named_children(&mut cursor) {
-                    match c.kind_name() {
-                        "function_definition" | "lambda" => {}
-                        "for_statement" => {
-                            self.check_loop(c, cx, out);
-                            stack.push(c);
-                        }
-                        k if k.ends_with("statement")
-                            || matches!(
-                                k,
-                                "block" | "else_clause" | "elif_clause" | "except_clause" | "finally_clause"
-                                    | "class_definition" | "decorated_definition" | "case_clause"
-                            ) =>
-                        {
-                            stack.push(c)
-                        }
-                        _ => {}
-                    }
+            let mut stack: Vec<Node> = node
+                .named_children(&mut cursor)
+                .filter(|c| memchr::memmem::find(cx.text(*c).as_bytes(), b"range").is_some())
+                .collect();
+            // Each entry: a statement or clause outside any function.
+            while let Some(c) = stack.pop() {
+                match c.kind_name() {
+                    "function_definition" | "lambda" => continue,
+                    "for_statement" => self.check_loop(c, cx, out),
+                    k if k.ends_with("statement")
+                        || matches!(
+                            k,
+                            "block" | "else_clause" | "elif_clause" | "except_clause" | "finally_clause"
+                                | "class_definition" | "decorated_definition" | "case_clause"
+                        ) => {}
+                    _ => continue,
                 }
+                stack.extend(c.named_children(&mut cursor));
             }
         } else if syntax::enclosing_function(node).is_some() {
             self.check_loop(node, cx, out);
