@@ -99,7 +99,7 @@ fn incremental_findings_equal_a_full_check() {
         let mut checked = incremental::check_full(&doc.text, &doc.tree, &settings, k);
         let mut pending = ChangeSet::default();
         let mut prev_text = doc.text.clone();
-        for step in 0..24 {
+        for step in 0..36 {
             // One to three changes per version; sometimes several versions per recheck.
             let n = 1 + rng.below(3);
             let changes: Vec<Change> = (0..n)

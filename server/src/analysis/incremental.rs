@@ -204,6 +204,35 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     // top-level statements they touch.
     let dirty: Vec<Range<usize>> = changes.dirty.iter().map(|r| widen_to_lines(src, r.clone())).collect();
     let mut tops = top_level_touching(root, &dirty);
+    // Inside a top-level class, an edit within one method's body re-walks
+    // that method only (classes can be long); rules dispatched on the class
+    // itself run again on it, since they may read any method.
+    let mut narrowed_classes: Vec<(Node, Node)> = Vec::new();
+    let mut methods: Vec<Node> = Vec::new();
+    tops.retain(|t| match narrow_to_methods(*t, &changes.dirty, &dirty) {
+        Some((class, ms)) => {
+            narrowed_classes.push((class, *t));
+            for m in ms {
+                if !methods.iter().any(|x| x.id() == m.id()) {
+                    methods.push(m);
+                }
+            }
+            false
+        }
+        None => true,
+    });
+    for m in methods.clone() {
+        let mut n = m.next_named_sibling();
+        while let Some(c) = n {
+            if !methods.iter().any(|x| x.id() == c.id()) {
+                methods.push(c);
+            }
+            if c.kind_name() != "comment" {
+                break;
+            }
+            n = c.next_named_sibling();
+        }
+    }
     // A rule may look at the statement just before the one it reports on (a
     // docstring is the first statement; an attribute docstring follows an
     // assignment): revisit the statement after each touched one too.
@@ -234,7 +263,9 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         }
         tops.sort_by_key(|n| n.start_byte());
     }
-    let walked: Vec<Range<usize>> = tops.iter().map(|n| n.byte_range()).collect();
+    // Methods walked on their own, unless their class is walked whole anyway.
+    methods.retain(|m| !tops.iter().any(|t| t.start_byte() <= m.start_byte() && m.end_byte() <= t.end_byte()));
+    let walked: Vec<Range<usize>> = tops.iter().chain(methods.iter()).map(|n| n.byte_range()).collect();
 
     let enabled = rules::enabled_rules(settings, k);
     let module_rules = enabled.module_rules();
@@ -250,6 +281,14 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         root.named_children(&mut cursor).filter(|c| !is_definition(*c) && c.kind_name() != "comment").collect()
     };
     let module_code_ranges: Vec<Range<usize>> = module_code.iter().map(|n| n.byte_range()).collect();
+    let class_level = enabled.filtered(|r| r.kinds().contains(&"class_definition"));
+    let class_rules = class_level.rules();
+    // The whole top-level statement: a class-level finding may sit on a decorator.
+    let narrowed_ranges: Vec<Range<usize>> = narrowed_classes
+        .iter()
+        .filter(|(_, top)| !tops.iter().any(|t| t.id() == top.id()))
+        .map(|(_, top)| top.byte_range())
+        .collect();
 
     let mut kept = Vec::with_capacity(prev.findings.len());
     for f in &prev.findings {
@@ -258,6 +297,9 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         }
         let Some(m) = map_finding(f, &changes.edits) else { continue };
         if overlaps(&walked, &m.range) || touches(&dirty, &m.range) {
+            continue;
+        }
+        if m.class_level && overlaps(&narrowed_ranges, &m.range) {
             continue;
         }
         if overlaps(&module_code_ranges, &m.range) && sibling_rules.iter().any(|r| r.id() == m.rule) {
@@ -277,6 +319,17 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     }
     for top in &tops {
         rules::walk(*top, &cx, &enabled, &mut raw);
+    }
+    for m in &methods {
+        rules::walk(*m, &cx, &enabled, &mut raw);
+    }
+    if !class_rules.is_empty() {
+        for (c, top) in &narrowed_classes {
+            if narrowed_ranges.iter().any(|r| *r == top.byte_range()) {
+                let _path = crate::syntax::AncestorPath::new(*c);
+                rules::dispatch(*c, &cx, &class_rules, &mut raw.findings);
+            }
+        }
     }
     for c in &module_code {
         if tops.iter().any(|t| t.id() == c.id()) {
@@ -321,6 +374,48 @@ fn widen_to_lines(src: &str, r: Range<usize>) -> Range<usize> {
     let s = bytes[..start].iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1);
     let e = bytes[end..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(src.len(), |i| end + i);
     s..e
+}
+
+/// If every change touching top-level statement `top`, a class, lies inside
+/// the body of one of its methods, the class and those methods. `raw` are
+/// the changed ranges, `widened` the same widened to whole lines.
+fn narrow_to_methods<'t>(top: Node<'t>, raw: &[Range<usize>], widened: &[Range<usize>]) -> Option<(Node<'t>, Vec<Node<'t>>)> {
+    let class = match top.kind_name() {
+        "class_definition" => top,
+        "decorated_definition" => top.child_by_field_id(crate::field_id!("definition")).filter(|d| d.kind_name() == "class_definition")?,
+        _ => return None,
+    };
+    let body = class.child_by_field_id(crate::field_id!("body"))?;
+    let touching = |r: &Range<usize>| top.start_byte() <= r.end && r.start <= top.end_byte();
+    let method_at = |r: &Range<usize>| -> Option<Node<'t>> {
+        let s = body.first_child_for_byte(r.start)?;
+        let def = match s.kind_name() {
+            "function_definition" => s,
+            "decorated_definition" => s.child_by_field_id(crate::field_id!("definition")).filter(|d| d.kind_name() == "function_definition")?,
+            _ => return None,
+        };
+        Some((s, def)).filter(|(s, _)| s.start_byte() <= r.start && r.end <= s.end_byte()).map(|(s, _)| s)
+            .filter(|_| def.child_by_field_id(crate::field_id!("body")).is_some())
+    };
+    let mut out: Vec<Node<'t>> = Vec::new();
+    for r in raw.iter().filter(|r| touching(r)) {
+        let m = method_at(r)?;
+        let def = if m.kind_name() == "decorated_definition" { m.child_by_field_id(crate::field_id!("definition"))? } else { m };
+        let fb = def.child_by_field_id(crate::field_id!("body"))?;
+        if !(fb.start_byte() < r.start && r.end < fb.end_byte()) {
+            return None;
+        }
+        if !out.iter().any(|o| o.id() == m.id()) {
+            out.push(m);
+        }
+    }
+    for r in widened.iter().filter(|r| touching(r)) {
+        let m = method_at(r)?;
+        if !out.iter().any(|o| o.id() == m.id()) {
+            return None;
+        }
+    }
+    (!out.is_empty()).then_some((class, out))
 }
 
 /// The module's children that overlap (or touch) any of `ranges`.

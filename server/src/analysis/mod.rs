@@ -65,11 +65,14 @@ pub struct Finding {
     /// Reported from the `module` node, so it may depend on the whole file:
     /// incremental re-checking recomputes it after every edit.
     pub whole_module: bool,
+    /// Reported from a `class_definition` node: it may read any method, so
+    /// an edit inside one method reruns the class's own rules.
+    pub class_level: bool,
 }
 
 impl Finding {
     pub fn new(rule: &'static str, range: Range<usize>) -> Self {
-        Finding { rule, range, fixes: Vec::new(), severity: Severity::Information, whole_module: false }
+        Finding { rule, range, fixes: Vec::new(), severity: Severity::Information, whole_module: false, class_level: false }
     }
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fixes.push(fix);

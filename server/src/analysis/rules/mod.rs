@@ -193,10 +193,10 @@ pub(crate) fn dispatch(node: Node, cx: &Context, rules: &[&'static dyn Rule], ou
             out.truncate(before);
         }
     }
-    if node.kind_name() == "module" {
-        for f in &mut out[first..] {
-            f.whole_module = true;
-        }
+    match node.kind_name() {
+        "module" => out[first..].iter_mut().for_each(|f| f.whole_module = true),
+        "class_definition" => out[first..].iter_mut().for_each(|f| f.class_level = true),
+        _ => {}
     }
 }
 
