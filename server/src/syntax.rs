@@ -221,6 +221,42 @@ thread_local! {
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
+thread_local! {
+    /// During a walk: top-level `def`s by name (for rules that look up the
+    /// function a call names).
+    static TOP_DEFS: std::cell::RefCell<Option<std::collections::HashMap<String, Node<'static>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The top-level `def` named `name` (the first one), indexed once per rule
+/// walk; outside a walk, a scan of the module's statements.
+pub fn top_level_def<'t>(root: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
+    let scan = |root: Node<'t>| -> Vec<(String, Node<'t>)> {
+        let mut cursor = root.walk();
+        root.named_children(&mut cursor)
+            .filter(|s| s.kind_name() == "function_definition")
+            .filter_map(|s| s.child_by_field_id(crate::field_id!("name")).map(|n| (text(n, src).to_string(), s)))
+            .collect()
+    };
+    if PATH.with(|p| p.borrow().is_empty()) {
+        return scan(root).into_iter().find(|(n, _)| n == name).map(|(_, s)| s);
+    }
+    let hit = TOP_DEFS.with(|c| {
+        let mut c = c.borrow_mut();
+        let index = c.get_or_insert_with(|| {
+            let mut m = std::collections::HashMap::new();
+            for (n, s) in scan(root) {
+                // SAFETY: as for the ancestor path; cleared when the walk ends.
+                m.entry(n).or_insert(unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(s) });
+            }
+            m
+        });
+        index.get(name).copied()
+    });
+    // SAFETY: the node belongs to the tree being walked, which outlives 't here.
+    hit.map(|n| unsafe { std::mem::transmute::<Node<'static>, Node<'t>>(n) })
+}
+
 /// The names a function or class body binds (`scope::collect_bindings`),
 /// computed once per body during a rule walk (many rules ask whether a name
 /// is shadowed) and every time outside one (node ids are only unique within
@@ -260,6 +296,7 @@ impl AncestorPath {
         }
         chain.reverse();
         BINDINGS.with(|c| c.borrow_mut().clear());
+        TOP_DEFS.with(|c| *c.borrow_mut() = None);
         // SAFETY: see `NodeExt::up`; cleared in `Drop`.
         PATH.with(|p| *p.borrow_mut() = chain.into_iter().map(|n| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) }).collect());
         AncestorPath(())
@@ -281,6 +318,7 @@ impl Drop for AncestorPath {
     fn drop(&mut self) {
         PATH.with(|p| p.borrow_mut().clear());
         BINDINGS.with(|c| c.borrow_mut().clear());
+        TOP_DEFS.with(|c| *c.borrow_mut() = None);
     }
 }
 

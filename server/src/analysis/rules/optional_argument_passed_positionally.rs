@@ -61,11 +61,7 @@ fn module_function<'t>(root: Node<'t>, name: &str, cx: &Context) -> Option<Node<
     // The module facts know which names only an undecorated `def` binds
     // (and incremental re-checking tracks their headers).
     cx.module.functions.get(name)?;
-    let mut cursor = root.walk();
-    let found = root.named_children(&mut cursor).find(|stmt| {
-        stmt.kind_name() == "function_definition" && stmt.child_by_field_id(crate::field_id!("name")).is_some_and(|n| cx.text(n) == name)
-    });
-    found
+    crate::syntax::top_level_def(root, name, cx.src)
 }
 
 impl Rule for OptionalArgumentPassedPositionally {
