@@ -28,11 +28,12 @@ fn local_binding<'t>(name: &str, at: Node<'t>, src: &str) -> Option<Option<Modul
             }
             if n.kind_name() == "function_definition" {
                 if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
-                    let f = ModuleFacts::collect(body, src);
-                    if f.imports.contains_key(name) {
-                        return Some(Some(f));
-                    }
-                    if f.bindings.contains(name) {
+                    // The cached bindings answer the common case (not bound here).
+                    if crate::syntax::scope_bindings(body, src).contains(name) {
+                        let f = ModuleFacts::collect(body, src);
+                        if f.imports.contains_key(name) {
+                            return Some(Some(f));
+                        }
                         return Some(None);
                     }
                 }

@@ -2,7 +2,6 @@
 
 use crate::analysis::{scope, Context};
 use crate::syntax::named_children;
-use std::collections::HashSet;
 use tree_sitter::Node;
 #[allow(unused_imports)]
 use crate::syntax::NodeExt;
@@ -29,9 +28,7 @@ pub fn locally_bound(node: Node, cx: &Context) -> bool {
                 return true;
             }
             if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
-                let mut b = HashSet::new();
-                scope::collect_bindings(body, cx.src, &mut b);
-                if b.contains(name) && !declares_global(body, name, cx) {
+                if crate::syntax::scope_bindings(body, cx.src).contains(name) && !declares_global(body, name, cx) {
                     return true;
                 }
             }

@@ -135,9 +135,7 @@ pub fn locally_bound(name: &str, at: Node, src: &str) -> bool {
                 return true;
             }
             if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
-                let mut b = std::collections::HashSet::new();
-                crate::analysis::scope::collect_bindings(body, src, &mut b);
-                if b.contains(name) {
+                if crate::syntax::scope_bindings(body, src).contains(name) {
                     return true;
                 }
             }
