@@ -3,6 +3,21 @@
 //! Each rule lives in its own file, declares the node kinds it looks at, and
 //! is called once per node of those kinds. One walk over the tree serves all
 //! rules (as ruff's checker does); no rule walks the tree itself.
+//!
+//! Writing a rule (`foo_bar.rs` with `pub struct FooBar;`, registered by
+//! `server/build.rs`; knowledge in `knowledge/rules/foo-bar.md`):
+//! - what a finding may depend on is the contract of `Scope` (its enclosing
+//!   top-level statement and the one before it, or module facts); a rule
+//!   that reads other module-level statements declares `sibling_needles`,
+//!   and one that reads the whole file runs from the `module` node, ideally
+//!   behind a text prefilter (`whole_file_nodes`). `tests/incremental.rs`
+//!   checks the contract on random edits.
+//! - cheap tests first, then anything that walks: the walk is shared, a
+//!   rule's own sub-walks are not.
+//! - `node.up()` (not `parent()`), `node.kind_name()` (not `kind()`) and
+//!   `child_by_field_id(crate::field_id!("x"))` (not `child_by_field_name`)
+//!   are the fast spellings; `syntax::scope_bindings` and
+//!   `syntax::top_level_def` are cached per walk.
 
 use super::{Context, Finding};
 use crate::config::Settings;
