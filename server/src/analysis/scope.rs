@@ -188,6 +188,12 @@ pub fn collect_bindings(node: Node, src: &str, out: &mut HashSet<String>) {
                 target_names(a, src, out);
             }
         }
+        // `except E as e` (the grammar puts the alias on the clause).
+        "except_clause" => {
+            if let Some(a) = node.child_by_field_id(crate::field_id!("alias")) {
+                target_names(a, src, out);
+            }
+        }
         "named_expression" => {
             if let Some(n) = node.child_by_field_id(crate::field_id!("name")) {
                 out.insert(text(n, src).to_string());

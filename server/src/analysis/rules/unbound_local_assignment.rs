@@ -214,9 +214,7 @@ fn outer_has(name: &str, func: Node, cx: &Context) -> Option<bool> {
                     return Some(false);
                 }
                 if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
-                    let mut b = HashSet::new();
-                    scope::collect_bindings(body, cx.src, &mut b);
-                    if b.contains(name) {
+                    if crate::syntax::scope_bindings(body, cx.src).contains(name) {
                         return Some(false);
                     }
                 }
@@ -242,6 +240,15 @@ impl Rule for UnboundLocalAssignment {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
+        // Cheap test first: a finding needs a name this function binds that
+        // an outer scope binds too (`del x` binds as well, and the cached
+        // statement-level bindings do not count it).
+        if !cx.text(body).contains("del ") {
+            let local = crate::syntax::scope_bindings(body, cx.src);
+            if !local.iter().any(|n| outer_has(n, node, cx).is_some()) {
+                return;
+            }
+        }
         let mut f = Facts::default();
         visit(body, Some(node), cx, &mut f);
         if f.unsure {
