@@ -25,7 +25,7 @@ use crate::syntax::NodeExt;
 #[derive(Debug, Clone, Default)]
 pub struct Checked {
     pub findings: Vec<Finding>,
-    facts: ModuleFacts,
+    facts: std::sync::Arc<ModuleFacts>,
     /// Bodies of the top-level functions and classes: an edit inside one
     /// (before and after) cannot change the module facts.
     bodies: Vec<Range<usize>>,
@@ -165,39 +165,46 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     if changes.full {
         return check_full(src, tree, settings, k);
     }
-    let mut old_facts = prev.facts.clone();
-    old_facts.import_insert_at = match map_span(&(old_facts.import_insert_at..old_facts.import_insert_at), &changes.edits) {
+    let insert_at = match map_span(&(prev.facts.import_insert_at..prev.facts.import_insert_at), &changes.edits) {
         Some(r) => r.start,
         None => return check_full(src, tree, settings, k),
     };
     // Module facts come from top-level statements, but a function or class
     // contributes only its name: when every change lies inside the body of
-    // one, before the edit and after it, the facts stay as they were.
+    // one, before the edit and after it, the facts stay as they were (shared,
+    // not copied: this is the common keystroke).
     let bodies = top_level_bodies(root);
     let old_bodies: Vec<Range<usize>> =
         prev.bodies.iter().map(|b| changes.edits.iter().fold(b.clone(), |r, e| map_range(r, e))).collect();
+    let mut renamed: Vec<String> = Vec::new();
     let facts = if all_inside(&changes.dirty, &bodies) && all_inside(&changes.dirty, &old_bodies) {
-        old_facts.clone()
-    } else {
-        ModuleFacts::collect(root, src)
-    };
-    // Imports decide qualified names and where fixes add imports: any
-    // change there and only a full check is sure. A changed module-level
-    // binding matters only to statements that mention the name.
-    if old_facts.imports != facts.imports
-        || old_facts.star_imports != facts.star_imports
-        || old_facts.imported_modules != facts.imported_modules
-        || old_facts.import_insert_at != facts.import_insert_at
-    {
-        return check_full(src, tree, settings, k);
-    }
-    let mut renamed: Vec<&String> = old_facts.bindings.symmetric_difference(&facts.bindings).collect();
-    for (name, header) in old_facts.functions.iter().chain(facts.functions.iter()) {
-        let other = if facts.functions.get(name) == Some(header) { old_facts.functions.get(name) } else { None };
-        if other != Some(header) && !renamed.contains(&name) {
-            renamed.push(name);
+        let mut facts = prev.facts.clone();
+        if facts.import_insert_at != insert_at {
+            std::sync::Arc::make_mut(&mut facts).import_insert_at = insert_at;
         }
-    }
+        facts
+    } else {
+        let old = &prev.facts;
+        let facts = ModuleFacts::collect(root, src);
+        // Imports decide qualified names and where fixes add imports: any
+        // change there and only a full check is sure. A changed module-level
+        // binding matters only to statements that mention the name.
+        if old.imports != facts.imports
+            || old.star_imports != facts.star_imports
+            || old.imported_modules != facts.imported_modules
+            || insert_at != facts.import_insert_at
+        {
+            return check_full(src, tree, settings, k);
+        }
+        renamed.extend(old.bindings.symmetric_difference(&facts.bindings).cloned());
+        for (name, header) in old.functions.iter().chain(facts.functions.iter()) {
+            let other = if facts.functions.get(name) == Some(header) { old.functions.get(name) } else { None };
+            if other != Some(header) && !renamed.contains(name) {
+                renamed.push(name.clone());
+            }
+        }
+        std::sync::Arc::new(facts)
+    };
 
     // Dirty ranges, widened to whole lines (a comment added at the end of a
     // line can suppress a finding of the statement it follows), then to the

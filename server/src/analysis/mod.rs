@@ -88,16 +88,17 @@ impl Finding {
 pub struct Context<'a> {
     pub src: &'a str,
     pub tree: &'a Tree,
-    pub module: scope::ModuleFacts,
+    /// Shared, so that a recheck that keeps the facts does not copy them.
+    pub module: std::sync::Arc<scope::ModuleFacts>,
     pub settings: &'a Settings,
 }
 
 impl<'a> Context<'a> {
     pub fn new(src: &'a str, tree: &'a Tree, settings: &'a Settings) -> Self {
-        let module = scope::ModuleFacts::collect(tree.root_node(), src);
+        let module = std::sync::Arc::new(scope::ModuleFacts::collect(tree.root_node(), src));
         Context { src, tree, module, settings }
     }
-    pub fn with_facts(src: &'a str, tree: &'a Tree, settings: &'a Settings, module: scope::ModuleFacts) -> Self {
+    pub fn with_facts(src: &'a str, tree: &'a Tree, settings: &'a Settings, module: std::sync::Arc<scope::ModuleFacts>) -> Self {
         Context { src, tree, module, settings }
     }
     pub fn text(&self, node: Node) -> &'a str {
