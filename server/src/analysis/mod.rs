@@ -104,6 +104,16 @@ impl<'a> Context<'a> {
     pub fn text(&self, node: Node) -> &'a str {
         crate::syntax::text(node, self.src)
     }
+    /// The edit adding `statement` (an import, without newline) where new
+    /// imports go: after leading comments, the module docstring and
+    /// `__future__` imports (`ModuleFacts::import_insert_at`).
+    pub fn import_edit(&self, statement: &str) -> Edit {
+        let nl = crate::syntax::newline_of(self.src);
+        match self.module.import_insert_at {
+            0 => Edit::insert(0, format!("{statement}{nl}")),
+            at => Edit::insert(at, format!("{nl}{statement}")),
+        }
+    }
     pub fn target_at_least(&self, major: u8, minor: u8) -> bool {
         self.settings.target_version >= (major, minor)
     }

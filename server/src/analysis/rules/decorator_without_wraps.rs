@@ -102,8 +102,7 @@ fn wraps_fix(def: Node, func_name: &str, cx: &Context) -> Option<Fix> {
     } else if m.star_imports.iter().any(|s| s == "functools") {
         "wraps".to_string()
     } else {
-        let at = m.import_insert_at;
-        edits.push(if at == 0 { Edit::insert(0, format!("import functools{nl}")) } else { Edit::insert(at, format!("{nl}import functools")) });
+        edits.push(cx.import_edit("import functools"));
         "functools.wraps".to_string()
     };
     edits.push(Edit::insert(def.start_byte(), format!("@{decorator}({func_name}){nl}{indent}")));

@@ -135,34 +135,9 @@ pub fn starts_line(src: &str, at: usize) -> bool {
     src[line_start..at].trim().is_empty()
 }
 
-/// An edit adding `line` (an import statement) where new imports go.
+/// The edit adding the import `line` (see `Context::import_edit`).
 pub fn add_import(cx: &Context, line: &str) -> Edit {
-    let nl = syntax::newline_of(cx.src);
-    let at = import_position(cx);
-    if at == 0 { Edit::insert(0, format!("{line}{nl}")) } else { Edit::insert(at, format!("{nl}{line}")) }
-}
-
-/// Where a new import goes: after leading comments (shebang, coding line),
-/// the module docstring and `__future__` imports. (`ModuleFacts::import_insert_at`
-/// does not skip comments before the docstring.)
-fn import_position(cx: &Context) -> usize {
-    let mut at = cx.module.import_insert_at;
-    if at != 0 {
-        return at;
-    }
-    let mut seen_code = false;
-    for stmt in named_children(cx.tree.root_node()) {
-        match stmt.kind_name() {
-            "comment" if !seen_code => {}
-            "expression_statement" if !seen_code && stmt.named_child(0).is_some_and(|c| c.kind_name() == "string") => {
-                at = stmt.end_byte();
-                seen_code = true;
-            }
-            "future_import_statement" => at = stmt.end_byte(),
-            _ => break,
-        }
-    }
-    at
+    cx.import_edit(line)
 }
 
 /// The local spelling of `module.name` through the file's imports, if any:

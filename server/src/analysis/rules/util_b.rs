@@ -112,27 +112,9 @@ pub fn name_is_free(cx: &Context, at: Node, name: &str) -> bool {
     !cx.module.bindings.contains(name) && !cx.module.imports.contains_key(name) && !locally_bound(name, at, cx.src)
 }
 
-/// An edit adding the import statement `stmt` (without newline) where the
-/// module's imports start: after the docstring and `__future__` imports, or
-/// else after leading comment lines (shebang, encoding cookie).
+/// The edit adding the import statement `stmt` (see `Context::import_edit`).
 pub fn add_import(cx: &Context, stmt: &str) -> Edit {
-    let nl = syntax::newline_of(cx.src);
-    let at = cx.module.import_insert_at;
-    if at > 0 {
-        return Edit::insert(at, format!("{nl}{stmt}"));
-    }
-    let mut pos = 0;
-    for line in cx.src.split_inclusive('\n') {
-        if line.trim_start().starts_with('#') {
-            pos += line.len();
-        } else {
-            break;
-        }
-    }
-    if pos > 0 && !cx.src[..pos].ends_with('\n') {
-        return Edit::insert(pos, format!("{nl}{stmt}{nl}"));
-    }
-    Edit::insert(pos, format!("{stmt}{nl}"))
+    cx.import_edit(stmt)
 }
 
 /// The positional and keyword arguments of a call (None if the call has a

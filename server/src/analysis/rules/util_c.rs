@@ -166,16 +166,7 @@ pub fn import_name(cx: &Context, module: &str, name: &str) -> (String, Vec<Edit>
     if m.star_imports.iter().any(|s| s == module) {
         return (name.to_string(), vec![]);
     }
-    let nl = syntax::newline_of(cx.src);
-    let at = m.import_insert_at;
-    let edit = if at == 0 {
-        // After a leading shebang, encoding cookie or header comment: the
-        // first two must stay on the first lines.
-        Edit::insert(after_header_comments(cx.src), format!("import {module}{nl}"))
-    } else {
-        Edit::insert(at, format!("{nl}import {module}"))
-    };
-    (full, vec![edit])
+    (full, vec![cx.import_edit(&format!("import {module}"))])
 }
 
 /// Whether the module binds `module`'s own name to something other than the
@@ -424,16 +415,3 @@ pub fn keep_comments(text: String, range: std::ops::Range<usize>, cx: &Context) 
     }
 }
 
-/// The offset of the first line that is neither blank nor a comment.
-fn after_header_comments(src: &str) -> usize {
-    let mut pos = 0;
-    for line in src.split_inclusive('\n') {
-        let t = line.trim();
-        if !(t.is_empty() || t.starts_with('#')) {
-            break;
-        }
-        pos += line.len();
-    }
-    // A file of comments only: append after them.
-    pos.min(src.len())
-}

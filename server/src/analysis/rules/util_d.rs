@@ -107,28 +107,7 @@ pub fn except_value(clause: Node) -> Option<Node> {
     Some(v)
 }
 
-/// An edit that adds `import module` where a new import belongs: after the
-/// module docstring and `__future__` imports, even when comments come
-/// first (`ModuleFacts::import_insert_at` counts a leading comment as the
-/// first statement, which would put the import above the docstring).
+/// The edit adding `import module` (see `Context::import_edit`).
 pub fn add_import(cx: &Context, module: &str) -> crate::analysis::Edit {
-    let nl = crate::syntax::newline_of(cx.src);
-    let mut at = None;
-    for (i, s) in kids(cx.tree.root_node()).into_iter().enumerate() {
-        let doc = i == 0 && s.kind_name() == "expression_statement" && s.named_child(0).is_some_and(|c| c.kind_name() == "string");
-        if doc || s.kind_name() == "future_import_statement" {
-            at = Some(s.end_byte());
-        } else {
-            break;
-        }
-    }
-    match at {
-        Some(at) => crate::analysis::Edit::insert(at, format!("{nl}import {module}")),
-        None => {
-            // Before the first statement, after leading comments (shebang, coding line).
-            let first = kids(cx.tree.root_node()).into_iter().next().map_or(0, |s| s.start_byte());
-            let line_start = cx.src[..first].rfind('\n').map_or(0, |i| i + 1);
-            crate::analysis::Edit::insert(line_start, format!("import {module}{nl}"))
-        }
-    }
+    cx.import_edit(&format!("import {module}"))
 }
