@@ -219,22 +219,61 @@ struct Ignore {
 }
 
 /// Simple glob: `*` (not across `/`), `**` (across), `?`.
+///
+/// Linear in the text for each pattern position (a table of which pattern
+/// positions are live, advanced one byte at a time), so no pattern — such as
+/// `*a*a*a*a*a*a*a*a*a*a*a*a*b` against a long name — can make it backtrack
+/// exponentially.
 pub fn glob_match(pat: &str, s: &str) -> bool {
-    fn go(p: &[u8], s: &[u8]) -> bool {
-        if p.is_empty() {
-            return s.is_empty();
+    let p = pat.as_bytes();
+    // `live[j]`: the first j pattern bytes can match the text read so far.
+    let closure = |live: &mut Vec<bool>| {
+        // `*` and `**` (and a `/` right after `**`) may match nothing.
+        let mut j = 0;
+        while j < p.len() {
+            if live[j] {
+                if p[j..].starts_with(b"**/") {
+                    live[j + 3] = true;
+                    live[j + 2] = true;
+                } else if p[j..].starts_with(b"**") {
+                    live[j + 2] = true;
+                } else if p[j] == b'*' {
+                    live[j + 1] = true;
+                }
+            }
+            j += 1;
         }
-        if p.starts_with(b"**") {
-            let rest = p[2..].strip_prefix(b"/").unwrap_or(&p[2..]);
-            return (0..=s.len()).any(|i| go(rest, &s[i..]));
+    };
+    let mut live = vec![false; p.len() + 1];
+    live[0] = true;
+    closure(&mut live);
+    for &c in s.as_bytes() {
+        let mut next = vec![false; p.len() + 1];
+        let mut j = 0;
+        while j < p.len() {
+            if live[j] {
+                if p[j..].starts_with(b"**") {
+                    next[j] = true; // `**` eats any byte, `/` included
+                } else {
+                    match p[j] {
+                        b'*' if c != b'/' => next[j] = true,
+                        b'*' => {}
+                        b'?' if c != b'/' => next[j + 1] = true,
+                        b'?' => {}
+                        d if d == c => next[j + 1] = true,
+                        _ => {}
+                    }
+                }
+            }
+            j += 1;
         }
-        match p[0] {
-            b'*' => (0..=s.len()).take_while(|&i| i == 0 || s[i - 1] != b'/').any(|i| go(&p[1..], &s[i..])),
-            b'?' => !s.is_empty() && s[0] != b'/' && go(&p[1..], &s[1..]),
-            c => !s.is_empty() && s[0] == c && go(&p[1..], &s[1..]),
+        closure(&mut next);
+        if !next.iter().any(|&b| b) {
+            return false;
         }
+        live = next;
     }
-    go(pat.as_bytes(), s.as_bytes())
+    live[p.len()]
 }
 
 impl Ignore {
@@ -300,6 +339,9 @@ pub fn discover(paths: &[String], exclude: &[String], errors: &mut Vec<String>, 
             out.push(path);
         } else if path.is_dir() {
             walk(&path, &path, &read_gitignore(&path), exclude, &mut out);
+        } else if path.exists() {
+            // A FIFO, a socket or a device: reading it could block forever.
+            errors.push(k.ui("cli.not_regular", &[("path", p)]));
         } else {
             errors.push(k.ui("cli.not_found", &[("path", p)]));
         }
@@ -315,8 +357,21 @@ fn walk(root: &Path, dir: &Path, ignores: &[Ignore], exclude: &[String], out: &m
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let path = e.path();
-        let Ok(ft) = e.file_type() else { continue };
+        let Ok(mut ft) = e.file_type() else { continue };
         let name = e.file_name().to_string_lossy().to_string();
+        if ft.is_symlink() {
+            // Follow a link only when its target stays inside the tree being
+            // checked: `--fix` must never rewrite files outside it, and a
+            // link to a parent folder must not loop.
+            if !inside(root, &path) {
+                continue;
+            }
+            let Ok(meta) = std::fs::metadata(&path) else { continue };
+            ft = meta.file_type();
+            if ft.is_dir() {
+                continue;
+            }
+        }
         if ft.is_dir() {
             if SKIP_DIRS.contains(&name.as_str()) || ignored(ignores, &path, true) || excluded(exclude, root, &path) {
                 continue;
@@ -324,14 +379,57 @@ fn walk(root: &Path, dir: &Path, ignores: &[Ignore], exclude: &[String], out: &m
             let mut sub = ignores.to_vec();
             sub.extend(read_gitignore(&path));
             walk(root, &path, &sub, exclude, out);
-        } else if (name.ends_with(".py") || name.ends_with(".pyi"))
+        } else if ft.is_file()
+            && (name.ends_with(".py") || name.ends_with(".pyi"))
             && !ignored(ignores, &path, false)
             && !excluded(exclude, root, &path)
         {
+            // Regular files only: a FIFO or a device named `x.py` would
+            // block the run forever or never end.
             out.push(path);
         }
     }
 }
+
+/// Whether `path`, with every link resolved, lies under `root` (resolved).
+fn inside(root: &Path, path: &Path) -> bool {
+    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
+        (Ok(r), Ok(p)) => p.starts_with(r),
+        _ => false,
+    }
+}
+
+/// Replace `path`'s contents without ever leaving it half written: write a
+/// temporary file in the same folder, flush it to disk, then rename it over
+/// the original (keeping its permissions). A link is replaced in its target,
+/// and only when the target is a regular file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let target = std::fs::canonicalize(path)?;
+    let meta = std::fs::metadata(&target)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.pyexplain-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.set_permissions(meta.permissions())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The stack of every thread that analyses a file. The walks have depth
+/// guards; this is the margin under them, the same in the CLI and the
+/// server (only the pages used are ever committed).
+pub const ANALYSIS_STACK: usize = 64 << 20;
 
 /// Settings for a file: defaults, its nearest pyproject.toml, then the flags.
 struct SettingsCache {
@@ -410,7 +508,7 @@ fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, 
             if let Some(path) = write_to {
                 match encode(&src, &out.text) {
                     Some(bytes) => {
-                        if let Err(e) = std::fs::write(path, bytes) {
+                        if let Err(e) = write_atomically(path, &bytes) {
                             error = Some(k.ui("cli.cannot_read", &[("path", &display), ("error", &e.to_string())]));
                         }
                     }
@@ -448,7 +546,17 @@ fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
         }
         let cwd = std::env::current_dir().unwrap_or_default();
         let settings = cache.for_path(&cwd.join("stdin.py"), &a, k);
-        results.push(check_one("-".into(), &bytes, &settings, &a, k, None));
+        let one = std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .stack_size(ANALYSIS_STACK)
+                .spawn_scoped(s, || check_one("-".into(), &bytes, &settings, &a, k, None))
+                .ok()
+                .and_then(|h| h.join().ok())
+        });
+        match one {
+            Some(r) => results.push(r),
+            None => return fail(k.ui("cli.cannot_read", &[("path", "-"), ("error", "internal error")])),
+        }
     }
     if !file_args.is_empty() {
         // The exclude setting of the pyproject nearest the first path applies to discovery.
@@ -460,7 +568,8 @@ fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(files.len().max(1));
         std::thread::scope(|s| {
             for _ in 0..threads {
-                s.spawn(|| loop {
+                let worker = std::thread::Builder::new().name("check".into()).stack_size(ANALYSIS_STACK);
+                let _ = worker.spawn_scoped(s, || loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = files.get(i) else { break };
                     let display = path.display().to_string();
@@ -700,5 +809,60 @@ mod tests {
         assert!(!glob_match("*.py", "d/a.py"));
         assert!(glob_match("**/gen/*.py", "x/y/gen/a.py"));
         assert!(glob_match("build", "build"));
+        assert!(glob_match("**/gen/*.py", "gen/a.py"));
+        assert!(glob_match("a/**", "a/b/c"));
+        assert!(glob_match("**", ""));
+        assert!(glob_match("a?c", "abc"));
+        assert!(!glob_match("a?c", "a/c"));
+        assert!(glob_match("*a*b", "xxaxxb"));
+        assert!(!glob_match("*a*b", "xxaxx/b"));
+        assert!(glob_match("test_*.py", "test_x.py"));
+        assert!(!glob_match("test_*.py", "test_x.pyc"));
+        // Exponential for a backtracking matcher; linear here.
+        let name = "a".repeat(40);
+        assert!(!glob_match("*a*a*a*a*a*a*a*a*a*a*a*a*b", &name));
+        assert!(!glob_match("**a**a**a**a**a**a**a**a**a**a**b", &"a/".repeat(200)));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn discovery_skips_fifos_and_links_that_leave_the_tree_and_fix_writes_atomically() {
+        let k = crate::knowledge::Knowledge::get();
+        let base = std::env::temp_dir().join(format!("pyexplain-cli-{}", std::process::id()));
+        let tree = base.join("tree");
+        let outside = base.join("outside");
+        std::fs::create_dir_all(&tree).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(tree.join("a.py"), "x = 1\n").unwrap();
+        std::fs::write(outside.join("b.py"), "y = 2\n").unwrap();
+        std::os::unix::fs::symlink(outside.join("b.py"), tree.join("link_out.py")).unwrap();
+        std::os::unix::fs::symlink(tree.join("a.py"), tree.join("link_in.py")).unwrap();
+        std::os::unix::fs::symlink(&base, tree.join("loop")).unwrap();
+        let fifo = tree.join("pipe.py");
+        let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).unwrap();
+        // SAFETY: mkfifo on a NUL-terminated path we own.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let mut errors = Vec::new();
+        let found = discover(&[tree.to_string_lossy().to_string()], &[], &mut errors, k);
+        let names: Vec<String> = found.iter().map(|p| p.file_name().unwrap().to_string_lossy().to_string()).collect();
+        assert_eq!(names, vec!["a.py", "link_in.py"], "{errors:?}");
+        // Named on the command line, a FIFO is reported, not opened.
+        let mut errors = Vec::new();
+        assert!(discover(&[fifo.to_string_lossy().to_string()], &[], &mut errors, k).is_empty());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        // An atomic write keeps the permissions and leaves no temporary file.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tree.join("a.py"), std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&tree.join("a.py"), b"x = 2\n").unwrap();
+        assert_eq!(std::fs::read_to_string(tree.join("a.py")).unwrap(), "x = 2\n");
+        assert_eq!(std::fs::metadata(tree.join("a.py")).unwrap().permissions().mode() & 0o777, 0o640);
+        let left: Vec<_> = std::fs::read_dir(&tree).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+        assert!(left.is_empty());
+        // Through a link inside the tree, the target is rewritten and the link stays a link.
+        write_atomically(&tree.join("link_in.py"), b"x = 3\n").unwrap();
+        assert!(std::fs::symlink_metadata(tree.join("link_in.py")).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(tree.join("a.py")).unwrap(), "x = 3\n");
+        assert!(write_atomically(&fifo, b"x").is_err());
+        std::fs::remove_dir_all(&base).unwrap();
     }
 }
