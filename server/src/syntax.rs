@@ -61,6 +61,33 @@ pub fn children(node: Node<'_>) -> Vec<Node<'_>> {
     node.children(&mut c).collect()
 }
 
+/// Every node of the subtree rooted at `node` (the node included), in
+/// document order.
+pub fn descendants(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        out.push(n);
+        let kids: Vec<Node> = n.children(&mut cursor).collect();
+        for c in kids.into_iter().rev() {
+            stack.push(c);
+        }
+    }
+    out
+}
+
+/// The named children of `node` other than comments: a block's statements,
+/// a call's arguments, a tuple's items.
+pub fn code_children(node: Node<'_>) -> Vec<Node<'_>> {
+    named_children(node).into_iter().filter(|n| n.kind_name() != "comment").collect()
+}
+
+/// Whether `kinds` occur anywhere in the subtree.
+pub fn contains_kind(node: Node, kinds: &[&str]) -> bool {
+    descendants(node).iter().any(|n| kinds.contains(&n.kind_name()))
+}
+
 /// The innermost enclosing node of one of `kinds`, starting at `node`'s parent.
 pub fn ancestor<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
     let mut cur = node.up();

@@ -309,13 +309,18 @@ pub fn is_locally_bound(name: &str, at: Node, src: &str) -> bool {
     false
 }
 
+/// The identifier at the root of an attribute chain (`a` in `a.b.c`).
+pub fn base_identifier(node: Node) -> Option<Node> {
+    match node.kind_name() {
+        "identifier" => Some(node),
+        "attribute" => base_identifier(node.child_by_field_id(crate::field_id!("object"))?),
+        _ => None,
+    }
+}
+
 /// The leftmost name of an identifier or attribute chain (`a` in `a.b.c`).
 fn base_name<'s>(node: Node, src: &'s str) -> Option<&'s str> {
-    let mut n = node;
-    while n.kind_name() == "attribute" {
-        n = n.child_by_field_id(crate::field_id!("object"))?;
-    }
-    (n.kind_name() == "identifier").then(|| text(n, src))
+    base_identifier(node).map(|n| text(n, src))
 }
 
 /// The qualified name of an identifier or attribute chain, through the file's

@@ -5,6 +5,7 @@
 #![allow(unused_imports)]
 
 pub(crate) use super::{Rule, Scope};
+pub(crate) use crate::analysis::helpers::{bindings, calls, compat, concurrency, definitions, edits, imports, loops, statements};
 pub(crate) use crate::analysis::{scope, Context, Edit, Finding, Fix};
 pub(crate) use crate::knowledge::Applicability;
 pub(crate) use crate::syntax::{self, children, named_children, NodeExt};

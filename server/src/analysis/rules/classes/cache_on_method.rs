@@ -2,7 +2,8 @@
 //! keeps every instance alive in a class-wide cache.
 
 use super::prelude::*;
-use super::util_d::{class_of_method, resolves_to};
+use crate::analysis::helpers::definitions::class_of_method;
+use crate::analysis::helpers::imports::resolves_to;
 
 pub struct CacheOnMethod;
 
@@ -65,7 +66,7 @@ impl Rule for CacheOnMethod {
         let plain_cache = node.named_child(0).is_some_and(|e| e.kind_name() != "call")
             || node.named_child(0).and_then(|c| c.child_by_field_id(crate::field_id!("arguments"))).is_some_and(|a| {
                 // `lru_cache()` / `lru_cache(maxsize=None)` / `lru_cache(None)`: a cache of any size.
-                let args = super::util_d::kids(a);
+                let args = syntax::code_children(a);
                 args.is_empty()
                     || (args.len() == 1 && {
                         let v = if args[0].kind_name() == "keyword_argument" { args[0].child_by_field_id(crate::field_id!("value")) } else { Some(args[0]) };
@@ -87,7 +88,7 @@ impl Rule for CacheOnMethod {
                 } else if let Some((local, _)) = m.imports.iter().find(|(_, q)| q.as_str() == "functools") {
                     format!("{local}.cached_property")
                 } else {
-                    edits.push(super::util_d::add_import(cx, "functools"));
+                    edits.push(cx.import_edit("import functools"));
                     "functools.cached_property".to_string()
                 };
                 edits.push(Edit::replace(span, format!("@{deco}")));

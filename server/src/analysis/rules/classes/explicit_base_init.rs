@@ -2,7 +2,9 @@
 //! class derived from `Base`, where `super().__init__(...)` is the idiom.
 
 use super::prelude::*;
-use super::util_d::{class_of_method, first_param, kids};
+use crate::analysis::helpers::definitions::class_of_method;
+use crate::analysis::helpers::definitions::first_param;
+use crate::syntax::code_children;
 
 pub struct ExplicitBaseInit;
 
@@ -24,7 +26,7 @@ impl Rule for ExplicitBaseInit {
         }
         let Some(base) = func.child_by_field_id(crate::field_id!("object")).filter(|o| syntax::is_name_or_attribute(*o)) else { return };
         let Some(args) = node.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list") else { return };
-        let a = kids(args);
+        let a = code_children(args);
         let Some(first) = a.first().filter(|f| f.kind_name() == "identifier") else { return };
         // The innermost scope must be a method directly in a class body: a
         // nested function, lambda or comprehension cannot use super().
@@ -47,7 +49,7 @@ impl Rule for ExplicitBaseInit {
             return;
         }
         let Some(sup) = class.child_by_field_id(crate::field_id!("superclasses")) else { return };
-        let bases: Vec<Node> = kids(sup).into_iter().filter(|b| b.kind_name() != "keyword_argument").collect();
+        let bases: Vec<Node> = code_children(sup).into_iter().filter(|b| b.kind_name() != "keyword_argument").collect();
         let base_text = cx.text(base);
         if !bases.iter().any(|b| cx.text(*b) == base_text) || matches!(base_text, "object") {
             return;

@@ -3,7 +3,9 @@
 //! path that always runs, that recursion never ends.
 
 use super::prelude::*;
-use super::util_d::{class_of_method, first_param, kids};
+use crate::analysis::helpers::definitions::class_of_method;
+use crate::analysis::helpers::definitions::first_param;
+use crate::syntax::code_children;
 
 pub struct GetattributeSetattrRecursion;
 
@@ -16,7 +18,7 @@ fn always_runs(node: Node, func: Node) -> bool {
     while let Some(p) = cur.up() {
         if Some(p.id()) == body.map(|b| b.id()) {
             // No earlier top-level statement leaves the function.
-            return !kids(p).iter().take_while(|s| s.id() != cur.id()).any(|s| {
+            return !code_children(p).iter().take_while(|s| s.id() != cur.id()).any(|s| {
                 matches!(s.kind_name(), "return_statement" | "raise_statement" | "if_statement" | "try_statement" | "for_statement" | "while_statement" | "match_statement" | "with_statement")
             });
         }

@@ -2,7 +2,7 @@
 //! slightly wrong (`__intit__`, `__mull__`), which Python never calls; or an
 //! attribute access to such a name (`super().__intit__()`).
 
-use super::util_e::{class_of_method, osa_distance};
+use crate::analysis::helpers::definitions::class_of_method;
 use super::prelude::*;
 
 pub struct MisspelledDunder;
@@ -194,7 +194,7 @@ impl MisspelledDunder {
         }
         // A name used elsewhere in the file (called, looked up by string) is
         // more likely a deliberate private protocol than a typo.
-        if super::util_e::used_besides_defs(cx.src, name) {
+        if bindings::used_besides_defs(cx.src, name) {
             return;
         }
         let mut f = Finding::new(self.id(), name_node.byte_range());
@@ -249,4 +249,29 @@ impl MisspelledDunder {
         }
         out.push(f);
     }
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
+fn osa_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=m {
+        d[0][j] = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
 }

@@ -3,7 +3,7 @@
 //! together under one name.
 
 use super::prelude::*;
-use super::util_d::{kids, stmts};
+use crate::syntax::code_children;
 
 pub struct PropertyCallForm;
 
@@ -33,7 +33,7 @@ impl Rule for PropertyCallForm {
         let Some(args) = call.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list") else { return };
         // Map arguments to roles.
         let mut roles: [Option<Node>; 4] = [None; 4];
-        for (i, a) in kids(args).into_iter().enumerate() {
+        for (i, a) in code_children(args).into_iter().enumerate() {
             if a.kind_name() == "keyword_argument" {
                 let Some(k) = a.child_by_field_id(crate::field_id!("name")).map(|n| cx.text(n)) else { return };
                 let Some(slot) = ROLES.iter().position(|r| *r == k) else { return };
@@ -46,7 +46,7 @@ impl Rule for PropertyCallForm {
         }
         let Some(getter) = roles[0] else { return };
         // Every accessor is a plain method defined earlier in this class body.
-        let body = stmts(block);
+        let body = code_children(block);
         let find_def = |n: Node| -> Option<Node> {
             if n.kind_name() != "identifier" {
                 return None;
@@ -97,7 +97,7 @@ fn decorator_fix(stmt: Node, left: Node, defs: &[(usize, Node)], doc: Option<Nod
     }
     // Nothing else in the class binds the property's name (besides the getter, if it is called so).
     let mut bound = std::collections::HashSet::new();
-    for s in stmts(block) {
+    for s in code_children(block) {
         if s.id() != stmt.id() && !defs.iter().any(|(_, d)| d.id() == s.id()) {
             scope::collect_bindings(s, cx.src, &mut bound);
         }
@@ -150,7 +150,7 @@ fn decorator_fix(stmt: Node, left: Node, defs: &[(usize, Node)], doc: Option<Nod
             return None;
         }
         let body = getter.child_by_field_id(crate::field_id!("body"))?;
-        let first = *stmts(body).first()?;
+        let first = *code_children(body).first()?;
         let has_doc = first.kind_name() == "expression_statement" && first.named_child(0).is_some_and(|s| s.kind_name() == "string");
         if has_doc || first.start_position().row == getter.start_position().row {
             return None;

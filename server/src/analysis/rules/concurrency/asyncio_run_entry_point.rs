@@ -3,7 +3,6 @@
 //! which `asyncio.run()` does (and cleans up after) in one call.
 
 use super::prelude::*;
-use super::util_b;
 
 pub struct AsyncioRunEntryPoint;
 
@@ -31,13 +30,13 @@ impl Rule for AsyncioRunEntryPoint {
             return;
         }
         let Some(obj) = func.child_by_field_id(crate::field_id!("object")) else { return };
-        let Some(a) = util_b::args(node, cx) else { return };
+        let Some(a) = calls::split_args(node, cx) else { return };
         if a.positional.len() != 1 || !a.keywords.is_empty() {
             return;
         }
         let arg = a.positional[0];
         // In a coroutine the loop is already running: another problem.
-        if syntax::enclosing_function(node).is_some_and(util_b::is_async_def) {
+        if syntax::enclosing_function(node).is_some_and(definitions::is_async_def) {
             return;
         }
         let stmt = syntax::statement_of(node);
@@ -50,7 +49,7 @@ impl Rule for AsyncioRunEntryPoint {
         });
         // `asyncio.get_event_loop().run_until_complete(X)`
         if obj.kind_name() == "call" {
-            if !obj.child_by_field_id(crate::field_id!("function")).and_then(|f| util_b::qualified(f, cx)).is_some_and(|q| LOOP_MAKERS.contains(&q.as_str())) {
+            if !obj.child_by_field_id(crate::field_id!("function")).and_then(|f| imports::qualified(f, cx)).is_some_and(|q| LOOP_MAKERS.contains(&q.as_str())) {
                 return;
             }
             let mut f = Finding::new(self.id(), node.byte_range());
@@ -88,7 +87,7 @@ impl Rule for AsyncioRunEntryPoint {
                     let ok = asg.child_by_field_id(crate::field_id!("right")).is_some_and(|r| {
                         r.kind_name() == "call"
                             && r.child_by_field_id(crate::field_id!("arguments")).is_some_and(|x| x.named_child_count() == 0)
-                            && r.child_by_field_id(crate::field_id!("function")).and_then(|f| util_b::qualified(f, cx)).is_some_and(|q| LOOP_MAKERS.contains(&q.as_str()))
+                            && r.child_by_field_id(crate::field_id!("function")).and_then(|f| imports::qualified(f, cx)).is_some_and(|q| LOOP_MAKERS.contains(&q.as_str()))
                     });
                     if ok {
                         maker = Some(s);
@@ -175,7 +174,7 @@ fn uses_outside(scope_node: Node, name: &str, removed: &dyn Fn(Node) -> bool, cx
 fn is_set_event_loop(stmt: Node, name: &str, cx: &Context) -> bool {
     stmt.kind_name() == "expression_statement"
         && stmt.named_child(0).filter(|c| c.kind_name() == "call").is_some_and(|c| {
-            c.child_by_field_id(crate::field_id!("function")).and_then(|f| util_b::qualified(f, cx)).as_deref() == Some("asyncio.set_event_loop")
+            c.child_by_field_id(crate::field_id!("function")).and_then(|f| imports::qualified(f, cx)).as_deref() == Some("asyncio.set_event_loop")
                 && c.child_by_field_id(crate::field_id!("arguments")).is_some_and(|a| cx.text(a) == format!("({name})"))
         })
 }
@@ -215,14 +214,14 @@ fn only_simple_uses(scope_node: Node, name: &str, call: Node, cx: &Context) -> b
 
 /// Replace `range` with `asyncio.run(X)` when X calls a coroutine function.
 fn run_fix(range: std::ops::Range<usize>, arg: Node, at: Node, cx: &Context) -> Option<Fix> {
-    if !util_b::is_coroutine_call(arg, cx) || syntax::has_comment_in(cx.tree.root_node(), range.clone()) {
+    if !concurrency::is_coroutine_call(arg, cx) || syntax::has_comment_in(cx.tree.root_node(), range.clone()) {
         return None;
     }
     let mut edits = Vec::new();
-    let run = match util_b::local_expr(cx, at, "asyncio.run") {
+    let run = match imports::local_expr(cx, at, "asyncio.run") {
         Some(r) => r,
-        None if util_b::name_is_free(cx, at, "asyncio") => {
-            edits.push(util_b::add_import(cx, "import asyncio"));
+        None if bindings::name_is_free(cx, at, "asyncio") => {
+            edits.push(cx.import_edit("import asyncio"));
             "asyncio.run".to_string()
         }
         None => return None,

@@ -2,7 +2,6 @@
 //! (deprecated in 3.8, a `TypeError` since 3.11) instead of tasks.
 
 use super::prelude::*;
-use super::util_b;
 
 pub struct AsyncioWaitBareCoroutines;
 
@@ -20,10 +19,10 @@ impl Rule for AsyncioWaitBareCoroutines {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if util_b::call_target(node, cx, &["wait"], &["asyncio.wait"]).is_none() {
+        if calls::call_target(node, cx, &["wait"], &["asyncio.wait"]).is_none() {
             return;
         }
-        let Some(a) = util_b::args(node, cx) else { return };
+        let Some(a) = calls::split_args(node, cx) else { return };
         let Some(first) = a.positional.first().copied().or_else(|| a.keyword("fs").map(|(_, v)| v)) else { return };
         let (container, inline) = if first.kind_name() == "identifier" {
             match assigned_list(first, node, cx) {
@@ -36,7 +35,7 @@ impl Rule for AsyncioWaitBareCoroutines {
         let Some(items) = coroutine_items(container, cx) else { return };
         let mut f = Finding::new(self.id(), first.byte_range());
         // create_task needs a running loop: only inside a coroutine.
-        let in_async = syntax::enclosing_function(node).is_some_and(util_b::is_async_def)
+        let in_async = syntax::enclosing_function(node).is_some_and(definitions::is_async_def)
             && syntax::enclosing_function(container) == syntax::enclosing_function(node);
         if in_async && cx.target_at_least(3, 7) && !syntax::has_comment_in(container, container.byte_range()) {
             if let Some(fix) = wrap_fix(&items, node, inline, cx) {
@@ -55,7 +54,7 @@ fn coroutine_items<'t>(container: Node<'t>, cx: &Context) -> Option<Vec<Node<'t>
         "list_comprehension" | "set_comprehension" | "generator_expression" => vec![container.child_by_field_id(crate::field_id!("body"))?],
         _ => return None,
     };
-    if items.is_empty() || !items.iter().all(|i| util_b::is_coroutine_call(*i, cx)) {
+    if items.is_empty() || !items.iter().all(|i| concurrency::is_coroutine_call(*i, cx)) {
         return None;
     }
     Some(items)
@@ -97,10 +96,10 @@ fn assigned_list<'t>(name: Node<'t>, call: Node<'t>, cx: &Context) -> Option<Nod
 
 fn wrap_fix(items: &[Node], at: Node, inline: bool, cx: &Context) -> Option<Fix> {
     let mut edits = Vec::new();
-    let create = match util_b::local_expr(cx, at, "asyncio.create_task") {
+    let create = match imports::local_expr(cx, at, "asyncio.create_task") {
         Some(n) => n,
-        None if util_b::name_is_free(cx, at, "asyncio") => {
-            edits.push(util_b::add_import(cx, "import asyncio"));
+        None if bindings::name_is_free(cx, at, "asyncio") => {
+            edits.push(cx.import_edit("import asyncio"));
             "asyncio.create_task".to_string()
         }
         None => return None,

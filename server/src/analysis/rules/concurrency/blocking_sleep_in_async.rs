@@ -2,7 +2,6 @@
 //! whole event loop; `await asyncio.sleep()` lets other tasks run.
 
 use super::prelude::*;
-use super::util_b;
 
 pub struct BlockingSleepInAsync;
 
@@ -17,11 +16,11 @@ impl Rule for BlockingSleepInAsync {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if util_b::call_target(node, cx, &["sleep"], &["time.sleep"]).is_none() {
+        if calls::call_target(node, cx, &["sleep"], &["time.sleep"]).is_none() {
             return;
         }
         // The innermost function (lambdas included) must be an `async def`.
-        if !syntax::enclosing_function(node).is_some_and(util_b::is_async_def) {
+        if !syntax::enclosing_function(node).is_some_and(definitions::is_async_def) {
             return;
         }
         let mut f = Finding::new(self.id(), node.byte_range());
@@ -50,10 +49,10 @@ fn await_fix(call: Node, cx: &Context) -> Option<Fix> {
         return None;
     }
     let mut edits = Vec::new();
-    let name = match util_b::local_expr(cx, call, "asyncio.sleep") {
+    let name = match imports::local_expr(cx, call, "asyncio.sleep") {
         Some(n) => n,
-        None if util_b::name_is_free(cx, call, "asyncio") => {
-            edits.push(util_b::add_import(cx, "import asyncio"));
+        None if bindings::name_is_free(cx, call, "asyncio") => {
+            edits.push(cx.import_edit("import asyncio"));
             "asyncio.sleep".to_string()
         }
         None => return None,

@@ -3,7 +3,6 @@
 //! main module again, and would start processes of its own.
 
 use super::prelude::*;
-use super::util_b;
 
 pub struct MissingMainGuard;
 
@@ -56,9 +55,9 @@ impl Rule for MissingMainGuard {
 
 impl MissingMainGuard {
     fn check_call(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(q) = util_b::call_target(node, cx, LAST, TARGETS) else { return };
+        let Some(q) = calls::call_target(node, cx, LAST, TARGETS) else { return };
         // Module level only: not in a def, lambda or class, nor under the guard.
-        if syntax::ancestor(node, &["function_definition", "lambda", "class_definition"]).is_some() || util_b::under_main_guard(node, cx) {
+        if syntax::ancestor(node, &["function_definition", "lambda", "class_definition"]).is_some() || statements::under_main_guard(node, cx) {
             return;
         }
         // A Process only matters once started.
@@ -117,19 +116,19 @@ fn guard_fix(stmt: Node, cx: &Context) -> Option<Fix> {
         ) {
             return None;
         }
-        if s.kind_name() == "if_statement" && s.child_by_field_id(crate::field_id!("condition")).is_some_and(|c| util_b::is_main_test(c, cx)) {
+        if s.kind_name() == "if_statement" && s.child_by_field_id(crate::field_id!("condition")).is_some_and(|c| statements::is_main_test(c, cx)) {
             return None;
         }
         if s.is_error() {
             return None;
         }
     }
-    if !util_b::reindentable(stmt, last, "", cx) {
+    if !edits::reindentable(stmt, last, "", cx) {
         return None;
     }
-    let unit = util_b::indent_unit(cx.src, "");
+    let unit = edits::indent_unit(cx.src, "");
     let nl = syntax::newline_of(cx.src);
-    let body = util_b::indented(cx.src, stmt.start_byte()..last.end_byte(), unit);
+    let body = edits::indented(cx.src, stmt.start_byte()..last.end_byte(), unit);
     Some(Fix::unsafe_(
         "main-guard",
         vec![Edit::replace(stmt.start_byte()..last.end_byte(), format!("if __name__ == \"__main__\":{nl}{unit}{body}"))],

@@ -3,7 +3,6 @@
 //! another and the pool's other workers sit idle.
 
 use super::prelude::*;
-use super::util_b;
 
 pub struct PoolApplyInLoop;
 
@@ -81,7 +80,7 @@ fn bound_to_pool(name: Node, at: Node, cx: &Context) -> bool {
                 if let Some(v) = item.named_child(0).filter(|v| v.kind_name() == "as_pattern") {
                     let value = v.named_child(0);
                     let alias = v.child_by_field_id(crate::field_id!("alias")).and_then(|a| a.named_child(0).or(Some(a)));
-                    if alias.is_some_and(|a| cx.text(a) == n) && value.is_some_and(|c| util_b::is_pool_call(c, cx)) {
+                    if alias.is_some_and(|a| cx.text(a) == n) && value.is_some_and(|c| concurrency::is_pool_call(c, cx)) {
                         return true;
                     }
                 }
@@ -100,7 +99,7 @@ fn bound_to_pool(name: Node, at: Node, cx: &Context) -> bool {
             while let Some(s) = prev {
                 if let Some(a) = s.named_child(0).filter(|a| s.kind_name() == "expression_statement" && a.kind_name() == "assignment") {
                     if a.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.kind_name() == "identifier" && cx.text(l) == n) {
-                        return a.child_by_field_id(crate::field_id!("right")).is_some_and(|r| util_b::is_pool_call(r, cx));
+                        return a.child_by_field_id(crate::field_id!("right")).is_some_and(|r| concurrency::is_pool_call(r, cx));
                     }
                 }
                 prev = s.prev_named_sibling();
@@ -133,7 +132,7 @@ fn map_fix(call: Node, comp: Node, pool: Node, cx: &Context) -> Option<Fix> {
     if clauses[0].children_by_field_name("right", &mut c).count() != 1 {
         return None;
     }
-    let a = util_b::args(call, cx)?;
+    let a = calls::split_args(call, cx)?;
     if a.positional.len() != 2 || !a.keywords.is_empty() {
         return None;
     }
@@ -147,7 +146,7 @@ fn map_fix(call: Node, comp: Node, pool: Node, cx: &Context) -> Option<Fix> {
         return None;
     }
     // The function must not depend on the loop variable.
-    if util_b::identifier_count(target, cx.text(var), cx.src) != 0 || syntax::has_comment_in(comp, comp.byte_range()) {
+    if bindings::identifier_count(target, cx.text(var), cx.src) != 0 || syntax::has_comment_in(comp, comp.byte_range()) {
         return None;
     }
     let new = format!("{}.map({}, {})", cx.text(pool), cx.text(target), cx.text(iterable));

@@ -2,7 +2,7 @@
 //! clause of the same `try` already catches its class (or a base of it).
 
 use super::prelude::*;
-use super::util_d::kids;
+use crate::syntax::code_children;
 
 pub struct ExceptOrder;
 
@@ -96,11 +96,11 @@ fn is_subclass(sub: &str, sup: &str) -> bool {
 
 /// The builtin exception classes a clause names, with their nodes.
 fn caught<'t>(clause: Node<'t>, cx: &Context) -> Vec<(Node<'t>, &'static str)> {
-    let Some(value) = super::util_d::except_value(clause) else { return Vec::new() };
+    let Some(value) = statements::except_value(clause) else { return Vec::new() };
     let items = match value.kind_name() {
-        "tuple" => kids(value),
+        "tuple" => code_children(value),
         "parenthesized_expression" => match value.named_child(0) {
-            Some(t) if t.kind_name() == "tuple" => kids(t),
+            Some(t) if t.kind_name() == "tuple" => code_children(t),
             Some(i) => vec![i],
             None => Vec::new(),
         },
@@ -130,10 +130,10 @@ impl Rule for ExceptOrder {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let clauses: Vec<Node> = kids(node).into_iter().filter(|c| c.kind_name() == "except_clause").collect();
+        let clauses: Vec<Node> = code_children(node).into_iter().filter(|c| c.kind_name() == "except_clause").collect();
         let mut earlier: Vec<&'static str> = Vec::new();
         for (i, clause) in clauses.iter().enumerate() {
-            let bare = super::util_d::except_value(*clause).is_none();
+            let bare = statements::except_value(*clause).is_none();
             if bare {
                 if i + 1 < clauses.len() {
                     // `except:` that is not the last handler (a SyntaxError in Python 3).

@@ -2,7 +2,7 @@
 //! handler drops the traceback that `logging.exception(...)` records.
 
 use super::prelude::*;
-use super::util_d::resolves_to;
+use crate::analysis::helpers::imports::resolves_to;
 
 pub struct LogErrorInsteadOfException;
 
@@ -68,9 +68,9 @@ impl Rule for LogErrorInsteadOfException {
         let Some(args) = node.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list") else { return };
         let args_text = cx.text(args);
         // `exc_info=` already chooses what to record.
-        if super::util_d::kids(args).iter().any(|a| {
+        if syntax::code_children(args).iter().any(|a| {
             a.kind_name() == "keyword_argument" && a.child_by_field_id(crate::field_id!("name")).is_some_and(|n| cx.text(n) == "exc_info")
-        }) || super::util_d::kids(args).iter().any(|a| a.kind_name() == "dictionary_splat")
+        }) || syntax::code_children(args).iter().any(|a| a.kind_name() == "dictionary_splat")
         {
             return;
         }

@@ -2,22 +2,22 @@
 //! that silently drops every error of the `try` body.
 
 use super::prelude::*;
-use super::util_d::{kids, stmts};
+use crate::syntax::code_children;
 
 pub struct SwallowedException;
 
 /// The names a handler catches if it is broad: `None` for a narrow handler,
 /// `Some("BaseException")` for a bare `except:`, else the handler's text.
 fn broad_types<'a>(clause: Node, cx: &Context<'a>) -> Option<&'a str> {
-    let Some(value) = super::util_d::except_value(clause) else {
+    let Some(value) = statements::except_value(clause) else {
         // `except:` (but not Python 2's `except E, e:` shapes, which have a value).
         return Some("BaseException");
     };
     let items = match value.kind_name() {
         "identifier" => vec![value],
-        "tuple" => kids(value),
+        "tuple" => code_children(value),
         "parenthesized_expression" => match value.named_child(0) {
-            Some(t) if t.kind_name() == "tuple" => kids(t),
+            Some(t) if t.kind_name() == "tuple" => code_children(t),
             Some(i) if i.kind_name() == "identifier" => vec![i],
             _ => return None,
         },
@@ -46,7 +46,7 @@ impl Rule for SwallowedException {
             return;
         }
         let Some(block) = syntax::named_children(node).into_iter().find(|c| c.kind_name() == "block") else { return };
-        let body = stmts(block);
+        let body = code_children(block);
         if body.len() != 1 {
             return;
         }
@@ -57,7 +57,7 @@ impl Rule for SwallowedException {
             return;
         }
         let Some(caught) = broad_types(node, cx) else { return };
-        let end = super::util_d::except_value(node).map_or(node.start_byte() + 6, |v| v.end_byte());
+        let end = statements::except_value(node).map_or(node.start_byte() + 6, |v| v.end_byte());
         let mut f = Finding::new(self.id(), node.start_byte()..end);
         if is_pass {
             if let Some(fix) = suppress_fix(node, caught, cx) {
@@ -71,13 +71,13 @@ impl Rule for SwallowedException {
 /// `try: stmt / except E: pass` → `with contextlib.suppress(E): stmt`.
 fn suppress_fix(clause: Node, caught: &str, cx: &Context) -> Option<Fix> {
     let tr = clause.up().filter(|p| p.kind_name() == "try_statement")?;
-    let parts = kids(tr);
+    let parts = code_children(tr);
     // Exactly: body block + this one handler (no else, finally, other handlers).
     if parts.len() != 2 || parts[1].id() != clause.id() {
         return None;
     }
     let body = tr.child_by_field_id(crate::field_id!("body"))?;
-    if stmts(body).len() != 1 {
+    if code_children(body).len() != 1 {
         return None;
     }
     let colon = syntax::children(tr).into_iter().find(|c| c.kind_name() == ":")?;
@@ -110,7 +110,7 @@ fn suppress_fix(clause: Node, caught: &str, cx: &Context) -> Option<Fix> {
     } else if let Some((local, _)) = m.imports.iter().find(|(_, q)| q.as_str() == "contextlib") {
         format!("{local}.suppress")
     } else {
-        edits.push(super::util_d::add_import(cx, "contextlib"));
+        edits.push(cx.import_edit("import contextlib"));
         "contextlib.suppress".to_string()
     };
     edits.push(Edit::replace(tr.start_byte()..colon.end_byte(), format!("with {name}({inner}):{moved}")));

@@ -2,7 +2,8 @@
 //! (`__init__(self, func)` keeps the function, `__call__` calls it) that does
 //! not copy the function's metadata with `functools.update_wrapper`.
 
-use super::util_e::{first_statement, module_attr};
+use crate::analysis::helpers::imports::module_attr;
+use crate::analysis::helpers::statements::first_statement;
 use super::prelude::*;
 
 pub struct ClassDecoratorWithoutUpdateWrapper;

@@ -2,7 +2,6 @@
 //! `lambda x: f(a, x)`, which `operator.itemgetter`, `operator.attrgetter`
 //! and `functools.partial` say directly.
 
-use super::util_c;
 use super::prelude::*;
 
 pub struct LambdaReplaceable;
@@ -101,10 +100,10 @@ impl Rule for LambdaReplaceable {
             }
             "call" => {
                 let Some(f) = body.child_by_field_id(crate::field_id!("function")) else { return };
-                if !syntax::is_name_or_attribute(f) || !util_c::name_refs(f, ps[0], cx).is_empty() {
+                if !syntax::is_name_or_attribute(f) || !bindings::name_refs(f, ps[0], cx).is_empty() {
                     return;
                 }
-                let Some(args) = util_c::call_args(body) else { return };
+                let Some(args) = calls::call_args(body) else { return };
                 let positional: Vec<Node> = args.iter().copied().filter(|a| a.kind_name() != "keyword_argument").collect();
                 let keywords: Vec<Node> = args.iter().copied().filter(|a| a.kind_name() == "keyword_argument").collect();
                 if positional.len() <= ps.len() || positional.iter().any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat")) {
@@ -120,7 +119,7 @@ impl Rule for LambdaReplaceable {
                 }
                 // The fixed part must not use the parameters.
                 let fixed_nodes: Vec<Node> = positional[..fixed].iter().chain(keywords.iter()).copied().collect();
-                if fixed_nodes.iter().any(|a| ps.iter().any(|p| !util_c::name_refs(*a, p, cx).is_empty())) {
+                if fixed_nodes.iter().any(|a| ps.iter().any(|p| !bindings::name_refs(*a, p, cx).is_empty())) {
                     return;
                 }
                 // Keywords must come after all positional arguments to be moved along.
@@ -135,9 +134,9 @@ impl Rule for LambdaReplaceable {
         };
         let mut finding = Finding::new(self.id(), node.byte_range());
         let clash = !cx.module.imports.values().any(|q| q == module || q == &format!("{module}.{name}"))
-            && (scope::is_shadowed(module, node, cx.src, &cx.module) || util_c::import_would_clash(cx, module));
+            && (scope::is_shadowed(module, node, cx.src, &cx.module) || imports::import_would_clash(cx, module));
         if !clash && !syntax::has_comment_in(node, node.byte_range()) {
-            let (callee, mut edits) = util_c::import_name(cx, module, name);
+            let (callee, mut edits) = imports::import_name(cx, module, name);
             edits.push(Edit::replace(node.byte_range(), format!("{callee}({args})")));
             let applicability = if kind != "partial" && is_key_argument(node, cx) {
                 Applicability::Safe

@@ -1,7 +1,9 @@
 //! `lru-cache-forms`: `@lru_cache()` with empty parentheses (3.8+: plain
 //! `@lru_cache`) and `@lru_cache(maxsize=None)` (3.9+: `@cache`).
 
-use super::util_e::{arguments, module_attr, refers_to_import};
+use crate::analysis::helpers::calls::call_args;
+use crate::analysis::helpers::imports::module_attr;
+use crate::analysis::helpers::imports::refers_to_import;
 use super::prelude::*;
 
 pub struct LruCacheForms;
@@ -25,7 +27,7 @@ impl Rule for LruCacheForms {
         if !refers_to_import(func, cx, "functools.lru_cache") {
             return;
         }
-        let Some(args) = arguments(call) else { return };
+        let Some(args) = call_args(call) else { return };
         let Some(arglist) = call.child_by_field_id(crate::field_id!("arguments")) else { return };
         let commented = syntax::has_comment_in(call, call.byte_range());
         if args.is_empty() {

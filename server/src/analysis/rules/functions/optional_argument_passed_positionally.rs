@@ -3,7 +3,11 @@
 //! to a function whose signature the file shows; and any positional
 //! argument to `threading.Thread`, whose first parameter is `group`.
 
-use super::util_e::{arguments, is_positional, keyword, locally_bound, refers_to_import};
+use crate::analysis::helpers::bindings::bound_in_function;
+use crate::analysis::helpers::calls::call_args;
+use crate::analysis::helpers::calls::is_positional;
+use crate::analysis::helpers::calls::keyword;
+use crate::analysis::helpers::imports::refers_to_import;
 use super::prelude::*;
 
 pub struct OptionalArgumentPassedPositionally;
@@ -71,7 +75,7 @@ impl Rule for OptionalArgumentPassedPositionally {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
-        let Some(args) = arguments(node) else { return };
+        let Some(args) = call_args(node) else { return };
         if args.iter().any(|a| matches!(a.kind_name(), "list_splat" | "parenthesized_list_splat")) {
             return;
         }
@@ -96,7 +100,7 @@ impl Rule for OptionalArgumentPassedPositionally {
                 return;
             }
             let name = cx.text(func);
-            if !cx.module.bindings.contains(name) || locally_bound(name, node, cx.src) {
+            if !cx.module.bindings.contains(name) || bound_in_function(name, node, cx.src) {
                 return;
             }
             let Some(def) = module_function(cx.tree.root_node(), name, cx) else { return };

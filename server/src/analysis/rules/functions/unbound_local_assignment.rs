@@ -3,7 +3,7 @@
 //! to the whole function, so the earlier read raises `UnboundLocalError`.
 
 use super::prelude::*;
-use super::util_d::kids;
+use crate::syntax::code_children;
 use std::collections::{HashMap, HashSet};
 
 pub struct UnboundLocalAssignment;
@@ -35,7 +35,7 @@ fn bind_target<'t>(t: Node<'t>, at: usize, cx: &Context, f: &mut Facts<'t>) {
         "identifier" => f.bind(cx.text(t), at),
         "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "tuple" | "list"
         | "parenthesized_expression" | "as_pattern_target" => {
-            for c in kids(t) {
+            for c in code_children(t) {
                 bind_target(c, at, cx, f);
             }
         }
@@ -300,7 +300,7 @@ fn in_loop_binding(read: Node, body: Node, name: &str, cx: &Context) -> bool {
 
 /// Insert `global NAME` as the function's first statement (after a docstring).
 fn global_fix(func: Node, body: Node, name: &str, cx: &Context) -> Option<Fix> {
-    let stmts = kids(body);
+    let stmts = code_children(body);
     let first = *stmts.first()?;
     // The body must start on its own line.
     if first.start_position().row == func.start_position().row {

@@ -1,7 +1,6 @@
 //! `dict-index-in-key-loop`: `for k in d:` whose body looks each value up
 //! with `d[k]`; `for k, v in d.items():` hands over both at once.
 
-use super::util_c;
 use super::prelude::*;
 
 pub struct DictIndexInKeyLoop;
@@ -21,7 +20,7 @@ fn bound_to_dict(name: &str, scope_node: Node, cx: &Context) -> bool {
             });
         }
     }
-    for n in util_c::descendants(scope_node) {
+    for n in syntax::descendants(scope_node) {
         if n.kind_name() != "assignment" {
             continue;
         }
@@ -85,7 +84,7 @@ impl Rule for DictIndexInKeyLoop {
             "call" => {
                 let Some(f) = right.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") else { return };
                 if f.child_by_field_id(crate::field_id!("attribute")).is_none_or(|a| cx.text(a) != "keys")
-                    || util_c::call_args(right).is_none_or(|a| !a.is_empty())
+                    || calls::call_args(right).is_none_or(|a| !a.is_empty())
                 {
                     return;
                 }
@@ -100,13 +99,13 @@ impl Rule for DictIndexInKeyLoop {
         }
         let d = cx.text(dict_node);
         let k = cx.text(left);
-        if !via_keys && !bound_to_dict(d, util_c::scope_node(node, cx), cx) {
+        if !via_keys && !bound_to_dict(d, bindings::scope_node(node, cx), cx) {
             return;
         }
         // The `d[k]` reads, and every other use of d and k in the body.
         let mut reads = Vec::new();
         let mut unsafe_use = false;
-        for n in util_c::descendants(body) {
+        for n in syntax::descendants(body) {
             if n.kind_name() == "subscript" {
                 let (Some(v), Some(i)) = (n.child_by_field_id(crate::field_id!("value")), n.child_by_field_id(crate::field_id!("subscript"))) else { continue };
                 if cx.text(v) == d && i.kind_name() == "identifier" && cx.text(i) == k {
@@ -122,7 +121,7 @@ impl Rule for DictIndexInKeyLoop {
         }
         let read_ranges: Vec<_> = reads.iter().map(|r| r.byte_range()).collect();
         let inside_read = |n: Node| read_ranges.iter().any(|r| r.start <= n.start_byte() && n.end_byte() <= r.end);
-        for n in util_c::descendants(body) {
+        for n in syntax::descendants(body) {
             if inside_read(n) {
                 continue;
             }
@@ -135,7 +134,7 @@ impl Rule for DictIndexInKeyLoop {
                     if bound.contains(k) || bound.contains(d) {
                         return;
                     }
-                    if util_c::descendants(l).iter().any(|t| {
+                    if syntax::descendants(l).iter().any(|t| {
                         t.kind_name() == "subscript" && t.child_by_field_id(crate::field_id!("value")).is_some_and(|v| cx.text(v) == d)
                     }) {
                         return;
@@ -170,10 +169,10 @@ impl Rule for DictIndexInKeyLoop {
         }
         let mut f = Finding::new(self.id(), left.start_byte()..right.end_byte());
         let header = left.start_byte()..right.end_byte();
-        if !syntax::has_comment_in(node, header.clone()) && !util_c::has_async(right) {
-            let scope_n = util_c::scope_node(node, cx);
-            let taken = util_c::identifiers(scope_n, cx);
-            let value = util_c::fresh_name(&["value"], &taken);
+        if !syntax::has_comment_in(node, header.clone()) && !definitions::has_async(right) {
+            let scope_n = bindings::scope_node(node, cx);
+            let taken = bindings::identifiers(scope_n, cx);
+            let value = bindings::fresh_name(&["value"], &taken);
             let mut edits = vec![Edit::replace(header, format!("{k}, {value} in {d}.items()"))];
             edits.extend(reads.iter().map(|r| Edit::replace(r.byte_range(), value.clone())));
             // In a class body the new name would become a class attribute.

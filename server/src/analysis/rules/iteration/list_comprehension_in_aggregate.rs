@@ -2,7 +2,6 @@
 //! `all` given a list comprehension, which builds a whole list just to
 //! fold it; a generator expression does the same without the list.
 
-use super::util_c;
 use super::prelude::*;
 
 pub struct ListComprehensionInAggregate;
@@ -25,7 +24,7 @@ impl Rule for ListComprehensionInAggregate {
         if !AGGREGATES.contains(&name) || !scope::refers_to(func, cx.src, &cx.module, name) {
             return;
         }
-        let Some(args) = util_c::call_args(node) else { return };
+        let Some(args) = calls::call_args(node) else { return };
         let Some(comp) = args.first().copied() else { return };
         if comp.kind_name() != "list_comprehension" {
             return;
@@ -44,7 +43,7 @@ impl Rule for ListComprehensionInAggregate {
         }
         // `await` or `async for` would turn the generator into an async one,
         // which these functions cannot consume: nothing to suggest.
-        if util_c::has_async(comp) {
+        if definitions::has_async(comp) {
             return;
         }
         let mut f = Finding::new(self.id(), comp.byte_range());
@@ -76,7 +75,7 @@ fn may_have_side_effects(comp: Node) -> bool {
         .into_iter()
         .find(|c| c.kind_name() == "for_in_clause")
         .and_then(|c| c.child_by_field_id(crate::field_id!("right")));
-    util_c::descendants(comp).into_iter().any(|n| {
+    syntax::descendants(comp).into_iter().any(|n| {
         matches!(n.kind_name(), "call" | "named_expression" | "yield" | "subscript" | "attribute")
             && first_iter.is_none_or(|fi| !(fi.start_byte() <= n.start_byte() && n.end_byte() <= fi.end_byte()))
     }) || first_iter.is_some_and(|fi| fi.kind_name() != "identifier" && fi.kind_name() != "list" && fi.kind_name() != "tuple")

@@ -2,7 +2,6 @@
 //! of its own, so the `else` body always runs when the loop ends normally
 //! and can simply follow the loop.
 
-use super::util_c;
 use super::prelude::*;
 
 pub struct LoopElse;
@@ -18,7 +17,7 @@ impl Rule for LoopElse {
         let (Some(body), Some(alt)) = (node.child_by_field_id(crate::field_id!("body")), node.child_by_field_id(crate::field_id!("alternative"))) else {
             return;
         };
-        if alt.kind_name() != "else_clause" || util_c::has_own_jump(body, "break_statement") {
+        if alt.kind_name() != "else_clause" || loops::has_own_jump(body, "break_statement") {
             return;
         }
         let Some(else_kw) = alt.child(0).filter(|c| c.kind_name() == "else") else { return };
@@ -41,7 +40,7 @@ fn dedent_fix(loop_node: Node, alt: Node, else_kw: Node, else_body: Node, cx: &C
     }
     let colon = syntax::children(alt).into_iter().find(|c| c.kind_name() == ":")?;
     // Comments between `else:` and the body are kept, each on its own line.
-    let comments: Vec<Node> = util_c::descendants(alt)
+    let comments: Vec<Node> = syntax::descendants(alt)
         .into_iter()
         .filter(|c| c.kind_name() == "comment" && c.start_byte() >= colon.end_byte() && c.end_byte() <= else_body.start_byte())
         .collect();
@@ -63,6 +62,6 @@ fn dedent_fix(loop_node: Node, alt: Node, else_kw: Node, else_body: Node, cx: &C
     // end, then strip `extra` from the later body lines.
     let body_line_start = src[..else_body.start_byte()].rfind('\n').map_or(0, |i| i + 1);
     edits.push(Edit::replace(line_start + loop_indent.len()..body_line_start + body_indent.len(), kept));
-    edits.extend(util_c::dedent_edits(cx, alt, else_body.start_byte()..else_body.end_byte(), loop_indent, extra)?);
+    edits.extend(edits::dedent_edits(cx, alt, else_body.start_byte()..else_body.end_byte(), loop_indent, extra)?);
     Some(Fix::safe("dedent", edits))
 }

@@ -3,7 +3,6 @@
 //! `counts[k] += 1` on a fresh `Counter()`), which `collections.Counter`
 //! does in one call.
 
-use super::util_c;
 use super::prelude::*;
 
 pub struct ManualCountingCounter;
@@ -70,7 +69,7 @@ fn get_plus_one<'t>(stmt: Node<'t>, cx: &Context) -> Option<(Node<'t>, Node<'t>)
     if cx.text(obj) != cx.text(d) || f.child_by_field_id(crate::field_id!("attribute")).is_none_or(|a| cx.text(a) != "get") {
         return None;
     }
-    let args = util_c::call_args(call)?;
+    let args = calls::call_args(call)?;
     let [a0, a1] = args.as_slice() else { return None };
     (cx.text(*a0) == cx.text(k) && a1.kind_name() == "integer" && cx.text(*a1) == "0").then_some((d, k))
 }
@@ -91,15 +90,15 @@ fn membership<'t>(cond: Node<'t>) -> Option<(Node<'t>, Node<'t>, bool)> {
 
 /// The tally a loop body performs: (d, k, kind), kind = "get", "if", "counter".
 fn tally<'t>(body: Node<'t>, cx: &Context) -> Option<(Node<'t>, Node<'t>, &'static str)> {
-    let stmts = util_c::statements(body);
+    let stmts = syntax::code_children(body);
     let same = |a: (Node, Node), b: (Node, Node)| cx.text(a.0) == cx.text(b.0) && cx.text(a.1) == cx.text(b.1);
     match stmts.as_slice() {
         [s] if s.kind_name() == "if_statement" => {
             let cond = s.child_by_field_id(crate::field_id!("condition"))?;
             let (k, d, negated) = membership(cond)?;
             let alt = s.child_by_field_id(crate::field_id!("alternative")).filter(|a| a.kind_name() == "else_clause")?;
-            let [then] = util_c::statements(s.child_by_field_id(crate::field_id!("consequence"))?)[..] else { return None };
-            let [other] = util_c::statements(alt.child_by_field_id(crate::field_id!("body"))?)[..] else { return None };
+            let [then] = syntax::code_children(s.child_by_field_id(crate::field_id!("consequence"))?)[..] else { return None };
+            let [other] = syntax::code_children(alt.child_by_field_id(crate::field_id!("body"))?)[..] else { return None };
             let (inc, init) = if negated { (other, then) } else { (then, other) };
             let a = plus_one(inc, cx)?;
             let b = set_one(init, cx)?;
@@ -120,8 +119,8 @@ fn tally<'t>(body: Node<'t>, cx: &Context) -> Option<(Node<'t>, Node<'t>, &'stat
 /// "dict" (`{}`, `dict()`), "counter" (`Counter()`), "defaultdict"
 /// (`defaultdict(int)`), with the assignment.
 fn fresh<'t>(loop_node: Node<'t>, name: &str, cx: &Context) -> Option<(Node<'t>, &'static str)> {
-    let init = util_c::prev_statement(loop_node)?;
-    let (t, v) = util_c::simple_assignment(init)?;
+    let init = statements::previous_statement(loop_node)?;
+    let (t, v) = statements::simple_assignment(init)?;
     if cx.text(t) != name {
         return None;
     }
@@ -130,7 +129,7 @@ fn fresh<'t>(loop_node: Node<'t>, name: &str, cx: &Context) -> Option<(Node<'t>,
         "call" => {
             let f = v.child_by_field_id(crate::field_id!("function"))?;
             let q = crate::analysis::scope::qualified_name(f, cx.src, &cx.module).unwrap_or_else(|| cx.text(f).to_string());
-            let args = util_c::call_args(v)?;
+            let args = calls::call_args(v)?;
             match (q.as_str(), args.as_slice()) {
                 ("dict", []) => "dict",
                 ("collections.Counter", []) => "counter",
@@ -177,7 +176,7 @@ impl Rule for ManualCountingCounter {
         };
         let Some((d, k, kind)) = tally(body, cx) else { return };
         let name = cx.text(d);
-        if util_c::contains_kind(k, &["call", "await", "yield", "named_expression"]) || !util_c::name_refs(k, name, cx).is_empty() {
+        if syntax::contains_kind(k, &["call", "await", "yield", "named_expression"]) || !bindings::name_refs(k, name, cx).is_empty() {
             return;
         }
         let init = fresh(node, name, cx);
@@ -186,25 +185,25 @@ impl Rule for ManualCountingCounter {
             return;
         }
         let mut f = Finding::new(self.id(), node.start_byte()..right.end_byte());
-        if let (Some((init, start)), Some(safe)) = (init, util_c::loop_to_comprehension(node, cx)) {
-            let refs_in_iter = !util_c::name_refs(right, name, cx).is_empty();
+        if let (Some((init, start)), Some(safe)) = (init, loops::loop_to_comprehension(node, cx)) {
+            let refs_in_iter = !bindings::name_refs(right, name, cx).is_empty();
             if !refs_in_iter {
-                let (counter, mut edits) = util_c::import_name(cx, "collections", "Counter");
+                let (counter, mut edits) = imports::import_name(cx, "collections", "Counter");
                 let arg = if left.kind_name() == "identifier" && cx.text(left) == cx.text(k) {
                     match right.kind_name() {
                         "conditional_expression" | "lambda" => format!("({})", cx.text(right)),
                         _ => cx.text(right).to_string(),
                     }
                 } else {
-                    let Some(clauses) = util_c::clauses_text(node, None, cx) else { return out.push(f) };
+                    let Some(clauses) = loops::clauses_text(node, None, cx) else { return out.push(f) };
                     format!("{} {clauses}", cx.text(k))
                 };
                 let direct = left.kind_name() == "identifier" && cx.text(left) == cx.text(k);
                 let safe = safe && start == "counter" && (!direct || not_a_mapping(right, cx));
-                let clash = util_c::import_would_clash(cx, "collections") && !edits.is_empty();
+                let clash = imports::import_would_clash(cx, "collections") && !edits.is_empty();
                 if !clash {
                     let range = init.start_byte()..node.end_byte();
-                    edits.push(Edit::replace(range.clone(), util_c::keep_comments(format!("{name} = {counter}({arg})"), range, cx)));
+                    edits.push(Edit::replace(range.clone(), edits::keep_comments(format!("{name} = {counter}({arg})"), range, cx)));
                     let applicability = if safe { Applicability::Safe } else { Applicability::Unsafe };
                     f = f.with_fix(Fix::new("counter", applicability, edits));
                 }

@@ -2,7 +2,6 @@
 //! `d[k].append(v)` (or the if/else variant) in a loop, which
 //! `d.setdefault(k, []).append(v)` or a `defaultdict(list)` does.
 
-use super::util_c;
 use super::prelude::*;
 
 pub struct ManualGroupingDefaultdict;
@@ -19,7 +18,7 @@ fn empty_container(n: Node, cx: &Context) -> bool {
         "list" | "dictionary" => n.named_child_count() == 0,
         "call" => {
             n.child_by_field_id(crate::field_id!("function")).is_some_and(|f| matches!(cx.text(f), "set" | "list" | "dict"))
-                && util_c::call_args(n).is_some_and(|a| a.is_empty())
+                && calls::call_args(n).is_some_and(|a| a.is_empty())
         }
         _ => false,
     }
@@ -74,7 +73,7 @@ fn membership<'t>(cond: Node<'t>) -> Option<(Node<'t>, Node<'t>, bool)> {
 }
 
 fn simple(n: Node) -> bool {
-    !util_c::contains_kind(n, &["call", "await", "yield", "named_expression", "subscript", "lambda"])
+    !syntax::contains_kind(n, &["call", "await", "yield", "named_expression", "subscript", "lambda"])
 }
 
 impl Rule for ManualGroupingDefaultdict {
@@ -88,18 +87,18 @@ impl Rule for ManualGroupingDefaultdict {
         super::Scope::Function
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if !util_c::in_loop(node) {
+        if !loops::in_loop(node) {
             return;
         }
         let Some(cond) = node.child_by_field_id(crate::field_id!("condition")) else { return };
         let Some((k, d, negated)) = membership(cond) else { return };
-        if !syntax::is_name_or_attribute(d) || util_c::contains_kind(k, &["call", "await", "yield", "named_expression", "lambda"]) {
+        if !syntax::is_name_or_attribute(d) || syntax::contains_kind(k, &["call", "await", "yield", "named_expression", "lambda"]) {
             return;
         }
         let (dt, kt) = (cx.text(d), cx.text(k));
         let matches = |dd: Node, kk: Node| cx.text(dd) == dt && cx.text(kk) == kt;
         let Some(cons) = node.child_by_field_id(crate::field_id!("consequence")) else { return };
-        let [then] = util_c::statements(cons)[..] else { return };
+        let [then] = syntax::code_children(cons)[..] else { return };
         let alt = node.child_by_field_id(crate::field_id!("alternative"));
         // The statements the fix replaces, and the replacement.
         let (end, default, call, args, safe) = match (negated, alt) {
@@ -119,7 +118,7 @@ impl Rule for ManualGroupingDefaultdict {
             // if k in d: d[k].append(v) else: d[k] = [v]   (or the negated order)
             (_, Some(alt)) if alt.kind_name() == "else_clause" => {
                 let Some(ab) = alt.child_by_field_id(crate::field_id!("body")) else { return };
-                let [other] = util_c::statements(ab)[..] else { return };
+                let [other] = syntax::code_children(ab)[..] else { return };
                 let (app, st) = if negated { (other, then) } else { (then, other) };
                 let (Some((md, mk, m, _)), Some((sd, sk, value))) = (method_on_item(app, cx), store(st)) else { return };
                 if !matches(md, mk) || !matches(sd, sk) {
@@ -132,7 +131,7 @@ impl Rule for ManualGroupingDefaultdict {
                     _ => return,
                 };
                 let items = syntax::named_children(value);
-                let arg_items = util_c::call_args(app.named_child(0).unwrap_or(app)).unwrap_or_default();
+                let arg_items = calls::call_args(app.named_child(0).unwrap_or(app)).unwrap_or_default();
                 let ([v], [a]) = (items.as_slice(), arg_items.as_slice()) else { return };
                 if cx.text(m) != method || cx.text(*v) != cx.text(*a) || matches!(v.kind_name(), "list_splat" | "keyword_argument") {
                     return;
@@ -145,7 +144,7 @@ impl Rule for ManualGroupingDefaultdict {
         };
         let mut f = Finding::new(self.id(), node.start_byte()..cond.end_byte());
         {
-            let text = util_c::keep_comments(format!("{dt}.setdefault({kt}, {default}).{call}{args}"), node.start_byte()..end, cx);
+            let text = edits::keep_comments(format!("{dt}.setdefault({kt}, {default}).{call}{args}"), node.start_byte()..end, cx);
             let applicability = if safe { Applicability::Safe } else { Applicability::Unsafe };
             f = f.with_fix(Fix::new("setdefault", applicability, vec![Edit::replace(node.start_byte()..end, text)]));
         }

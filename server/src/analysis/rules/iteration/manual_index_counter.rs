@@ -1,7 +1,6 @@
 //! `manual-index-counter`: `i = 0` before a `for` loop and `i += 1` in its
 //! body, a hand-made `enumerate()`.
 
-use super::util_c;
 use super::prelude::*;
 
 pub struct ManualIndexCounter;
@@ -46,19 +45,19 @@ impl Rule for ManualIndexCounter {
             return;
         };
         // `i = <int>` immediately before the loop.
-        let Some(init) = util_c::prev_statement(node) else { return };
-        let Some((counter, start)) = util_c::simple_assignment(init) else { return };
+        let Some(init) = statements::previous_statement(node) else { return };
+        let Some((counter, start)) = statements::simple_assignment(init) else { return };
         if !is_int_literal(start, cx) {
             return;
         }
         let i = cx.text(counter);
         // `i += 1` as a statement of the loop body itself (unconditional).
-        let stmts = util_c::statements(body);
+        let stmts = syntax::code_children(body);
         let incs: Vec<usize> = stmts.iter().enumerate().filter(|(_, s)| increment(**s, cx).is_some_and(|n| cx.text(n) == i)).map(|(k, _)| k).collect();
         let [pos] = incs.as_slice() else { return };
         let inc = stmts[*pos];
         // Every other use of i in the loop is a read, before the increment.
-        let refs = util_c::name_refs(node, i, cx);
+        let refs = bindings::name_refs(node, i, cx);
         let mut reads_before = 0;
         let mut reads_after = 0;
         for r in &refs {
@@ -88,34 +87,34 @@ impl Rule for ManualIndexCounter {
         // start value), or every read follows it and no `continue` can skip
         // it (i counts from start + 1).
         let first = reads_before == 0
-            && !stmts[..*pos].iter().any(|st| st.kind_name() == "continue_statement" || util_c::has_own_jump(*st, "continue_statement"));
+            && !stmts[..*pos].iter().any(|st| st.kind_name() == "continue_statement" || loops::has_own_jump(*st, "continue_statement"));
         if !(reads_after == 0 && reads_before > 0) && !(first && reads_after > 0) {
             return;
         }
         // `continue` before the increment skips it: then i is not the index.
-        if !first && util_c::has_own_jump(body, "continue_statement") {
+        if !first && loops::has_own_jump(body, "continue_statement") {
             return;
         }
         // Read after the loop: it holds the count there, not the last index.
-        let scope_n = util_c::scope_node(node, cx);
-        if util_c::used_after(scope_n, node.end_byte(), i, cx) {
+        let scope_n = bindings::scope_node(node, cx);
+        if bindings::used_after(scope_n, node.end_byte(), i, cx) {
             return;
         }
         // A global, nonlocal, or module-level counter other code may read.
-        if util_c::descendants(scope_n).into_iter().any(|n| {
-            matches!(n.kind_name(), "global_statement" | "nonlocal_statement") && !util_c::name_refs(n, i, cx).is_empty()
+        if syntax::descendants(scope_n).into_iter().any(|n| {
+            matches!(n.kind_name(), "global_statement" | "nonlocal_statement") && !bindings::name_refs(n, i, cx).is_empty()
         }) {
             return;
         }
         if scope_n.kind_name() == "module"
-            && util_c::name_refs(scope_n, i, cx).iter().any(|r| r.start_byte() < init.start_byte() || r.start_byte() >= node.end_byte())
+            && bindings::name_refs(scope_n, i, cx).iter().any(|r| r.start_byte() < init.start_byte() || r.start_byte() >= node.end_byte())
         {
             return;
         }
         let mut f = Finding::new(self.id(), node.start_byte()..right.end_byte());
-        if !scope::is_shadowed("enumerate", node, cx.src, &cx.module) && !util_c::has_async(right) {
-            let del_init = util_c::delete_statement_lines(init, cx);
-            let del_inc = util_c::delete_statement_lines(inc, cx);
+        if !scope::is_shadowed("enumerate", node, cx.src, &cx.module) && !definitions::has_async(right) {
+            let del_init = edits::delete_statement_lines(init, cx);
+            let del_inc = edits::delete_statement_lines(inc, cx);
             if let (Some(a), Some(b)) = (del_init, del_inc) {
                 if !syntax::has_comment_in(node, left.start_byte()..right.end_byte()) {
                     let target = match left.kind_name() {

@@ -1,7 +1,6 @@
 //! `manual-list-building`: `xs = []` followed by a loop whose only statement
 //! is `xs.append(e)` (optionally under one `if`): a list comprehension.
 
-use super::util_c;
 use super::prelude::*;
 
 pub struct ManualListBuilding;
@@ -20,7 +19,7 @@ pub fn append_call<'t>(stmt: Node<'t>, cx: &Context) -> Option<(Node<'t>, Node<'
         return None;
     }
     let obj = f.child_by_field_id(crate::field_id!("object"))?;
-    let args = util_c::call_args(call)?;
+    let args = calls::call_args(call)?;
     let [arg] = args.as_slice() else { return None };
     if matches!(arg.kind_name(), "keyword_argument" | "list_splat" | "dictionary_splat") {
         return None;
@@ -39,30 +38,30 @@ impl Rule for ManualListBuilding {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some((stmt, cond)) = util_c::single_statement_body(node) else { return };
+        let Some((stmt, cond)) = loops::single_statement_body(node) else { return };
         let Some((list, elem)) = append_call(stmt, cx) else { return };
         let name = cx.text(list);
         // `xs = []` just before the loop.
-        let Some(init) = util_c::prev_statement(node) else { return };
-        let Some((target, value)) = util_c::simple_assignment(init) else { return };
+        let Some(init) = statements::previous_statement(node) else { return };
+        let Some((target, value)) = statements::simple_assignment(init) else { return };
         if cx.text(target) != name || value.kind_name() != "list" || value.named_child_count() != 0 {
             return;
         }
         // The loop must not look at the list it builds.
         let Some(right) = node.child_by_field_id(crate::field_id!("right")) else { return };
         let Some(left) = node.child_by_field_id(crate::field_id!("left")) else { return };
-        let refs = util_c::name_refs(node, name, cx);
-        if refs.len() != 1 || util_c::name_refs(left, name, cx).len() > 0 {
+        let refs = bindings::name_refs(node, name, cx);
+        if refs.len() != 1 || bindings::name_refs(left, name, cx).len() > 0 {
             return;
         }
         if node.child(0).is_some_and(|c| c.kind_name() == "async") {
             return;
         }
         let mut f = Finding::new(self.id(), node.start_byte()..right.end_byte());
-        if let (Some(safe), Some(clauses)) = (util_c::loop_to_comprehension(node, cx), util_c::clauses_text(node, cond, cx)) {
+        if let (Some(safe), Some(clauses)) = (loops::loop_to_comprehension(node, cx), loops::clauses_text(node, cond, cx)) {
             {
                 let range = init.start_byte()..node.end_byte();
-                let text = util_c::keep_comments(format!("{name} = [{} {clauses}]", cx.text(elem)), range, cx);
+                let text = edits::keep_comments(format!("{name} = [{} {clauses}]", cx.text(elem)), range, cx);
                 let edits = vec![Edit::replace(init.start_byte()..node.end_byte(), text)];
                 let applicability = if safe { Applicability::Safe } else { Applicability::Unsafe };
                 f = f.with_fix(Fix::new("list-comprehension", applicability, edits));

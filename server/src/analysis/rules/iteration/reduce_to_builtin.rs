@@ -2,7 +2,10 @@
 //! multiplies, or keeps the larger or smaller of two values: `sum()`,
 //! `math.prod()`, `max()` and `min()` say it directly.
 
-use super::util_e::{arguments, is_positional, module_attr, refers_to_import};
+use crate::analysis::helpers::calls::call_args;
+use crate::analysis::helpers::calls::is_positional;
+use crate::analysis::helpers::imports::module_attr;
+use crate::analysis::helpers::imports::refers_to_import;
 use super::prelude::*;
 
 pub struct ReduceToBuiltin;
@@ -73,7 +76,7 @@ fn lambda_op(body: Node, a: &str, b: &str, cx: &Context) -> Option<Op> {
         // `max(a, b)`, `min(b, a)`.
         "call" => {
             let func = body.child_by_field_id(crate::field_id!("function"))?;
-            let args = arguments(body)?;
+            let args = call_args(body)?;
             if args.len() != 2 || !args.iter().all(|x| x.kind_name() == "identifier") {
                 return None;
             }
@@ -137,7 +140,7 @@ impl Rule for ReduceToBuiltin {
         if !refers_to_import(func, cx, "functools.reduce") {
             return;
         }
-        let Some(args) = arguments(node) else { return };
+        let Some(args) = call_args(node) else { return };
         if !(2..=3).contains(&args.len()) || !args.iter().all(|a| is_positional(*a)) {
             return;
         }

@@ -1,7 +1,6 @@
 //! `string-concat-in-loop`: `s = ""` before a `for` loop and `s += part`
 //! inside it, building a string piece by piece instead of joining.
 
-use super::util_c;
 use super::prelude::*;
 
 pub struct StringConcatInLoop;
@@ -68,12 +67,12 @@ impl Rule for StringConcatInLoop {
         let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
         // The `s += …` statements of the body (its own, or under one `if`).
         let mut candidates: Vec<(Node, Node, Node)> = Vec::new();
-        for s in util_c::statements(body) {
+        for s in syntax::code_children(body) {
             if let Some((l, r)) = concat(s) {
                 candidates.push((s, l, r));
             } else if s.kind_name() == "if_statement" {
-                for block in util_c::descendants(s).into_iter().filter(|b| b.kind_name() == "block") {
-                    for inner in util_c::statements(block) {
+                for block in syntax::descendants(s).into_iter().filter(|b| b.kind_name() == "block") {
+                    for inner in syntax::code_children(block) {
                         if let Some((l, r)) = concat(inner) {
                             candidates.push((inner, l, r));
                         }
@@ -101,44 +100,44 @@ fn check_name<'t>(node: Node<'t>, name: &str, candidates: &[(Node<'t>, Node<'t>,
         // The string is initialised to a str literal before the loop, by the
         // last earlier statement of the block that mentions it.
         let mut init = None;
-        let mut prev = util_c::prev_statement(node);
+        let mut prev = statements::previous_statement(node);
         let mut budget = 20;
         while let Some(p) = prev {
             budget -= 1;
             if budget == 0 {
                 return None;
             }
-            if !util_c::name_refs(p, name, cx).is_empty() {
+            if !bindings::name_refs(p, name, cx).is_empty() {
                 init = Some(p);
                 break;
             }
-            prev = util_c::prev_statement(p);
+            prev = statements::previous_statement(p);
         }
         let Some(init) = init else { return None };
-        let Some((t, v)) = util_c::simple_assignment(init) else { return None };
+        let Some((t, v)) = statements::simple_assignment(init) else { return None };
         if cx.text(t) != name || !is_str_literal(v, cx) {
             return None;
         }
         // The loop uses the string only to append to it.
-        let refs = util_c::name_refs(node, name, cx);
-        if refs.len() != mine.len() || mine.iter().any(|(_, _, r)| !util_c::name_refs(*r, name, cx).is_empty()) {
+        let refs = bindings::name_refs(node, name, cx);
+        if refs.len() != mine.len() || mine.iter().any(|(_, _, r)| !bindings::name_refs(*r, name, cx).is_empty()) {
             return None;
         }
         let Some(right) = node.child_by_field_id(crate::field_id!("right")) else { return None };
         let mut f = Finding::new("string-concat-in-loop", first_stmt.byte_range());
         // Fix: only for a body that is just the one `s += part` (maybe under an `if`).
-        if let (Some((stmt, cond)), true) = (util_c::single_statement_body(node), mine.len() == 1) {
+        if let (Some((stmt, cond)), true) = (loops::single_statement_body(node), mine.len() == 1) {
             if stmt.id() == first_stmt.id() && right.kind_name() != "expression_list" {
-                if let (Some(safe), Some(clauses)) = (util_c::loop_to_comprehension(node, cx), util_c::clauses_text(node, cond, cx)) {
+                if let (Some(safe), Some(clauses)) = (loops::loop_to_comprehension(node, cx), loops::clauses_text(node, cond, cx)) {
                     let part = mine[0].2;
-                    let adjacent = util_c::prev_statement(node).is_some_and(|p| p.id() == init.id());
+                    let adjacent = statements::previous_statement(node).is_some_and(|p| p.id() == init.id());
                     if adjacent && part.kind_name() != "expression_list" {
                         let lit = cx.text(v);
                         let empty = lit.trim_start_matches(|c: char| c.is_ascii_alphabetic()).len() == 2;
                         let quote = if lit.ends_with('\'') { "''" } else { "\"\"" };
                         let joined = format!("{quote}.join({} {clauses})", cx.text(part));
                         let text = if empty { format!("{name} = {joined}") } else { format!("{name} = {lit} + {joined}") };
-                        let text = util_c::keep_comments(text, init.start_byte()..node.end_byte(), cx);
+                        let text = edits::keep_comments(text, init.start_byte()..node.end_byte(), cx);
                         let applicability = if safe && is_str_expr(part, cx) { Applicability::Safe } else { Applicability::Unsafe };
                         f = f.with_fix(Fix::new("join", applicability, vec![Edit::replace(init.start_byte()..node.end_byte(), text)]));
                     }

@@ -3,7 +3,6 @@
 //! (a comprehension of the right kind says it directly) and
 //! `set([1, 2])` (a set display).
 
-use super::util_c;
 use super::prelude::*;
 
 pub struct UnnecessaryComprehensionOrConstructor;
@@ -43,7 +42,7 @@ fn clauses(comp: Node) -> (Vec<Node>, usize) {
 fn identity_comprehension(comp: Node, cx: &Context, out: &mut Vec<Finding>) {
     let (fors, ifs) = clauses(comp);
     let [clause] = fors.as_slice() else { return };
-    if ifs != 0 || util_c::has_async(comp) {
+    if ifs != 0 || definitions::has_async(comp) {
         return;
     }
     let (Some(body), Some(left), Some(right)) = (
@@ -94,7 +93,7 @@ fn constructor(call: Node, cx: &Context, out: &mut Vec<Finding>) {
     let arg = if arguments.kind_name() == "generator_expression" {
         arguments
     } else {
-        match util_c::call_args(call).as_deref() {
+        match calls::call_args(call).as_deref() {
             Some([one]) => *one,
             _ => return,
         }
@@ -110,7 +109,7 @@ fn constructor(call: Node, cx: &Context, out: &mut Vec<Finding>) {
     let id = "unnecessary-comprehension-or-constructor";
     match (is_set, arg.kind_name()) {
         (true, "list_comprehension" | "generator_expression") => {
-            if util_c::has_async(arg) && arg.kind_name() == "generator_expression" {
+            if definitions::has_async(arg) && arg.kind_name() == "generator_expression" {
                 return;
             }
             let Some((a, b)) = inner(arg) else { return };
@@ -135,7 +134,7 @@ fn constructor(call: Node, cx: &Context, out: &mut Vec<Finding>) {
         }
         (false, "list_comprehension" | "generator_expression") => {
             let Some(body) = arg.child_by_field_id(crate::field_id!("body")) else { return };
-            if body.kind_name() != "tuple" || (arg.kind_name() == "generator_expression" && util_c::has_async(arg)) {
+            if body.kind_name() != "tuple" || (arg.kind_name() == "generator_expression" && definitions::has_async(arg)) {
                 return;
             }
             let elems = syntax::named_children(body);

@@ -1,7 +1,6 @@
 //! `abcmeta-to-abc`: `class C(metaclass=ABCMeta)` where inheriting from
 //! `abc.ABC` says the same more simply.
 
-use super::util_a;
 use super::prelude::*;
 
 pub struct AbcmetaToAbc;
@@ -35,10 +34,10 @@ impl Rule for AbcmetaToAbc {
         let mut edits = Vec::new();
         let abc_ref = match value {
             Some(v) if v.kind_name() == "attribute" => v.child_by_field_id(crate::field_id!("object")).map(|o| format!("{}.ABC", cx.text(o))),
-            _ => match util_a::local_ref(cx, "abc", "ABC") {
+            _ => match imports::local_ref(cx, "abc", "ABC") {
                 Some(r) => Some(r),
                 None if !scope::is_shadowed("ABC", node, cx.src, &cx.module) => {
-                    edits.push(util_a::add_import(cx, "from abc import ABC"));
+                    edits.push(cx.import_edit("from abc import ABC"));
                     Some("ABC".to_string())
                 }
                 None => None,

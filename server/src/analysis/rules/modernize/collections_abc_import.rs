@@ -2,7 +2,6 @@
 //! (`from collections import Mapping`, `collections.Iterable`), aliases
 //! removed in Python 3.10; they live in `collections.abc`.
 
-use super::util_a;
 use super::prelude::*;
 
 pub struct CollectionsAbcImport;
@@ -39,12 +38,12 @@ impl Rule for CollectionsAbcImport {
             if node.up().is_some_and(|p| p.kind_name() == "assignment" && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == node.id())) {
                 return;
             }
-            if util_a::in_compat_guard(node, cx.src) {
+            if compat::in_compat_guard(node, cx.src) {
                 return;
             }
             let mut edits = vec![Edit::insert(obj.end_byte(), ".abc")];
             if !cx.module.imported_modules.contains("collections.abc") {
-                edits.push(util_a::add_import(cx, "import collections.abc"));
+                edits.push(cx.import_edit("import collections.abc"));
             }
             out.push(Finding::new(self.id(), node.byte_range()).with_fix(Fix::safe("import-from-abc", edits)));
             return;
@@ -60,13 +59,13 @@ impl Rule for CollectionsAbcImport {
             cx.text(b)
         };
         let (abcs, others): (Vec<Node>, Vec<Node>) = names.iter().partition(|n| ABCS.contains(&base(**n)));
-        if abcs.is_empty() || util_a::in_compat_guard(node, cx.src) {
+        if abcs.is_empty() || compat::in_compat_guard(node, cx.src) {
             return;
         }
         let mut f = Finding::new(self.id(), node.byte_range());
         if others.is_empty() {
             f = f.with_fix(Fix::safe("import-from-abc", vec![Edit::replace(module.byte_range(), "collections.abc")]));
-        } else if util_a::starts_line(cx.src, node.start_byte())
+        } else if edits::starts_line(cx.src, node.start_byte())
             && !syntax::has_comment_in(node, node.byte_range())
             && named_children(node).iter().all(|c| c.kind_name() != "wildcard_import")
         {

@@ -3,7 +3,6 @@
 //! `Thread.setDaemon()`, `threading.currentThread()`, `self.assertEquals()`,
 //! `@abc.abstractproperty` …
 
-use super::util_a;
 use super::prelude::*;
 
 pub struct DeprecatedStdlibAliases;
@@ -81,11 +80,11 @@ impl Rule for DeprecatedStdlibAliases {
         if name == "warn" && is_logger(obj, cx) {
             out.push(Finding::new(self.id(), range).with_fix(rename("warning", Applicability::Safe)));
         } else if let Some((_, new)) = METHODS.iter().find(|(old, _)| *old == name) {
-            if util_a::has_no_args(node) {
+            if calls::has_no_args(node) {
                 out.push(Finding::new(self.id(), range).with_fix(rename(new, Applicability::Unsafe)));
             }
         } else if name == "setDaemon" || name == "isDaemon" {
-            let args = util_a::call_args(node).unwrap_or_default();
+            let args = calls::call_args(node).unwrap_or_default();
             let mut f = Finding::new(self.id(), range.clone());
             let whole_statement = node.up().is_some_and(|p| p.kind_name() == "expression_statement" && p.named_child_count() == 1);
             let o = cx.text(obj);
@@ -156,15 +155,15 @@ fn check_decorator(dec: Node, cx: &Context, out: &mut Vec<Finding>, id: &'static
     let abstractmethod = if expr.kind_name() == "attribute" {
         expr.child_by_field_id(crate::field_id!("object")).map(|o| format!("{}.abstractmethod", cx.text(o)))
     } else {
-        util_a::local_ref(cx, "abc", "abstractmethod").or_else(|| {
+        imports::local_ref(cx, "abc", "abstractmethod").or_else(|| {
             (!scope::is_shadowed("abstractmethod", dec, cx.src, &cx.module)).then(|| {
-                edits.push(util_a::add_import(cx, "from abc import abstractmethod"));
+                edits.push(cx.import_edit("from abc import abstractmethod"));
                 "abstractmethod".to_string()
             })
         })
     };
     if let Some(am) = abstractmethod {
-        if util_a::starts_line(cx.src, dec.start_byte()) && !scope::is_shadowed(builtin, dec, cx.src, &cx.module) {
+        if edits::starts_line(cx.src, dec.start_byte()) && !scope::is_shadowed(builtin, dec, cx.src, &cx.module) {
             let nl = syntax::newline_of(cx.src);
             let indent = syntax::indent_at(cx.src, dec.start_byte());
             let new = format!("{builtin}{nl}{indent}@{am}");

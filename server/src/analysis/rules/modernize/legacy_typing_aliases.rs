@@ -67,7 +67,7 @@ impl Rule for LegacyTypingAliases {
         }
         let mut f = Finding::new(self.id(), node.byte_range());
         if let Some((_, b)) = BUILTINS.iter().find(|(t, _)| *t == last) {
-            if !scope::is_shadowed(b, node, cx.src, &cx.module) && !super::util_a::class_binds(node, b, cx.src) {
+            if !scope::is_shadowed(b, node, cx.src, &cx.module) && !bindings::class_binds(node, b, cx.src) {
                 // `List[int] == list[int]` is False: code that compares or
                 // prints annotations sees the difference (ruff: unsafe too).
                 f = f.with_fix(Fix::unsafe_("builtin-generic", vec![Edit::replace(name.byte_range(), *b)]));

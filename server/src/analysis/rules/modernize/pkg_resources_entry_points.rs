@@ -1,7 +1,10 @@
 //! `pkg-resources-entry-points`: `pkg_resources.iter_entry_points(group)`,
 //! which `importlib.metadata.entry_points(group=...)` replaces.
 
-use super::util_e::{arguments, is_positional, module_attr, refers_to_import};
+use crate::analysis::helpers::calls::call_args;
+use crate::analysis::helpers::calls::is_positional;
+use crate::analysis::helpers::imports::module_attr;
+use crate::analysis::helpers::imports::refers_to_import;
 use super::prelude::*;
 
 pub struct PkgResourcesEntryPoints;
@@ -21,7 +24,7 @@ impl Rule for PkgResourcesEntryPoints {
         if !refers_to_import(func, cx, "pkg_resources.iter_entry_points") {
             return;
         }
-        let Some(args) = arguments(node) else { return };
+        let Some(args) = call_args(node) else { return };
         let mut f = Finding::new(self.id(), node.byte_range());
         // iter_entry_points(group, name=None)
         let mut parts = Vec::new();

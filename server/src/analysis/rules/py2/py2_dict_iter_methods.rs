@@ -39,7 +39,7 @@ impl Py2DictIterMethods {
             "iterkeys" | "viewkeys" => "keys",
             _ => return,
         };
-        if !super::util_a::has_no_args(node) {
+        if !calls::has_no_args(node) {
             return;
         }
         // `six.iteritems(d)` style helpers are calls of a module function, not

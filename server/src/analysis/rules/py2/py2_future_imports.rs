@@ -2,7 +2,6 @@
 //! features that every Python 3 has switched on.
 
 use super::prelude::*;
-use super::util_a;
 
 pub struct Py2FutureImports;
 
@@ -31,7 +30,7 @@ impl Rule for Py2FutureImports {
         let mut f = Finding::new(self.id(), node.byte_range());
         let comment = syntax::has_comment_in(node, node.byte_range());
         if kept.is_empty() {
-            if let Some(e) = util_a::delete_statement(node, cx) {
+            if let Some(e) = edits::delete_statement(node, cx) {
                 // At module level a lone statement never becomes `pass`.
                 if e.new_text.is_empty() || node.up().is_some_and(|p| p.kind_name() == "block") {
                     f = f.with_fix(Fix::new("remove-import", Applicability::Safe, vec![e]));

@@ -22,7 +22,7 @@ impl Rule for Py2IteratorNext {
         }
         let Some(func) = node.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") else { return };
         let (Some(obj), Some(attr)) = (func.child_by_field_id(crate::field_id!("object")), func.child_by_field_id(crate::field_id!("attribute"))) else { return };
-        if cx.text(attr) != "next" || !super::util_a::has_no_args(node) {
+        if cx.text(attr) != "next" || !calls::has_no_args(node) {
             return;
         }
         if !is_iterator(obj, node, cx) {

@@ -1,7 +1,6 @@
 //! `py2-metaclass-attribute`: `__metaclass__ = M` in a class body, which
 //! Python 3 ignores; the metaclass belongs in the class header.
 
-use super::util_a;
 use super::prelude::*;
 
 pub struct Py2MetaclassAttribute;
@@ -29,7 +28,7 @@ impl Rule for Py2MetaclassAttribute {
                 continue;
             }
             let mut f = Finding::new(self.id(), stmt.byte_range());
-            if let Some(del) = util_a::delete_statement(stmt, cx) {
+            if let Some(del) = edits::delete_statement(stmt, cx) {
                 if value.kind_name() == "identifier" && scope::refers_to(value, cx.src, &cx.module, "type") {
                     f = f.with_fix(Fix::safe("remove", vec![del]));
                 } else if let Some(ins) = header_insert(node, cx, cx.text(value)) {

@@ -1,7 +1,6 @@
 //! `py2-renamed-builtins`: calls to `xrange()` and `raw_input()`, which
 //! Python 3 renamed to `range()` and `input()`.
 
-use super::util_a;
 use super::prelude::*;
 
 pub struct Py2RenamedBuiltins;
@@ -24,7 +23,7 @@ impl Rule for Py2RenamedBuiltins {
             "raw_input" => "input",
             _ => return,
         };
-        if scope::is_shadowed(name, func, cx.src, &cx.module) || util_a::in_compat_guard(node, cx.src) {
+        if scope::is_shadowed(name, func, cx.src, &cx.module) || compat::in_compat_guard(node, cx.src) {
             return;
         }
         let mut f = Finding::new(self.id(), func.byte_range());

@@ -2,7 +2,6 @@
 //! Python 3 renamed (`Queue`, `ConfigParser`, `cPickle`, `urlparse` …) or
 //! removed (`commands`, `popen2`, `urllib2` …).
 
-use super::util_a;
 use super::prelude::*;
 
 pub struct Py2RenamedModules;
@@ -79,7 +78,7 @@ impl Rule for Py2RenamedModules {
         &["import_statement", "import_from_statement"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if util_a::in_compat_guard(node, cx.src) {
+        if compat::in_compat_guard(node, cx.src) {
             return;
         }
         if node.kind_name() == "import_statement" {

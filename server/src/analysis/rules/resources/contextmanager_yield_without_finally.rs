@@ -2,7 +2,6 @@
 //! whose cleanup after `yield` is skipped when the `with` body raises.
 
 use super::prelude::*;
-use super::util_b;
 
 pub struct ContextmanagerYieldWithoutFinally;
 
@@ -49,7 +48,7 @@ fn is_contextmanager(def: Node, cx: &Context) -> bool {
         d.named_child(0).is_some_and(|e| {
             cx.text(e).ends_with("contextmanager")
                 && matches!(
-                util_b::qualified(e, cx).as_deref(),
+                imports::qualified(e, cx).as_deref(),
                 Some("contextlib.contextmanager" | "contextlib.asynccontextmanager")
             )
         })
@@ -90,20 +89,20 @@ fn wrap_fix(ystmt: Node, after: &[Node], cx: &Context) -> Option<Fix> {
         return None;
     }
     let indent = syntax::indent_at(cx.src, ystmt.start_byte()).to_string();
-    if !util_b::reindentable(ystmt, last, &indent, cx) {
+    if !edits::reindentable(ystmt, last, &indent, cx) {
         return None;
     }
     // A comment after the last statement on its line stays with it, and one
     // after the yield stays on the yield's line.
     let end = last.end_byte();
-    let unit = util_b::indent_unit(cx.src, &indent);
+    let unit = edits::indent_unit(cx.src, &indent);
     let nl = syntax::newline_of(cx.src);
     let le = cx.src[ystmt.end_byte()..].find(['\r', '\n']).map_or(cx.src.len(), |i| ystmt.end_byte() + i);
     if le >= end {
         return None;
     }
-    let head = util_b::indented(cx.src, ystmt.start_byte()..le, unit);
-    let tail = util_b::indented(cx.src, le..end, unit);
+    let head = edits::indented(cx.src, ystmt.start_byte()..le, unit);
+    let tail = edits::indented(cx.src, le..end, unit);
     let new = format!("try:{nl}{indent}{unit}{head}{nl}{indent}finally:{tail}");
     Some(Fix::unsafe_("try-finally", vec![Edit::replace(ystmt.start_byte()..end, new)]))
 }

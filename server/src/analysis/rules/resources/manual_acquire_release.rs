@@ -3,7 +3,6 @@
 //! statement spelt out by hand.
 
 use super::prelude::*;
-use super::util_b;
 
 pub struct ManualAcquireRelease;
 
@@ -152,7 +151,7 @@ fn lock_like_name(obj: Node, cx: &Context) -> bool {
 fn rebinds(body: Node, obj: Node, cx: &Context) -> bool {
     let mut b = std::collections::HashSet::new();
     scope::collect_bindings(body, cx.src, &mut b);
-    if util_b::base_name(obj).is_some_and(|n| b.contains(cx.text(n))) {
+    if scope::base_identifier(obj).is_some_and(|n| b.contains(cx.text(n))) {
         return true;
     }
     // `self.lock = ...` inside the body.
@@ -167,7 +166,7 @@ fn is_known_lock(obj: Node, cx: &Context) -> bool {
     }
     let name = cx.text(obj);
     let scope_node = syntax::enclosing_function(obj)
-        .filter(|f| util_b::locally_bound(name, obj, cx.src) && f.kind_name() == "function_definition")
+        .filter(|f| bindings::bound_in_def(name, obj, cx.src) && f.kind_name() == "function_definition")
         .and_then(|f| f.child_by_field_id(crate::field_id!("body")))
         .unwrap_or(cx.tree.root_node());
     let mut found = 0;
@@ -185,7 +184,7 @@ fn is_known_lock(obj: Node, cx: &Context) -> bool {
                     && a.child_by_field_id(crate::field_id!("right")).is_some_and(|r| {
                         r.kind_name() == "call"
                             && r.child_by_field_id(crate::field_id!("function"))
-                                .and_then(|f| util_b::qualified(f, cx))
+                                .and_then(|f| imports::qualified(f, cx))
                                 .is_some_and(|q| LOCKS.contains(&q.as_str()))
                     })
             });

@@ -2,7 +2,6 @@
 //! shut down, closed or handed on, so its workers outlive their use.
 
 use super::prelude::*;
-use super::util_b;
 
 pub struct PoolWithoutWith;
 
@@ -39,8 +38,8 @@ impl Rule for PoolWithoutWith {
         if !matches!(cx.text(tail), "ThreadPoolExecutor" | "ProcessPoolExecutor" | "Pool" | "ThreadPool") {
             return;
         }
-        let executor = util_b::qualified(func, cx).is_some_and(|q| EXECUTORS.contains(&q.as_str()));
-        if !executor && !util_b::is_pool_call(node, cx) {
+        let executor = imports::qualified(func, cx).is_some_and(|q| EXECUTORS.contains(&q.as_str()));
+        if !executor && !concurrency::is_pool_call(node, cx) {
             return;
         }
         // `name = Executor(...)` as a statement of its own.
@@ -122,12 +121,12 @@ fn with_fix(stmt: Node, call: Node, left: Node, last_use: usize, cx: &Context) -
         return None;
     }
     let indent = syntax::indent_at(cx.src, stmt.start_byte()).to_string();
-    if !util_b::reindentable(stmt, last, &indent, cx) || syntax::has_comment_in(stmt, stmt.byte_range()) {
+    if !edits::reindentable(stmt, last, &indent, cx) || syntax::has_comment_in(stmt, stmt.byte_range()) {
         return None;
     }
-    let unit = util_b::indent_unit(cx.src, &indent);
+    let unit = edits::indent_unit(cx.src, &indent);
     let le = stmt.end_byte();
-    let tail = util_b::indented(cx.src, le..last.end_byte(), unit);
+    let tail = edits::indented(cx.src, le..last.end_byte(), unit);
     let header = format!("with {} as {}:", cx.text(call), cx.text(left));
     Some(Fix::unsafe_("with", vec![Edit::replace(stmt.start_byte()..last.end_byte(), format!("{header}{tail}"))]))
 }

@@ -18,7 +18,7 @@ impl Rule for DecimalFromFloat {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
-        if !super::util_d::resolves_to(func, cx, "decimal.Decimal") {
+        if !imports::resolves_to(func, cx, "decimal.Decimal") {
             return;
         }
         let Some(args) = node.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list") else { return };

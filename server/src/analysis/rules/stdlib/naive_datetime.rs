@@ -2,7 +2,6 @@
 //! `datetime.now()` without a time zone return naive datetimes.
 
 use super::prelude::*;
-use super::util_b;
 
 pub struct NaiveDatetime;
 
@@ -17,7 +16,7 @@ impl Rule for NaiveDatetime {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(q) = util_b::call_target(
+        let Some(q) = calls::call_target(
             node,
             cx,
             &["now", "utcnow", "utcfromtimestamp"],
@@ -25,7 +24,7 @@ impl Rule for NaiveDatetime {
         ) else {
             return;
         };
-        let Some(a) = util_b::args(node, cx) else { return };
+        let Some(a) = calls::split_args(node, cx) else { return };
         let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         let Some(attr) = func.child_by_field_id(crate::field_id!("attribute")) else { return };
         let is_none = |n: Node| n.kind_name() == "none";
@@ -88,16 +87,16 @@ impl Rule for NaiveDatetime {
 
 /// An expression for UTC at `at`, with the import edit it needs, if any.
 fn utc_expr(cx: &Context, at: Node) -> Option<(String, Vec<Edit>)> {
-    if let Some(n) = util_b::local_expr(cx, at, "datetime.timezone") {
+    if let Some(n) = imports::local_expr(cx, at, "datetime.timezone") {
         return Some((format!("{n}.utc"), Vec::new()));
     }
     if let Some(n) = cx.module.imports.iter().filter(|(_, q)| q.as_str() == "datetime.UTC").map(|(l, _)| l.clone()).min() {
-        if !util_b::locally_bound(&n, at, cx.src) && !cx.module.bindings.contains(&n) {
+        if !bindings::bound_in_def(&n, at, cx.src) && !cx.module.bindings.contains(&n) {
             return Some((n, Vec::new()));
         }
     }
-    if util_b::name_is_free(cx, at, "timezone") {
-        return Some(("timezone.utc".to_string(), vec![util_b::add_import(cx, "from datetime import timezone")]));
+    if bindings::name_is_free(cx, at, "timezone") {
+        return Some(("timezone.utc".to_string(), vec![cx.import_edit("from datetime import timezone")]));
     }
     None
 }

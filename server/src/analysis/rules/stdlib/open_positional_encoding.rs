@@ -1,7 +1,10 @@
 //! `open-positional-encoding`: `open(path, encoding)`, where the second
 //! positional argument (the mode) is clearly an encoding.
 
-use super::util_e::{arguments, is_positional, keyword, refers_to_import};
+use crate::analysis::helpers::calls::call_args;
+use crate::analysis::helpers::calls::is_positional;
+use crate::analysis::helpers::calls::keyword;
+use crate::analysis::helpers::imports::refers_to_import;
 use super::prelude::*;
 
 pub struct OpenPositionalEncoding;
@@ -64,7 +67,7 @@ impl Rule for OpenPositionalEncoding {
         if !is_open {
             return;
         }
-        let Some(args) = arguments(node) else { return };
+        let Some(args) = call_args(node) else { return };
         let positional: Vec<Node> = args.iter().copied().take_while(|a| is_positional(*a)).collect();
         if positional.len() < 2 || !looks_like_encoding(positional[1], cx) {
             return;

@@ -3,7 +3,6 @@
 //! redirected with `PYTHONBREAKPOINT`.
 
 use super::prelude::*;
-use super::util_b;
 
 pub struct PdbSetTrace;
 
@@ -21,7 +20,7 @@ impl Rule for PdbSetTrace {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if util_b::call_target(node, cx, &["set_trace"], &["pdb.set_trace"]).is_none() {
+        if calls::call_target(node, cx, &["set_trace"], &["pdb.set_trace"]).is_none() {
             return;
         }
         let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
@@ -52,5 +51,5 @@ fn same_line_import(call: Node, cx: &Context) -> Option<usize> {
         return None;
     }
     let scope_node = syntax::enclosing_function(call).and_then(|f| f.child_by_field_id(crate::field_id!("body"))).unwrap_or(cx.tree.root_node());
-    (util_b::identifier_count(scope_node, "pdb", cx.src) == 2).then_some(import.start_byte())
+    (bindings::identifier_count(scope_node, "pdb", cx.src) == 2).then_some(import.start_byte())
 }

@@ -1,7 +1,6 @@
 //! `profile-module`: importing the pure-Python `profile` module where
 //! `cProfile` offers the same interface with far less overhead.
 
-use super::util_a;
 use super::prelude::*;
 
 pub struct ProfileModule;
@@ -14,7 +13,7 @@ impl Rule for ProfileModule {
         &["import_statement", "import_from_statement"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        if util_a::in_compat_guard(node, cx.src) {
+        if compat::in_compat_guard(node, cx.src) {
             return;
         }
         if node.kind_name() == "import_statement" {

@@ -1,7 +1,9 @@
 //! `run-stdout-without-capture`: `subprocess.run(...)` without capturing
 //! output, whose result's `.stdout` or `.stderr` is then read (it is None).
 
-use super::util_e::{arguments, keyword, refers_to_import};
+use crate::analysis::helpers::calls::call_args;
+use crate::analysis::helpers::calls::keyword;
+use crate::analysis::helpers::imports::refers_to_import;
 use super::prelude::*;
 use crate::analysis::scope::collect_bindings;
 
@@ -47,7 +49,7 @@ impl Rule for RunStdoutWithoutCapture {
         if !refers_to_import(func, cx, "subprocess.run") {
             return;
         }
-        let Some(args) = arguments(node) else { return };
+        let Some(args) = call_args(node) else { return };
         if args.is_empty()
             || args.iter().any(|a| matches!(a.kind_name(), "dictionary_splat" | "list_splat"))
             || ["capture_output", "stdout", "stderr"].iter().any(|k| keyword(&args, k, cx).is_some())

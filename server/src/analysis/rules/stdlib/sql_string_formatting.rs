@@ -3,7 +3,7 @@
 //! query parameters.
 
 use super::prelude::*;
-use super::util_d::kids;
+use crate::syntax::code_children;
 
 pub struct SqlStringFormatting;
 
@@ -115,7 +115,7 @@ impl Rule for SqlStringFormatting {
             return;
         }
         let Some(args) = node.child_by_field_id(crate::field_id!("arguments")).filter(|a| a.kind_name() == "argument_list") else { return };
-        let a = kids(args);
+        let a = code_children(args);
         let Some(&query) = a.first() else { return };
         let mut lits = String::new();
         if !formatted_literals(query, cx, &mut lits) || !looks_like_sql(&lits) {

@@ -4,7 +4,6 @@
 //! `Popen(...).communicate()[0]` (now `run(...).stdout`).
 
 use super::prelude::*;
-use super::util_b;
 
 pub struct SubprocessLegacyArguments;
 
@@ -29,8 +28,8 @@ impl Rule for SubprocessLegacyArguments {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let Some(q) = util_b::call_target(node, cx, FUNCS, QUALIFIED) else { return };
-        let Some(a) = util_b::args(node, cx) else { return };
+        let Some(q) = calls::call_target(node, cx, FUNCS, QUALIFIED) else { return };
+        let Some(a) = calls::split_args(node, cx) else { return };
         // (b) universal_newlines= -> text=
         if let Some((kw, _)) = a.keyword("universal_newlines") {
             let mut f = Finding::new(self.id(), kw.byte_range());
@@ -44,7 +43,7 @@ impl Rule for SubprocessLegacyArguments {
         // (c) run(..., stdout=PIPE, stderr=PIPE) -> capture_output=True
         if q == "subprocess.run" {
             if let (Some((o, ov)), Some((e, ev))) = (a.keyword("stdout"), a.keyword("stderr")) {
-                let is_pipe = |v: Node| util_b::qualified(v, cx).as_deref() == Some("subprocess.PIPE");
+                let is_pipe = |v: Node| imports::qualified(v, cx).as_deref() == Some("subprocess.PIPE");
                 if is_pipe(ov) && is_pipe(ev) {
                     let mut f = Finding::new(self.id(), node.byte_range());
                     if a.keyword("capture_output").is_none() {
@@ -97,7 +96,7 @@ fn communicate_index(popen: Node, cx: &Context, id: &'static str) -> Option<Find
                 let obj = func.child_by_field_id(crate::field_id!("object"))?;
                 Some(format!("{}.run", cx.text(obj)))
             }
-            _ => util_b::local_expr(cx, popen, "subprocess.run"),
+            _ => imports::local_expr(cx, popen, "subprocess.run"),
         };
         if let (Some(run), Some(pargs)) = (run, popen.child_by_field_id(crate::field_id!("arguments"))) {
             let new = format!("{run}{}.{field}", cx.text(pargs));

@@ -3,7 +3,8 @@
 //! calls: unittest never runs it.
 
 use super::prelude::*;
-use super::util_d::{kids, resolves_to};
+use crate::analysis::helpers::imports::resolves_to;
+use crate::syntax::code_children;
 
 pub struct TestcaseMethodNotCollected;
 
@@ -67,11 +68,11 @@ impl Rule for TestcaseMethodNotCollected {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(sup) = node.child_by_field_id(crate::field_id!("superclasses")) else { return };
-        if !kids(sup).iter().any(|b| CASES.iter().any(|c| resolves_to(*b, cx, c))) {
+        if !code_children(sup).iter().any(|b| CASES.iter().any(|c| resolves_to(*b, cx, c))) {
             return;
         }
         let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
-        let methods: Vec<Node> = kids(body)
+        let methods: Vec<Node> = code_children(body)
             .into_iter()
             .filter_map(|s| match s.kind_name() {
                 "function_definition" => Some(s),
@@ -88,7 +89,7 @@ impl Rule for TestcaseMethodNotCollected {
             }
             // unittest calls test methods with no arguments: only `self`.
             let Some(params) = m.child_by_field_id(crate::field_id!("parameters")) else { continue };
-            let ps = kids(params);
+            let ps = code_children(params);
             if ps.len() != 1 || ps[0].kind_name() != "identifier" {
                 continue;
             }

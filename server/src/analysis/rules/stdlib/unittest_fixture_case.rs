@@ -2,7 +2,8 @@
 //! `tear_down`, `setUpclass` … that unittest never calls, because its hooks
 //! are spelled `setUp`, `tearDown`, `setUpClass`, `tearDownClass`.
 
-use super::util_e::{class_of_method, refers_to_import};
+use crate::analysis::helpers::definitions::class_of_method;
+use crate::analysis::helpers::imports::refers_to_import;
 use super::prelude::*;
 
 pub struct UnittestFixtureCase;
@@ -66,7 +67,7 @@ impl Rule for UnittestFixtureCase {
         }
         // A helper called explicitly (`self.setup()`), or a class that
         // defines the real hook too, is deliberate.
-        if super::util_e::used_besides_defs(cx.src, name) {
+        if bindings::used_besides_defs(cx.src, name) {
             return;
         }
         let body = class.child_by_field_id(crate::field_id!("body"));

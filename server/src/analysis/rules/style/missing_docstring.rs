@@ -2,12 +2,12 @@
 //! docstring.
 
 use super::prelude::*;
-use super::util_d::stmts;
+use crate::syntax::code_children;
 
 pub struct MissingDocstring;
 
 fn starts_with_docstring(body: Node) -> bool {
-    stmts(body).first().is_some_and(|s| {
+    code_children(body).first().is_some_and(|s| {
         s.kind_name() == "expression_statement"
             && s.named_child(0).is_some_and(|e| e.kind_name() == "string" || e.kind_name() == "concatenated_string")
     })
@@ -58,7 +58,7 @@ impl Rule for MissingDocstring {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         if node.kind_name() == "module" {
-            if !stmts(node).is_empty() && !starts_with_docstring(node) && !node.has_error() {
+            if !code_children(node).is_empty() && !starts_with_docstring(node) && !node.has_error() {
                 out.push(Finding::new(self.id(), 0..0));
             }
             return;

@@ -1,7 +1,9 @@
 //! `pointless-string-statement`: a string literal standing alone as a
 //! statement where it is not a docstring (a "multi-line comment").
 
-use super::util_e::{alone_on_lines, first_statement, previous_statement};
+use crate::analysis::helpers::edits::alone_on_lines;
+use crate::analysis::helpers::statements::first_statement;
+use crate::analysis::helpers::statements::previous_statement;
 use super::prelude::*;
 
 pub struct PointlessStringStatement;

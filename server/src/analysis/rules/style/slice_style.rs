@@ -78,7 +78,7 @@ fn is_len_of(n: Node, value: Node, cx: &Context) -> bool {
     if n.kind_name() != "call" || !syntax::is_name_or_attribute(value) {
         return false;
     }
-    let (Some(f), Some(args)) = (n.child_by_field_id(crate::field_id!("function")), super::util_c::call_args(n)) else { return false };
+    let (Some(f), Some(args)) = (n.child_by_field_id(crate::field_id!("function")), calls::call_args(n)) else { return false };
     f.kind_name() == "identifier"
         && scope::refers_to(f, cx.src, &cx.module, "len")
         && args.len() == 1
