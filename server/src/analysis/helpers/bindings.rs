@@ -24,7 +24,7 @@ pub fn bound_in_function(name: &str, at: Node, src: &str) -> bool {
                 return true;
             }
             if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
-                if crate::syntax::scope_bindings(body, src).contains(name) {
+                if crate::analysis::scope::scope_bindings(body, src).contains(name) {
                     return true;
                 }
             }
@@ -47,7 +47,7 @@ pub fn enclosing_binding<'t>(name: &str, at: Node<'t>, src: &str) -> Option<Opti
             if n.kind_name() == "function_definition" {
                 if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
                     // The cached bindings answer the common case (not bound here).
-                    if crate::syntax::scope_bindings(body, src).contains(name) {
+                    if crate::analysis::scope::scope_bindings(body, src).contains(name) {
                         let f = ModuleFacts::collect(body, src);
                         if f.imports.contains_key(name) {
                             return Some(Some(f));
@@ -81,7 +81,7 @@ pub fn head_bound_in_function(node: Node, cx: &Context) -> bool {
                 return true;
             }
             if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
-                if crate::syntax::scope_bindings(body, cx.src).contains(name) && !declares_global(body, name, cx) {
+                if crate::analysis::scope::scope_bindings(body, cx.src).contains(name) && !declares_global(body, name, cx) {
                     return true;
                 }
             }

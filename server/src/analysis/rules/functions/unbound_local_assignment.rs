@@ -209,7 +209,7 @@ fn outer_has(name: &str, func: Node, cx: &Context) -> Option<bool> {
                     return Some(false);
                 }
                 if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
-                    if crate::syntax::scope_bindings(body, cx.src).contains(name) {
+                    if crate::analysis::scope::scope_bindings(body, cx.src).contains(name) {
                         return Some(false);
                     }
                 }
@@ -239,7 +239,7 @@ impl Rule for UnboundLocalAssignment {
         // an outer scope binds too (`del x` binds as well, and the cached
         // statement-level bindings do not count it).
         if !cx.text(body).contains("del ") {
-            let local = crate::syntax::scope_bindings(body, cx.src);
+            let local = crate::analysis::scope::scope_bindings(body, cx.src);
             if !local.iter().any(|n| outer_has(n, node, cx).is_some()) {
                 return;
             }
