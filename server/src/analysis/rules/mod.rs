@@ -4,8 +4,27 @@
 //! is called once per node of those kinds. One walk over the tree serves all
 //! rules (as ruff's checker does); no rule walks the tree itself.
 //!
-//! Writing a rule (`foo_bar.rs` with `pub struct FooBar;`, registered by
-//! `server/build.rs`; knowledge in `knowledge/rules/foo-bar.md`):
+//! Writing a rule is adding three files, named after its id `foo-bar`:
+//! - `rules/<family>/foo_bar.rs` with `pub struct FooBar;` implementing
+//!   `Rule` (registered by `server/build.rs` from the file alone; start it
+//!   with `use super::prelude::*;`). The family folders mirror the
+//!   knowledge families: `py2`, `modernize`, `iteration`, `functions`,
+//!   `classes`, `exceptions`, `resources`, `concurrency`, `stdlib`, `style`.
+//!   A file's name must be unique across families.
+//! - `knowledge/rules/foo-bar.md` (its text) and
+//!   `tests/fixtures/rules/foo-bar.py` (its `# expect:` cases); both stay flat.
+//!   `layout_tests` below holds the three to this mapping.
+//!
+//! Shared helpers live in `analysis/helpers/`, by subject: `calls`
+//! (arguments, callee), `statements` (blocks, neighbours, main guard),
+//! `definitions` (methods, parameters, async), `bindings` (what a scope
+//! binds, reads after a point, fresh names), `imports` (resolving names;
+//! adding an import is always `Context::import_edit`), `edits` (deleting,
+//! indenting, keeping comments), `loops`, `compat`, `concurrency`; node
+//! walks (`descendants`, `code_children`) are in `syntax`. Look there
+//! before writing a helper; one used by a single rule stays in its file.
+//!
+//! The contract of a rule:
 //! - what a finding may depend on is the contract of `Scope` (its enclosing
 //!   top-level statement and the one before it, or module facts); a rule
 //!   that reads other module-level statements declares `sibling_needles`,
@@ -16,7 +35,7 @@
 //!   rule's own sub-walks are not.
 //! - `node.up()` (not `parent()`), `node.kind_name()` (not `kind()`) and
 //!   `child_by_field_id(crate::field_id!("x"))` (not `child_by_field_name`)
-//!   are the fast spellings; `syntax::scope_bindings` and
+//!   are the fast spellings; `scope::scope_bindings` and
 //!   `syntax::top_level_def` are cached per walk.
 
 use super::{Context, Finding};
@@ -247,6 +266,37 @@ pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFind
                 return;
             }
             path.pop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use std::collections::BTreeSet;
+
+    /// The stems of the files in `dir` (under the repository root) ending in `.ext`.
+    fn stems(dir: &str, ext: &str) -> BTreeSet<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == ext))
+            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// id `foo-bar` ↔ `rules/<family>/foo_bar.rs` (defining `FooBar`) ↔
+    /// `knowledge/rules/foo-bar.md` ↔ `tests/fixtures/rules/foo-bar.py`.
+    #[test]
+    fn every_rule_file_has_its_knowledge_file_and_fixture_and_back() {
+        let from_files: BTreeSet<String> = super::RULE_FILES.iter().map(|(_, stem)| stem.replace('_', "-")).collect();
+        assert_eq!(from_files.len(), super::RULE_FILES.len(), "two rule files map to one id");
+        assert_eq!(from_files, stems("knowledge/rules", "md"), "rule files vs knowledge/rules");
+        assert_eq!(from_files, stems("tests/fixtures/rules", "py"), "rule files vs tests/fixtures/rules");
+        let ids: BTreeSet<String> = super::all().iter().map(|r| r.id().to_string()).collect();
+        assert_eq!(ids, from_files, "every rule file registers the rule its name says, and only it");
+        for (family, stem) in super::RULE_FILES {
+            assert!(!family.is_empty() && *family != "rules", "{stem}.rs stands outside a family folder");
         }
     }
 }
