@@ -34,25 +34,38 @@ fn main() {
     write_rule_registry();
 }
 
-/// Registers every rule file: `server/src/analysis/rules/foo_bar.rs` becomes
-/// `mod foo_bar;`, and if it defines `pub struct FooBar;` that struct joins
-/// the rule list. Adding a rule is adding its file (and its knowledge file);
-/// no shared list to edit.
+/// Registers every rule file: `server/src/analysis/rules/<family>/foo_bar.rs`
+/// becomes `mod foo_bar;`, and if it defines `pub struct FooBar;` that struct
+/// joins the rule list. Adding a rule is adding its file to its family folder
+/// (and its knowledge file and fixture); no shared list to edit. Files
+/// directly in `rules/` (`mod.rs`, `prelude.rs`) are not rules.
 fn write_rule_registry() {
     let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let dir = Path::new(&manifest).join("server/src/analysis/rules");
     let out = Path::new(&env::var("OUT_DIR").unwrap()).join("rule_registry.rs");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+    let mut families: Vec<_> = fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
         .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "rs") && p.file_stem().is_some_and(|s| s != "mod"));
-    files.sort();
+    families.sort();
+    let mut files = Vec::new();
+    for family in &families {
+        println!("cargo:rerun-if-changed={}", family.display());
+        let rd = fs::read_dir(family).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect::<Vec<_>>()).unwrap_or_default();
+        files.extend(rd.into_iter().filter(|p| p.extension().is_some_and(|e| e == "rs")));
+    }
+    // By file name across families: the rule order does not depend on the grouping.
+    files.sort_by_key(|p| p.file_stem().map(|s| s.to_os_string()));
     let mut mods = String::new();
     let mut list = String::from("static ALL: &[&dyn Rule] = &[\n");
+    let mut families_of = String::from("/// Each rule file's (family folder, file stem), in file-name order.\npub static RULE_FILES: &[(&str, &str)] = &[\n");
+    let mut seen = std::collections::HashSet::new();
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let stem = f.file_stem().unwrap().to_string_lossy().to_string();
+        assert!(seen.insert(stem.clone()), "two rule files named {stem}.rs: a rule's file name must be unique across families");
+        let family = f.parent().and_then(|p| p.file_name()).unwrap().to_string_lossy().to_string();
+        families_of.push_str(&format!("    ({family:?}, {stem:?}),\n"));
         mods.push_str(&format!("#[path = {:?}]\nmod {stem};\n", f.display().to_string()));
         let camel: String = stem
             .split('_')
@@ -67,5 +80,6 @@ fn write_rule_registry() {
         }
     }
     list.push_str("];\n");
-    fs::write(out, format!("{mods}\n/// Every rule, in file-name order.\npub fn all() -> &'static [&'static dyn Rule] {{\n{list}    ALL\n}}\n")).unwrap();
+    families_of.push_str("];\n");
+    fs::write(out, format!("{mods}\n{families_of}\n/// Every rule, in file-name order.\npub fn all() -> &'static [&'static dyn Rule] {{\n{list}    ALL\n}}\n")).unwrap();
 }

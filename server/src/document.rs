@@ -1,9 +1,9 @@
 //! An open document: its text, line index and syntax tree, kept in step by
 //! incremental edits (`Tree::edit` then a reparse that reuses the old tree).
 
-use crate::analysis::incremental::ChangeSet;
 use crate::line_index::{Encoding, LineIndex};
 use crate::syntax;
+use std::ops::Range;
 use tree_sitter::{InputEdit, Point, Tree};
 
 /// A change to a document, in (line, column) positions of some encoding;
@@ -94,6 +94,48 @@ impl Document {
         self.version = version;
         ChangeSet { edits, dirty: touched, full }
     }
+}
+
+/// What changed between two versions: the edits in order (byte offsets of
+/// the text each applies to) and the ranges of the new text that the edits
+/// wrote or that the reparse found structurally changed.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeSet {
+    pub edits: Vec<InputEdit>,
+    pub dirty: Vec<Range<usize>>,
+    /// The whole text was replaced: only a full check will do.
+    pub full: bool,
+}
+
+impl ChangeSet {
+    /// Append the changes of a later version.
+    pub fn extend(&mut self, later: &ChangeSet) {
+        if later.full {
+            self.full = true;
+        }
+        for e in &later.edits {
+            for r in self.dirty.iter_mut() {
+                *r = map_range(r.clone(), e);
+            }
+        }
+        self.edits.extend(later.edits.iter().copied());
+        self.dirty.extend(later.dirty.iter().cloned());
+    }
+}
+
+/// `r` after edit `e`: shifted when after it, stretched when it overlaps it.
+pub fn map_range(r: Range<usize>, e: &InputEdit) -> Range<usize> {
+    let delta = e.new_end_byte as isize - e.old_end_byte as isize;
+    let shift = |p: usize| (p as isize + delta).max(0) as usize;
+    let start = if r.start >= e.old_end_byte { shift(r.start) } else { r.start.min(e.start_byte.max(r.start)) };
+    let end = if r.end >= e.old_end_byte {
+        shift(r.end)
+    } else if r.end > e.start_byte {
+        e.new_end_byte
+    } else {
+        r.end
+    };
+    start..end.max(start)
 }
 
 /// A tree-sitter point (row, byte column) for `offset`.

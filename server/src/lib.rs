@@ -6,12 +6,15 @@
 //!   stdio framing in front of tower-lsp-server, the backend and its handlers,
 //!   position conversion and client settings.
 //! - `document`, `line_index`, `syntax` — an open file: text, line starts,
-//!   and a tree-sitter tree kept in step by incremental reparsing.
+//!   and a tree-sitter tree kept in step by incremental reparsing; node
+//!   helpers. This layer imports nothing from `analysis`.
 //! - `knowledge/` — topics and rules parsed from `knowledge/*.md`, embedded in
 //!   the binary at build time, and `knowledge/interface.toml`.
-//! - `analysis/` — the pure core: `rules/` (one file per rule, one traversal
-//!   that feeds them all), `fix` (edits and fix-all), `hover` (position →
-//!   topic → Markdown), `scope` (imports and shadowing), `suppress`.
+//! - `analysis/` — the pure core: `rules/` (one file per rule in a family
+//!   folder, one traversal that feeds them all), `helpers/` (what rules
+//!   share, by subject), `fix` (edits and fix-all), `hover` (position →
+//!   topic → Markdown), `scope` (imports, bindings and shadowing),
+//!   `incremental`, `suppress`.
 //! - `config` — settings from defaults, `pyproject.toml` and the client.
 //! - `cli` — `check`, `explain`, `rules`, calling the same analysis.
 //!

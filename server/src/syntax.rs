@@ -61,6 +61,33 @@ pub fn children(node: Node<'_>) -> Vec<Node<'_>> {
     node.children(&mut c).collect()
 }
 
+/// Every node of the subtree rooted at `node` (the node included), in
+/// document order.
+pub fn descendants(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        out.push(n);
+        let kids: Vec<Node> = n.children(&mut cursor).collect();
+        for c in kids.into_iter().rev() {
+            stack.push(c);
+        }
+    }
+    out
+}
+
+/// The named children of `node` other than comments: a block's statements,
+/// a call's arguments, a tuple's items.
+pub fn code_children(node: Node<'_>) -> Vec<Node<'_>> {
+    named_children(node).into_iter().filter(|n| n.kind_name() != "comment").collect()
+}
+
+/// Whether `kinds` occur anywhere in the subtree.
+pub fn contains_kind(node: Node, kinds: &[&str]) -> bool {
+    descendants(node).iter().any(|n| kinds.contains(&n.kind_name()))
+}
+
 /// The innermost enclosing node of one of `kinds`, starting at `node`'s parent.
 pub fn ancestor<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
     let mut cur = node.up();
@@ -216,9 +243,8 @@ impl<'t> NodeExt<'t> for Node<'t> {
 thread_local! {
     /// The ancestors of the node the rule walker is at, root first.
     static PATH: std::cell::RefCell<Vec<Node<'static>>> = const { std::cell::RefCell::new(Vec::new()) };
-    /// During a walk: the names each scope body binds, by (node id, start).
-    static BINDINGS: std::cell::RefCell<std::collections::HashMap<(usize, usize), std::rc::Rc<std::collections::HashSet<String>>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    /// Counts the walks started on this thread (`walk_id`).
+    static WALK_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 thread_local! {
@@ -257,26 +283,14 @@ pub fn top_level_def<'t>(root: Node<'t>, name: &str, src: &str) -> Option<Node<'
     hit.map(|n| unsafe { std::mem::transmute::<Node<'static>, Node<'t>>(n) })
 }
 
-/// The names a function or class body binds (`scope::collect_bindings`),
-/// computed once per body during a rule walk (many rules ask whether a name
-/// is shadowed) and every time outside one (node ids are only unique within
-/// a live tree, and the cache lives exactly as long as the walk).
-pub fn scope_bindings(body: Node<'_>, src: &str) -> std::rc::Rc<std::collections::HashSet<String>> {
-    let compute = || {
-        let mut b = std::collections::HashSet::new();
-        crate::analysis::scope::collect_bindings(body, src, &mut b);
-        std::rc::Rc::new(b)
-    };
+/// An id of the rule walk in progress on this thread (None outside one):
+/// caches keyed by node ids (which are unique only within a live tree) must
+/// be dropped when it changes (`analysis::scope::scope_bindings`).
+pub fn walk_id() -> Option<u64> {
     if PATH.with(|p| p.borrow().is_empty()) {
-        return compute();
+        return None;
     }
-    let key = (body.id(), body.start_byte());
-    if let Some(hit) = BINDINGS.with(|c| c.borrow().get(&key).cloned()) {
-        return hit;
-    }
-    let b = compute();
-    BINDINGS.with(|c| c.borrow_mut().insert(key, b.clone()));
-    b
+    Some(WALK_ID.with(|w| w.get()))
 }
 
 /// The walker's ancestor path for `NodeExt::up`, valid while this value
@@ -295,7 +309,7 @@ impl AncestorPath {
             n = p;
         }
         chain.reverse();
-        BINDINGS.with(|c| c.borrow_mut().clear());
+        WALK_ID.with(|w| w.set(w.get().wrapping_add(1)));
         TOP_DEFS.with(|c| *c.borrow_mut() = None);
         // SAFETY: see `NodeExt::up`; cleared in `Drop`.
         PATH.with(|p| *p.borrow_mut() = chain.into_iter().map(|n| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) }).collect());
@@ -317,7 +331,6 @@ impl AncestorPath {
 impl Drop for AncestorPath {
     fn drop(&mut self) {
         PATH.with(|p| p.borrow_mut().clear());
-        BINDINGS.with(|c| c.borrow_mut().clear());
         TOP_DEFS.with(|c| *c.borrow_mut() = None);
     }
 }

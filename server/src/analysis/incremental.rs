@@ -14,6 +14,9 @@
 use super::rules::{self, RawFindings};
 use super::scope::ModuleFacts;
 use super::{Context, Edit, Finding};
+/// Re-exported: the syntax layer (`document`) produces it, rechecking reads it.
+pub use crate::document::ChangeSet;
+use crate::document::map_range;
 use crate::config::Settings;
 use crate::knowledge::Knowledge;
 use std::ops::Range;
@@ -29,48 +32,6 @@ pub struct Checked {
     /// Bodies of the top-level functions and classes: an edit inside one
     /// (before and after) cannot change the module facts.
     bodies: Vec<Range<usize>>,
-}
-
-/// What changed between two versions: the edits in order (byte offsets of
-/// the text each applies to) and the ranges of the new text that the edits
-/// wrote or that the reparse found structurally changed.
-#[derive(Debug, Clone, Default)]
-pub struct ChangeSet {
-    pub edits: Vec<InputEdit>,
-    pub dirty: Vec<Range<usize>>,
-    /// The whole text was replaced: only a full check will do.
-    pub full: bool,
-}
-
-impl ChangeSet {
-    /// Append the changes of a later version.
-    pub fn extend(&mut self, later: &ChangeSet) {
-        if later.full {
-            self.full = true;
-        }
-        for e in &later.edits {
-            for r in self.dirty.iter_mut() {
-                *r = map_range(r.clone(), e);
-            }
-        }
-        self.edits.extend(later.edits.iter().copied());
-        self.dirty.extend(later.dirty.iter().cloned());
-    }
-}
-
-/// `r` after edit `e`: shifted when after it, stretched when it overlaps it.
-pub fn map_range(r: Range<usize>, e: &InputEdit) -> Range<usize> {
-    let delta = e.new_end_byte as isize - e.old_end_byte as isize;
-    let shift = |p: usize| (p as isize + delta).max(0) as usize;
-    let start = if r.start >= e.old_end_byte { shift(r.start) } else { r.start.min(e.start_byte.max(r.start)) };
-    let end = if r.end >= e.old_end_byte {
-        shift(r.end)
-    } else if r.end > e.start_byte {
-        e.new_end_byte
-    } else {
-        r.end
-    };
-    start..end.max(start)
 }
 
 /// A position after edit `e`, or None when the edit replaced it.

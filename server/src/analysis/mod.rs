@@ -3,6 +3,7 @@
 //! async, no LSP types; nothing here may panic on any input.
 
 pub mod fix;
+pub mod helpers;
 pub mod hover;
 pub mod incremental;
 pub mod rules;

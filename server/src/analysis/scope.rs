@@ -156,6 +156,40 @@ fn visit_imports(node: Node, src: &str, f: &mut ModuleFacts) {
     }
 }
 
+thread_local! {
+    /// During a rule walk (`syntax::walk_id`): the names each scope body
+    /// binds, by (node id, start).
+    static BINDINGS: std::cell::RefCell<(u64, HashMap<(usize, usize), std::rc::Rc<HashSet<String>>>)> =
+        std::cell::RefCell::new((0, HashMap::new()));
+}
+
+/// The names a function or class body binds (`scope::collect_bindings`),
+/// computed once per body during a rule walk (many rules ask whether a name
+/// is shadowed) and every time outside one (node ids are only unique within
+/// a live tree, and the cache lives exactly as long as the walk).
+pub fn scope_bindings(body: Node<'_>, src: &str) -> std::rc::Rc<std::collections::HashSet<String>> {
+    let compute = || {
+        let mut b = std::collections::HashSet::new();
+        collect_bindings(body, src, &mut b);
+        std::rc::Rc::new(b)
+    };
+    let Some(walk) = syntax::walk_id() else { return compute() };
+    let key = (body.id(), body.start_byte());
+    let hit = BINDINGS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.0 != walk {
+            *c = (walk, HashMap::new());
+        }
+        c.1.get(&key).cloned()
+    });
+    if let Some(hit) = hit {
+        return hit;
+    }
+    let b = compute();
+    BINDINGS.with(|c| c.borrow_mut().1.insert(key, b.clone()));
+    b
+}
+
 /// Names a statement binds in the scope it stands in (not inside nested
 /// functions or classes).
 pub fn collect_bindings(node: Node, src: &str, out: &mut HashSet<String>) {
@@ -289,7 +323,7 @@ pub fn is_locally_bound(name: &str, at: Node, src: &str) -> bool {
                 return true;
             }
             if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
-                if syntax::scope_bindings(body, src).contains(name) {
+                if scope_bindings(body, src).contains(name) {
                     return true;
                 }
             }
@@ -297,7 +331,7 @@ pub fn is_locally_bound(name: &str, at: Node, src: &str) -> bool {
         if n.kind_name() == "class_definition" {
             if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
                 // A class body's names are not visible in its methods, only in the body itself.
-                if syntax::scope_bindings(body, src).contains(name)
+                if scope_bindings(body, src).contains(name)
                     && syntax::enclosing_function(at).is_none_or(|f| f.start_byte() < n.start_byte())
                 {
                     return true;
@@ -309,13 +343,18 @@ pub fn is_locally_bound(name: &str, at: Node, src: &str) -> bool {
     false
 }
 
+/// The identifier at the root of an attribute chain (`a` in `a.b.c`).
+pub fn base_identifier(node: Node) -> Option<Node> {
+    match node.kind_name() {
+        "identifier" => Some(node),
+        "attribute" => base_identifier(node.child_by_field_id(crate::field_id!("object"))?),
+        _ => None,
+    }
+}
+
 /// The leftmost name of an identifier or attribute chain (`a` in `a.b.c`).
 fn base_name<'s>(node: Node, src: &'s str) -> Option<&'s str> {
-    let mut n = node;
-    while n.kind_name() == "attribute" {
-        n = n.child_by_field_id(crate::field_id!("object"))?;
-    }
-    (n.kind_name() == "identifier").then(|| text(n, src))
+    base_identifier(node).map(|n| text(n, src))
 }
 
 /// The qualified name of an identifier or attribute chain, through the file's

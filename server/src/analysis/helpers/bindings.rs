@@ -1,0 +1,239 @@
+//! Names: which are bound where (an enclosing function, a class body), which
+//! are read after a point, and fresh names for new bindings.
+//!
+//! Three questions about an enclosing function look alike and differ on
+//! purpose (their callers' findings depend on the difference):
+//! `bound_in_function` (every def and lambda: parameters and body),
+//! `bound_in_def` (a lambda only through its parameters; also tells a local
+//! import, `enclosing_binding`), and `head_bound_in_function` (the first name
+//! of a chain, a `global`/`nonlocal` declaration not counting as a binding).
+//! `scope::is_locally_bound` also sees the class body the name stands in.
+
+use crate::analysis::scope::{self, ModuleFacts};
+use crate::analysis::Context;
+use crate::syntax::{self, named_children, text, NodeExt};
+use tree_sitter::Node;
+
+/// Whether `name` is bound by a function or lambda enclosing `at`: a
+/// parameter, or anything its body binds (class bodies ignored).
+pub fn bound_in_function(name: &str, at: Node, src: &str) -> bool {
+    let mut cur = at.up();
+    while let Some(n) = cur {
+        if matches!(n.kind_name(), "function_definition" | "lambda") {
+            if scope::parameter_names(n, src).contains(name) {
+                return true;
+            }
+            if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
+                if crate::analysis::scope::scope_bindings(body, src).contains(name) {
+                    return true;
+                }
+            }
+        }
+        cur = n.up();
+    }
+    false
+}
+
+/// What an enclosing def makes of `name` (lambdas only through their
+/// parameters): imported there (its facts), bound otherwise (None inside
+/// Some), or not bound (None).
+pub fn enclosing_binding<'t>(name: &str, at: Node<'t>, src: &str) -> Option<Option<ModuleFacts>> {
+    let mut cur = at.up();
+    while let Some(n) = cur {
+        if matches!(n.kind_name(), "function_definition" | "lambda") {
+            if scope::parameter_names(n, src).contains(name) {
+                return Some(None);
+            }
+            if n.kind_name() == "function_definition" {
+                if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
+                    // The cached bindings answer the common case (not bound here).
+                    if crate::analysis::scope::scope_bindings(body, src).contains(name) {
+                        let f = ModuleFacts::collect(body, src);
+                        if f.imports.contains_key(name) {
+                            return Some(Some(f));
+                        }
+                        return Some(None);
+                    }
+                }
+            }
+        }
+        cur = n.up();
+    }
+    None
+}
+
+/// Whether `name` is bound by an enclosing def (parameters or body) or by
+/// the parameters of an enclosing lambda (`enclosing_binding`).
+pub fn bound_in_def(name: &str, at: Node, src: &str) -> bool {
+    enclosing_binding(name, at, src).is_some()
+}
+
+/// Whether the first name of `node` (an identifier or attribute chain) is
+/// bound by an enclosing function or lambda, a name its body declares
+/// `global`/`nonlocal` not counting: then it hides the module-level import.
+pub fn head_bound_in_function(node: Node, cx: &Context) -> bool {
+    let Some(head) = scope::base_identifier(node) else { return false };
+    let name = cx.text(head);
+    let mut cur = node.up();
+    while let Some(n) = cur {
+        if matches!(n.kind_name(), "function_definition" | "lambda") {
+            if scope::parameter_names(n, cx.src).contains(name) {
+                return true;
+            }
+            if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
+                if crate::analysis::scope::scope_bindings(body, cx.src).contains(name) && !declares_global(body, name, cx) {
+                    return true;
+                }
+            }
+        }
+        cur = n.up();
+    }
+    false
+}
+
+/// Whether `body` (a function body) has `global name` at its top level or
+/// in nested blocks (not in nested functions).
+fn declares_global(body: Node, name: &str, cx: &Context) -> bool {
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        match n.kind_name() {
+            "global_statement" | "nonlocal_statement" => {
+                if named_children(n).iter().any(|c| cx.text(*c) == name) {
+                    return true;
+                }
+            }
+            "function_definition" | "class_definition" | "lambda" => {
+                if n.id() != body.id() {
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named_children(n));
+    }
+    false
+}
+
+/// Whether a class enclosing `node` binds `name` in its body (a method, an
+/// attribute). Annotations of methods are evaluated in the class body, so
+/// there `list` or `type` may mean the class's own attribute.
+pub fn class_binds(node: Node, name: &str, src: &str) -> bool {
+    let mut cur = node.up();
+    while let Some(n) = cur {
+        if n.kind_name() == "class_definition" {
+            if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
+                for stmt in named_children(body) {
+                    let mut b = std::collections::HashSet::new();
+                    scope::collect_bindings(stmt, src, &mut b);
+                    if b.contains(name) {
+                        return true;
+                    }
+                }
+            }
+        }
+        cur = n.up();
+    }
+    false
+}
+
+/// Whether `name` is free to be bound by a new module-level import.
+pub fn name_is_free(cx: &Context, at: Node, name: &str) -> bool {
+    !cx.module.bindings.contains(name) && !cx.module.imports.contains_key(name) && !bound_in_def(name, at, cx.src)
+}
+
+/// Whether an identifier node is a variable reference (not the attribute
+/// part of `a.b`, not a keyword argument's name).
+pub fn is_variable(n: Node) -> bool {
+    if n.kind_name() != "identifier" {
+        return false;
+    }
+    match n.up() {
+        Some(p) if p.kind_name() == "attribute" => p.child_by_field_id(crate::field_id!("attribute")).is_none_or(|a| a.id() != n.id()),
+        Some(p) if p.kind_name() == "keyword_argument" => p.child_by_field_id(crate::field_id!("name")).is_none_or(|a| a.id() != n.id()),
+        _ => true,
+    }
+}
+
+/// The variable references named `name` inside `node`.
+pub fn name_refs<'t>(node: Node<'t>, name: &str, cx: &Context) -> Vec<Node<'t>> {
+    syntax::descendants(node).into_iter().filter(|n| is_variable(*n) && cx.text(*n) == name).collect()
+}
+
+/// How many identifiers in the subtree of `node` spell `name` (attribute
+/// names and keyword names included, unlike `name_refs`).
+pub fn identifier_count(node: Node, name: &str, src: &str) -> usize {
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    let mut n = 0;
+    while let Some(x) = stack.pop() {
+        if x.kind_name() == "identifier" && text(x, src) == name {
+            n += 1;
+        }
+        for c in x.children(&mut cursor) {
+            stack.push(c);
+        }
+    }
+    n
+}
+
+/// Whether `name` is read after `end` in `scope` before being rebound:
+/// the first later occurrence decides (a plain assignment or `for` target
+/// rebinds it; anything else reads it). Conservative: occurrences inside
+/// nested functions count as reads.
+pub fn used_after(scope: Node, end: usize, name: &str, cx: &Context) -> bool {
+    let first = syntax::descendants(scope)
+        .into_iter()
+        .find(|n| n.start_byte() >= end && is_variable(*n) && cx.text(*n) == name);
+    let Some(n) = first else { return false };
+    let Some(p) = n.up() else { return true };
+    let rebinds = matches!(p.kind_name(), "for_statement" | "assignment")
+        && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == n.id())
+        && !(p.kind_name() == "assignment" && p.child_by_field_id(crate::field_id!("right")).is_some_and(|r| !name_refs(r, name, cx).is_empty()));
+    !rebinds
+}
+
+/// The enclosing scope node (function or module) of `node`.
+pub fn scope_node<'t>(node: Node<'t>, cx: &'t Context) -> Node<'t> {
+    syntax::ancestor(node, &["function_definition"]).unwrap_or(cx.tree.root_node())
+}
+
+/// Identifiers used anywhere in `node` (for picking fresh names).
+pub fn identifiers(node: Node, cx: &Context) -> std::collections::HashSet<String> {
+    syntax::descendants(node).into_iter().filter(|n| n.kind_name() == "identifier").map(|n| cx.text(n).to_string()).collect()
+}
+
+/// A name from `candidates` (then `base2`, `base3`…) not in `taken`.
+pub fn fresh_name(candidates: &[&str], taken: &std::collections::HashSet<String>) -> String {
+    for c in candidates {
+        if !taken.contains(*c) && !is_keyword(c) {
+            return c.to_string();
+        }
+    }
+    let base = candidates.last().copied().unwrap_or("value");
+    (2..).map(|i| format!("{base}{i}")).find(|c| !taken.contains(c)).unwrap_or_default()
+}
+
+/// Whether `s` is a Python keyword (or a Python 2 statement word).
+pub fn is_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "False" | "None" | "True" | "and" | "as" | "assert" | "async" | "await" | "break" | "class" | "continue"
+            | "def" | "del" | "elif" | "else" | "except" | "finally" | "for" | "from" | "global" | "if" | "import"
+            | "in" | "is" | "lambda" | "nonlocal" | "not" | "or" | "pass" | "raise" | "return" | "try" | "while"
+            | "with" | "yield" | "match" | "case" | "type" | "print" | "exec"
+    )
+}
+
+/// Whether `name` occurs in `src` as a whole word other than right after
+/// `def ` (a call, an attribute read, a string mentioning it …).
+pub fn used_besides_defs(src: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    src.match_indices(name).any(|(i, _)| {
+        let before = src[..i].chars().next_back();
+        let after = src[i + name.len()..].chars().next();
+        if before.is_some_and(is_ident) || after.is_some_and(is_ident) {
+            return false;
+        }
+        !src[..i].trim_end_matches([' ', '\t']).ends_with("def")
+    })
+}

@@ -1,0 +1,277 @@
+//! `misspelled-dunder`: a method named like a special method but spelled
+//! slightly wrong (`__intit__`, `__mull__`), which Python never calls; or an
+//! attribute access to such a name (`super().__intit__()`).
+
+use crate::analysis::helpers::definitions::class_of_method;
+use super::prelude::*;
+
+pub struct MisspelledDunder;
+
+/// Special method names Python (3.12+) and the standard library look up.
+const METHODS: &[&str] = &[
+    "__new__", "__init__", "__del__", "__repr__", "__str__", "__bytes__", "__format__", "__lt__", "__le__", "__eq__",
+    "__ne__", "__gt__", "__ge__", "__hash__", "__bool__", "__getattr__", "__getattribute__", "__setattr__",
+    "__delattr__", "__dir__", "__get__", "__set__", "__delete__", "__set_name__", "__init_subclass__",
+    "__mro_entries__", "__prepare__", "__instancecheck__", "__subclasscheck__", "__subclasshook__",
+    "__class_getitem__", "__call__", "__len__", "__length_hint__", "__getitem__", "__setitem__", "__delitem__",
+    "__missing__", "__iter__", "__next__", "__reversed__", "__contains__", "__add__", "__sub__", "__mul__",
+    "__matmul__", "__truediv__", "__floordiv__", "__mod__", "__divmod__", "__pow__", "__lshift__", "__rshift__",
+    "__and__", "__xor__", "__or__", "__radd__", "__rsub__", "__rmul__", "__rmatmul__", "__rtruediv__",
+    "__rfloordiv__", "__rmod__", "__rdivmod__", "__rpow__", "__rlshift__", "__rrshift__", "__rand__", "__rxor__",
+    "__ror__", "__iadd__", "__isub__", "__imul__", "__imatmul__", "__itruediv__", "__ifloordiv__", "__imod__",
+    "__ipow__", "__ilshift__", "__irshift__", "__iand__", "__ixor__", "__ior__", "__neg__", "__pos__", "__abs__",
+    "__invert__", "__complex__", "__int__", "__float__", "__index__", "__round__", "__trunc__", "__floor__",
+    "__ceil__", "__enter__", "__exit__", "__aenter__", "__aexit__", "__await__", "__aiter__", "__anext__",
+    "__buffer__", "__release_buffer__", "__copy__", "__deepcopy__", "__replace__", "__reduce__", "__reduce_ex__",
+    "__getstate__", "__setstate__", "__getnewargs__", "__getnewargs_ex__", "__sizeof__", "__fspath__",
+    "__post_init__", "__subclasses__", "__instancecheck__", "__annotate__",
+];
+
+/// Other names that are known and must never be reported: special
+/// attributes, Python 2 protocol names, and well-known library protocols.
+const OTHER: &[&str] = &[
+    "__dict__", "__doc__", "__name__", "__qualname__", "__module__", "__slots__", "__wrapped__", "__self__",
+    "__func__", "__code__", "__globals__", "__defaults__", "__kwdefaults__", "__closure__", "__bases__",
+    "__base__", "__mro__", "__class__", "__file__", "__path__", "__spec__", "__loader__", "__package__",
+    "__builtins__", "__cached__", "__traceback__", "__cause__", "__context__", "__suppress_context__",
+    "__notes__", "__type_params__", "__orig_bases__", "__orig_class__", "__parameters__", "__args__",
+    "__origin__", "__total__", "__required_keys__", "__optional_keys__", "__abstractmethods__",
+    "__isabstractmethod__", "__debug__", "__dataclass_fields__", "__dataclass_params__", "__weakref__",
+    "__signature__", "__text_signature__", "__match_args__", "__firstlineno__", "__static_attributes__",
+    "__main__", "__future__", "__all__", "__version__", "__author__", "__annotations__", "__members__",
+    "__objclass__", "__test__", "__metaclass__", "__nonzero__", "__unicode__", "__div__", "__rdiv__", "__idiv__",
+    "__cmp__", "__rcmp__", "__coerce__", "__getslice__", "__setslice__", "__delslice__", "__long__", "__oct__",
+    "__hex__", "__getinitargs__", "__methods__", "__conform__", "__html__", "__json__", "__array__",
+    "__init__", "__import__", "__reduce_ex__", "__self_class__", "__thisclass__", "__credits__", "__date__",
+    "__copyright__", "__license__", "__status__", "__email__", "__contact__", "__about__", "__flags__",
+    "__bound__", "__constraints__", "__covariant__", "__contravariant__", "__infer_variance__", "__default__",
+    "__value__", "__basicsize__", "__itemsize__", "__dictoffset__", "__weakrefoffset__", "__abc_tpflags__",
+    "__forward_arg__", "__unpacked__", "__typing_subst__", "__classcell__", "__locals__", "__adapt__",
+    "__inv__", "__not__", "__concat__", "__iconcat__", "__tuple_params__", "__union_params__", "__extra__",
+];
+
+fn is_dunder_like(name: &str) -> bool {
+    name.len() > 4
+        && name.starts_with("__")
+        && name.ends_with("__")
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name[2..name.len() - 2].chars().any(|c| c.is_ascii_alphanumeric())
+}
+
+fn is_known(name: &str) -> bool {
+    METHODS.contains(&name) || OTHER.contains(&name)
+}
+
+fn core(name: &str) -> &str {
+    name.trim_matches('_')
+}
+
+/// Whether `name` is within reach of a known name, remembered per thread:
+/// the same unknown dunders (`__origin__`, `__args__`) recur file after file.
+fn is_near_known(name: &str) -> bool {
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, bool>> = std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(hit) = SEEN.with(|s| s.borrow().get(name).copied()) {
+        return hit;
+    }
+    let near = !closest(name, METHODS.iter().chain(OTHER.iter())).is_empty();
+    SEEN.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() < 10_000 {
+            s.insert(name.to_string(), near);
+        }
+    });
+    near
+}
+
+/// The known names closest to `name` within the allowed distance (one edit
+/// for short names, two for longer ones).
+fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a &'a str>) -> Vec<&'a str> {
+    let c = core(name);
+    let mut best = usize::MAX;
+    let mut out: Vec<&str> = Vec::new();
+    let lower = c.to_ascii_lowercase();
+    for cand in candidates {
+        let k = core(cand);
+        let limit = if c.len().min(k.len()) <= 4 { 1 } else { 2 };
+        // An edit distance is at least the difference in length.
+        if c.len().abs_diff(k.len()) > limit && name.len().abs_diff(cand.len()) > limit {
+            continue;
+        }
+        let d = osa_distance(&lower, k).min(osa_distance(name, cand)).min(osa_distance(c, k));
+        if d > limit || name == *cand {
+            continue;
+        }
+        if d < best {
+            best = d;
+            out.clear();
+        }
+        if d == best && !out.contains(cand) {
+            out.push(cand);
+        }
+    }
+    out
+}
+
+/// Whether the name is defined or named anywhere in the file, other than by
+/// attribute reads: `def name`, `name =`, or in a string.
+fn defined_in_file(name: &str, src: &str) -> bool {
+    src.contains(&format!("def {name}"))
+        || src.contains(&format!("{name} ="))
+        || src.contains(&format!("{name}="))
+        || src.contains(&format!("'{name}'"))
+        || src.contains(&format!("\"{name}\""))
+}
+
+impl Rule for MisspelledDunder {
+    fn id(&self) -> &'static str {
+        "misspelled-dunder"
+    }
+    fn kinds(&self) -> &'static [&'static str] {
+        // Whether a name is used or defined elsewhere in the file decides, so
+        // the rule runs from the module node (revisited after every edit). It
+        // finds candidates by scanning the text for unknown `__x__` names
+        // close to a known one, and only then looks at the tree there.
+        &["module"]
+    }
+    fn scope(&self) -> Scope {
+        Scope::Module
+    }
+    fn check(&self, root: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let src = cx.src;
+        let bytes = src.as_bytes();
+        let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut near: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+        let mut next_from = 0;
+        for i in memchr::memmem::find_iter(bytes, b"__") {
+            if i < next_from {
+                continue;
+            }
+            let mut start = i;
+            while start > 0 && is_ident(bytes[start - 1]) {
+                start -= 1;
+            }
+            let mut end = i;
+            while end < bytes.len() && is_ident(bytes[end]) {
+                end += 1;
+            }
+            next_from = end;
+            let name = &src[start..end];
+            if !is_dunder_like(name) || is_known(name) {
+                continue;
+            }
+            let close = *near.entry(name).or_insert_with(|| is_near_known(name));
+            if !close {
+                continue;
+            }
+            let Some(id) = root.descendant_for_byte_range(start, end).filter(|n| n.kind_name() == "identifier") else { continue };
+            let Some(parent) = id.up() else { continue };
+            match parent.kind_name() {
+                "function_definition" if parent.child_by_field_id(crate::field_id!("name")) == Some(id) => {
+                    self.check_def(parent, cx, out)
+                }
+                "attribute" if parent.child_by_field_id(crate::field_id!("attribute")) == Some(id) => {
+                    self.check_attribute(parent, cx, out)
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+impl MisspelledDunder {
+    fn check_def(&self, def: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let Some(name_node) = def.child_by_field_id(crate::field_id!("name")) else { return };
+        let name = cx.text(name_node);
+        if !is_dunder_like(name) || is_known(name) {
+            return;
+        }
+        let Some(class) = class_of_method(def) else { return };
+        let best = closest(name, METHODS.iter());
+        if best.is_empty() {
+            return;
+        }
+        // A name used elsewhere in the file (called, looked up by string) is
+        // more likely a deliberate private protocol than a typo.
+        if bindings::used_besides_defs(cx.src, name) {
+            return;
+        }
+        let mut f = Finding::new(self.id(), name_node.byte_range());
+        // Rename only when one name is closest and the class does not define
+        // it already.
+        if let [target] = best[..] {
+            let body_defines = class.child_by_field_id(crate::field_id!("body")).is_some_and(|b| {
+                named_children(b).into_iter().any(|s| {
+                    let d = if s.kind_name() == "decorated_definition" { s.child_by_field_id(crate::field_id!("definition")) } else { Some(s) };
+                    d.and_then(|d| d.child_by_field_id(crate::field_id!("name"))).is_some_and(|n| cx.text(n) == target)
+                })
+            });
+            if !body_defines {
+                f = f.with_fix(Fix::new("rename", Applicability::Unsafe, vec![Edit::replace(name_node.byte_range(), target)]));
+            }
+        }
+        out.push(f);
+    }
+
+    fn check_attribute(&self, attr: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let Some(name_node) = attr.child_by_field_id(crate::field_id!("attribute")) else { return };
+        let name = cx.text(name_node);
+        if !is_dunder_like(name) || is_known(name) {
+            return;
+        }
+        // Being assigned to defines the name.
+        if let Some(p) = attr.up() {
+            if matches!(p.kind_name(), "assignment" | "augmented_assignment")
+                && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.byte_range().contains(&attr.start_byte()))
+            {
+                return;
+            }
+        }
+        // Only accesses through `self`, `cls` or `super()`: other objects may
+        // follow a protocol of their own library.
+        let Some(obj) = attr.child_by_field_id(crate::field_id!("object")) else { return };
+        let through_self = match obj.kind_name() {
+            "identifier" => matches!(cx.text(obj), "self" | "cls"),
+            "call" => obj.child_by_field_id(crate::field_id!("function")).is_some_and(|f| f.kind_name() == "identifier" && cx.text(f) == "super"),
+            _ => false,
+        };
+        if !through_self || defined_in_file(name, cx.src) {
+            return;
+        }
+        let best = closest(name, METHODS.iter().chain(OTHER.iter()));
+        if best.is_empty() {
+            return;
+        }
+        let mut f = Finding::new(self.id(), name_node.byte_range());
+        if let [target] = best[..] {
+            f = f.with_fix(Fix::new("rename", Applicability::Unsafe, vec![Edit::replace(name_node.byte_range(), target)]));
+        }
+        out.push(f);
+    }
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
+fn osa_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=m {
+        d[0][j] = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
+}

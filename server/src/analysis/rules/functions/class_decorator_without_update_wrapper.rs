@@ -1,0 +1,133 @@
+//! `class-decorator-without-update-wrapper`: a class used as a decorator
+//! (`__init__(self, func)` keeps the function, `__call__` calls it) that does
+//! not copy the function's metadata with `functools.update_wrapper`.
+
+use crate::analysis::helpers::imports::module_attr;
+use crate::analysis::helpers::statements::first_statement;
+use super::prelude::*;
+
+pub struct ClassDecoratorWithoutUpdateWrapper;
+
+fn methods<'t>(body: Node<'t>, cx: &Context) -> Vec<(&'static str, Node<'t>)> {
+    let mut out = Vec::new();
+    for s in named_children(body) {
+        let d = if s.kind_name() == "decorated_definition" { None } else { Some(s) };
+        let Some(d) = d.filter(|d| d.kind_name() == "function_definition") else { continue };
+        let Some(n) = d.child_by_field_id(crate::field_id!("name")) else { continue };
+        match cx.text(n) {
+            "__init__" => out.push(("__init__", d)),
+            "__call__" => out.push(("__call__", d)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether the subtree contains a call whose function is `self.<attr>`.
+fn calls_self_attr(n: Node, attr: &str, cx: &Context) -> bool {
+    let mut cursor = n.walk();
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        if x.kind_name() == "call" {
+            if let Some(f) = x.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") {
+                let obj = f.child_by_field_id(crate::field_id!("object")).map(|o| cx.text(o));
+                let a = f.child_by_field_id(crate::field_id!("attribute")).map(|a| cx.text(a));
+                if obj == Some("self") && a == Some(attr) {
+                    return true;
+                }
+            }
+        }
+        for c in x.children(&mut cursor) {
+            stack.push(c);
+        }
+    }
+    false
+}
+
+impl Rule for ClassDecoratorWithoutUpdateWrapper {
+    fn id(&self) -> &'static str {
+        "class-decorator-without-update-wrapper"
+    }
+    fn kinds(&self) -> &'static [&'static str] {
+        &["class_definition"]
+    }
+    fn scope(&self) -> Scope {
+        Scope::Module
+    }
+    fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let (Some(name), Some(body)) = (node.child_by_field_id(crate::field_id!("name")), node.child_by_field_id(crate::field_id!("body"))) else { return };
+        let class_name = cx.text(name);
+        if cx.text(node).contains("update_wrapper") || cx.text(node).contains("wraps(") || cx.text(body).contains("__slots__") {
+            return;
+        }
+        let ms = methods(body, cx);
+        let (Some(init), Some(call)) =
+            (ms.iter().find(|m| m.0 == "__init__").map(|m| m.1), ms.iter().find(|m| m.0 == "__call__").map(|m| m.1))
+        else {
+            return;
+        };
+        // __init__(self, func)
+        let params: Vec<Node> =
+            init.child_by_field_id(crate::field_id!("parameters")).map(named_children).unwrap_or_default().into_iter().filter(|p| p.kind_name() != "comment").collect();
+        if params.len() != 2 || params.iter().any(|p| p.kind_name() != "identifier") || cx.text(params[0]) != "self" {
+            return;
+        }
+        let func = cx.text(params[1]);
+        let Some(init_body) = init.child_by_field_id(crate::field_id!("body")) else { return };
+        // ...stores it: `self.X = func`...
+        let stored = named_children(init_body).into_iter().find_map(|s| {
+            let a = s.named_child(0).filter(|a| s.kind_name() == "expression_statement" && a.kind_name() == "assignment")?;
+            let (l, r) = (a.child_by_field_id(crate::field_id!("left"))?, a.child_by_field_id(crate::field_id!("right"))?);
+            if r.kind_name() != "identifier" || cx.text(r) != func || l.kind_name() != "attribute" {
+                return None;
+            }
+            let obj = l.child_by_field_id(crate::field_id!("object"))?;
+            let attr = l.child_by_field_id(crate::field_id!("attribute"))?;
+            (cx.text(obj) == "self").then(|| cx.text(attr))
+        });
+        let Some(attr) = stored else { return };
+        // ...and __call__ calls it.
+        if !calls_self_attr(call, attr, cx) {
+            return;
+        }
+        // It is used as a decorator in this file.
+        let used = cx.src.match_indices(&format!("@{class_name}")).any(|(i, m)| {
+            cx.src[i + m.len()..].chars().next().is_some_and(|c| matches!(c, '\n' | '\r' | ' ' | '\t' | '('))
+        });
+        if !used {
+            return;
+        }
+        let mut f = Finding::new(self.id(), name.byte_range());
+        if let Some(fix) = fix(init_body, func, cx) {
+            f = f.with_fix(fix);
+        }
+        out.push(f);
+    }
+}
+
+/// Insert `functools.update_wrapper(self, func)` as the first statement of
+/// `__init__` (after its docstring).
+fn fix(init_body: Node, func: &str, cx: &Context) -> Option<Fix> {
+    let first = first_statement(init_body)?;
+    let is_doc = first.kind_name() == "expression_statement" && first.named_child(0).is_some_and(|c| c.kind_name() == "string");
+    let indent = syntax::indent_at(cx.src, first.start_byte()).to_string();
+    let line_start = cx.src[..first.start_byte()].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    if line_start + indent.len() != first.start_byte() {
+        return None;
+    }
+    let (uw, import) = module_attr(cx, "functools", "update_wrapper")?;
+    let nl = syntax::newline_of(cx.src);
+    let line = format!("{uw}(self, {func})");
+    let edit = if is_doc {
+        let next = first.next_named_sibling()?;
+        if next.start_position().row == first.end_position().row {
+            return None;
+        }
+        Edit::insert(first.end_byte(), format!("{nl}{indent}{line}"))
+    } else {
+        Edit::insert(first.start_byte(), format!("{line}{nl}{indent}"))
+    };
+    let mut edits = vec![edit];
+    edits.extend(import);
+    Some(Fix::unsafe_("add-update-wrapper", edits))
+}

@@ -1,0 +1,326 @@
+//! `unbound-local-assignment`: a function reads a name that exists outside
+//! it, and later assigns the same name. The assignment makes the name local
+//! to the whole function, so the earlier read raises `UnboundLocalError`.
+
+use super::prelude::*;
+use crate::syntax::code_children;
+use std::collections::{HashMap, HashSet};
+
+pub struct UnboundLocalAssignment;
+
+#[derive(Default)]
+struct Facts<'t> {
+    /// Name → offset after which the first binding has happened.
+    bound_at: HashMap<String, usize>,
+    /// Names declared `global`/`nonlocal`.
+    declared: HashSet<String>,
+    /// Reads in load position, in source order.
+    reads: Vec<Node<'t>>,
+    /// Constructs we do not model (match statements …): stay quiet.
+    unsure: bool,
+}
+
+impl<'t> Facts<'t> {
+    fn bind(&mut self, name: &str, at: usize) {
+        let e = self.bound_at.entry(name.to_string()).or_insert(at);
+        if at < *e {
+            *e = at;
+        }
+    }
+}
+
+/// Names bound by an assignment target, all bound at `at`.
+fn bind_target<'t>(t: Node<'t>, at: usize, cx: &Context, f: &mut Facts<'t>) {
+    match t.kind_name() {
+        "identifier" => f.bind(cx.text(t), at),
+        "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "tuple" | "list"
+        | "parenthesized_expression" | "as_pattern_target" => {
+            for c in code_children(t) {
+                bind_target(c, at, cx, f);
+            }
+        }
+        // `a.b = …`, `a[i] = …` read `a` (and `i`).
+        _ => visit(t, t.up(), cx, f),
+    }
+}
+
+/// Walk a function body in evaluation-ish order, recording bindings and reads.
+/// `p` is `n`'s parent: passing it down spares a `Node::parent` search per
+/// identifier (which made this rule a tenth of a check).
+fn visit<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'t>) {
+    match n.kind_name() {
+        "identifier" => {
+            if p.is_some_and(|p| is_load_in(n, p)) {
+                f.reads.push(n);
+            }
+            return;
+        }
+        "function_definition" | "class_definition" => {
+            if let Some(name) = n.child_by_field_id(crate::field_id!("name")) {
+                f.bind(cx.text(name), n.end_byte());
+            }
+            return;
+        }
+        "decorated_definition" => {
+            if let Some(d) = n.child_by_field_id(crate::field_id!("definition")) {
+                if let Some(name) = d.child_by_field_id(crate::field_id!("name")) {
+                    f.bind(cx.text(name), n.end_byte());
+                }
+            }
+            return;
+        }
+        "lambda" | "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "generator_expression" => return,
+        "match_statement" | "type_alias_statement" | "exec_statement" | "print_statement" => {
+            f.unsure = true;
+            return;
+        }
+        "global_statement" | "nonlocal_statement" => {
+            for c in named_children(n) {
+                f.declared.insert(cx.text(c).to_string());
+            }
+            return;
+        }
+        "import_statement" | "import_from_statement" => {
+            let mut names = HashSet::new();
+            scope::collect_bindings(n, cx.src, &mut names);
+            for name in names {
+                f.bind(&name, n.end_byte());
+            }
+            if named_children(n).iter().any(|c| c.kind_name() == "wildcard_import") {
+                f.unsure = true;
+            }
+            return;
+        }
+        "assignment" => {
+            // The value runs first, then the targets are bound.
+            if let Some(r) = n.child_by_field_id(crate::field_id!("right")) {
+                visit(r, Some(n), cx, f);
+            }
+            if let Some(ty) = n.child_by_field_id(crate::field_id!("type")) {
+                visit(ty, Some(n), cx, f);
+            }
+            if let Some(l) = n.child_by_field_id(crate::field_id!("left")) {
+                bind_target(l, n.end_byte(), cx, f);
+            }
+            return;
+        }
+        "augmented_assignment" => {
+            if let Some(l) = n.child_by_field_id(crate::field_id!("left")) {
+                if l.kind_name() == "identifier" {
+                    // `x += 1` reads `x` first.
+                    f.reads.push(l);
+                    if let Some(r) = n.child_by_field_id(crate::field_id!("right")) {
+                        visit(r, Some(n), cx, f);
+                    }
+                    f.bind(cx.text(l), n.end_byte());
+                    return;
+                }
+            }
+        }
+        "for_statement" => {
+            let right = n.child_by_field_id(crate::field_id!("right"));
+            if let Some(r) = right {
+                visit(r, Some(n), cx, f);
+            }
+            if let Some(l) = n.child_by_field_id(crate::field_id!("left")) {
+                bind_target(l, right.map_or(n.start_byte(), |r| r.end_byte()), cx, f);
+            }
+            for c in named_children(n) {
+                if matches!(c.kind_name(), "block" | "else_clause") {
+                    visit(c, Some(n), cx, f);
+                }
+            }
+            return;
+        }
+        "as_pattern" => {
+            // `with f() as x`, `except E as x`.
+            if let Some(v) = n.named_child(0) {
+                visit(v, Some(n), cx, f);
+            }
+            if let Some(a) = n.child_by_field_id(crate::field_id!("alias")) {
+                bind_target(a, n.end_byte(), cx, f);
+            }
+            return;
+        }
+        "except_clause" => {
+            if let Some(v) = n.child_by_field_id(crate::field_id!("value")) {
+                visit(v, Some(n), cx, f);
+            }
+            if let Some(a) = n.child_by_field_id(crate::field_id!("alias")) {
+                bind_target(a, a.end_byte(), cx, f);
+            }
+            for c in named_children(n) {
+                if c.kind_name() == "block" {
+                    visit(c, Some(n), cx, f);
+                }
+            }
+            return;
+        }
+        "named_expression" => {
+            if let Some(v) = n.child_by_field_id(crate::field_id!("value")) {
+                visit(v, Some(n), cx, f);
+            }
+            if let Some(name) = n.child_by_field_id(crate::field_id!("name")) {
+                f.bind(cx.text(name), n.end_byte());
+            }
+            return;
+        }
+        "delete_statement" => {
+            // `del x` makes `x` local (and needs it bound): treat as a binding.
+            let mut stack = named_children(n);
+            while let Some(c) = stack.pop() {
+                match c.kind_name() {
+                    "identifier" => f.bind(cx.text(c), n.end_byte()),
+                    "expression_list" | "tuple" | "list" | "parenthesized_expression" => stack.extend(named_children(c)),
+                    _ => visit(c, c.up(), cx, f),
+                }
+            }
+            return;
+        }
+        _ => {}
+    }
+    for c in named_children(n) {
+        visit(c, Some(n), cx, f);
+    }
+}
+
+/// Whether identifier `id`, whose parent is `p`, is read.
+fn is_load_in(id: Node, p: Node) -> bool {
+    match p.kind_name() {
+        "attribute" => p.child_by_field_id(crate::field_id!("object")).is_some_and(|o| o.id() == id.id()),
+        "keyword_argument" => p.child_by_field_id(crate::field_id!("value")).is_some_and(|v| v.id() == id.id()),
+        "call" | "argument_list" | "binary_operator" | "boolean_operator" | "comparison_operator" | "not_operator"
+        | "unary_operator" | "subscript" | "slice" | "return_statement" | "expression_statement" | "if_statement"
+        | "elif_clause" | "while_statement" | "parenthesized_expression" | "tuple" | "list" | "set" | "pair"
+        | "expression_list" | "conditional_expression" | "interpolation" | "await" | "yield" | "raise_statement"
+        | "assert_statement" | "list_splat" | "dictionary_splat" | "with_item" | "for_statement" | "assignment"
+        | "augmented_assignment" | "except_clause" => true,
+        _ => false,
+    }
+}
+
+/// Names bound in the scopes around `func`: the module and enclosing functions.
+fn outer_has(name: &str, func: Node, cx: &Context) -> Option<bool> {
+    let mut cur = func.up();
+    while let Some(n) = cur {
+        match n.kind_name() {
+            "function_definition" => {
+                if scope::parameter_names(n, cx.src).contains(name) {
+                    return Some(false);
+                }
+                if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
+                    if crate::analysis::scope::scope_bindings(body, cx.src).contains(name) {
+                        return Some(false);
+                    }
+                }
+            }
+            "lambda" => return None,
+            _ => {}
+        }
+        cur = n.up();
+    }
+    (cx.module.bindings.contains(name) || cx.module.imports.contains_key(name)).then_some(true)
+}
+
+impl Rule for UnboundLocalAssignment {
+    fn id(&self) -> &'static str {
+        "unbound-local-assignment"
+    }
+    fn kinds(&self) -> &'static [&'static str] {
+        &["function_definition"]
+    }
+    fn scope(&self) -> super::Scope {
+        // Whether the name exists outside depends on module-level bindings.
+        super::Scope::Module
+    }
+    fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
+        // Cheap test first: a finding needs a name this function binds that
+        // an outer scope binds too (`del x` binds as well, and the cached
+        // statement-level bindings do not count it).
+        if !cx.text(body).contains("del ") {
+            let local = crate::analysis::scope::scope_bindings(body, cx.src);
+            if !local.iter().any(|n| outer_has(n, node, cx).is_some()) {
+                return;
+            }
+        }
+        let mut f = Facts::default();
+        visit(body, Some(node), cx, &mut f);
+        if f.unsure {
+            return;
+        }
+        let params = scope::parameter_names(node, cx.src);
+        let mut reported = HashSet::new();
+        for r in &f.reads {
+            let name = cx.text(*r);
+            if reported.contains(name) || params.contains(name) || f.declared.contains(name) {
+                continue;
+            }
+            let Some(&bound) = f.bound_at.get(name) else { continue };
+            if r.start_byte() >= bound {
+                continue;
+            }
+            // A read inside a loop that also binds the name later may run
+            // after the binding, on a later iteration.
+            if in_loop_binding(*r, body, name, cx) {
+                continue;
+            }
+            let Some(module_level) = outer_has(name, node, cx) else { continue };
+            reported.insert(name);
+            let mut finding = Finding::new(self.id(), r.byte_range());
+            if module_level {
+                if let Some(fix) = global_fix(node, body, name, cx) {
+                    finding = finding.with_fix(fix);
+                }
+            }
+            out.push(finding);
+        }
+    }
+}
+
+/// Whether `read` is inside a `for`/`while` loop (within the function) whose
+/// body binds `name`.
+fn in_loop_binding(read: Node, body: Node, name: &str, cx: &Context) -> bool {
+    let mut cur = read.up();
+    while let Some(n) = cur {
+        if n.id() == body.id() {
+            return false;
+        }
+        if matches!(n.kind_name(), "for_statement" | "while_statement") {
+            let mut f = Facts::default();
+            visit(n, n.up(), cx, &mut f);
+            if f.bound_at.contains_key(name) {
+                return true;
+            }
+        }
+        cur = n.up();
+    }
+    false
+}
+
+/// Insert `global NAME` as the function's first statement (after a docstring).
+fn global_fix(func: Node, body: Node, name: &str, cx: &Context) -> Option<Fix> {
+    let stmts = code_children(body);
+    let first = *stmts.first()?;
+    // The body must start on its own line.
+    if first.start_position().row == func.start_position().row {
+        return None;
+    }
+    // A nested `nonlocal NAME` would stop compiling.
+    if cx.text(body).contains("nonlocal") {
+        return None;
+    }
+    let has_doc = first.kind_name() == "expression_statement" && first.named_child(0).is_some_and(|s| s.kind_name() == "string");
+    let nl = syntax::newline_of(cx.src);
+    let indent = syntax::indent_at(cx.src, first.start_byte());
+    let edit = if has_doc {
+        Edit::insert(first.end_byte(), format!("{nl}{indent}global {name}"))
+    } else {
+        Edit::insert(first.start_byte(), format!("global {name}{nl}{indent}"))
+    };
+    // The docstring or first statement must not share its line with a `;` chain.
+    if has_doc && stmts.get(1).is_some_and(|s| s.start_position().row == first.end_position().row) {
+        return None;
+    }
+    Some(Fix::unsafe_("declare-global", vec![edit]))
+}

@@ -1,0 +1,72 @@
+//! `manual-list-building`: `xs = []` followed by a loop whose only statement
+//! is `xs.append(e)` (optionally under one `if`): a list comprehension.
+
+use super::prelude::*;
+
+pub struct ManualListBuilding;
+
+/// `name.append(e)` as a statement: (name, e).
+pub fn append_call<'t>(stmt: Node<'t>, cx: &Context) -> Option<(Node<'t>, Node<'t>)> {
+    if stmt.kind_name() != "expression_statement" || stmt.named_child_count() != 1 {
+        return None;
+    }
+    let call = stmt.named_child(0)?;
+    if call.kind_name() != "call" {
+        return None;
+    }
+    let f = call.child_by_field_id(crate::field_id!("function"))?;
+    if f.kind_name() != "attribute" || f.child_by_field_id(crate::field_id!("attribute")).is_none_or(|a| cx.text(a) != "append") {
+        return None;
+    }
+    let obj = f.child_by_field_id(crate::field_id!("object"))?;
+    let args = calls::call_args(call)?;
+    let [arg] = args.as_slice() else { return None };
+    if matches!(arg.kind_name(), "keyword_argument" | "list_splat" | "dictionary_splat") {
+        return None;
+    }
+    (obj.kind_name() == "identifier").then_some((obj, *arg))
+}
+
+impl Rule for ManualListBuilding {
+    fn id(&self) -> &'static str {
+        "manual-list-building"
+    }
+    fn kinds(&self) -> &'static [&'static str] {
+        &["for_statement"]
+    }
+    fn scope(&self) -> super::Scope {
+        super::Scope::Module
+    }
+    fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let Some((stmt, cond)) = loops::single_statement_body(node) else { return };
+        let Some((list, elem)) = append_call(stmt, cx) else { return };
+        let name = cx.text(list);
+        // `xs = []` just before the loop.
+        let Some(init) = statements::previous_statement(node) else { return };
+        let Some((target, value)) = statements::simple_assignment(init) else { return };
+        if cx.text(target) != name || value.kind_name() != "list" || value.named_child_count() != 0 {
+            return;
+        }
+        // The loop must not look at the list it builds.
+        let Some(right) = node.child_by_field_id(crate::field_id!("right")) else { return };
+        let Some(left) = node.child_by_field_id(crate::field_id!("left")) else { return };
+        let refs = bindings::name_refs(node, name, cx);
+        if refs.len() != 1 || bindings::name_refs(left, name, cx).len() > 0 {
+            return;
+        }
+        if node.child(0).is_some_and(|c| c.kind_name() == "async") {
+            return;
+        }
+        let mut f = Finding::new(self.id(), node.start_byte()..right.end_byte());
+        if let (Some(safe), Some(clauses)) = (loops::loop_to_comprehension(node, cx), loops::clauses_text(node, cond, cx)) {
+            {
+                let range = init.start_byte()..node.end_byte();
+                let text = edits::keep_comments(format!("{name} = [{} {clauses}]", cx.text(elem)), range, cx);
+                let edits = vec![Edit::replace(init.start_byte()..node.end_byte(), text)];
+                let applicability = if safe { Applicability::Safe } else { Applicability::Unsafe };
+                f = f.with_fix(Fix::new("list-comprehension", applicability, edits));
+            }
+        }
+        out.push(f);
+    }
+}

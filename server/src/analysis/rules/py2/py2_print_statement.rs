@@ -1,0 +1,64 @@
+//! `py2-print-statement`: Python 2's `print x, y` / `print >>f, x` / bare `print`.
+
+use super::prelude::*;
+
+pub struct Py2PrintStatement;
+
+impl Rule for Py2PrintStatement {
+    fn id(&self) -> &'static str {
+        "py2-print-statement"
+    }
+    fn kinds(&self) -> &'static [&'static str] {
+        &["print_statement", "expression_statement"]
+    }
+    fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        if node.kind_name() == "expression_statement" {
+            // A lone `print`: Python 2 printed a newline; Python 3 evaluates the
+            // function object and does nothing, so the fix changes behaviour.
+            let named = crate::syntax::named_children(node);
+            if named.len() == 1
+                && named[0].kind_name() == "identifier"
+                && cx.text(named[0]) == "print"
+                && scope::refers_to(named[0], cx.src, &cx.module, "print")
+                && node.child_count() == 1
+            {
+                out.push(
+                    Finding::new(self.id(), node.byte_range())
+                        .with_fix(Fix::unsafe_("print-function", vec![Edit::replace(node.byte_range(), "print()")])),
+                );
+            }
+            return;
+        }
+        let kids = crate::syntax::children(node);
+        let mut args: Vec<String> = Vec::new();
+        let mut file = None;
+        let mut trailing_comma = false;
+        for c in &kids {
+            match c.kind_name() {
+                "print" => {}
+                "chevron" => file = c.named_child(0).map(|f| cx.text(f).to_string()),
+                "," => trailing_comma = true,
+                "comment" => return out.push(Finding::new(self.id(), node.byte_range())),
+                _ if c.is_named() => {
+                    trailing_comma = false;
+                    args.push(cx.text(*c).to_string());
+                }
+                _ => {}
+            }
+        }
+        // After a chevron, the first comma separates the file from the values.
+        if file.is_some() && args.is_empty() {
+            trailing_comma = false;
+        }
+        if trailing_comma {
+            args.push("end=\" \"".to_string());
+        }
+        if let Some(f) = file {
+            args.push(format!("file={f}"));
+        }
+        out.push(Finding::new(self.id(), node.byte_range()).with_fix(Fix::safe(
+            "print-function",
+            vec![Edit::replace(node.byte_range(), format!("print({})", args.join(", ")))],
+        )));
+    }
+}

@@ -1,0 +1,114 @@
+//! `testcase-method-not-collected`: a `unittest.TestCase` method that makes
+//! assertions but whose name does not start with `test`, and that nothing
+//! calls: unittest never runs it.
+
+use super::prelude::*;
+use crate::analysis::helpers::imports::resolves_to;
+use crate::syntax::code_children;
+
+pub struct TestcaseMethodNotCollected;
+
+const CASES: &[&str] = &["unittest.TestCase", "unittest.IsolatedAsyncioTestCase", "unittest.case.TestCase"];
+
+/// Methods unittest itself calls, or that are conventionally helpers.
+const HOOKS: &[&str] = &[
+    "setUp", "tearDown", "setUpClass", "tearDownClass", "asyncSetUp", "asyncTearDown", "run", "debug",
+    "setUpModule", "tearDownModule", "runTest",
+];
+
+fn has_self_assert(func: Node, this: &str, cx: &Context) -> bool {
+    let mut stack = vec![func.child_by_field_id(crate::field_id!("body"))];
+    while let Some(Some(n)) = stack.pop() {
+        if matches!(n.kind_name(), "function_definition" | "class_definition" | "lambda") {
+            continue;
+        }
+        if n.kind_name() == "call" {
+            if let Some(f) = n.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") {
+                let obj = f.child_by_field_id(crate::field_id!("object")).map(|o| cx.text(o));
+                let attr = f.child_by_field_id(crate::field_id!("attribute")).map(|a| cx.text(a)).unwrap_or("");
+                if obj == Some(this) && (attr.starts_with("assert") || attr == "fail") {
+                    return true;
+                }
+            }
+        }
+        stack.extend(named_children(n).into_iter().map(Some));
+    }
+    false
+}
+
+/// Whether `name` occurs as an identifier anywhere in the file other than at `except`.
+fn used_elsewhere(root: Node, name: &str, except: Node, cx: &Context) -> bool {
+    // Cheap text test first: most names occur once.
+    if cx.src.matches(name).count() <= 1 {
+        return false;
+    }
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.kind_name() == "identifier" && n.id() != except.id() && cx.text(n) == name {
+            return true;
+        }
+        if n.kind_name() == "string" && n.id() != except.id() && cx.text(n).contains(name) {
+            return true;
+        }
+        stack.extend(named_children(n));
+    }
+    false
+}
+
+impl Rule for TestcaseMethodNotCollected {
+    fn id(&self) -> &'static str {
+        "testcase-method-not-collected"
+    }
+    fn kinds(&self) -> &'static [&'static str] {
+        &["class_definition"]
+    }
+    fn scope(&self) -> super::Scope {
+        // Calls from anywhere in the file count, and `TestCase` resolves through imports.
+        super::Scope::Module
+    }
+    fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let Some(sup) = node.child_by_field_id(crate::field_id!("superclasses")) else { return };
+        if !code_children(sup).iter().any(|b| CASES.iter().any(|c| resolves_to(*b, cx, c))) {
+            return;
+        }
+        let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
+        let methods: Vec<Node> = code_children(body)
+            .into_iter()
+            .filter_map(|s| match s.kind_name() {
+                "function_definition" => Some(s),
+                "decorated_definition" => s.child_by_field_id(crate::field_id!("definition")).filter(|d| d.kind_name() == "function_definition"),
+                _ => None,
+            })
+            .collect();
+        let names: Vec<&str> = methods.iter().filter_map(|m| m.child_by_field_id(crate::field_id!("name"))).map(|n| cx.text(n)).collect();
+        for m in &methods {
+            let Some(name_node) = m.child_by_field_id(crate::field_id!("name")) else { continue };
+            let name = cx.text(name_node);
+            if name.starts_with("test") || name.starts_with('_') || HOOKS.contains(&name) {
+                continue;
+            }
+            // unittest calls test methods with no arguments: only `self`.
+            let Some(params) = m.child_by_field_id(crate::field_id!("parameters")) else { continue };
+            let ps = code_children(params);
+            if ps.len() != 1 || ps[0].kind_name() != "identifier" {
+                continue;
+            }
+            if m.up().is_some_and(|p| p.kind_name() == "decorated_definition") {
+                continue;
+            }
+            let this = cx.text(ps[0]);
+            if !has_self_assert(*m, this, cx) {
+                continue;
+            }
+            if used_elsewhere(cx.tree.root_node(), name, name_node, cx) {
+                continue;
+            }
+            let mut f = Finding::new(self.id(), name_node.byte_range());
+            let new = format!("test_{name}");
+            if !names.contains(&new.as_str()) && !cx.src.contains(&new) {
+                f = f.with_fix(Fix::unsafe_("rename-test", vec![Edit::replace(name_node.byte_range(), new)]));
+            }
+            out.push(f);
+        }
+    }
+}

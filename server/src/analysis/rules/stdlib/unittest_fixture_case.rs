@@ -1,0 +1,87 @@
+//! `unittest-fixture-case`: a `unittest.TestCase` method named `setup`,
+//! `tear_down`, `setUpclass` … that unittest never calls, because its hooks
+//! are spelled `setUp`, `tearDown`, `setUpClass`, `tearDownClass`.
+
+use crate::analysis::helpers::definitions::class_of_method;
+use crate::analysis::helpers::imports::refers_to_import;
+use super::prelude::*;
+
+pub struct UnittestFixtureCase;
+
+/// (hook, is a classmethod)
+const HOOKS: &[(&str, bool)] = &[
+    ("setUp", false),
+    ("tearDown", false),
+    ("asyncSetUp", false),
+    ("asyncTearDown", false),
+    ("setUpClass", true),
+    ("tearDownClass", true),
+];
+
+fn normalize(name: &str) -> String {
+    name.chars().filter(|c| *c != '_').collect::<String>().to_ascii_lowercase()
+}
+
+const TEST_CASES: &[&str] = &[
+    "unittest.TestCase",
+    "unittest.IsolatedAsyncioTestCase",
+    "unittest.case.TestCase",
+    "unittest.async_case.IsolatedAsyncioTestCase",
+];
+
+fn is_test_case(class: Node, cx: &Context) -> bool {
+    let Some(supers) = class.child_by_field_id(crate::field_id!("superclasses")) else { return false };
+    named_children(supers).into_iter().any(|b| TEST_CASES.iter().any(|q| refers_to_import(b, cx, q)))
+}
+
+impl Rule for UnittestFixtureCase {
+    fn id(&self) -> &'static str {
+        "unittest-fixture-case"
+    }
+    fn kinds(&self) -> &'static [&'static str] {
+        &["function_definition"]
+    }
+    fn scope(&self) -> Scope {
+        Scope::Module
+    }
+    fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let Some(name_node) = node.child_by_field_id(crate::field_id!("name")) else { return };
+        let name = cx.text(name_node);
+        let norm = normalize(name);
+        let Some(&(hook, class_level)) = HOOKS.iter().find(|(h, _)| normalize(h) == norm && *h != name) else { return };
+        let Some(class) = class_of_method(node) else { return };
+        if !is_test_case(class, cx) {
+            return;
+        }
+        // The hook kind must match: setUpClass is a classmethod, setUp is not.
+        if syntax::has_decorator(node, cx.src, &["classmethod"]) != class_level {
+            return;
+        }
+        if name.starts_with("async") != (node.child(0).is_some_and(|c| c.kind_name() == "async")) {
+            return;
+        }
+        // Only `self` / `cls`: a method with more parameters is a helper.
+        let params = node.child_by_field_id(crate::field_id!("parameters")).map(named_children).unwrap_or_default();
+        if params.iter().filter(|p| p.kind_name() != "comment").count() != 1 {
+            return;
+        }
+        // A helper called explicitly (`self.setup()`), or a class that
+        // defines the real hook too, is deliberate.
+        if bindings::used_besides_defs(cx.src, name) {
+            return;
+        }
+        let body = class.child_by_field_id(crate::field_id!("body"));
+        let defines_hook = body.is_some_and(|b| {
+            named_children(b).into_iter().any(|s| {
+                let d = if s.kind_name() == "decorated_definition" { s.child_by_field_id(crate::field_id!("definition")) } else { Some(s) };
+                d.and_then(|d| d.child_by_field_id(crate::field_id!("name"))).is_some_and(|n| cx.text(n) == hook)
+            })
+        });
+        if defines_hook {
+            return;
+        }
+        let f = Finding::new(self.id(), name_node.byte_range())
+            .with_fix(Fix::unsafe_("rename", vec![Edit::replace(name_node.byte_range(), hook)]));
+        out.push(f);
+    }
+}
