@@ -14,7 +14,7 @@ pub use project::{Project, TargetOrigin};
 use crate::knowledge::{Knowledge, Severity};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -348,49 +348,6 @@ impl Settings {
             None => default_on,
         }
     }
-}
-
-/// The nearest `pyproject.toml` at or above `start`, not above `stop` (if given).
-pub fn find_pyproject(start: &Path, stop: Option<&Path>) -> Option<PathBuf> {
-    let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
-    while let Some(d) = dir {
-        let candidate = d.join("pyproject.toml");
-        if candidate.is_file() {
-            return Some(candidate);
-        }
-        if stop.is_some_and(|s| s == d) {
-            break;
-        }
-        dir = d.parent();
-    }
-    None
-}
-
-/// Settings from a `pyproject.toml` text: `[tool.pyexplain]`, with
-/// `target-version` defaulting from `[project] requires-python`.
-pub fn merge_pyproject(settings: &mut Settings, text: &str, path: &Path, k: &Knowledge) -> Vec<String> {
-    let table: toml::Table = match toml::from_str(text) {
-        Ok(t) => t,
-        Err(e) => {
-            return vec![k.ui(
-                "settings.invalid_pyproject",
-                &[("path", &path.display().to_string()), ("error", &e.to_string())],
-            )];
-        }
-    };
-    let mut warnings = Vec::new();
-    if let Some(req) = table.get("project").and_then(|p| p.get("requires-python")).and_then(|v| v.as_str()) {
-        if let Some(v) = version_from_requires_python(req) {
-            settings.target_version = v;
-        }
-    }
-    if let Some(tool) = table.get("tool").and_then(|t| t.get("pyexplain")) {
-        match RawSettings::deserialize(tool.clone()) {
-            Ok(raw) => warnings.extend(settings.merge(raw, k)),
-            Err(e) => warnings.push(k.ui("settings.invalid_value", &[("key", "tool.pyexplain"), ("value", &e.to_string())])),
-        }
-    }
-    warnings
 }
 
 #[cfg(test)]
