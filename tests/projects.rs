@@ -267,3 +267,37 @@ fn every_twin_was_measured_against_the_newest_ruff_table() {
     }
     assert!(missing.is_empty(), "knowledge/ruff.toml: measure these twins for ruff {}: {missing:?}", newest.version);
 }
+
+#[test]
+fn readme_overlap_table_matches_the_data() {
+    use pyexplain::config::ruff::{release_for, twins};
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme.split("## Overlap with ruff").nth(1).unwrap().split("\n## ").next().unwrap();
+    let rows: BTreeSet<String> = section.lines().filter(|l| l.starts_with("| `")).map(str::to_string).collect();
+    let mut want = BTreeSet::new();
+    let cell = |v: &str, code: &str| {
+        let r = release_for(Some(v)).unwrap();
+        if r.preview_twins.iter().any(|c| c == code) {
+            "preview only"
+        } else if r.on_by_default(code) {
+            "yes"
+        } else {
+            "no"
+        }
+    };
+    for r in &Knowledge::get().rules {
+        for code in twins(&r.meta.ruff) {
+            want.insert(format!(
+                "| `{}` | {} | {code} | {} | {} | {} |",
+                r.meta.id,
+                if r.meta.default { "on" } else { "off" },
+                cell("0.17.0", code),
+                cell("0.16.0", code),
+                cell("0.1.0", code)
+            ));
+        }
+    }
+    let missing: Vec<_> = want.difference(&rows).collect();
+    let stale: Vec<_> = rows.difference(&want).collect();
+    assert!(missing.is_empty() && stale.is_empty(), "README overlap table: missing {missing:#?}\nstale {stale:#?}");
+}
