@@ -260,3 +260,54 @@ fn configuration_changes_apply() {
     let d = c.diagnostics(URI, Some(1));
     assert_eq!(d["diagnostics"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn unsafe_quick_fixes_say_so_in_their_title() {
+    let mut c = Client::spawn();
+    c.initialize(caps(false, true));
+    // none-equality's fix is unsafe; range-len-loop's first fix is safe.
+    let text = "def f(x, xs):\n    for i in range(len(xs)):\n        print(xs[i])\n    return x == None\n";
+    c.open(URI, text, 1);
+    let d = c.diagnostics(URI, Some(1));
+    assert!(d["diagnostics"].as_array().unwrap().len() >= 2, "{d:#?}");
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 3, "character": 20}}, "context": {"diagnostics": [], "only": ["quickfix"]}}),
+    );
+    let titles: Vec<&str> = r["result"].as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+    let eq = titles.iter().find(|t| t.contains("(none-equality)") && !t.starts_with("Ignore")).unwrap_or_else(|| panic!("{titles:?}"));
+    assert!(eq.ends_with("(unsafe)"), "{titles:?}");
+    let direct = titles.iter().find(|t| t.starts_with("Iterate over the sequence directly")).unwrap_or_else(|| panic!("{titles:?}"));
+    assert!(!direct.contains("unsafe"), "{titles:?}");
+    let zip = titles.iter().find(|t| t.starts_with("Use zip()"));
+    assert!(zip.is_none_or(|t| t.ends_with("(unsafe)")), "{titles:?}");
+}
+
+#[test]
+fn start_up_logs_version_sources_and_target() {
+    let dir = std::env::temp_dir().join(format!("pyexplain-lsp-startup-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("pyproject.toml"), "[tool.poetry.dependencies]\npython = \"^3.9\"\n\n[tool.ruff.lint]\nignore = [\"E711\"]\n").unwrap();
+    let uri = format!("file://{}", dir.display());
+    let mut c = Client::spawn();
+    c.request("initialize", json!({"processId": null, "rootUri": uri, "capabilities": caps(false, true)}));
+    c.notify("initialized", json!({}));
+    let mut logged = Vec::new();
+    while logged.len() < 5 {
+        let m = c.wait_for(|m| m["method"] == "window/logMessage");
+        logged.push(m["params"]["message"].as_str().unwrap().to_string());
+    }
+    let all = logged.join("\n");
+    assert!(all.contains(&format!("pyexplain {}", env!("CARGO_PKG_VERSION"))), "{all}");
+    assert!(all.contains("pyproject.toml"), "{all}");
+    assert!(all.contains("target Python 3.9") && all.contains("[tool.poetry.dependencies] python"), "{all}");
+    assert!(all.contains("none-equality"), "the rule ruff's ignore turns off: {all}");
+    // And the file's diagnostics follow: E711 ignored for ruff, so none-equality is off.
+    let file = format!("{uri}/m.py");
+    c.open(&file, "def f(x=[]):\n    return x == None\n", 1);
+    let d = c.diagnostics(&file, Some(1));
+    let codes: Vec<&str> = d["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"mutable-default-argument") && !codes.contains(&"none-equality"), "{codes:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -95,6 +95,14 @@ fn parse_check_args(rest: &[String], k: &Knowledge) -> Result<CheckArgs, String>
     if a.paths.is_empty() {
         return Err(k.ui("cli.no_paths", &[]));
     }
+    for (option, ids) in [("--select", &a.select), ("--ignore", &a.ignore)] {
+        for id in ids.iter().flatten() {
+            if id != "ALL" && k.rule(id).is_none() {
+                let near = config::closest_rule(id, k).unwrap_or("");
+                return Err(k.ui("cli.unknown_rule", &[("rule", id), ("option", option), ("near", near)]));
+            }
+        }
+    }
     Ok(a)
 }
 
@@ -431,31 +439,44 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// server (only the pages used are ever committed).
 pub const ANALYSIS_STACK: usize = 64 << 20;
 
-/// Settings for a file: defaults, its nearest pyproject.toml, then the flags.
+/// Settings for a file: defaults, its project (discovered once per
+/// directory), the file's own ruff per-file-ignores, then the flags.
+#[derive(Default)]
 struct SettingsCache {
-    by_file: Mutex<HashMap<PathBuf, Settings>>,
+    by_dir: Mutex<HashMap<PathBuf, std::sync::Arc<config::Project>>>,
     warned: Mutex<std::collections::HashSet<String>>,
+    /// Unknown rule ids in a configuration: the run stops with exit 2.
+    errors: Mutex<Vec<String>>,
 }
 
 impl SettingsCache {
-    fn for_path(&self, path: &Path, a: &CheckArgs, k: &Knowledge) -> Settings {
-        let pp = config::find_pyproject(&std::path::absolute(path).unwrap_or(path.to_path_buf()), None);
-        let key = pp.clone().unwrap_or_default();
-        if let Some(s) = self.by_file.lock().unwrap().get(&key) {
-            return s.clone();
+    fn project(&self, abs: &Path, k: &Knowledge) -> std::sync::Arc<config::Project> {
+        let dir = abs.parent().unwrap_or(abs).to_path_buf();
+        if let Some(p) = self.by_dir.lock().unwrap().get(&dir) {
+            return p.clone();
         }
-        let mut s = Settings::default();
-        if let Some(pp) = &pp {
-            if let Ok(text) = std::fs::read_to_string(pp) {
-                for w in config::merge_pyproject(&mut s, &text, pp, k) {
-                    if self.warned.lock().unwrap().insert(w.clone()) {
-                        eprintln!("{w}");
-                    }
-                }
+        let p = std::sync::Arc::new(config::Project::discover(abs, None, k));
+        for w in &p.warnings {
+            if self.warned.lock().unwrap().insert(w.clone()) {
+                eprintln!("{w}");
             }
         }
+        for (key, id, near) in config::unknown_rules(&p.base, k) {
+            let path = p.sources.first().map(|s| s.display().to_string()).unwrap_or_default();
+            let msg = k.ui("cli.unknown_rule_config", &[("path", &path), ("key", key), ("rule", &id), ("near", near.as_deref().unwrap_or(""))]);
+            let mut errs = self.errors.lock().unwrap();
+            if !errs.contains(&msg) {
+                errs.push(msg);
+            }
+        }
+        self.by_dir.lock().unwrap().insert(dir, p.clone());
+        p
+    }
+
+    fn for_path(&self, path: &Path, a: &CheckArgs, k: &Knowledge) -> Settings {
+        let abs = std::path::absolute(path).unwrap_or(path.to_path_buf());
+        let mut s = self.project(&abs, k).settings_for(&abs);
         apply_flags(&mut s, a);
-        self.by_file.lock().unwrap().insert(key, s.clone());
         s
     }
 }
@@ -469,6 +490,7 @@ fn apply_flags(s: &mut Settings, a: &CheckArgs) {
     }
     if let Some(t) = a.target {
         s.target_version = t;
+        s.target_origin = config::TargetOrigin::Setting("--target-version".to_string());
     }
     if a.unsafe_fixes {
         s.unsafe_fixes = true;
@@ -476,6 +498,7 @@ fn apply_flags(s: &mut Settings, a: &CheckArgs) {
 }
 
 /// The outcome for one file.
+#[derive(Default)]
 struct FileResult {
     display: String,
     text: String,
@@ -483,6 +506,183 @@ struct FileResult {
     fixed: Vec<(&'static str, &'static str)>,
     error: Option<String>,
     fixed_text: Option<String>,
+    /// The first syntax error of `text`: (byte offset, message).
+    syntax_error: Option<(usize, String)>,
+    /// How many findings `--fix` would fix, and how many more `--unsafe-fixes` would.
+    fixable: usize,
+    fixable_unsafe: usize,
+}
+
+/// The first ERROR or MISSING node of the tree, in source order, as ruff
+/// reports a syntax error: its position and a message.
+///
+/// Not reported in a file where tree-sitter-python 0.25 is known to fail on
+/// valid code: a line inside brackets indented less than the statement it
+/// continues (`(bar.` / `baz)` at column 0 inside a function, as in CPython's
+/// test_compile.py).
+pub fn first_syntax_error(src: &str, tree: &tree_sitter::Tree, k: &Knowledge) -> Option<(usize, String)> {
+    let root = tree.root_node();
+    if !root.has_error() || dedented_continuation(src) {
+        return None;
+    }
+    let mut node = root;
+    'down: loop {
+        if node.is_error() || node.is_missing() {
+            break;
+        }
+        let mut cursor = node.walk();
+        for c in node.children(&mut cursor) {
+            if c.is_error() || c.is_missing() || c.has_error() {
+                node = c;
+                continue 'down;
+            }
+        }
+        return None;
+    }
+    let msg = if node.is_missing() {
+        k.ui("syntax.expected", &[("token", node.kind())])
+    } else {
+        // The first token inside the ERROR node.
+        let mut leaf = node;
+        while let Some(c) = leaf.child(0) {
+            leaf = c;
+        }
+        let text = src.get(leaf.byte_range()).unwrap_or("").lines().next().unwrap_or("").trim();
+        if node.start_position().row != node.end_position().row {
+            // A statement tree-sitter could not finish: where it went wrong
+            // inside is a guess, so say only where it starts.
+            k.ui("syntax.incomplete", &[])
+        } else if leaf.start_byte() >= src.trim_end().len() {
+            k.ui("syntax.unexpected_end", &[])
+        } else if text.is_empty() {
+            k.ui("syntax.invalid", &[])
+        } else {
+            let short: String = text.chars().take(20).collect();
+            k.ui("syntax.unexpected", &[("token", &short)])
+        }
+    };
+    let at = if node.is_error() {
+        let mut leaf = node;
+        while let Some(c) = leaf.child(0) {
+            leaf = c;
+        }
+        leaf.start_byte()
+    } else {
+        node.start_byte()
+    };
+    let line_start = src[..at.min(src.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = src[line_start..].lines().next().unwrap_or("");
+    if type_parameter_default(line) {
+        return None;
+    }
+    Some((at, msg))
+}
+
+/// Whether a line inside brackets is indented less than the first line of
+/// its statement (valid Python that tree-sitter-python misparses). Strings
+/// and comments are skipped.
+pub fn dedented_continuation(src: &str) -> bool {
+    let b = src.as_bytes();
+    let (mut i, mut depth, mut logical_indent, mut line_start) = (0usize, 0usize, 0usize, true);
+    while i < b.len() {
+        if line_start {
+            line_start = false;
+            let indent = b[i..].iter().take_while(|c| **c == b' ' || **c == b'\t').count();
+            let rest = b.get(i + indent).copied();
+            if !matches!(rest, None | Some(b'\n') | Some(b'\r') | Some(b'#')) {
+                if depth == 0 {
+                    logical_indent = indent;
+                } else if indent < logical_indent {
+                    return true;
+                }
+            }
+            i += indent;
+            continue;
+        }
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'\n' => line_start = true,
+            b'\\' => i += 1,
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            q @ (b'\'' | b'"') => {
+                let triple = b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q);
+                i += if triple { 3 } else { 1 };
+                while i < b.len() {
+                    if b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if b[i] == q && (!triple || (b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q))) {
+                        i += if triple { 3 } else { 1 };
+                        break;
+                    }
+                    if !triple && b[i] == b'\n' {
+                        break;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether `line` opens a `def`, `class` or `type` statement whose type
+/// parameters have a default (`def f[T = int]()`, PEP 696, Python 3.13),
+/// which tree-sitter-python 0.25 does not parse.
+pub fn type_parameter_default(line: &str) -> bool {
+    let t = line.trim_start();
+    let t = t.strip_prefix("async ").map_or(t, str::trim_start);
+    let Some(rest) = ["def ", "class ", "type "].iter().find_map(|k| t.strip_prefix(k)) else { return false };
+    let rest = rest.trim_start();
+    let name_end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+    let Some(params) = rest[name_end..].trim_start().strip_prefix('[') else { return false };
+    let mut depth = 0usize;
+    for c in params.chars() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' if depth == 0 => return false,
+            ']' | ')' => depth -= 1,
+            '=' if depth == 0 => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// How many findings `--fix` (with or without unsafe fixes) applies to this
+/// text, by doing what it does in memory, starting from `findings`.
+fn count_fixes(src: &str, findings: &[Finding], settings: &Settings, k: &Knowledge, unsafe_fixes: bool) -> usize {
+    let mut text = src.to_string();
+    let mut current = findings.to_vec();
+    let mut n = 0;
+    for round in 0..fix::MAX_ROUNDS {
+        let (edits, rules) = fix::select_edits(&current, unsafe_fixes);
+        if edits.is_empty() {
+            break;
+        }
+        match fix::apply_edits(&text, &edits) {
+            Some(t) if t != text => {
+                text = t;
+                n += rules.len();
+            }
+            _ => break,
+        }
+        if round + 1 < fix::MAX_ROUNDS {
+            let tree = crate::syntax::parse(&text, None);
+            current = analysis::check(&text, &tree, settings, k);
+        }
+    }
+    n
 }
 
 fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, k: &Knowledge, write_to: Option<&Path>) -> FileResult {
@@ -492,10 +692,7 @@ fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, 
             return FileResult {
                 error: Some(k.ui("cli.cannot_decode", &[("path", &display), ("encoding", &enc)])),
                 display,
-                text: String::new(),
-                findings: Vec::new(),
-                fixed: Vec::new(),
-                fixed_text: None,
+                ..Default::default()
             };
         }
     };
@@ -516,6 +713,8 @@ fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, 
                 }
             }
         }
+        let tree = crate::syntax::parse(&out.text, None);
+        let syntax_error = first_syntax_error(&out.text, &tree, k);
         return FileResult {
             display,
             fixed_text: Some(out.text.clone()),
@@ -523,11 +722,25 @@ fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, 
             findings: out.remaining,
             fixed: out.applied,
             error,
+            syntax_error,
+            ..Default::default()
         };
     }
     let tree = crate::syntax::parse(&src.text, None);
     let findings = analysis::check(&src.text, &tree, settings, k);
-    FileResult { display, text: src.text, findings, fixed: Vec::new(), error: None, fixed_text: None }
+    let syntax_error = first_syntax_error(&src.text, &tree, k);
+    let has = |a: Applicability| findings.iter().any(|f| f.fixes.iter().any(|fx| fx.applicability == a));
+    let fixable = if has(Applicability::Safe) || (unsafe_fixes && has(Applicability::Unsafe)) {
+        count_fixes(&src.text, &findings, settings, k, unsafe_fixes)
+    } else {
+        0
+    };
+    let fixable_unsafe = if !unsafe_fixes && has(Applicability::Unsafe) {
+        count_fixes(&src.text, &findings, settings, k, true).saturating_sub(fixable)
+    } else {
+        0
+    };
+    FileResult { display, text: src.text, findings, syntax_error, fixable, fixable_unsafe, ..Default::default() }
 }
 
 fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
@@ -536,7 +749,7 @@ fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
         Err(e) => return fail(format!("{e}\n\n{}", k.ui("cli.usage", &[]))),
     };
     let mut errors = Vec::new();
-    let cache = SettingsCache { by_file: Mutex::new(HashMap::new()), warned: Mutex::new(Default::default()) };
+    let cache = SettingsCache::default();
     let mut results: Vec<FileResult> = Vec::new();
     let file_args: Vec<String> = a.paths.iter().filter(|p| p.as_str() != "-").cloned().collect();
     if a.paths.iter().any(|p| p == "-") {
@@ -546,6 +759,10 @@ fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
         }
         let cwd = std::env::current_dir().unwrap_or_default();
         let settings = cache.for_path(&cwd.join("stdin.py"), &a, k);
+        let config_errors = std::mem::take(&mut *cache.errors.lock().unwrap());
+        if !config_errors.is_empty() {
+            return fail(config_errors.join("\npyexplain: "));
+        }
         let one = std::thread::scope(|s| {
             std::thread::Builder::new()
                 .stack_size(ANALYSIS_STACK)
@@ -563,6 +780,14 @@ fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
         let first = PathBuf::from(&file_args[0]);
         let base = cache.for_path(&first.join("x.py"), &a, k);
         let files = discover(&file_args, &base.exclude, &mut errors, k);
+        // Every project's settings first: an unknown rule id stops the run.
+        for f in &files {
+            cache.for_path(f, &a, k);
+        }
+        let config_errors = std::mem::take(&mut *cache.errors.lock().unwrap());
+        if !config_errors.is_empty() {
+            return fail(config_errors.join("\npyexplain: "));
+        }
         let next = AtomicUsize::new(0);
         let slots: Vec<Mutex<Option<FileResult>>> = files.iter().map(|_| Mutex::new(None)).collect();
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(files.len().max(1));
@@ -582,19 +807,13 @@ fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
                             res.unwrap_or_else(|_| FileResult {
                                 error: Some(k.ui("cli.cannot_read", &[("path", &display), ("error", "internal error")])),
                                 display: display.clone(),
-                                text: String::new(),
-                                findings: Vec::new(),
-                                fixed: Vec::new(),
-                                fixed_text: None,
+                                ..Default::default()
                             })
                         }
                         Err(e) => FileResult {
                             error: Some(k.ui("cli.cannot_read", &[("path", &display), ("error", &e.to_string())])),
                             display,
-                            text: String::new(),
-                            findings: Vec::new(),
-                            fixed: Vec::new(),
-                            fixed_text: None,
+                            ..Default::default()
                         },
                     };
                     *slots[i].lock().unwrap() = Some(r);
@@ -619,6 +838,8 @@ fn report(a: &CheckArgs, results: &[FileResult], errors: &[String], k: &Knowledg
     let mut unsafe_count = 0;
     let mut fixed_total = 0;
     let mut json = Vec::new();
+    let syntax_rule = k.ui("syntax.rule", &[]);
+    let mut lines: Vec<String> = Vec::new();
     for r in results {
         if let Some(e) = &r.error {
             eprintln!("pyexplain: {e}");
@@ -633,22 +854,31 @@ fn report(a: &CheckArgs, results: &[FileResult], errors: &[String], k: &Knowledg
                 let _ = writeln!(out, "{msg}");
             }
         }
+        fixable += r.fixable;
+        unsafe_count += r.fixable_unsafe;
         let idx = LineIndex::new(&r.text);
+        if let Some((at, msg)) = &r.syntax_error {
+            total += 1;
+            let (l, c) = idx.position(&r.text, *at, Encoding::CodePoints);
+            if a.json {
+                json.push(serde_json::json!({
+                    "path": r.display, "rule": syntax_rule, "line": l + 1, "column": c + 1,
+                    "end_line": l + 1, "end_column": c + 1, "message": msg,
+                    "severity": "error", "fix": null, "fixes": [],
+                }));
+            } else {
+                lines.push(format!("{}:{}:{}: {} {}", r.display, l + 1, c + 1, syntax_rule, msg));
+            }
+        }
         for f in &r.findings {
             total += 1;
             let rule = k.rule(f.rule);
             let message = rule.map(|d| d.meta.message.as_str()).unwrap_or("");
             let (l, c) = idx.position(&r.text, f.range.start, Encoding::CodePoints);
             let (el, ec) = idx.position(&r.text, f.range.end, Encoding::CodePoints);
-            let best = f.fixes.first();
-            match best.map(|b| b.applicability) {
-                Some(Applicability::Safe) => fixable += 1,
-                Some(Applicability::Unsafe) => unsafe_count += 1,
-                _ => {}
-            }
+            let title_of = |fx: &analysis::Fix| rule.and_then(|d| d.fix(fx.kind)).map(|m| m.title.clone()).unwrap_or_default();
             if a.json {
-                let fix = best.map(|fx| {
-                    let title = rule.and_then(|d| d.fix(fx.kind)).map(|m| m.title.clone()).unwrap_or_default();
+                let fix_json = |fx: &analysis::Fix| {
                     let edits: Vec<serde_json::Value> = fx
                         .edits
                         .iter()
@@ -658,30 +888,33 @@ fn report(a: &CheckArgs, results: &[FileResult], errors: &[String], k: &Knowledg
                             serde_json::json!({"line": sl + 1, "column": sc + 1, "end_line": el + 1, "end_column": ec + 1, "new_text": e.new_text})
                         })
                         .collect();
-                    serde_json::json!({"title": title, "applicability": fx.applicability.as_str(), "edits": edits})
-                });
+                    serde_json::json!({"title": title_of(fx), "applicability": fx.applicability.as_str(), "edits": edits})
+                };
+                let fixes: Vec<serde_json::Value> = f.fixes.iter().map(&fix_json).collect();
                 json.push(serde_json::json!({
                     "path": r.display, "rule": f.rule, "line": l + 1, "column": c + 1,
                     "end_line": el + 1, "end_column": ec + 1, "message": message,
-                    "severity": f.severity.as_str(), "fix": fix,
+                    "severity": f.severity.as_str(), "fix": f.fixes.first().map(&fix_json), "fixes": fixes,
                 }));
             } else {
-                let line = format!("{}:{}:{}: {} {}", r.display, l + 1, c + 1, f.rule, message);
-                let fixline = best.map(|fx| {
-                    let title = rule.and_then(|d| d.fix(fx.kind)).map(|m| m.title.clone()).unwrap_or_default();
-                    format!("  {}", k.ui("cli.fix_available", &[("title", &title), ("applicability", fx.applicability.as_str())]))
-                });
-                if stdin_fix {
-                    eprintln!("{line}");
-                    if let Some(fl) = fixline {
-                        eprintln!("{fl}");
-                    }
-                } else {
-                    let _ = writeln!(out, "{line}");
-                    if let Some(fl) = fixline {
-                        let _ = writeln!(out, "{fl}");
-                    }
+                lines.push(format!("{}:{}:{}: {} {}", r.display, l + 1, c + 1, f.rule, message));
+                for fx in &f.fixes {
+                    let args = [("title", title_of(fx)), ("applicability", fx.applicability.as_str().to_string())];
+                    let args: Vec<(&str, &str)> = args.iter().map(|(a, b)| (*a, b.as_str())).collect();
+                    let key = match fx.applicability {
+                        Applicability::Safe => "cli.fix_available",
+                        Applicability::Unsafe => "cli.fix_available_unsafe",
+                        Applicability::DisplayOnly => "cli.fix_shown_only",
+                    };
+                    lines.push(format!("  {}", k.ui(key, &args)));
                 }
+            }
+        }
+        for line in lines.drain(..) {
+            if stdin_fix {
+                eprintln!("{line}");
+            } else {
+                let _ = writeln!(out, "{line}");
             }
         }
     }
@@ -732,14 +965,12 @@ fn explain_cmd(rest: &[String], k: &Knowledge) -> i32 {
                 Ok(s) => s,
                 Err(enc) => return fail(k.ui("cli.cannot_decode", &[("path", path), ("encoding", &enc)])),
             };
-            let mut settings = Settings::default();
-            if let Some(pp) = config::find_pyproject(&std::path::absolute(path).unwrap_or(PathBuf::from(path)), None) {
-                if let Ok(t) = std::fs::read_to_string(&pp) {
-                    for w in config::merge_pyproject(&mut settings, &t, &pp, k) {
-                        eprintln!("{w}");
-                    }
-                }
+            let abs = std::path::absolute(path).unwrap_or(PathBuf::from(path));
+            let project = config::Project::discover(&abs, None, k);
+            for w in &project.warnings {
+                eprintln!("{w}");
             }
+            let settings = project.settings_for(&abs);
             let tree = crate::syntax::parse(&src.text, None);
             let idx = LineIndex::new(&src.text);
             let offset = idx.offset(&src.text, line.saturating_sub(1), col.saturating_sub(1), Encoding::CodePoints);
@@ -864,5 +1095,19 @@ mod tests {
         assert_eq!(std::fs::read_to_string(tree.join("a.py")).unwrap(), "x = 3\n");
         assert!(write_atomically(&fifo, b"x").is_err());
         std::fs::remove_dir_all(&base).unwrap();
+    }
+    #[test]
+    fn dedented_continuations() {
+        assert!(dedented_continuation("def f():\n    (bar.\nbaz)\n"));
+        assert!(!dedented_continuation("def f():\n    (bar.\n        baz)\n"));
+        assert!(!dedented_continuation("def f():\n    x = '''\nnot code (\n'''\n    y = 1\n"));
+        assert!(!dedented_continuation("def f():\n    x = 1  # (\nz = 2\n"));
+        assert!(!dedented_continuation("x = (1,\n     2)\ny = 3\n"));
+        assert!(!dedented_continuation("def f():\n    s = 'a(b'\nz = 2\n"));
+        assert!(type_parameter_default("def f[T = int](x: T): pass"));
+        assert!(type_parameter_default("class Box[T, U = list[int]]:"));
+        assert!(type_parameter_default("type Alias[T = str] = list[T]"));
+        assert!(!type_parameter_default("def f[T](x: T = 1): pass"));
+        assert!(!type_parameter_default("x = d[k == 1]"));
     }
 }

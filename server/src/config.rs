@@ -1,13 +1,21 @@
-//! Configuration: one struct, filled from defaults, `[tool.pyexplain]` in the
-//! nearest `pyproject.toml`, then (in the server) `initializationOptions` and
-//! `workspace/didChangeConfiguration`. Later sources win field by field; lists
-//! replace. Parsing is lenient per field: a bad value is reported once and
-//! that field keeps its previous value.
+//! Configuration: one struct, filled from defaults, what the project declares
+//! (`project`: `[tool.pyexplain]` in the nearest `pyproject.toml`, the target
+//! version from wherever the project states it, the ruff configuration ruff
+//! would use), then (in the server) `initializationOptions` and
+//! `workspace/didChangeConfiguration`, or (on the command line) the flags.
+//! Later sources win field by field; lists replace. Parsing is lenient per
+//! field: a bad value is reported once and that field keeps its previous value.
+
+pub mod project;
+pub mod ruff;
+
+pub use project::{Project, TargetOrigin};
 
 use crate::knowledge::{Knowledge, Severity};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -28,6 +36,12 @@ pub struct Settings {
     pub exclude: Vec<String>,
     pub hover_verbosity: Verbosity,
     pub defer_to_ruff: bool,
+    /// Turn off a rule whose ruff twin the project's ruff configuration ignores.
+    pub respect_ruff_config: bool,
+    /// Where `target_version` came from (for the start-up log).
+    pub target_origin: TargetOrigin,
+    /// What ruff makes of this file (None: not looked up, e.g. in tests).
+    pub ruff: Option<Arc<ruff::RuffView>>,
 }
 
 impl Default for Settings {
@@ -37,10 +51,13 @@ impl Default for Settings {
             ignore: Vec::new(),
             severity: HashMap::new(),
             unsafe_fixes: false,
-            target_version: (3, 11),
+            target_version: default_target(),
             exclude: Vec::new(),
             hover_verbosity: Verbosity::Brief,
             defer_to_ruff: false,
+            respect_ruff_config: true,
+            target_origin: TargetOrigin::Default,
+            ruff: None,
         }
     }
 }
@@ -75,6 +92,105 @@ pub struct RawSettings {
     pub hover_verbosity: Option<Lenient<Verbosity>>,
     #[serde(alias = "defer-to-ruff", alias = "deferToRuff")]
     pub defer_to_ruff: Option<Lenient<bool>>,
+    #[serde(alias = "respect-ruff-config", alias = "respectRuffConfig")]
+    pub respect_ruff_config: Option<Lenient<bool>>,
+}
+
+/// The oldest CPython still supported on `today` (year, month), from the
+/// end-of-life table in `knowledge/cpython.toml`.
+pub fn oldest_supported(today: (u32, u32)) -> (u8, u8) {
+    let table: toml::Table = toml::from_str(include_str!("../../knowledge/cpython.toml")).unwrap_or_default();
+    let mut eol: Vec<((u8, u8), (u32, u32))> = table
+        .get("end-of-life")
+        .and_then(|t| t.as_table())
+        .map(|t| {
+            t.iter()
+                .filter_map(|(v, d)| {
+                    let (y, m) = d.as_str()?.split_once('-')?;
+                    Some((parse_version(v)?, (y.parse().ok()?, m.parse().ok()?)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    eol.sort();
+    // Support ends during the month named: a release is supported before it.
+    eol.iter().find(|(_, end)| today < *end).or(eol.last()).map_or((3, 11), |(v, _)| *v)
+}
+
+/// The default target: the oldest CPython supported today (by the clock).
+pub fn default_target() -> (u8, u8) {
+    static T: std::sync::OnceLock<(u8, u8)> = std::sync::OnceLock::new();
+    *T.get_or_init(|| {
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        oldest_supported(year_month(secs / 86_400))
+    })
+}
+
+/// (year, month) of a day count since 1970-01-01 (Howard Hinnant's civil_from_days).
+fn year_month(days: u64) -> (u32, u32) {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y as u32, m as u32)
+}
+
+/// The known rule id closest to `id` (edit distance), for "did you mean".
+pub fn closest_rule<'k>(id: &str, k: &'k Knowledge) -> Option<&'k str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut cur = vec![i + 1; b.len() + 1];
+            for (j, cb) in b.iter().enumerate() {
+                cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+    let lower = id.to_ascii_lowercase().replace('_', "-");
+    k.rules
+        .iter()
+        .map(|r| r.meta.id.as_str())
+        .map(|r| {
+            // A ruff code names the rule whose twin it is.
+            let twin = k.rule(r).is_some_and(|d| ruff::twins(&d.meta.ruff).any(|c| c.eq_ignore_ascii_case(id)));
+            (if twin { 0 } else { distance(&lower, r) }, r)
+        })
+        .min()
+        .map(|(_, r)| r)
+}
+
+/// `select`/`ignore`/`severity` entries naming no rule: (setting, id, closest known id).
+pub fn unknown_rules(s: &Settings, k: &Knowledge) -> Vec<(&'static str, String, Option<String>)> {
+    let mut out = Vec::new();
+    let lists: [(&'static str, Vec<String>); 3] = [
+        ("select", s.select.clone().unwrap_or_default()),
+        ("ignore", s.ignore.clone()),
+        ("severity", s.severity.keys().cloned().collect()),
+    ];
+    for (key, ids) in lists {
+        for id in ids {
+            if (key == "severity" || id != "ALL") && k.rule(&id).is_none() {
+                let near = closest_rule(&id, k).map(str::to_string);
+                out.push((key, id, near));
+            }
+        }
+    }
+    out
+}
+
+/// The message for one unknown rule id.
+pub fn unknown_rule_message(key: &str, id: &str, near: Option<&str>, k: &Knowledge) -> String {
+    match near {
+        Some(n) => k.ui("settings.unknown_rule_near", &[("key", key), ("rule", id), ("near", n)]),
+        None => k.ui("settings.unknown_rule", &[("key", key), ("rule", id)]),
+    }
 }
 
 /// Parse "3.12" / "py312" / "3.12.1" into (3, 12).
@@ -148,7 +264,10 @@ impl Settings {
         }
         if let Some(v) = take!(raw.target_version, "target-version") {
             match parse_version(&v) {
-                Some(ver) => self.target_version = ver,
+                Some(ver) => {
+                    self.target_version = ver;
+                    self.target_origin = TargetOrigin::Setting("target-version".to_string());
+                }
                 None => warnings.push(k.ui("settings.invalid_value", &[("key", "target-version"), ("value", &v)])),
             }
         }
@@ -166,20 +285,12 @@ impl Settings {
         if let Some(v) = take!(raw.defer_to_ruff, "defer-to-ruff") {
             self.defer_to_ruff = v;
         }
-        let mut unknown = Vec::new();
-        for (key, ids) in [("select", self.select.clone().unwrap_or_default()), ("ignore", self.ignore.clone())] {
-            for id in ids {
-                if id != "ALL" && k.rule(&id).is_none() {
-                    unknown.push(k.ui("settings.unknown_rule", &[("key", key), ("rule", &id)]));
-                }
-            }
+        if let Some(v) = take!(raw.respect_ruff_config, "respect-ruff-config") {
+            self.respect_ruff_config = v;
         }
-        for id in self.severity.keys() {
-            if k.rule(id).is_none() {
-                unknown.push(k.ui("settings.unknown_rule", &[("key", "severity"), ("rule", id)]));
-            }
+        for (key, id, near) in unknown_rules(self, k) {
+            warnings.push(unknown_rule_message(key, &id, near.as_deref(), k));
         }
-        warnings.extend(unknown);
         warnings
     }
 
@@ -199,62 +310,44 @@ impl Settings {
         }
     }
 
-    /// Whether rule `id` (with its knowledge metadata) is on.
+    /// Whether rule `id` (with its knowledge metadata: default, ruff twins) is on.
+    ///
+    /// Off when our `ignore` names it; when the project's ruff configuration
+    /// ignores one of its twins for this file (unless `respect-ruff-config =
+    /// false`, or our own `select` names the rule itself); with
+    /// `defer-to-ruff`, when ruff runs every one of its twins on this file
+    /// (the project's ruff selection, or ruff's defaults of the release found).
     pub fn rule_enabled(&self, id: &str, default_on: bool, ruff: &str) -> bool {
         if self.ignore.iter().any(|r| r == id || r == "ALL") {
             return false;
         }
-        if self.defer_to_ruff && !ruff.is_empty() {
-            return false;
+        let named = self.select.as_ref().is_some_and(|sel| sel.iter().any(|r| r == id));
+        if let Some(view) = &self.ruff {
+            if self.respect_ruff_config && !named && ruff::twins(ruff).any(|c| view.ignores(c)) {
+                return false;
+            }
+        }
+        if self.defer_to_ruff {
+            let mut twins = ruff::twins(ruff).peekable();
+            if twins.peek().is_some() {
+                let default_view;
+                let view = match &self.ruff {
+                    Some(v) => v.as_ref(),
+                    None => {
+                        default_view = ruff::RuffView::new(None, Path::new(""), None);
+                        &default_view
+                    }
+                };
+                if twins.all(|c| view.runs(c)) {
+                    return false;
+                }
+            }
         }
         match &self.select {
             Some(sel) => sel.iter().any(|r| r == id || r == "ALL"),
             None => default_on,
         }
     }
-}
-
-/// The nearest `pyproject.toml` at or above `start`, not above `stop` (if given).
-pub fn find_pyproject(start: &Path, stop: Option<&Path>) -> Option<PathBuf> {
-    let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
-    while let Some(d) = dir {
-        let candidate = d.join("pyproject.toml");
-        if candidate.is_file() {
-            return Some(candidate);
-        }
-        if stop.is_some_and(|s| s == d) {
-            break;
-        }
-        dir = d.parent();
-    }
-    None
-}
-
-/// Settings from a `pyproject.toml` text: `[tool.pyexplain]`, with
-/// `target-version` defaulting from `[project] requires-python`.
-pub fn merge_pyproject(settings: &mut Settings, text: &str, path: &Path, k: &Knowledge) -> Vec<String> {
-    let table: toml::Table = match toml::from_str(text) {
-        Ok(t) => t,
-        Err(e) => {
-            return vec![k.ui(
-                "settings.invalid_pyproject",
-                &[("path", &path.display().to_string()), ("error", &e.to_string())],
-            )];
-        }
-    };
-    let mut warnings = Vec::new();
-    if let Some(req) = table.get("project").and_then(|p| p.get("requires-python")).and_then(|v| v.as_str()) {
-        if let Some(v) = version_from_requires_python(req) {
-            settings.target_version = v;
-        }
-    }
-    if let Some(tool) = table.get("tool").and_then(|t| t.get("pyexplain")) {
-        match RawSettings::deserialize(tool.clone()) {
-            Ok(raw) => warnings.extend(settings.merge(raw, k)),
-            Err(e) => warnings.push(k.ui("settings.invalid_value", &[("key", "tool.pyexplain"), ("value", &e.to_string())])),
-        }
-    }
-    warnings
 }
 
 #[cfg(test)]
@@ -269,5 +362,23 @@ mod tests {
         assert_eq!(version_from_requires_python(">=3.10, <4"), Some((3, 10)));
         assert_eq!(version_from_requires_python("~=3.12"), Some((3, 12)));
         assert_eq!(version_from_requires_python(">3.9"), Some((3, 10)));
+    }
+
+    #[test]
+    fn oldest_supported_cpython() {
+        assert_eq!(oldest_supported((2026, 9)), (3, 10));
+        assert_eq!(oldest_supported((2026, 10)), (3, 11));
+        assert_eq!(oldest_supported((2026, 12)), (3, 11));
+        assert_eq!(oldest_supported((2027, 10)), (3, 12));
+        assert_eq!(year_month(0), (1970, 1));
+        assert_eq!(year_month(20_793), (2026, 12)); // 2026-12-06
+    }
+
+    #[test]
+    fn did_you_mean() {
+        let k = Knowledge::get();
+        assert_eq!(closest_rule("none-equalty", k), Some("none-equality"));
+        assert_eq!(closest_rule("E711", k), Some("none-equality"));
+        assert_eq!(closest_rule("bare_except", k), Some("bare-except"));
     }
 }

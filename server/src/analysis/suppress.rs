@@ -1,4 +1,6 @@
-//! `# pyexplain: ignore[rule-id, …]` and bare `# pyexplain: ignore` comments.
+//! `# pyexplain: ignore[rule-id, …]` and bare `# pyexplain: ignore` comments,
+//! and ruff's `# noqa` (bare: every rule) and `# noqa: CODE, …` (the rules
+//! whose ruff twin is one of the codes, matched exactly as ruff does).
 //! A comment suppresses findings on its own line, and findings inside a
 //! multi-line statement whose first line carries it.
 
@@ -12,6 +14,44 @@ use crate::syntax::NodeExt;
 pub struct Suppressions {
     /// line → None (everything) or the listed rule ids.
     lines: HashMap<usize, Option<Vec<String>>>,
+    /// line → None (bare `# noqa`) or the ruff codes listed.
+    noqa: HashMap<usize, Option<Vec<String>>>,
+}
+
+/// Parse a `# noqa` directive anywhere in a comment's text (`#` then
+/// optional spaces then `noqa`, any case, as ruff reads it): `Some(None)` for
+/// a bare one, `Some(Some(codes))` for `# noqa: E711, B006`. `# noqa:` with no
+/// valid code, and `# ruff: noqa`/`# flake8: noqa` (file-level), give None.
+pub fn parse_noqa(comment: &str) -> Option<Option<Vec<String>>> {
+    let lower = comment.to_ascii_lowercase();
+    for (at, _) in lower.match_indices("noqa") {
+        let before = lower[..at].trim_end_matches([' ', '\t']);
+        if !before.ends_with('#') {
+            continue;
+        }
+        // The word must end here (`# noqaxyz` is not a directive).
+        let rest = &comment[at + 4..];
+        if rest.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let Some(list) = rest.strip_prefix(':') else { return Some(None) };
+        let mut codes = Vec::new();
+        for word in list.split([',', ' ', '\t']).filter(|w| !w.is_empty()) {
+            let letters = word.chars().take_while(char::is_ascii_uppercase).count();
+            let digits = word[letters..].chars().take_while(char::is_ascii_digit).count();
+            if letters == 0 || digits == 0 || letters + digits != word.len() {
+                break;
+            }
+            codes.push(word.to_string());
+        }
+        return if codes.is_empty() { None } else { Some(Some(codes)) };
+    }
+    None
+}
+
+/// The ruff twins of one of our rules, from its knowledge file.
+fn twins_of(rule: &str) -> Vec<&'static str> {
+    crate::knowledge::Knowledge::get().rule(rule).map(|d| crate::config::ruff::twins(&d.meta.ruff).collect()).unwrap_or_default()
 }
 
 /// Parse the directive in a comment's text, if any.
@@ -45,14 +85,22 @@ impl Suppressions {
             }
             last_comment = Some(n.id());
             if let Some(d) = parse_directive(crate::syntax::text(n, src)) {
-                let line = n.start_position().row;
-                match (s.lines.get_mut(&line), d) {
-                    (Some(Some(existing)), Some(more)) => existing.extend(more),
-                    (Some(slot), None) => *slot = None,
-                    (None, d) => {
-                        s.lines.insert(line, d);
-                    }
-                    _ => {}
+                add(&mut s.lines, n.start_position().row, d);
+            }
+        }
+        // `# noqa`, in any case: search a lower-cased copy, only when the
+        // text has a `q` at all.
+        if memchr::memchr2(b'q', b'Q', src.as_bytes()).is_some() {
+            let lower = src.to_ascii_lowercase();
+            let mut last_comment = None;
+            for (at, _) in lower.match_indices("noqa") {
+                let Some(n) = root.descendant_for_byte_range(at, at + 4) else { continue };
+                if n.kind_name() != "comment" || last_comment == Some(n.id()) {
+                    continue;
+                }
+                last_comment = Some(n.id());
+                if let Some(d) = parse_noqa(crate::syntax::text(n, src)) {
+                    add(&mut s.noqa, n.start_position().row, d);
                 }
             }
         }
@@ -60,15 +108,20 @@ impl Suppressions {
     }
 
     fn line_suppresses(&self, line: usize, rule: &str) -> bool {
-        match self.lines.get(&line) {
+        let ours = match self.lines.get(&line) {
             Some(None) => true,
             Some(Some(ids)) => ids.iter().any(|i| i == rule),
+            None => false,
+        };
+        ours || match self.noqa.get(&line) {
+            Some(None) => true,
+            Some(Some(codes)) => twins_of(rule).iter().any(|t| codes.iter().any(|c| c == t)),
             None => false,
         }
     }
 
     pub fn suppresses(&self, cx: &Context, f: &Finding) -> bool {
-        if self.lines.is_empty() {
+        if self.lines.is_empty() && self.noqa.is_empty() {
             return false;
         }
         let root = cx.tree.root_node();
@@ -80,6 +133,17 @@ impl Suppressions {
         }
         let stmt = crate::syntax::statement_of(node);
         self.line_suppresses(stmt.start_position().row, f.rule)
+    }
+}
+
+fn add(map: &mut HashMap<usize, Option<Vec<String>>>, line: usize, d: Option<Vec<String>>) {
+    match (map.get_mut(&line), d) {
+        (Some(Some(existing)), Some(more)) => existing.extend(more),
+        (Some(slot), None) => *slot = None,
+        (None, d) => {
+            map.insert(line, d);
+        }
+        _ => {}
     }
 }
 
@@ -129,7 +193,25 @@ pub fn ignore_edit(src: &str, tree: &tree_sitter::Tree, rule: &str, at: usize) -
 
 #[cfg(test)]
 mod tests {
-    use super::parse_directive;
+    use super::{parse_directive, parse_noqa};
+
+    #[test]
+    fn noqa_directives() {
+        let codes = |v: &[&str]| Some(Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>()));
+        assert_eq!(parse_noqa("# noqa"), Some(None));
+        assert_eq!(parse_noqa("# NOQA"), Some(None));
+        assert_eq!(parse_noqa("#noqa"), Some(None));
+        assert_eq!(parse_noqa("# noqa: E711"), codes(&["E711"]));
+        assert_eq!(parse_noqa("# noqa:E711,B006"), codes(&["E711", "B006"]));
+        assert_eq!(parse_noqa("# noqa: E711 B006 some words"), codes(&["E711", "B006"]));
+        assert_eq!(parse_noqa("# type: ignore  # noqa: E501"), codes(&["E501"]));
+        assert_eq!(parse_noqa("# noqa:"), None);
+        assert_eq!(parse_noqa("# noqa: not-a-code"), None);
+        assert_eq!(parse_noqa("# ruff: noqa"), None);
+        assert_eq!(parse_noqa("# flake8: noqa: E711"), None);
+        assert_eq!(parse_noqa("# noqai"), None);
+        assert_eq!(parse_noqa("# see the noqa docs"), None);
+    }
 
     #[test]
     fn directives() {

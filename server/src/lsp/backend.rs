@@ -63,6 +63,10 @@ pub struct Backend {
     /// didChangeConfiguration (each merged field by field, in order).
     layers: RwLock<Vec<Value>>,
     warned: Mutex<HashSet<String>>,
+    /// Projects whose configuration has been logged, by first source file.
+    projects_logged: Mutex<HashSet<PathBuf>>,
+    /// Log lines waiting for the next `.await`-able moment (window/logMessage).
+    pending_log: Mutex<Vec<String>>,
 }
 
 fn guard<T>(f: impl FnOnce() -> T) -> std::result::Result<T, Error> {
@@ -80,6 +84,8 @@ impl Backend {
             info: RwLock::new(ClientInfo::default()),
             layers: RwLock::new(vec![Value::Null, Value::Null]),
             warned: Mutex::new(HashSet::new()),
+            projects_logged: Mutex::new(HashSet::new()),
+            pending_log: Mutex::new(Vec::new()),
         }
     }
 
@@ -91,18 +97,27 @@ impl Backend {
         self.info.read().map(|i| i.encoding.unwrap_or(Encoding::Utf16)).unwrap_or(Encoding::Utf16)
     }
 
-    /// Settings for a document: defaults → pyproject.toml → client layers.
+    /// Settings for a document: defaults → its project (pyproject.toml,
+    /// setup.cfg, setup.py, ruff configuration) → client layers. The first
+    /// time a project is seen, what was found is logged.
     fn settings_for(&self, uri: &Uri) -> (Settings, Vec<String>) {
         let k = self.k();
         let mut s = Settings::default();
         let mut warnings = Vec::new();
         if let Some(path) = uri.to_file_path() {
             let root = self.info.read().ok().and_then(|i| i.root.clone());
-            if let Some(pp) = crate::config::find_pyproject(&path, root.as_deref()) {
-                if let Ok(text) = std::fs::read_to_string(&pp) {
-                    warnings.extend(crate::config::merge_pyproject(&mut s, &text, &pp, k));
+            let project = crate::config::Project::discover(&path, root.as_deref(), k);
+            warnings.extend(project.warnings.iter().cloned());
+            let key = project.sources.first().cloned().unwrap_or_default();
+            let fresh = self.projects_logged.lock().map(|mut l| l.insert(key.clone())).unwrap_or(false);
+            if fresh {
+                let mut lines = vec![k.ui("startup.project", &[("path", &key.display().to_string())])];
+                lines.extend(project.describe(k));
+                if let Ok(mut pending) = self.pending_log.lock() {
+                    pending.extend(lines);
                 }
             }
+            s = project.settings_for(&path);
         }
         if let Ok(layers) = self.layers.read() {
             for l in layers.iter() {
@@ -124,7 +139,18 @@ impl Backend {
         warnings
     }
 
+    /// Send the log lines gathered so far to stderr (or the log file) and
+    /// the client's log (window/logMessage).
+    async fn flush_log(&self) {
+        let lines: Vec<String> = self.pending_log.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
+        for line in lines {
+            log(&line);
+            self.client.log_message(MessageType::INFO, line).await;
+        }
+    }
+
     async fn report_warnings(&self, warnings: Vec<String>) {
+        self.flush_log().await;
         let fresh: Vec<String> = {
             let mut w = self.warned.lock().unwrap_or_else(|p| p.into_inner());
             warnings.into_iter().filter(|m| w.insert(m.clone())).collect()
@@ -342,6 +368,28 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        let k = self.k();
+        let version = k.ui(
+            "startup.version",
+            &[("version", env!("CARGO_PKG_VERSION")), ("rules", &k.rules.len().to_string()), ("topics", &k.topics.len().to_string())],
+        );
+        if let Ok(mut p) = self.pending_log.lock() {
+            p.insert(0, version);
+        }
+        // The workspace root's project, if there is one.
+        let root = self.info.read().ok().and_then(|i| i.root.clone());
+        if let Some(root) = root {
+            let project = crate::config::Project::discover(&root, Some(&root), k);
+            let key = project.sources.first().cloned().unwrap_or_default();
+            if self.projects_logged.lock().map(|mut l| l.insert(key.clone())).unwrap_or(false) {
+                let mut lines = vec![k.ui("startup.project", &[("path", &root.display().to_string())])];
+                lines.extend(project.describe(k));
+                if let Ok(mut p) = self.pending_log.lock() {
+                    p.extend(lines);
+                }
+            }
+        }
+        self.flush_log().await;
         self.pull_configuration().await;
         // Report bad client settings now, not only when a file opens.
         let warnings = self.client_settings_warnings();
@@ -464,8 +512,9 @@ impl LanguageServer for Backend {
                             continue;
                         }
                         let title = rule.and_then(|r| r.fix(fx.kind)).map(|m| m.title.clone()).unwrap_or_default();
+                        let key = if fx.applicability == Applicability::Unsafe { "actions.fix_title_unsafe" } else { "actions.fix_title" };
                         actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                            title: k.ui("actions.fix_title", &[("title", &title), ("rule", f.rule)]),
+                            title: k.ui(key, &[("title", &title), ("rule", f.rule)]),
                             kind: Some(CodeActionKind::QUICKFIX),
                             diagnostics: Some(vec![diag.clone()]),
                             edit: Some(self.workspace_edit(&uri, &doc, &fx.edits, enc)),
