@@ -55,6 +55,7 @@ fn hover_fixtures_resolve_and_match_snapshots() {
     let snap_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/hover");
     let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
     let settings = Settings::default();
+    let full_settings = Settings { hover_verbosity: pyexplain::config::Verbosity::Full, ..Settings::default() };
     let mut failures = Vec::new();
     let mut snapshot_diffs = Vec::new();
     let mut reached_topics = BTreeSet::new();
@@ -88,7 +89,9 @@ fn hover_fixtures_resolve_and_match_snapshots() {
                 reached_variants.insert((m.topic.clone(), v.clone()));
             }
             let md = hover::hover(&src, &tree, m.offset, &[], &settings, k).map(|h| h.markdown).unwrap_or_default();
-            snap.push_str(&format!("<!-- line {} → {}{} -->\n{}\n\n", m.line, m.topic, got_variant.map(|v| format!("/{v}")).unwrap_or_default(), md));
+            let full = hover::hover(&src, &tree, m.offset, &[], &full_settings, k).map(|h| h.markdown).unwrap_or_default();
+            let at = format!("line {} → {}{}", m.line, m.topic, got_variant.map(|v| format!("/{v}")).unwrap_or_default());
+            snap.push_str(&format!("<!-- {at} (brief) -->\n{md}\n\n<!-- {at} (full) -->\n{full}\n\n"));
         }
         let snap_path = snap_dir.join(format!("{name}.md"));
         if update {

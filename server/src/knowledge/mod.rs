@@ -130,15 +130,20 @@ impl Interface {
     fn parse(src: &str) -> Result<Self, String> {
         let v: toml::Table = toml::from_str(src).map_err(|e| e.to_string())?;
         let mut strings = HashMap::new();
-        for (table, inner) in v {
-            if let toml::Value::Table(t) = inner {
-                for (k, val) in t {
-                    if let toml::Value::String(s) = val {
-                        strings.insert(format!("{table}.{k}"), s);
+        // Nested tables flatten to dotted keys: `[hover.notes]` "X" = … is `hover.notes.X`.
+        fn flatten(prefix: &str, t: toml::Table, out: &mut HashMap<String, String>) {
+            for (k, val) in t {
+                let key = if prefix.is_empty() { k } else { format!("{prefix}.{k}") };
+                match val {
+                    toml::Value::String(s) => {
+                        out.insert(key, s);
                     }
+                    toml::Value::Table(inner) => flatten(&key, inner, out),
+                    _ => {}
                 }
             }
         }
+        flatten("", v, &mut strings);
         Ok(Interface { strings })
     }
 
