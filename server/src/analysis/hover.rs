@@ -464,6 +464,13 @@ fn name_candidates(token: Node, src: &str, module: &ModuleFacts, k: &Knowledge) 
         if let Some(v) = k.by_name.get(key) {
             out.extend(v.iter().copied());
         }
+        if k.stdlib_public.contains(key) {
+            // A public name of a covered module: the module's topic, after
+            // any topic that names it.
+            if let Some(v) = key.rsplit_once('.').and_then(|(m, _)| k.by_name.get(m)) {
+                out.extend(v.iter().copied().filter(|i| !out.contains(i)).collect::<Vec<_>>());
+            }
+        }
     };
     let parent = token.up();
     let is_attr = parent.is_some_and(|p| {
@@ -977,7 +984,7 @@ pub fn hover_with_facts(
             range.get_or_insert(f.range.clone());
         }
     }
-    let resolved = resolve_with(src, tree, offset, k, facts);
+    let resolved = if settings.hover_topics { resolve_with(src, tree, offset, k, facts) } else { None };
     let (topic, variant) = match &resolved {
         Some(r) => {
             parts.push(render_topic(r.topic, r.variant.as_deref(), settings.hover_verbosity, k));
