@@ -27,6 +27,8 @@ pub struct Settings {
     pub target_version: (u8, u8),
     pub exclude: Vec<String>,
     pub hover_verbosity: Verbosity,
+    /// Hovers on topics (`hover.topics`, `hoverTopics`); off leaves only the findings' hovers.
+    pub hover_topics: bool,
     pub defer_to_ruff: bool,
 }
 
@@ -40,6 +42,7 @@ impl Default for Settings {
             target_version: (3, 11),
             exclude: Vec::new(),
             hover_verbosity: Verbosity::Brief,
+            hover_topics: true,
             defer_to_ruff: false,
         }
     }
@@ -56,6 +59,7 @@ pub enum Lenient<T> {
 #[derive(Debug, Clone, Deserialize, Default)]
 pub struct RawHover {
     pub verbosity: Option<Lenient<Verbosity>>,
+    pub topics: Option<Lenient<bool>>,
 }
 
 /// One source of settings, every field optional. Accepts kebab-case (TOML),
@@ -75,6 +79,8 @@ pub struct RawSettings {
     pub hover_verbosity: Option<Lenient<Verbosity>>,
     #[serde(alias = "defer-to-ruff", alias = "deferToRuff")]
     pub defer_to_ruff: Option<Lenient<bool>>,
+    #[serde(rename = "hover.topics", alias = "hoverTopics", alias = "hover-topics")]
+    pub hover_topics: Option<Lenient<bool>>,
 }
 
 /// Parse "3.12" / "py312" / "3.12.1" into (3, 12).
@@ -159,6 +165,12 @@ impl Settings {
             if let Some(v) = take!(h.verbosity, "hover.verbosity") {
                 self.hover_verbosity = v;
             }
+            if let Some(v) = take!(h.topics, "hover.topics") {
+                self.hover_topics = v;
+            }
+        }
+        if let Some(v) = take!(raw.hover_topics, "hover.topics") {
+            self.hover_topics = v;
         }
         if let Some(v) = take!(raw.hover_verbosity, "hover.verbosity") {
             self.hover_verbosity = v;
