@@ -36,6 +36,10 @@ fn topic_sections_and_fields() {
         let heads: Vec<&str> = t.doc.sections.iter().map(|s| s.heading.as_str()).collect();
         let mut expected: Vec<&str> = TOPIC_SECTIONS.to_vec();
         if heads.contains(&"Brief example") {
+<<<<<<< HEAD
+=======
+            // Issue 15: the hover's own example, right after the Summary.
+>>>>>>> topics2
             expected.insert(1, "Brief example");
         }
         if heads.contains(&"In context") {
