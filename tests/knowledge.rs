@@ -35,16 +35,8 @@ fn topic_sections_and_fields() {
         let id = &t.meta.id;
         let heads: Vec<&str> = t.doc.sections.iter().map(|s| s.heading.as_str()).collect();
         let mut expected: Vec<&str> = TOPIC_SECTIONS.to_vec();
-<<<<<<< HEAD
-        if heads.contains(&"Brief example") {
-<<<<<<< HEAD
-=======
-            // Issue 15: the hover's own example, right after the Summary.
->>>>>>> topics2
-=======
         // Issue 15: an optional `## Brief example` right after the Summary.
         if heads.contains(&"Brief example") {
->>>>>>> topics3
             expected.insert(1, "Brief example");
         }
         if heads.contains(&"In context") {
