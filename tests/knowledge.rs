@@ -11,7 +11,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 const TOPIC_SECTIONS: &[&str] = &["Summary", "Example", "How it works", "Common mistakes"];
-const RULE_SECTIONS: &[&str] = &["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Known differences", "References"];
+const RULE_SECTIONS: &[&str] = &["In brief", "What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Known differences", "References"];
 const RULE_REQUIRED: &[&str] = &["What it does", "Why is this bad?", "Example", "Use instead", "References"];
 
 fn k() -> &'static Knowledge {
