@@ -181,11 +181,12 @@ const NEW_TOPIC_CONSTRUCTS: &[(&str, &str, usize, &str)] = &[
     ("import threading\ndata = threading.local()\n", "local()", 0, "threading-local"),
     ("import gzip\ngzip.open('f.gz')\n", "gzip", 0, "compression-modules"),
     ("import venv\nvenv.create('env')\n", "venv.create", 0, "venv"),
-    ("def g():\n    try:\n        yield 1\n    finally:\n        pass\nit = g()\nit.close()\n", "close", 0, "generator-close"),
+    // `.close()` is too common a method name to claim; the exception that
+    // close() raises inside the generator is where the topic is taught.
+    ("def g():\n    try:\n        yield 1\n    except GeneratorExit:\n        raise\n", "GeneratorExit", 0, "generator-close"),
     ("from setuptools import setup\n", "setuptools", 0, "packaging"),
 ];
-const EXPECTED_MISSING: &[&str] =
-    &["threading-local", "compression-modules", "packaging", "venv", "power-operator", "chained-comparison", "contextlib-exitstack", "generator-close"];
+const EXPECTED_MISSING: &[&str] = &[];
 
 #[test]
 fn constructs_of_the_new_topics_reach_them() {

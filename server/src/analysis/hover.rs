@@ -21,7 +21,7 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "after-while", "after-try", "membership", "yield-from", "raise-from", "import", "decorator", "matmul", "slice",
     "annotation", "dict", "lambda", "block", "none", "compare-literal", "key-argument", "except-star", "returns-none",
     "nested-loop", "method", "class-body", "python2", "docstring", "main-guard", "slice-step", "f-string",
-    "stacked-decorators", "nested-def", "decorated-class",
+    "stacked-decorators", "nested-def", "decorated-class", "chained-comparison",
 ];
 
 #[derive(Debug, Clone)]
@@ -224,6 +224,10 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     }
     if pk == "not in" {
         k.insert("membership");
+    }
+    // `a < b < c`: an operator of a comparison with three or more operands.
+    if pk == "comparison_operator" && !token.is_named() && parent.is_some_and(|p| p.named_child_count() >= 3) {
+        k.insert("chained-comparison");
     }
     if tk == "none" && pk == "comparison_operator" {
         let ops: Vec<Node> = syntax::children(parent.unwrap());
