@@ -310,4 +310,37 @@ fn start_up_logs_version_sources_and_target() {
     let codes: Vec<&str> = d["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
     assert!(codes.contains(&"mutable-default-argument") && !codes.contains(&"none-equality"), "{codes:?}");
     let _ = std::fs::remove_dir_all(&dir);
+/// Issue 15: no hover on a plain local, a parameter or an unknown object's
+/// attribute; `yield` inside `async def` answers with the async-generator
+/// text first; `hoverTopics: false` leaves only the findings' hovers.
+#[test]
+fn hover_only_where_there_is_something_to_teach() {
+    let mut c = Client::spawn();
+    c.initialize(caps(false, true));
+    let text = "def total(s, obj):\n    count = len(s)\n    obj.weight\n    return count\n\n\nasync def ticks(n):\n    for i in range(n):\n        yield i\n";
+    c.open(URI, text, 1);
+    c.diagnostics(URI, Some(1));
+    let hover = |c: &mut Client, line: u32, character: u32| -> Value {
+        c.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character}}))
+    };
+    // `count` (a local), `s` (a parameter, at its use and its definition), `weight` (attribute of an unknown object).
+    for (line, ch, what) in [(1, 5, "local"), (1, 17, "parameter use"), (0, 10, "parameter"), (2, 9, "unknown attribute"), (3, 12, "local use")] {
+        let h = hover(&mut c, line, ch);
+        assert!(h["result"].is_null(), "{what} at {line}:{ch} must get no hover: {h:#}");
+    }
+    // `yield` in `async def`: the async-generator variant comes first, in place of the generic summary.
+    let h = hover(&mut c, 8, 9);
+    let md = h["result"]["contents"]["value"].as_str().expect("yield has a hover");
+    let body = md.split_once("\n\n").map(|(_, b)| b).unwrap_or(md);
+    let yield_topic = pyexplain::knowledge::Knowledge::get().topic("yield").unwrap();
+    let variant = yield_topic.doc.variant("async-generator").expect("yield has an async-generator variant");
+    let first_line = |s: &str| s.trim().lines().next().unwrap_or("").trim().to_string();
+    assert!(body.starts_with(&first_line(variant)), "the async-generator text first: {md}");
+    assert!(!md.contains(&first_line(yield_topic.doc.body("Summary"))), "not the generic summary: {md}");
+
+    // Topic hovers off: the keyword gets none.
+    c.notify("workspace/didChangeConfiguration", json!({"settings": {"pyexplain": {"hoverTopics": false}}}));
+    c.diagnostics(URI, Some(1));
+    let h = hover(&mut c, 8, 9);
+    assert!(h["result"].is_null(), "hoverTopics=false: {h:#}");
 }

@@ -35,6 +35,8 @@ pub struct Settings {
     pub target_version: (u8, u8),
     pub exclude: Vec<String>,
     pub hover_verbosity: Verbosity,
+    /// Hovers on topics (`hover.topics`, `hoverTopics`); off leaves only the findings' hovers.
+    pub hover_topics: bool,
     pub defer_to_ruff: bool,
     /// Turn off a rule whose ruff twin the project's ruff configuration ignores.
     pub respect_ruff_config: bool,
@@ -54,6 +56,7 @@ impl Default for Settings {
             target_version: default_target(),
             exclude: Vec::new(),
             hover_verbosity: Verbosity::Brief,
+            hover_topics: true,
             defer_to_ruff: false,
             respect_ruff_config: true,
             target_origin: TargetOrigin::Default,
@@ -73,6 +76,7 @@ pub enum Lenient<T> {
 #[derive(Debug, Clone, Deserialize, Default)]
 pub struct RawHover {
     pub verbosity: Option<Lenient<Verbosity>>,
+    pub topics: Option<Lenient<bool>>,
 }
 
 /// One source of settings, every field optional. Accepts kebab-case (TOML),
@@ -94,6 +98,8 @@ pub struct RawSettings {
     pub defer_to_ruff: Option<Lenient<bool>>,
     #[serde(alias = "respect-ruff-config", alias = "respectRuffConfig")]
     pub respect_ruff_config: Option<Lenient<bool>>,
+    #[serde(rename = "hover.topics", alias = "hoverTopics", alias = "hover-topics")]
+    pub hover_topics: Option<Lenient<bool>>,
 }
 
 /// The oldest CPython still supported on `today` (year, month), from the
@@ -278,6 +284,12 @@ impl Settings {
             if let Some(v) = take!(h.verbosity, "hover.verbosity") {
                 self.hover_verbosity = v;
             }
+            if let Some(v) = take!(h.topics, "hover.topics") {
+                self.hover_topics = v;
+            }
+        }
+        if let Some(v) = take!(raw.hover_topics, "hover.topics") {
+            self.hover_topics = v;
         }
         if let Some(v) = take!(raw.hover_verbosity, "hover.verbosity") {
             self.hover_verbosity = v;

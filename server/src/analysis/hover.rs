@@ -20,7 +20,8 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "keyword-only-marker", "positional-only-marker", "loop", "comprehension", "async", "after-if", "after-for",
     "after-while", "after-try", "membership", "yield-from", "raise-from", "import", "decorator", "matmul", "slice",
     "annotation", "dict", "lambda", "block", "none", "compare-literal", "key-argument", "except-star", "returns-none",
-    "nested-loop", "method", "class-body", "python2", "docstring", "main-guard",
+    "nested-loop", "method", "class-body", "python2", "docstring", "main-guard", "slice-step", "f-string",
+    "stacked-decorators", "nested-def", "decorated-class", "chained-comparison",
 ];
 
 #[derive(Debug, Clone)]
@@ -139,9 +140,7 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
             _ => {}
         },
         "@" => match pk {
-            "decorator" => {
-                k.insert("decorator");
-            }
+            "decorator" => {}
             "binary_operator" | "augmented_assignment" => {
                 k.insert("matmul");
             }
@@ -149,7 +148,13 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
         },
         ":" => match pk {
             "slice" => {
-                k.insert("slice");
+                // `xs[a:b:c]`: the second colon introduces the step.
+                let colons: Vec<usize> = syntax::children(parent.unwrap()).iter().filter(|c| c.kind_name() == ":").map(|c| c.id()).collect();
+                if colons.len() == 2 && colons[1] == token.id() {
+                    k.insert("slice-step");
+                } else {
+                    k.insert("slice");
+                }
             }
             "typed_parameter" | "typed_default_parameter" | "assignment" => {
                 k.insert("annotation");
@@ -169,6 +174,13 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
         }
         "except" => {
             if parent.is_some_and(|p| syntax::children(p).iter().any(|c| c.kind_name() == "*")) {
+                k.insert("except-star");
+            }
+        }
+        "try" => {
+            // A `try` whose handlers are `except*` handles exception groups.
+            let star = |c: &Node| c.kind_name() == "except_clause" && syntax::children(*c).iter().any(|t| t.kind_name() == "*");
+            if parent.is_some_and(|p| named_children(p).iter().any(star)) {
                 k.insert("except-star");
             }
         }
@@ -212,6 +224,10 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     }
     if pk == "not in" {
         k.insert("membership");
+    }
+    // `a < b < c`: an operator of a comparison with three or more operands.
+    if pk == "comparison_operator" && !token.is_named() && parent.is_some_and(|p| p.named_child_count() >= 3) {
+        k.insert("chained-comparison");
     }
     if tk == "none" && pk == "comparison_operator" {
         let ops: Vec<Node> = syntax::children(parent.unwrap());
@@ -283,6 +299,11 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
         }
     }
     if let Some(f) = self_or_ancestor(token, &["function_definition"]) {
+        // A function defined in another function's body (a closure when it
+        // uses the outer variables), not across a class.
+        if syntax::ancestor(f, &["function_definition", "class_definition"]).is_some_and(|o| o.kind_name() == "function_definition") {
+            k.insert("nested-def");
+        }
         let holder = match f.up() {
             Some(p) if p.kind_name() == "decorated_definition" => p.up(),
             p => p,
@@ -304,6 +325,28 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     if let Some(s) = self_or_ancestor(token, &["string"]) {
         if is_docstring(s) {
             k.insert("docstring");
+        }
+    }
+    // Inside an f-string (its prefix, text, or a replacement field).
+    if let Some(st) = self_or_ancestor(token, &["string"]) {
+        if st.child(0).is_some_and(|s0| s0.kind_name() == "string_start" && text(s0, src).chars().any(|c| c == 'f' || c == 'F')) {
+            k.insert("f-string");
+        }
+    }
+    // An `@` or a decorator's expression: one decorator, or one of several.
+    let in_decorator = tk == "@" && pk == "decorator" || syntax::ancestor(token, &["decorator"]).is_some();
+    let dd = syntax::ancestor(token, &["decorated_definition"]);
+    let decorated_class = dd
+        .and_then(|d| d.child_by_field_id(crate::field_id!("definition")))
+        .is_some_and(|c| c.kind_name() == "class_definition" && (in_decorator || (tk == "class" && parent.is_some_and(|p| p.id() == c.id()))));
+    if decorated_class {
+        // A class decorator (its `@` or its `class` keyword).
+        k.insert("decorated-class");
+    } else if in_decorator {
+        if dd.is_some_and(|d| named_children(d).iter().filter(|c| c.kind_name() == "decorator").count() >= 2) {
+            k.insert("stacked-decorators");
+        } else {
+            k.insert("decorator");
         }
     }
     if let Some(ifs) = self_or_ancestor(token, &["if_statement"]) {
@@ -363,31 +406,49 @@ fn self_or_ancestor<'t>(n: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
     syntax::ancestor(n, kinds)
 }
 
-/// Whether every `when` entry... any one entry holds for a match at `node`.
-fn when_holds(topic: &Topic, node: Node, _token: Node, keys: &HashSet<&str>) -> Option<bool> {
+/// How specifically a topic's `when` holds for a match at `node`: `None`
+/// without `when`; `Some(0)` when no entry holds; else the best entry held:
+/// 3 for a context key, 2 for `parent:`, 1 for `inside:`.
+fn when_holds(topic: &Topic, node: Node, _token: Node, keys: &HashSet<&str>) -> Option<u8> {
     if topic.meta.when.is_empty() {
         return None;
     }
-    Some(topic.meta.when.iter().any(|w| {
-        if let Some(kind) = w.strip_prefix("parent:") {
-            node.up().is_some_and(|p| p.kind_name() == kind)
-        } else if let Some(kind) = w.strip_prefix("inside:") {
-            syntax::ancestor(node, &[kind]).is_some()
-        } else {
-            keys.contains(w.as_str())
-        }
-    }))
+    Some(
+        topic
+            .meta
+            .when
+            .iter()
+            .map(|w| {
+                if let Some(kind) = w.strip_prefix("parent:") {
+                    if node.up().is_some_and(|p| p.kind_name() == kind) { 2 } else { 0 }
+                } else if let Some(kind) = w.strip_prefix("inside:") {
+                    if syntax::ancestor(node, &[kind]).is_some() { 1 } else { 0 }
+                } else if keys.contains(w.as_str()) {
+                    3
+                } else {
+                    0
+                }
+            })
+            .max()
+            .unwrap_or(0),
+    )
 }
 
-/// Pick among candidate topics at one level: satisfied `when` first, then
-/// those without `when`; unsatisfied ones never.
+/// Pick among candidate topics at one level: a satisfied `when` first (the
+/// most specific one: a context key over `parent:` over `inside:`; the first
+/// listed among equals), then those without `when`; unsatisfied ones never.
 fn choose<'k>(k: &'k Knowledge, cands: &[usize], node: Node, token: Node, keys: &HashSet<&str>) -> Option<&'k Topic> {
     let mut plain = None;
+    let mut best: Option<(u8, &Topic)> = None;
     for &i in cands {
         let t = &k.topics[i];
         match when_holds(t, node, token, keys) {
-            Some(true) => return Some(t),
-            Some(false) => {}
+            Some(0) => {}
+            Some(score) => {
+                if best.is_none_or(|(b, _)| score > b) {
+                    best = Some((score, t));
+                }
+            }
             None => {
                 if plain.is_none() {
                     plain = Some(t);
@@ -395,7 +456,7 @@ fn choose<'k>(k: &'k Knowledge, cands: &[usize], node: Node, token: Node, keys: 
             }
         }
     }
-    plain
+    best.map(|(_, t)| t).or(plain)
 }
 
 /// Topic candidates for an identifier through names: dunders, imports,
@@ -406,6 +467,13 @@ fn name_candidates(token: Node, src: &str, module: &ModuleFacts, k: &Knowledge) 
     let mut push = |key: &str| {
         if let Some(v) = k.by_name.get(key) {
             out.extend(v.iter().copied());
+        }
+        if k.stdlib_public.contains(key) {
+            // A public name of a covered module: the module's topic, after
+            // any topic that names it.
+            if let Some(v) = key.rsplit_once('.').and_then(|(m, _)| k.by_name.get(m)) {
+                out.extend(v.iter().copied().filter(|i| !out.contains(i)).collect::<Vec<_>>());
+            }
         }
     };
     let parent = token.up();
@@ -429,6 +497,16 @@ fn name_candidates(token: Node, src: &str, module: &ModuleFacts, k: &Knowledge) 
             }
         } else if let Some(d) = dotted {
             push(text(d, src));
+        }
+        return out;
+    }
+    // `class C(metaclass=M)`: the keyword of a class header's keyword argument
+    // matches the name `"metaclass="`.
+    if let Some(kw) = parent.filter(|p| p.kind_name() == "keyword_argument") {
+        if kw.child_by_field_id(crate::field_id!("name")).is_some_and(|n| n.id() == token.id())
+            && kw.up().and_then(|a| a.up()).is_some_and(|c| c.kind_name() == "class_definition")
+        {
+            push(&format!("{t}="));
         }
         return out;
     }
@@ -484,13 +562,9 @@ fn resolve_token<'k, 't, 'm>(
             Some(p) if !p.is_named() && p.kind_name() != token.kind_name() => (p.kind_name(), p),
             _ => (token.kind_name(), token),
         };
-        let kw_owned;
-        let kw = if kw == "except" && keys.contains("except-star") {
-            kw
-        } else {
-            kw_owned = kw.to_string();
-            kw_owned.as_str()
-        };
+        // `except*`: the `except` and the `*` of a handler of exception groups.
+        let in_except = kw == "except" || (kw == "*" && token.up().is_some_and(|p| p.kind_name() == "except_clause"));
+        let kw = if in_except && keys.contains("except-star") && k.by_keyword.contains_key("except*") { "except*" } else { kw };
         if let Some(c) = k.by_keyword.get(kw) {
             if let Some(t) = choose(k, c, at, token, keys) {
                 return Some((t, at));
@@ -502,13 +576,24 @@ fn resolve_token<'k, 't, 'm>(
             Some(p) if p.kind_name() == "attribute" && p.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| a.id() == token.id()) => p,
             _ => token,
         };
-        if let Some(t) = choose(k, &c, at, token, keys) {
+        // `when` is tried at the attribute (`parent:` sees its parent), then at the name.
+        if let Some(t) = choose(k, &c, at, token, keys).or_else(|| choose(k, &c, token, token, keys)) {
             return Some((t, token));
         }
     }
-    // Then the token and its ancestors by node kind.
+    // A name teaches only through what it names (a builtin, an import, a
+    // dunder, a known method): a plain local, a parameter or an attribute
+    // of an unknown object gets no hover, not the enclosing construct's.
+    if token.kind_name() == "identifier" && !identifier_reaches_construct(token) {
+        return None;
+    }
+    // Then the token and its ancestors by node kind, up to the statement
+    // that holds it: the body of a `def` does not explain `def`.
     let mut cur = Some(token);
     while let Some(n) = cur {
+        if n.kind_name() == "block" && n.id() != token.id() {
+            break;
+        }
         if n.is_named() {
             if let Some(c) = k.by_kind.get(n.kind_name()) {
                 if let Some(t) = choose(k, c, n, token, keys) {
@@ -528,6 +613,40 @@ fn resolve_token<'k, 't, 'm>(
         cur = n.up();
     }
     None
+}
+
+/// Whether an identifier stands for its construct rather than for a value:
+/// the `_` wildcard of a pattern, `match`/`case`/`type` parsed as names, the
+/// name right after `@`.
+/// the name in a `*args`/`**kwargs` form or a `global`/`nonlocal` list, the
+/// keyword of `name=value`, a name in an import statement, and the
+/// expression of a decorator (`@repeat(3)`).
+fn identifier_reaches_construct(token: Node) -> bool {
+    let Some(p) = token.up() else { return false };
+    match p.kind_name() {
+        // soft keywords and the wildcard parsed as identifiers
+        "case_pattern" | "match_statement" | "case_clause" | "type_alias_statement" => return true,
+        "list_splat_pattern" | "dictionary_splat_pattern" | "list_splat" | "dictionary_splat" => return true,
+        "global_statement" | "nonlocal_statement" => return true,
+        "keyword_argument" => return p.child_by_field_id(crate::field_id!("name")).is_some_and(|n| n.id() == token.id()),
+        "keyword_pattern" => return p.named_child(0).is_some_and(|n| n.id() == token.id()),
+        _ => {}
+    }
+    if syntax::ancestor(token, &["import_statement", "import_from_statement", "future_import_statement"]).is_some() {
+        return true;
+    }
+    // `@name`, `@a.b`, `@name(args)`: up through the decorator's own expression.
+    let mut n = token;
+    while let Some(p) = n.up() {
+        match p.kind_name() {
+            "decorator" => return true,
+            "attribute" if p.child_by_field_id(crate::field_id!("object")).is_some_and(|o| o.id() == n.id()) => {}
+            "call" if p.child_by_field_id(crate::field_id!("function")).is_some_and(|f| f.id() == n.id()) => {}
+            _ => return false,
+        }
+        n = p;
+    }
+    false
 }
 
 /// Escape Markdown prose: `<` outside code spans and fences.
@@ -558,33 +677,178 @@ pub fn escape_prose(s: &str) -> String {
     out
 }
 
-const BRIEF_EXAMPLE_LINES: usize = 6;
+/// The limits of a brief hover (knowledge/README.md, "Brief hovers").
+pub const BRIEF_EXAMPLE_LINES: usize = 6;
+pub const BRIEF_PROSE_WORDS: usize = 50;
+pub const PROVENANCE_WORDS: usize = 12;
+
+/// The parts of a brief topic hover, before rendering (the limit test reads them).
+#[derive(Debug, Clone)]
+pub struct BriefTopic {
+    pub title: String,
+    /// The variant for this context, or the Summary.
+    pub prose: String,
+    /// Whether `prose` is the variant's.
+    pub from_variant: bool,
+    /// The example's code (without fences).
+    pub example: Option<String>,
+    /// Where the example comes from: the variant's own block, `## Brief
+    /// example`, or (for files not yet rewritten) the start of `## Example`.
+    pub example_source: ExampleSource,
+    /// `Notes: …`, when it fits in PROVENANCE_WORDS.
+    pub provenance: Option<String>,
+    pub docs: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleSource {
+    Variant,
+    BriefExample,
+    /// Fallback until the file has a `## Brief example`: the first lines of `## Example`.
+    ExampleCut,
+    None,
+}
+
+/// Split a text into its prose (outside code fences) and its first ```python block.
+pub fn prose_and_code(text: &str) -> (String, Option<String>) {
+    let mut prose = String::new();
+    let mut in_fence = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if !in_fence {
+            prose.push_str(line);
+            prose.push('\n');
+        }
+    }
+    let code = code_blocks_in(text).into_iter().find(|(lang, _)| lang.is_empty() || lang == "python").map(|(_, c)| c);
+    (prose.trim().to_string(), code)
+}
+
+/// A short label for a note title (`hover.notes.<title>` in interface.toml;
+/// the title itself when there is none).
+fn note_label(title: &str, k: &Knowledge) -> String {
+    let key = format!("hover.notes.{title}");
+    if k.interface.has(&key) { k.ui(&key, &[]) } else { title.to_string() }
+}
+
+/// Words of a text as a reader counts them: whitespace-separated runs that
+/// hold a letter or digit (a lone `·` or `—` is not a word).
+pub fn word_count(s: &str) -> usize {
+    s.split_whitespace().filter(|w| w.chars().any(|c| c.is_alphanumeric())).count()
+}
+
+/// The compact provenance line: `Notes: Effective Python 16, 17 · Fluent
+/// Python`, one entry per note in the order of `sources`; item numbers are
+/// kept for the notes whose sections are numbered items (`Item 16`). Without
+/// the numbers when they make it too long; `None` when even that is over
+/// PROVENANCE_WORDS.
+pub fn provenance(sources: &[String], k: &Knowledge) -> Option<String> {
+    let mut notes: Vec<(String, Vec<String>)> = Vec::new();
+    for s in sources {
+        let (title, section) = match s.split_once('›') {
+            Some((t, sec)) => (t.trim(), sec.trim()),
+            None => (s.trim(), ""),
+        };
+        let label = note_label(title, k);
+        let item = section.strip_prefix("Item ").map(|n| n.trim().to_string()).filter(|n| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty());
+        match notes.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, items)) => items.extend(item.filter(|i| !items.contains(i))),
+            None => notes.push((label, item.into_iter().collect())),
+        }
+    }
+    if notes.is_empty() {
+        return None;
+    }
+    let sep = k.ui("hover.provenance_separator", &[]);
+    for with_items in [true, false] {
+        let list: Vec<String> = notes
+            .iter()
+            .map(|(l, items)| if with_items && !items.is_empty() { format!("{l} {}", items.join(", ")) } else { l.clone() })
+            .collect();
+        let line = k.ui("hover.provenance", &[("notes", &list.join(&sep))]);
+        if word_count(&line) <= PROVENANCE_WORDS {
+            return Some(line);
+        }
+    }
+    None
+}
+
+/// The brief hover of a topic, as parts.
+pub fn brief_topic(t: &Topic, variant: Option<&str>, k: &Knowledge) -> BriefTopic {
+    let v = variant.and_then(|v| t.doc.variant(v));
+    let (prose, from_variant, mut example, mut example_source) = match v {
+        Some(text) => {
+            let (p, c) = prose_and_code(text);
+            let src = if c.is_some() { ExampleSource::Variant } else { ExampleSource::None };
+            (p, true, c, src)
+        }
+        None => (t.doc.body("Summary").to_string(), false, None, ExampleSource::None),
+    };
+    if example.is_none() {
+        if let Some(c) = prose_and_code(t.doc.body("Brief example")).1 {
+            example = Some(c);
+            example_source = ExampleSource::BriefExample;
+        } else if let Some((_, code)) = code_blocks_in(t.doc.body("Example")).into_iter().next() {
+            // Not yet rewritten: the first lines of the full example, cut at a
+            // blank line when possible.
+            let lines: Vec<&str> = code.lines().collect();
+            let shown = if lines.len() <= BRIEF_EXAMPLE_LINES {
+                lines.join("\n")
+            } else {
+                let cut = lines[..BRIEF_EXAMPLE_LINES].iter().rposition(|l| l.trim().is_empty()).filter(|&p| p > 1).unwrap_or(BRIEF_EXAMPLE_LINES);
+                format!("{}\n# …", lines[..cut].join("\n"))
+            };
+            example = Some(shown);
+            example_source = ExampleSource::ExampleCut;
+        }
+    }
+    BriefTopic {
+        title: t.meta.title.clone(),
+        prose,
+        from_variant,
+        example: example.map(|e| e.trim_end().to_string()),
+        example_source,
+        provenance: provenance(&t.meta.sources, k),
+        docs: t.meta.docs.clone(),
+    }
+}
+
+fn docs_link(docs: &str, k: &Knowledge) -> String {
+    if docs.is_empty() { String::new() } else { format!("[{}]({docs})", k.ui("hover.docs", &[])) }
+}
+
+fn join_line(parts: &[String]) -> String {
+    parts.iter().filter(|p| !p.is_empty()).cloned().collect::<Vec<_>>().join(" · ")
+}
 
 /// Markdown for a topic; `variant` is the context's `### key`.
 pub fn render_topic(t: &Topic, variant: Option<&str>, verbosity: Verbosity, k: &Knowledge) -> String {
     let mut md = String::new();
-    md.push_str(&format!("**{}**\n\n", escape_prose(&t.meta.title)));
-    md.push_str(&escape_prose(t.doc.body("Summary")));
-    md.push_str("\n\n");
-    if let Some(v) = variant.and_then(|v| t.doc.variant(v)) {
-        md.push_str(&format!("*{}:* {}\n\n", k.ui("hover.in_this_context", &[]), escape_prose(v)));
-    }
     match verbosity {
         Verbosity::Brief => {
-            if let Some((_, code)) = code_blocks_in(t.doc.body("Example")).into_iter().next() {
-                let lines: Vec<&str> = code.lines().collect();
-                if lines.len() <= BRIEF_EXAMPLE_LINES {
-                    md.push_str(&format!("```python\n{}\n```\n\n", lines.join("\n")));
-                } else {
-                    // Show the first lines, up to a blank line when possible.
-                    let cut = lines[..BRIEF_EXAMPLE_LINES].iter().rposition(|l| l.trim().is_empty()).filter(|&p| p > 1).unwrap_or(BRIEF_EXAMPLE_LINES);
-                    md.push_str(&format!("```python\n{}\n# …\n```\n\n", lines[..cut].join("\n")));
-                }
+            let b = brief_topic(t, variant, k);
+            md.push_str(&format!("**{}**\n\n", escape_prose(&b.title)));
+            if !b.prose.is_empty() {
+                md.push_str(&escape_prose(&b.prose));
+                md.push_str("\n\n");
             }
+            if let Some(code) = &b.example {
+                md.push_str(&format!("```python\n{code}\n```\n\n"));
+            }
+            md.push_str(&join_line(&[b.provenance.map(|p| format!("*{}*", escape_prose(&p))).unwrap_or_default(), docs_link(&b.docs, k)]));
         }
         Verbosity::Full => {
+            md.push_str(&format!("**{}**\n\n", escape_prose(&t.meta.title)));
+            if let Some(v) = variant.and_then(|v| t.doc.variant(v)) {
+                md.push_str(&format!("*{}:* {}\n\n", k.ui("hover.in_this_context", &[]), escape_prose(v)));
+            }
+            md.push_str(&escape_prose(t.doc.body("Summary")));
+            md.push_str("\n\n");
             for s in &t.doc.sections {
-                if s.heading == "Summary" || s.heading == "In context" {
+                if s.heading == "Summary" || s.heading == "In context" || s.heading.eq_ignore_ascii_case("Brief example") {
                     continue;
                 }
                 md.push_str(&format!("### {}\n\n{}\n\n", s.heading, escape_prose(s.body.trim())));
@@ -592,16 +856,15 @@ pub fn render_topic(t: &Topic, variant: Option<&str>, verbosity: Verbosity, k: &
             if let Some(ctx) = t.doc.section("In context") {
                 md.push_str("### In context\n\n");
                 for (key, body) in &ctx.subsections {
-                    md.push_str(&format!("- **{key}**: {}\n", escape_prose(body.trim())));
+                    md.push_str(&format!("**{key}**: {}\n\n", escape_prose(body.trim())));
                 }
-                md.push('\n');
             }
             if !t.meta.see_also.is_empty() {
                 md.push_str(&format!("{}: {}\n\n", k.ui("hover.see_also", &[]), t.meta.see_also.join(", ")));
             }
+            md.push_str(&sources_line(&t.meta.sources, &t.meta.docs, k));
         }
     }
-    md.push_str(&sources_line(&t.meta.sources, &t.meta.docs, k));
     md
 }
 
@@ -614,7 +877,7 @@ fn sources_line(sources: &[String], docs: &str, k: &Knowledge) -> String {
         if !line.is_empty() {
             line.push_str(" · ");
         }
-        line.push_str(&format!("[{}]({docs})", k.ui("hover.docs", &[])));
+        line.push_str(&docs_link(docs, k));
     }
     line
 }
@@ -623,40 +886,80 @@ fn first_paragraph(s: &str) -> &str {
     s.trim().split("\n\n").next().unwrap_or("").trim()
 }
 
+/// The parts of a brief rule hover, before rendering.
+#[derive(Debug, Clone)]
+pub struct BriefRule {
+    pub message: String,
+    /// `## In brief`, or until the file is rewritten the first paragraph of
+    /// `## Why is this bad?`.
+    pub why: String,
+    pub why_is_in_brief: bool,
+    /// (fix title, safety label).
+    pub fixes: Vec<(String, String)>,
+    pub docs: String,
+    pub full: String,
+}
+
+fn safety_label(a: crate::knowledge::Applicability, k: &Knowledge) -> String {
+    match a {
+        crate::knowledge::Applicability::Safe => k.ui("hover.fix_safe", &[]),
+        crate::knowledge::Applicability::Unsafe => k.ui("hover.fix_unsafe", &[]),
+        crate::knowledge::Applicability::DisplayOnly => k.ui("hover.fix_display_only", &[]),
+    }
+}
+
+/// The brief hover of a rule; with a finding, its fixes (as offered) stand
+/// for the rule's list.
+pub fn brief_rule(r: &RuleDoc, finding: Option<&Finding>, k: &Knowledge) -> BriefRule {
+    let in_brief = r.doc.body("In brief");
+    let (why, why_is_in_brief) =
+        if in_brief.is_empty() { (first_paragraph(r.doc.body("Why is this bad?")).to_string(), false) } else { (in_brief.to_string(), true) };
+    let fixes = match finding {
+        Some(f) => f.fixes.iter().filter_map(|fx| r.fix(fx.kind).map(|m| (m.title.clone(), safety_label(fx.applicability, k)))).collect(),
+        None => r.meta.fixes.iter().map(|m| (m.title.clone(), safety_label(m.applicability, k))).collect(),
+    };
+    BriefRule {
+        message: r.meta.message.clone(),
+        why,
+        why_is_in_brief,
+        fixes,
+        docs: r.meta.docs.clone(),
+        full: k.ui("hover.rule_full", &[("rule", &r.meta.id)]),
+    }
+}
+
 /// Markdown for a rule (the explanation shown inside a finding).
 pub fn render_rule(r: &RuleDoc, finding: Option<&Finding>, verbosity: Verbosity, k: &Knowledge) -> String {
-    let mut md = format!(
-        "**{}** — {}\n\n",
-        k.ui("hover.rule_heading", &[("rule", &r.meta.id)]),
-        escape_prose(&r.meta.title)
-    );
+    let fix_lines = |fixes: &[(String, String)]| -> String {
+        fixes.iter().map(|(title, how)| format!("*{}:* {} ({how})\n\n", k.ui("hover.fix", &[]), escape_prose(title))).collect()
+    };
     match verbosity {
         Verbosity::Brief => {
-            md.push_str(&escape_prose(first_paragraph(r.doc.body("What it does"))));
-            md.push_str("\n\n");
-            md.push_str(&escape_prose(first_paragraph(r.doc.body("Why is this bad?"))));
-            md.push_str("\n\n");
+            let b = brief_rule(r, finding, k);
+            let mut md = format!("**{}** — {}\n\n", k.ui("hover.rule_heading", &[("rule", &r.meta.id)]), escape_prose(&b.message));
+            if !b.why.is_empty() {
+                md.push_str(&escape_prose(&b.why));
+                md.push_str("\n\n");
+            }
+            md.push_str(&fix_lines(&b.fixes));
+            md.push_str(&join_line(&[docs_link(&b.docs, k), b.full]));
+            md
         }
         Verbosity::Full => {
+            let mut md = format!(
+                "**{}** — {}\n\n",
+                k.ui("hover.rule_heading", &[("rule", &r.meta.id)]),
+                escape_prose(&r.meta.title)
+            );
             for s in &r.doc.sections {
                 md.push_str(&format!("### {}\n\n{}\n\n", s.heading, escape_prose(s.body.trim())));
             }
+            let fixes = brief_rule(r, finding, k).fixes;
+            md.push_str(&fix_lines(&fixes));
+            md.push_str(&sources_line(&r.meta.sources, &r.meta.docs, k));
+            md
         }
     }
-    if let Some(f) = finding {
-        for fx in &f.fixes {
-            if let Some(meta) = r.fix(fx.kind) {
-                let how = match fx.applicability {
-                    crate::knowledge::Applicability::Safe => k.ui("hover.fix_safe", &[]),
-                    crate::knowledge::Applicability::Unsafe => k.ui("hover.fix_unsafe", &[]),
-                    crate::knowledge::Applicability::DisplayOnly => k.ui("hover.fix_display_only", &[]),
-                };
-                md.push_str(&format!("*{}:* {} ({how})\n\n", k.ui("hover.fix", &[]), escape_prose(&meta.title)));
-            }
-        }
-    }
-    md.push_str(&sources_line(&r.meta.sources, &r.meta.docs, k));
-    md
 }
 
 /// The hover for `offset`: rules of findings under the cursor, then the topic.
@@ -685,7 +988,7 @@ pub fn hover_with_facts(
             range.get_or_insert(f.range.clone());
         }
     }
-    let resolved = resolve_with(src, tree, offset, k, facts);
+    let resolved = if settings.hover_topics { resolve_with(src, tree, offset, k, facts) } else { None };
     let (topic, variant) = match &resolved {
         Some(r) => {
             parts.push(render_topic(r.topic, r.variant.as_deref(), settings.hover_verbosity, k));

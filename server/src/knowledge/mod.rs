@@ -130,15 +130,20 @@ impl Interface {
     fn parse(src: &str) -> Result<Self, String> {
         let v: toml::Table = toml::from_str(src).map_err(|e| e.to_string())?;
         let mut strings = HashMap::new();
-        for (table, inner) in v {
-            if let toml::Value::Table(t) = inner {
-                for (k, val) in t {
-                    if let toml::Value::String(s) = val {
-                        strings.insert(format!("{table}.{k}"), s);
+        // Nested tables flatten to dotted keys: `[hover.notes]` "X" = … is `hover.notes.X`.
+        fn flatten(prefix: &str, t: toml::Table, out: &mut HashMap<String, String>) {
+            for (k, val) in t {
+                let key = if prefix.is_empty() { k } else { format!("{prefix}.{k}") };
+                match val {
+                    toml::Value::String(s) => {
+                        out.insert(key, s);
                     }
+                    toml::Value::Table(inner) => flatten(&key, inner, out),
+                    _ => {}
                 }
             }
         }
+        flatten("", v, &mut strings);
         Ok(Interface { strings })
     }
 
@@ -170,6 +175,25 @@ pub struct Knowledge {
     pub by_keyword: HashMap<String, Vec<usize>>,
     pub by_kind: HashMap<String, Vec<usize>>,
     pub by_name: HashMap<String, Vec<usize>>,
+    /// `module.name` for every public name of the stdlib modules that have
+    /// a topic (`knowledge/coverage/stdlib-names.txt`).
+    pub stdlib_public: std::collections::HashSet<String>,
+}
+
+/// The public names of the stdlib modules the knowledge covers, as
+/// (module, names), from `knowledge/coverage/stdlib-names.txt`.
+pub fn stdlib_public_names() -> Vec<(String, Vec<String>)> {
+    parse_stdlib_names(STDLIB_NAMES)
+}
+
+static STDLIB_NAMES: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/knowledge/coverage/stdlib-names.txt"));
+
+fn parse_stdlib_names(src: &str) -> Vec<(String, Vec<String>)> {
+    src.lines()
+        .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once(':'))
+        .map(|(m, names)| (m.trim().to_string(), names.split_whitespace().map(String::from).collect()))
+        .collect()
 }
 
 impl Knowledge {
@@ -217,6 +241,7 @@ impl Knowledge {
         for (i, r) in k.rules.iter().enumerate() {
             k.rule_by_id.insert(r.meta.id.clone(), i);
         }
+        k.stdlib_public = parse_stdlib_names(STDLIB_NAMES).into_iter().flat_map(|(m, ns)| ns.into_iter().map(move |n| format!("{m}.{n}"))).collect();
         k
     }
 
