@@ -343,4 +343,204 @@ fn hover_only_where_there_is_something_to_teach() {
     c.diagnostics(URI, Some(1));
     let h = hover(&mut c, 8, 9);
     assert!(h["result"].is_null(), "hoverTopics=false: {h:#}");
+/// Client capabilities with lazy resolution of a code action's `edit`, as
+/// VS Code and Neovim send them.
+fn caps_resolve() -> Value {
+    let mut c = caps(false, true);
+    c["textDocument"]["codeAction"]["resolveSupport"] = json!({"properties": ["edit"]});
+    c
+}
+
+fn code_action(c: &mut Client, uri: &str, line: u64, character: u64, only: Option<&[&str]>) -> Vec<Value> {
+    let mut context = json!({"diagnostics": [], "triggerKind": 2});
+    if let Some(o) = only {
+        context["only"] = json!(o);
+    }
+    let pos = json!({"line": line, "character": character});
+    let r = c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": {"start": pos, "end": pos}, "context": context}));
+    r["result"].as_array().unwrap_or_else(|| panic!("{r:#}")).clone()
+}
+
+fn is_fix_all(a: &Value) -> bool {
+    a["kind"] == "source.fixAll.pyexplain"
+}
+
+/// Neovim's `gra` with the cursor at column 0, far from the finding's
+/// columns, must offer that line's quick fix, and no other line's.
+#[test]
+fn the_quick_fix_is_offered_anywhere_on_the_findings_line() {
+    let mut c = Client::spawn();
+    c.initialize(caps_resolve());
+    let text = "def squares(xs):\n    for i in range(len(xs)):\n        yield xs[i] * xs[i]\n\n\ndef cubes(ys):\n    for j in range(len(ys)):\n        yield ys[j]\n";
+    c.open(URI, text, 1);
+    let d = c.diagnostics(URI, Some(1));
+    assert_eq!(d["diagnostics"].as_array().unwrap().len(), 2, "{d:#}");
+    for col in [0, 2, 28] {
+        let actions = code_action(&mut c, URI, 1, col, None);
+        let fixes: Vec<&Value> = actions.iter().filter(|a| a["kind"] == "quickfix" && a["diagnostics"][0]["code"] == "range-len-loop").collect();
+        assert!(fixes.iter().any(|a| a["isPreferred"] == true), "column {col}: {actions:#?}");
+        // Only the finding on line 1: every quick fix points at it.
+        assert!(fixes.iter().all(|a| a["diagnostics"][0]["range"]["start"]["line"] == 1), "{actions:#?}");
+        let fixed = apply_lsp_edits(text, &action_edits(fixes[0], URI));
+        assert!(fixed.contains("for i, ") || fixed.contains("for i in xs") || !fixed.contains("range(len(xs))"), "{fixed}");
+        assert!(fixed.contains("range(len(ys))"), "the other finding is not touched: {fixed}");
+    }
+    // A blank line between the two: no quick fix.
+    let actions = code_action(&mut c, URI, 3, 0, None);
+    assert!(actions.iter().all(|a| a["kind"] != "quickfix"), "{actions:#?}");
+    // The range from line 0 to line 6 touches both.
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 0, "character": 3}, "end": {"line": 6, "character": 0}}, "context": {"diagnostics": [], "only": ["quickfix"]}}),
+    );
+    let lines: std::collections::BTreeSet<u64> =
+        r["result"].as_array().unwrap().iter().map(|a| a["diagnostics"][0]["range"]["start"]["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines.into_iter().collect::<Vec<_>>(), vec![1, 6]);
+}
+
+/// A cursor move on a 10,000-line file asks for code actions without
+/// `only`: fix-all (a whole-file computation) is not computed for it. It is
+/// offered unresolved to a client that can resolve it, not offered at all to
+/// one that cannot, and computed when asked for by kind or resolved.
+#[test]
+fn a_cursor_move_does_not_compute_fix_all() {
+    let block = "def f{n}(xs):\n    for i in range(len(xs)):\n        print(xs[i] == None)\n    return 1\n\n";
+    let text: String = (0..2_000).map(|n| block.replace("{n}", &n.to_string())).collect();
+    assert_eq!(text.lines().count(), 10_000);
+
+    // A client without resolve support: no fix-all unless asked for.
+    let mut c = Client::spawn();
+    c.initialize(caps(false, true));
+    c.open(URI, &text, 1);
+    c.diagnostics(URI, Some(1));
+    let actions = code_action(&mut c, URI, 5001, 4, None);
+    assert!(!actions.is_empty() && actions.iter().all(|a| a["kind"] == "quickfix"), "{actions:#?}");
+    assert!(actions.iter().all(|a| a["diagnostics"][0]["range"]["start"]["line"] == 5001), "only that line's findings: {actions:#?}");
+    let actions = code_action(&mut c, URI, 5001, 4, Some(&["quickfix"]));
+    assert!(!actions.iter().any(is_fix_all), "{actions:#?}");
+    let actions = code_action(&mut c, URI, 0, 0, Some(&["source.fixAll"]));
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert!(is_fix_all(&actions[0]) && actions[0]["edit"].is_object(), "{actions:#?}");
+
+    // A client that resolves: fix-all listed without its edit, the edit
+    // computed on resolve, and it fixes the whole file.
+    let mut c = Client::spawn();
+    c.initialize(caps_resolve());
+    c.open(URI, &text, 1);
+    c.diagnostics(URI, Some(1));
+    let actions = code_action(&mut c, URI, 5001, 0, None);
+    let lazy = actions.iter().find(|a| is_fix_all(a)).unwrap_or_else(|| panic!("{actions:#?}"));
+    assert!(lazy.get("edit").is_none(), "not computed for a cursor move: {lazy:#}");
+    assert!(actions.iter().any(|a| a["kind"] == "quickfix"), "{actions:#?}");
+    let resolved = c.request("codeAction/resolve", lazy.clone());
+    let fixed = apply_lsp_edits(&text, &action_edits(&resolved["result"], URI));
+    assert!(!fixed.contains("range(len("), "{}", &fixed[..400]);
+    assert_eq!(fixed.matches("for x in xs:").count(), 2_000);
+    assert_eq!(fixed.lines().count(), 10_000);
+}
+
+/// An `untitled:` document has no place on disk: it must not pick up the
+/// pyproject.toml of the server's working directory, and takes the
+/// workspace folder's when there is one.
+#[test]
+fn untitled_documents_use_the_workspace_configuration_not_the_working_directory() {
+    let base = std::env::temp_dir().join(format!("pyexplain-untitled-{}", std::process::id()));
+    let cwd = base.join("cwd");
+    let ws = base.join("workspace");
+    std::fs::create_dir_all(&cwd).unwrap();
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::write(cwd.join("pyproject.toml"), "[tool.pyexplain]\nignore = [\"none-equality\"]\n").unwrap();
+    std::fs::write(ws.join("pyproject.toml"), "[tool.pyexplain]\nignore = [\"range-len-loop\"]\n").unwrap();
+    let text = "def f(xs):\n    for i in range(len(xs)):\n        print(xs[i] == None)\n";
+    let codes = |c: &mut Client, uri: &str| -> Vec<String> {
+        let d = c.diagnostics(uri, Some(1));
+        let mut v: Vec<String> = d["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect();
+        v.sort();
+        v
+    };
+
+    // No workspace: no configuration at all (the working directory's ignores none-equality).
+    let mut c = Client::spawn_with(|cmd| {
+        cmd.current_dir(&cwd);
+    });
+    c.initialize(caps(false, true));
+    c.open("untitled:Untitled-1", text, 1);
+    assert_eq!(codes(&mut c, "untitled:Untitled-1"), ["none-equality", "range-len-loop"]);
+
+    // A workspace folder: its pyproject.toml applies.
+    let mut c = Client::spawn_with(|cmd| {
+        cmd.current_dir(&cwd);
+    });
+    let ws_uri = format!("file://{}", ws.display());
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": ws_uri, "workspaceFolders": [{"uri": ws_uri, "name": "ws"}], "capabilities": caps(false, true)}),
+    );
+    c.notify("initialized", json!({}));
+    c.open("untitled:Untitled-2", text, 1);
+    assert_eq!(codes(&mut c, "untitled:Untitled-2"), ["none-equality"]);
+    // A file of the workspace too (the existing behaviour, for contrast).
+    let file_uri = format!("file://{}/a.py", ws.display());
+    c.open(&file_uri, text, 1);
+    assert_eq!(codes(&mut c, &file_uri), ["none-equality"]);
+    let _ = std::fs::remove_dir_all(&base);
+}
+
+/// A hover is answered from the findings at hand while a long diagnostics
+/// run is under way, and a cancelled request is answered at once: both
+/// arrive before the diagnostics of the 5 MB document they were sent after.
+#[test]
+fn hover_and_cancel_do_not_wait_for_a_diagnostics_run() {
+    let mut c = Client::spawn();
+    c.initialize(caps(false, true));
+    let big = format!("{}def g(x=[]):\n    return x == None\n", "def f(x):\n    yield x + 1\n".repeat(180_000));
+    c.open(URI, &big, 1);
+    let hover = c.request_async("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": 1, "character": 5}}));
+    let action = c.request_async(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 360_001, "character": 0}, "end": {"line": 360_001, "character": 0}}, "context": {"diagnostics": []}}),
+    );
+    c.notify("$/cancelRequest", json!({"id": action}));
+    let mut seen = Vec::new();
+    while seen.len() < 3 {
+        let m = c.wait_for(|m| m.get("id").is_some() || m["method"] == "textDocument/publishDiagnostics");
+        if m["method"] == "textDocument/publishDiagnostics" {
+            assert_eq!(m["params"]["diagnostics"].as_array().unwrap().len(), 2, "the full run's findings");
+            seen.push("diagnostics".to_string());
+        } else if m["id"] == json!(hover) {
+            let md = m["result"]["contents"]["value"].as_str().unwrap_or_else(|| panic!("{m:#}"));
+            assert!(md.contains("generator"), "{md}");
+            seen.push("hover".to_string());
+        } else if m["id"] == json!(action) {
+            assert_eq!(m["error"]["code"], -32800, "{m:#}");
+            seen.push("cancelled".to_string());
+        }
+    }
+    assert_eq!(seen.last().map(String::as_str), Some("diagnostics"), "{seen:?}");
+    // Still serving, and the code action now has the findings.
+    let actions = code_action(&mut c, URI, 360_001, 0, Some(&["quickfix"]));
+    assert!(actions.iter().any(|a| a["diagnostics"][0]["code"] == "mutable-default-argument" || a["diagnostics"][0]["code"] == "none-equality"), "{actions:#?}");
+}
+
+/// Past its time budget a diagnostics run publishes what it found so far,
+/// logs which rule ran over, and the server goes on serving.
+#[test]
+fn a_run_past_its_time_budget_answers_what_it_has_and_says_so() {
+    let log = std::env::temp_dir().join(format!("pyexplain-budget-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let mut c = Client::spawn_with(|cmd| {
+        cmd.env("PYEXPLAIN_TIME_BUDGET_MS", "1").arg("--log-file").arg(&log);
+    });
+    c.initialize(caps(false, true));
+    let block = "def f(xs):\n    for i in range(len(xs)):\n        print(xs[i] == None)\n";
+    let text = block.repeat(20_000);
+    c.open(URI, &text, 1);
+    let d = c.diagnostics(URI, Some(1));
+    let n = d["diagnostics"].as_array().unwrap().len();
+    assert!(n < 40_000, "the run stopped early: {n} findings");
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(logged.contains("time budget") && logged.contains("last rule run:"), "{logged}");
+    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": 1, "character": 4}}));
+    assert!(h["result"]["contents"]["value"].as_str().is_some(), "{h:#}");
+    let _ = std::fs::remove_file(&log);
 }

@@ -769,6 +769,167 @@ def pylint_known_ids():
 
 # ---------------------------------------------------------------- report
 
+# ---------------------------------------------------------------- load
+
+LOAD_DOCS = 200
+LOAD_REQUESTS = 20_000
+LOAD_HOVERS = 1_000
+
+
+def rss_kib(pid, field):
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def bench_load(work, lib, files, cpus, seed=13):
+    """200 documents open, 20,000 mixed messages from a client that does not wait, then hover latency
+    on the 10,000-line file while edits flow. pyexplain only."""
+    rnd = random.Random(seed)
+    s = Server("pyexplain", [str(PYEXPLAIN), "serve"], work, cpus)
+    s.initialize(work, {})
+    big = make_big_file(lib)
+    docs = [((work / "big.py").as_uri(), big)]
+    for f in files:
+        if len(docs) >= LOAD_DOCS:
+            break
+        try:
+            text = f.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        if 50 <= text.count("\n") <= 5_000:
+            docs.append(((work / f"doc{len(docs)}.py").as_uri(), text))
+    versions = {}
+    lines = {}
+    t_open = time.perf_counter()
+    for uri, text in docs:
+        versions[uri] = 1
+        lines[uri] = text.split("\n")
+        s.open(uri, text, 1)
+    # Wait for every document's first diagnostics.
+    pending = {uri for uri, _ in docs}
+    while pending:
+        _, m = s.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] in pending, 600)
+        pending.discard(m["params"]["uri"])
+    open_s = time.perf_counter() - t_open
+    rss_open = rss_kib(s.proc.pid, "VmRSS")
+
+    # The flood: nothing waits for an answer until all is sent.
+    sent = {}
+    counts = {"didChange": 0, "hover": 0, "codeAction": 0}
+    inserted = {}  # uri -> line holding our inserted character, to delete next
+    t_flood = time.perf_counter()
+    for _ in range(LOAD_REQUESTS):
+        uri, _text = docs[rnd.randrange(len(docs))]
+        ls = lines[uri]
+        kind = rnd.choices(["didChange", "hover", "codeAction"], [2, 2, 1])[0]
+        counts[kind] += 1
+        ln = rnd.randrange(len(ls))
+        if kind == "didChange":
+            versions[uri] += 1
+            if uri in inserted:
+                ln = inserted.pop(uri)
+                s.change(uri, versions[uri], ln, 0, 1, "")
+            else:
+                inserted[uri] = ln
+                s.change(uri, versions[uri], ln, 0, 0, "x")
+        elif kind == "hover":
+            col = rnd.randrange(len(ls[ln]) + 1)
+            rid, t = s.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": ln, "character": col}})
+            sent[rid] = ("hover", t)
+        else:
+            p = {"line": ln, "character": 0}
+            rid, t = s.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": {"start": p, "end": p}, "context": {"diagnostics": []}})
+            sent[rid] = ("codeAction", t)
+    send_s = time.perf_counter() - t_flood
+    lat = {"hover": [], "codeAction": []}
+    errors = 0
+    while sent:
+        t, m = s.wait(lambda m: "method" not in m and m.get("id") in sent, 600)
+        kind, t0 = sent.pop(m["id"])
+        lat[kind].append(t - t0)
+        errors += "error" in m
+    flood_s = time.perf_counter() - t_flood
+    peak = s.peak_rss_kib()
+
+    # Hover latency on the 10,000-line file while a thread sends an edit every 2 ms.
+    big_uri = docs[0][0]
+    stop = threading.Event()
+
+    def edits():
+        inserted_ln = None
+        while not stop.is_set():
+            versions[big_uri] += 1
+            if inserted_ln is None:
+                inserted_ln = rnd.randrange(BIG_LINES)
+                s.change(big_uri, versions[big_uri], inserted_ln, 0, 0, "x")
+            else:
+                s.change(big_uri, versions[big_uri], inserted_ln, 0, 1, "")
+                inserted_ln = None
+            time.sleep(0.002)
+
+    th = threading.Thread(target=edits)
+    th.start()
+    targets = hover_targets(big, set())
+    hov = []
+    for i in range(LOAD_HOVERS):
+        ln, col, _kw = targets[i % len(targets)]
+        dt, _ = s.hover(big_uri, ln, col)
+        hov.append(dt)
+    stop.set()
+    th.join()
+    n_edits_during = versions[big_uri]
+
+    for uri, _ in docs:
+        s.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    s.ping()
+    time.sleep(2)
+    s.ping()
+    rss_closed = rss_kib(s.proc.pid, "VmRSS")
+    peak = max(peak or 0, s.peak_rss_kib() or 0)
+    s.close()
+    all_lat = lat["hover"] + lat["codeAction"]
+    return {
+        "docs": len(docs), "doc_lines": sum(t.count("\n") for _, t in docs), "open_s": open_s, "rss_open": rss_open,
+        "counts": counts, "send_s": send_s, "flood_s": flood_s, "errors": errors,
+        "lat": lat, "slowest": max(all_lat), "peak": peak, "rss_closed": rss_closed,
+        "hover_flow": hov, "edits_during": n_edits_during,
+    }
+
+
+def report_load(r):
+    h, c, f = r["lat"]["hover"], r["lat"]["codeAction"], r["hover_flow"]
+    out = [
+        "## Load",
+        "",
+        f"`tests/bench/bench.py --load`: one pyexplain server, {r['docs']} documents open (the {BIG_LINES:,}-line file and "
+        f"standard-library modules of 50-5,000 lines, {r['doc_lines']:,} lines in all), then {sum(r['counts'].values()):,} "
+        f"messages sent without waiting for any answer ({r['counts']['didChange']:,} didChange, {r['counts']['hover']:,} hover, "
+        f"{r['counts']['codeAction']:,} codeAction without `only`, on random documents and lines; the server has no "
+        "documentSymbol), then the answers collected.",
+        "",
+        "| Figure | Value |",
+        "|---|---|",
+        f"| Open 200 documents, until every first publishDiagnostics | {r['open_s']:.2f} s |",
+        f"| RSS with 200 documents open | {r['rss_open'] / 1024:.0f} MB |",
+        f"| Sending the {sum(r['counts'].values()):,} messages / until the last answer | {r['send_s']:.2f} s / {r['flood_s']:.2f} s |",
+        f"| Answers that were errors | {r['errors']} |",
+        f"| Hover under the flood, p50 / p99 (queued behind the flood) | {ms(med(h))} / {ms(pct(h, 99))} |",
+        f"| codeAction under the flood, p50 / p99 | {ms(med(c))} / {ms(pct(c, 99))} |",
+        f"| Slowest request (sent to answered) | {ms(r['slowest'])} |",
+        f"| Peak RSS (VmHWM) | {r['peak'] / 1024:.0f} MB |",
+        f"| RSS after didClose of all 200 | {r['rss_closed'] / 1024:.0f} MB |",
+        f"| Hover on the {BIG_LINES:,}-line file while an edit arrives every 2 ms: p50 / p99 / max ({len(f)} hovers, "
+        f"{r['edits_during']:,} edits) | {ms(med(f))} / {ms(pct(f, 99))} / {ms(max(f))} |",
+        "",
+    ]
+    return "\n".join(out)
+
+
 def ms(x):
     return f"{x * 1000:.2f} ms" if x == x else "n/a"
 
@@ -935,6 +1096,7 @@ def main():
     ap.add_argument("--raw", type=Path, help="also write every sample (seconds) as JSON to this file")
     ap.add_argument("--no-build", action="store_true", help="do not run cargo build")
     ap.add_argument("--no-install", action="store_true", help="do not pip install when the venv already has the tools")
+    ap.add_argument("--load", action="store_true", help="only the load figures (200 documents, 20,000 messages, hover while edits flow)")
     ap.add_argument("--only", default="lsp,startup,check,pylint", help="comma-separated parts to run (lsp,startup,check,pylint)")
     args = ap.parse_args()
     n_edits = args.edits or (40 if args.quick else 200)
@@ -944,6 +1106,16 @@ def main():
     parts = set(args.only.split(","))
 
     build(args.no_build)
+    if args.load:
+        lib, files = stdlib_files()
+        work = Path(tempfile.mkdtemp(prefix="pyexplain-load-"))
+        log(f"load: {LOAD_DOCS} documents, {LOAD_REQUESTS} messages; work directory {work}")
+        text = report_load(bench_load(work, lib, files, two_cpus()))
+        print(text)
+        if args.out:
+            args.out.write_text(text)
+        shutil.rmtree(work, ignore_errors=True)
+        return
     venv(args.no_install)
     cpus = two_cpus()
     load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())

@@ -21,13 +21,16 @@ pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 impl Client {
     pub fn spawn() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pyexplain"))
-            .args(["serve", "--stdio"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn pyexplain serve");
+        Self::spawn_with(|_| {})
+    }
+
+    /// `spawn`, with the command adjusted first (working directory,
+    /// environment, more arguments).
+    pub fn spawn_with(adjust: impl FnOnce(&mut Command)) -> Client {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pyexplain"));
+        cmd.args(["serve", "--stdio"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+        adjust(&mut cmd);
+        let mut child = cmd.spawn().expect("spawn pyexplain serve");
         let stdout = child.stdout.take().unwrap();
         let stdin = child.stdin.take();
         let (tx, rx) = channel();

@@ -2,6 +2,7 @@
 //! findings into edits, hover turns a position into an explanation. No IO, no
 //! async, no LSP types; nothing here may panic on any input.
 
+pub mod budget;
 pub mod fix;
 pub mod helpers;
 pub mod hover;

@@ -1,10 +1,19 @@
 //! The language server: documents, diagnostics, hover and code actions.
 //! Every handler is panic-isolated; edits are applied synchronously in
 //! `did_change`, before the first `.await`, so they land in arrival order.
+//!
+//! Diagnostics run off the request path: an edit only records itself and
+//! wakes the document's diagnostics task, which checks on a blocking thread
+//! (at most `DIAGNOSTIC_RUNS` at once) under a time budget, and abandons the
+//! run as soon as a newer edit arrives. A hover never waits for it: it uses
+//! the newest findings there are, mapped through the edits made since.
+//! Analysis (hover, code actions, fix-all) runs on blocking threads too, so
+//! that `$/cancelRequest` answers at once and other requests keep flowing.
 
 use super::convert;
 use super::transport::log;
 use crate::analysis::incremental::{self, ChangeSet, Checked};
+use crate::analysis::budget::{self, Stop};
 use crate::analysis::{self, fix, suppress, Finding};
 use crate::config::Settings;
 use crate::document::{Change, Document};
@@ -14,7 +23,9 @@ use dashmap::DashMap;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
@@ -22,25 +33,140 @@ use tower_lsp_server::{Client, LanguageServer};
 /// Kind of the fix-all action.
 pub const FIX_ALL_KIND: &str = "source.fixAll.pyexplain";
 
+/// Time budget of one diagnostics run (a 5 MB file checks in about 1 s
+/// in a release build).
+const DIAGNOSTICS_BUDGET: Duration = Duration::from_secs(10);
+/// Time budget of the analysis behind one request (code action, fix-all).
+const REQUEST_BUDGET: Duration = Duration::from_secs(3);
+
+/// The budgets, or both set to `PYEXPLAIN_TIME_BUDGET_MS` (for tests of
+/// what happens past them).
+fn budgets() -> (Duration, Duration) {
+    static B: std::sync::OnceLock<(Duration, Duration)> = std::sync::OnceLock::new();
+    *B.get_or_init(|| match std::env::var("PYEXPLAIN_TIME_BUDGET_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        Some(ms) => (Duration::from_millis(ms), Duration::from_millis(ms)),
+        // A debug build (the tests') runs analysis about ten times slower.
+        None if cfg!(debug_assertions) => (DIAGNOSTICS_BUDGET * 10, REQUEST_BUDGET * 10),
+        None => (DIAGNOSTICS_BUDGET, REQUEST_BUDGET),
+    })
+}
+/// Diagnostics runs at once, over all documents (hovers keep a core).
+const DIAGNOSTIC_RUNS: usize = 1;
+
+/// Findings of edit `seq`; `partial` when the run stopped at its budget
+/// (good for that edit's answers, not as the base of a recheck).
+#[derive(Clone)]
+struct Found {
+    seq: u64,
+    checked: Arc<Checked>,
+    partial: bool,
+}
+
 /// An open document with its settings and the findings of some version.
 struct DocState {
     doc: Arc<Document>,
     settings: Arc<Settings>,
     /// Counts the edits applied (client versions need not increase).
     seq: u64,
-    /// Findings as of edit `seq`, and the changes made since then: the next
-    /// request rechecks only what those changes touched.
-    checked: Option<(u64, Arc<Checked>)>,
+    /// Tells one opening of the document from the next (a diagnostics task
+    /// of a closed document must not publish for the reopened one).
+    generation: u64,
+    /// Findings as of some edit, and the changes made since then: the next
+    /// run rechecks only what those changes touched.
+    checked: Option<Found>,
     pending: Vec<(u64, ChangeSet)>,
+    /// A diagnostics task is live for this document.
+    running: bool,
+    /// Cancels the diagnostics run in progress.
+    cancel: Arc<AtomicBool>,
 }
+
+static GENERATION: AtomicU64 = AtomicU64::new(0);
 
 impl DocState {
     fn new(doc: Document, settings: Settings) -> Self {
-        DocState { doc: Arc::new(doc), settings: Arc::new(settings), seq: 0, checked: None, pending: Vec::new() }
+        DocState {
+            doc: Arc::new(doc),
+            settings: Arc::new(settings),
+            seq: 0,
+            generation: GENERATION.fetch_add(1, Ordering::Relaxed),
+            checked: None,
+            pending: Vec::new(),
+            running: false,
+            cancel: Arc::new(AtomicBool::new(false)),
+        }
     }
     fn invalidate(&mut self) {
         self.checked = None;
         self.pending.clear();
+    }
+    /// What a check of the current edit needs: the cached findings when
+    /// they are current, else the base to recheck from (if any).
+    fn job(&self) -> Job {
+        let cached = self.checked.as_ref().filter(|f| f.seq == self.seq).map(|f| f.checked.clone());
+        let base = self.checked.as_ref().filter(|f| !f.partial && f.seq < self.seq).map(|f| {
+            let mut cs = ChangeSet::default();
+            for (_, p) in self.pending.iter().filter(|(s, _)| *s > f.seq && *s <= self.seq) {
+                cs.extend(p);
+            }
+            (f.checked.clone(), cs)
+        });
+        Job { doc: self.doc.clone(), settings: self.settings.clone(), seq: self.seq, generation: self.generation, cached, base }
+    }
+}
+
+/// A snapshot of a document to check, taken under its lock.
+struct Job {
+    doc: Arc<Document>,
+    settings: Arc<Settings>,
+    seq: u64,
+    generation: u64,
+    cached: Option<Arc<Checked>>,
+    base: Option<(Arc<Checked>, ChangeSet)>,
+}
+
+impl Job {
+    /// Check (synchronously, on the calling thread) under a budget.
+    fn run(&self, deadline: Instant, cancel: Arc<AtomicBool>) -> (Arc<Checked>, Option<Stop>) {
+        if let Some(c) = &self.cached {
+            return (c.clone(), None);
+        }
+        let k = Knowledge::get();
+        let (doc, settings) = (&self.doc, &self.settings);
+        let (checked, stop) = budget::run(Some(deadline), Some(cancel), || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &self.base {
+                Some((prev, cs)) => incremental::recheck(prev, cs, &doc.text, &doc.tree, settings, k),
+                None => incremental::check_full(&doc.text, &doc.tree, settings, k),
+            }))
+            .unwrap_or_default()
+        });
+        (Arc::new(checked), stop)
+    }
+}
+
+/// Sets a flag when dropped: a request future dropped by `$/cancelRequest`
+/// cancels the analysis it started.
+struct CancelOnDrop(Arc<AtomicBool>);
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Run `f` on a blocking thread with a cancellation flag that is set when
+/// the calling future is dropped (a cancelled request).
+async fn off_thread<T: Send + 'static>(f: impl FnOnce(Arc<AtomicBool>) -> T + Send + 'static) -> Option<T> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let _guard = CancelOnDrop(cancel.clone());
+    tokio::task::spawn_blocking(move || f(cancel)).await.ok()
+}
+
+fn log_overrun(what: &str, uri: &str, stop: &Option<Stop>, budget: Duration) {
+    if let Some(Stop::Budget { last_rule }) = stop {
+        log(&format!(
+            "{what} of {uri}: time budget of {} ms spent (last rule run: {last_rule}); answered with the findings so far",
+            budget.as_millis()
+        ));
     }
 }
 
@@ -52,13 +178,21 @@ struct ClientInfo {
     encoding: Option<Encoding>,
     document_changes: bool,
     config_pull: bool,
+    /// The client can resolve a code action's `edit` lazily.
+    resolve_edit: bool,
     root: Option<PathBuf>,
 }
 
-pub struct Backend {
+/// What the diagnostics tasks share with the handlers.
+pub struct Shared {
     client: Client,
     docs: DashMap<String, DocState>,
     info: RwLock<ClientInfo>,
+    runs: tokio::sync::Semaphore,
+}
+
+pub struct Backend {
+    shared: Arc<Shared>,
     /// Client settings payloads: initializationOptions, then the latest
     /// didChangeConfiguration (each merged field by field, in order).
     layers: RwLock<Vec<Value>>,
@@ -67,6 +201,13 @@ pub struct Backend {
     projects_logged: Mutex<HashSet<PathBuf>>,
     /// Log lines waiting for the next `.await`-able moment (window/logMessage).
     pending_log: Mutex<Vec<String>>,
+}
+
+impl std::ops::Deref for Backend {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.shared
+    }
 }
 
 fn guard<T>(f: impl FnOnce() -> T) -> std::result::Result<T, Error> {
@@ -79,9 +220,12 @@ fn guard<T>(f: impl FnOnce() -> T) -> std::result::Result<T, Error> {
 impl Backend {
     pub fn new(client: Client) -> Self {
         Backend {
-            client,
-            docs: DashMap::new(),
-            info: RwLock::new(ClientInfo::default()),
+            shared: Arc::new(Shared {
+                client,
+                docs: DashMap::new(),
+                info: RwLock::new(ClientInfo::default()),
+                runs: tokio::sync::Semaphore::new(DIAGNOSTIC_RUNS),
+            }),
             layers: RwLock::new(vec![Value::Null, Value::Null]),
             warned: Mutex::new(HashSet::new()),
             projects_logged: Mutex::new(HashSet::new()),
@@ -89,23 +233,24 @@ impl Backend {
         }
     }
 
-    fn k(&self) -> &'static Knowledge {
-        Knowledge::get()
-    }
-
-    fn enc(&self) -> Encoding {
-        self.info.read().map(|i| i.encoding.unwrap_or(Encoding::Utf16)).unwrap_or(Encoding::Utf16)
-    }
-
     /// Settings for a document: defaults → its project (pyproject.toml,
-    /// setup.cfg, setup.py, ruff configuration) → client layers. The first
-    /// time a project is seen, what was found is logged.
+    /// setup.cfg, setup.py, ruff configuration) → client layers. A `file:`
+    /// document finds its project from its own folder (up to the workspace
+    /// root); any other (`untitled:`, …) has no place on disk and takes the
+    /// workspace root's project, or none: never one found from the server's
+    /// working directory. The first time a project is seen, what was found
+    /// is logged.
     fn settings_for(&self, uri: &Uri) -> (Settings, Vec<String>) {
         let k = self.k();
         let mut s = Settings::default();
         let mut warnings = Vec::new();
-        if let Some(path) = uri.to_file_path() {
-            let root = self.info.read().ok().and_then(|i| i.root.clone());
+        let root = self.info.read().ok().and_then(|i| i.root.clone());
+        let start = if is_file_uri(uri) {
+            uri.to_file_path().map(|p| p.to_path_buf()).filter(|p| p.is_absolute())
+        } else {
+            root.clone().filter(|r| r.is_absolute()).map(|r| r.join("untitled.py"))
+        };
+        if let Some(path) = start {
             let project = crate::config::Project::discover(&path, root.as_deref(), k);
             warnings.extend(project.warnings.iter().cloned());
             let key = project.sources.first().cloned().unwrap_or_default();
@@ -161,41 +306,191 @@ impl Backend {
         }
     }
 
-    /// Findings for the document's current text: cached, or rechecked
-    /// incrementally from the last checked edit, or checked in full.
-    fn findings(&self, key: &str) -> Option<(Arc<Document>, Arc<Settings>, Arc<Checked>)> {
-        let (doc, settings, seq, base) = {
-            let e = self.docs.get(key)?;
-            if let Some((s, c)) = &e.checked {
-                if *s == e.seq {
-                    return Some((e.doc.clone(), e.settings.clone(), c.clone()));
+    /// New settings for every open document, and their diagnostics again.
+    async fn refresh_all(&self) {
+        let uris: Vec<String> = self.docs.iter().map(|e| e.key().clone()).collect();
+        for key in uris {
+            let Ok(uri) = key.parse::<Uri>() else { continue };
+            let (s, warnings) = self.settings_for(&uri);
+            match self.docs.get_mut(&key) {
+                Some(mut e) => {
+                    e.settings = Arc::new(s);
+                    e.invalidate();
                 }
+                None => continue,
             }
-            let base = e.checked.as_ref().map(|(s0, c)| {
-                let mut cs = ChangeSet::default();
-                for (_, p) in e.pending.iter().filter(|(s, _)| *s > *s0 && *s <= e.seq) {
-                    cs.extend(p);
+            self.report_warnings(warnings).await;
+            self.shared.schedule(&key);
+        }
+    }
+
+    async fn pull_configuration(&self) {
+        let pull = self.info.read().map(|i| i.config_pull).unwrap_or(false);
+        if !pull {
+            return;
+        }
+        let items = vec![ConfigurationItem { scope_uri: None, section: Some("pyexplain".to_string()) }];
+        if let Ok(mut values) = self.client.configuration(items).await {
+            if let Some(v) = values.pop() {
+                if v.is_object() {
+                    if let Ok(mut l) = self.layers.write() {
+                        l[1] = serde_json::json!({ "pyexplain": v });
+                    }
                 }
-                (c.clone(), cs)
-            });
-            (e.doc.clone(), e.settings.clone(), e.seq, base)
-        };
-        let k = self.k();
-        let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &base {
-            Some((prev, cs)) => incremental::recheck(prev, cs, &doc.text, &doc.tree, &settings, k),
-            None => incremental::check_full(&doc.text, &doc.tree, &settings, k),
-        }))
-        .unwrap_or_default();
-        let checked = Arc::new(checked);
-        if let Some(mut e) = self.docs.get_mut(key) {
-            // Store unless a newer result is already there (or the document
-            // was reopened or reconfigured meanwhile: its seq went back).
-            if e.seq >= seq && e.checked.as_ref().is_none_or(|(s, _)| *s < seq) && Arc::ptr_eq(&e.settings, &settings) {
-                e.checked = Some((seq, checked.clone()));
-                e.pending.retain(|(s, _)| *s > seq);
             }
         }
-        Some((doc, settings, checked))
+    }
+}
+
+impl Shared {
+    fn k(&self) -> &'static Knowledge {
+        Knowledge::get()
+    }
+
+    fn enc(&self) -> Encoding {
+        self.info.read().map(|i| i.encoding.unwrap_or(Encoding::Utf16)).unwrap_or(Encoding::Utf16)
+    }
+
+    /// Start (or wake) the diagnostics task of a document: the run in
+    /// progress, now stale, is abandoned; the task checks the newest edit.
+    fn schedule(self: &Arc<Self>, key: &str) {
+        {
+            let Some(mut e) = self.docs.get_mut(key) else { return };
+            e.cancel.store(true, Ordering::Relaxed);
+            if e.running {
+                return;
+            }
+            e.running = true;
+        }
+        let sh = self.clone();
+        let key = key.to_string();
+        tokio::spawn(async move { sh.diagnostics_task(key).await });
+    }
+
+    /// Check and publish until the document's newest edit is published.
+    async fn diagnostics_task(self: Arc<Self>, key: String) {
+        loop {
+            // Give the rest of a burst of edits the chance to arrive.
+            tokio::task::yield_now().await;
+            let Ok(permit) = self.runs.acquire().await else { return };
+            let (job, cancel) = {
+                let Some(mut e) = self.docs.get_mut(&key) else { return };
+                let cancel = Arc::new(AtomicBool::new(false));
+                e.cancel = cancel.clone();
+                (e.job(), cancel)
+            };
+            let generation = job.generation;
+            let seq = job.seq;
+            let version = job.doc.version;
+            let deadline = Instant::now() + budgets().0;
+            let ran = tokio::task::spawn_blocking(move || {
+                let (checked, stop) = job.run(deadline, cancel);
+                (job, checked, stop)
+            })
+            .await;
+            drop(permit);
+            if let Ok((job, checked, stop)) = ran {
+                if stop != Some(Stop::Cancelled) {
+                    log_overrun("diagnostics", &key, &stop, budgets().0);
+                    self.store(&key, &job, &checked, stop.is_some());
+                    let current = self.docs.get(&key).is_some_and(|e| e.generation == generation && e.seq == seq);
+                    if current {
+                        let enc = self.enc();
+                        let doc = &job.doc;
+                        let diags = guard(|| checked.findings.iter().map(|f| self.diagnostic(doc, f, enc)).collect::<Vec<_>>()).unwrap_or_default();
+                        if let Ok(uri) = key.parse::<Uri>() {
+                            self.client.publish_diagnostics(uri, diags, Some(version)).await;
+                        }
+                    }
+                }
+            }
+            let Some(mut e) = self.docs.get_mut(&key) else { return };
+            if e.generation != generation {
+                return;
+            }
+            if e.seq == seq && !e.cancel.load(Ordering::Relaxed) {
+                e.running = false;
+                return;
+            }
+        }
+    }
+
+    /// Keep the findings of a job unless newer ones are already there (or
+    /// the document was reopened or reconfigured meanwhile).
+    fn store(&self, key: &str, job: &Job, checked: &Arc<Checked>, partial: bool) {
+        if job.cached.is_some() {
+            return;
+        }
+        if let Some(mut e) = self.docs.get_mut(key) {
+            let seq = job.seq;
+            if e.generation == job.generation
+                && e.seq >= seq
+                && e.checked.as_ref().is_none_or(|f| f.seq < seq)
+                && Arc::ptr_eq(&e.settings, &job.settings)
+            {
+                e.checked = Some(Found { seq, checked: checked.clone(), partial });
+                if !partial {
+                    e.pending.retain(|(s, _)| *s > seq);
+                }
+            }
+        }
+    }
+
+    /// Findings for the document's current text, for a request: cached, or
+    /// rechecked incrementally, or checked in full, on a blocking thread
+    /// under the request budget (cancelled with the request).
+    async fn findings_now(self: &Arc<Self>, key: &str) -> Option<(Arc<Document>, Arc<Settings>, Arc<Checked>)> {
+        let job = self.docs.get(key)?.job();
+        if let Some(c) = &job.cached {
+            return Some((job.doc.clone(), job.settings.clone(), c.clone()));
+        }
+        let deadline = Instant::now() + budgets().1;
+        let (job, checked, stop) = off_thread(move |cancel| {
+            let (checked, stop) = job.run(deadline, cancel);
+            (job, checked, stop)
+        })
+        .await?;
+        if stop == Some(Stop::Cancelled) {
+            return None;
+        }
+        log_overrun("request", key, &stop, budgets().1);
+        self.store(key, &job, &checked, stop.is_some());
+        Some((job.doc, job.settings, checked))
+    }
+
+    /// The newest findings there are, without checking: those of the current
+    /// edit, or older ones mapped through the edits made since (findings the
+    /// edits touched are left out). For hover, which never waits.
+    fn findings_at_hand(&self, key: &str) -> Option<(Arc<Document>, Arc<Settings>, Vec<Finding>, Option<Arc<Checked>>)> {
+        let e = self.docs.get(key)?;
+        let Some(found) = &e.checked else { return Some((e.doc.clone(), e.settings.clone(), Vec::new(), None)) };
+        if found.seq == e.seq {
+            return Some((e.doc.clone(), e.settings.clone(), found.checked.findings.clone(), Some(found.checked.clone())));
+        }
+        let mut cs = ChangeSet::default();
+        for (_, p) in e.pending.iter().filter(|(s, _)| *s > found.seq && *s <= e.seq) {
+            cs.extend(p);
+        }
+        if cs.full {
+            return Some((e.doc.clone(), e.settings.clone(), Vec::new(), None));
+        }
+        let mapped = found
+            .checked
+            .findings
+            .iter()
+            .filter_map(|f| {
+                let mut r = f.range.clone();
+                for ed in &cs.edits {
+                    if ed.start_byte <= r.end && r.start <= ed.old_end_byte {
+                        return None;
+                    }
+                    r = crate::document::map_range(r, ed);
+                }
+                let touched = cs.dirty.iter().any(|d| d.start <= r.end && r.start <= d.end);
+                (!touched).then(|| Finding { range: r, fixes: Vec::new(), ..f.clone() })
+            })
+            .collect();
+        Some((e.doc.clone(), e.settings.clone(), mapped, None))
     }
 
     fn diagnostic(&self, doc: &Document, f: &Finding, enc: Encoding) -> Diagnostic {
@@ -233,23 +528,6 @@ impl Backend {
         }
     }
 
-    /// Compute and publish diagnostics for the current version, unless a newer
-    /// edit has already arrived (it will publish its own).
-    async fn publish(&self, uri: Uri, version: i32) {
-        let key = uri.as_str().to_string();
-        let Some(current) = self.docs.get(&key).map(|e| e.doc.version) else { return };
-        if current != version {
-            return;
-        }
-        let enc = self.enc();
-        let Some((doc, _s, found)) = self.findings(&key) else { return };
-        if doc.version != version {
-            return;
-        }
-        let diags = guard(|| found.findings.iter().map(|f| self.diagnostic(&doc, f, enc)).collect::<Vec<_>>()).unwrap_or_default();
-        self.client.publish_diagnostics(uri, diags, Some(version)).await;
-    }
-
     fn workspace_edit(&self, uri: &Uri, doc: &Document, edits: &[analysis::Edit], enc: Encoding) -> WorkspaceEdit {
         let text_edits: Vec<TextEdit> =
             edits.iter().map(|e| TextEdit { range: convert::range(doc, &e.range, enc), new_text: e.new_text.clone() }).collect();
@@ -269,40 +547,10 @@ impl Backend {
         }
     }
 
-    async fn refresh_all(&self) {
-        let uris: Vec<String> = self.docs.iter().map(|e| e.key().clone()).collect();
-        for key in uris {
-            let Ok(uri) = key.parse::<Uri>() else { continue };
-            let (s, warnings) = self.settings_for(&uri);
-            let version = match self.docs.get_mut(&key) {
-                Some(mut e) => {
-                    e.settings = Arc::new(s);
-                    e.invalidate();
-                    e.doc.version
-                }
-                None => continue,
-            };
-            self.report_warnings(warnings).await;
-            self.publish(uri, version).await;
-        }
-    }
+}
 
-    async fn pull_configuration(&self) {
-        let pull = self.info.read().map(|i| i.config_pull).unwrap_or(false);
-        if !pull {
-            return;
-        }
-        let items = vec![ConfigurationItem { scope_uri: None, section: Some("pyexplain".to_string()) }];
-        if let Ok(mut values) = self.client.configuration(items).await {
-            if let Some(v) = values.pop() {
-                if v.is_object() {
-                    if let Ok(mut l) = self.layers.write() {
-                        l[1] = serde_json::json!({ "pyexplain": v });
-                    }
-                }
-            }
-        }
-    }
+fn is_file_uri(uri: &Uri) -> bool {
+    uri.as_str().get(..5).is_some_and(|s| s.eq_ignore_ascii_case("file:"))
 }
 
 fn wants(only: &Option<Vec<CodeActionKind>>, kind: &str) -> bool {
@@ -337,6 +585,13 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.document_changes)
                 .unwrap_or(false);
             info.config_pull = params.capabilities.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false);
+            info.resolve_edit = params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.code_action.as_ref())
+                .and_then(|c| c.resolve_support.as_ref())
+                .is_some_and(|r| r.properties.iter().any(|p| p == "edit"));
             info.root = root;
         }
         if let Some(opts) = params.initialization_options {
@@ -358,7 +613,7 @@ impl LanguageServer for Backend {
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::new(FIX_ALL_KIND)]),
                     work_done_progress_options: WorkDoneProgressOptions::default(),
-                    resolve_provider: Some(false),
+                    resolve_provider: Some(true),
                 })),
                 ..ServerCapabilities::default()
             },
@@ -407,17 +662,20 @@ impl LanguageServer for Backend {
         let (settings, warnings) = self.settings_for(&td.uri);
         let opened = guard(|| {
             let doc = Document::new(td.text, version);
-            self.docs.insert(key.clone(), DocState::new(doc, settings));
+            if let Some(old) = self.docs.insert(key.clone(), DocState::new(doc, settings)) {
+                old.cancel.store(true, Ordering::Relaxed);
+            }
         });
         if opened.is_err() {
             return;
         }
+        self.shared.schedule(&key);
         self.report_warnings(warnings).await;
-        self.publish(td.uri, version).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        // Everything up to the first `.await` runs in arrival order.
+        // Everything here runs in arrival order: no `.await` at all. The
+        // diagnostics are the document's task's business.
         let key = params.text_document.uri.as_str().to_string();
         let version = params.text_document.version;
         let enc = self.enc();
@@ -453,17 +711,19 @@ impl LanguageServer for Backend {
         if applied != Ok(true) {
             if applied.is_err() {
                 // A panic mid-edit: drop the document rather than keep a torn state.
-                self.docs.remove(&key);
+                if let Some((_, old)) = self.docs.remove(&key) {
+                    old.cancel.store(true, Ordering::Relaxed);
+                }
             }
             return;
         }
-        // Give later edits of a burst the chance to arrive; publish only the newest.
-        tokio::task::yield_now().await;
-        self.publish(params.text_document.uri, version).await;
+        self.shared.schedule(&key);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        self.docs.remove(params.text_document.uri.as_str());
+        if let Some((_, old)) = self.docs.remove(params.text_document.uri.as_str()) {
+            old.cancel.store(true, Ordering::Relaxed);
+        }
         self.client.publish_diagnostics(params.text_document.uri, Vec::new(), None).await;
     }
 
@@ -482,82 +742,145 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let key = params.text_document_position_params.text_document.uri.as_str().to_string();
         let pos = params.text_document_position_params.position;
-        let Some((doc, settings, found)) = self.findings(&key) else { return Ok(None) };
+        // Never waits for a diagnostics run: the findings at hand will do.
+        let Some((doc, settings, findings, checked)) = self.findings_at_hand(&key) else { return Ok(None) };
         let enc = self.enc();
-        guard(|| {
-            let offset = convert::offset(&doc, pos, enc);
-            analysis::hover::hover_with_facts(&doc.text, &doc.tree, offset, &found.findings, &settings, self.k(), Some(found.facts())).map(|h| Hover {
-                contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
-                range: Some(convert::range(&doc, &h.range, enc)),
+        let k = self.k();
+        let answer = off_thread(move |cancel| {
+            budget::run(None, Some(cancel), || {
+                guard(|| {
+                    let offset = convert::offset(&doc, pos, enc);
+                    let facts = checked.as_ref().map(|c| c.facts());
+                    analysis::hover::hover_with_facts(&doc.text, &doc.tree, offset, &findings, &settings, k, facts).map(|h| Hover {
+                        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
+                        range: Some(convert::range(&doc, &h.range, enc)),
+                    })
+                })
             })
+            .0
         })
+        .await;
+        answer.unwrap_or_else(|| Err(Error::internal_error()))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
         let key = uri.as_str().to_string();
-        let Some((doc, settings, found)) = self.findings(&key) else { return Ok(None) };
+        let Some((doc, settings, found)) = self.shared.findings_now(&key).await else { return Ok(None) };
         let enc = self.enc();
         let k = self.k();
         let only = params.context.only.clone();
-        guard(|| {
-            let want = convert::byte_range(&doc, params.range, enc);
-            let mut actions: Vec<CodeActionOrCommand> = Vec::new();
-            if wants(&only, CodeActionKind::QUICKFIX.as_str()) {
-                for f in found.findings.iter().filter(|f| f.range.start <= want.end && want.start <= f.range.end) {
-                    let diag = self.diagnostic(&doc, f, enc);
-                    let rule = k.rule(f.rule);
-                    for (i, fx) in f.fixes.iter().enumerate() {
-                        if fx.applicability == Applicability::DisplayOnly {
-                            continue;
+        let resolve_edit = self.info.read().map(|i| i.resolve_edit).unwrap_or(false);
+        // Fix-all is a whole-file computation: only when asked for by kind
+        // (`source`, `source.fixAll`, `source.fixAll.pyexplain`); a plain
+        // request (a cursor move, Neovim's `gra`) gets it unresolved, to be
+        // computed by `codeAction/resolve` if chosen, when the client can.
+        let explicit_fix_all = only.as_ref().is_some_and(|o| o.iter().any(|k| !k.as_str().is_empty() && FIX_ALL_KIND.starts_with(k.as_str())));
+        let lazy_fix_all = only.is_none() && resolve_edit;
+        let shared = self.shared.clone();
+        let answer = off_thread(move |cancel| {
+            guard(|| {
+                let sh = &*shared;
+                // The whole lines the range touches: a cursor anywhere on a
+                // finding's line is on the finding.
+                let lines = convert::line_span(&doc, params.range, enc);
+                let mut actions: Vec<CodeActionOrCommand> = Vec::new();
+                if wants(&only, CodeActionKind::QUICKFIX.as_str()) {
+                    for f in found.findings.iter().filter(|f| convert::on_lines(&f.range, &lines)) {
+                        let diag = sh.diagnostic(&doc, f, enc);
+                        let rule = k.rule(f.rule);
+                        for (i, fx) in f.fixes.iter().enumerate() {
+                            if fx.applicability == Applicability::DisplayOnly {
+                                continue;
+                            }
+                            let title = rule.and_then(|r| r.fix(fx.kind)).map(|m| m.title.clone()).unwrap_or_default();
+                            let key = if fx.applicability == Applicability::Unsafe { "actions.fix_title_unsafe" } else { "actions.fix_title" };
+                            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                                title: k.ui(key, &[("title", &title), ("rule", f.rule)]),
+                                kind: Some(CodeActionKind::QUICKFIX),
+                                diagnostics: Some(vec![diag.clone()]),
+                                edit: Some(sh.workspace_edit(&uri, &doc, &fx.edits, enc)),
+                                is_preferred: Some(i == 0 && fx.applicability == Applicability::Safe),
+                                ..Default::default()
+                            }));
                         }
-                        let title = rule.and_then(|r| r.fix(fx.kind)).map(|m| m.title.clone()).unwrap_or_default();
-                        let key = if fx.applicability == Applicability::Unsafe { "actions.fix_title_unsafe" } else { "actions.fix_title" };
-                        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                            title: k.ui(key, &[("title", &title), ("rule", f.rule)]),
-                            kind: Some(CodeActionKind::QUICKFIX),
-                            diagnostics: Some(vec![diag.clone()]),
-                            edit: Some(self.workspace_edit(&uri, &doc, &fx.edits, enc)),
-                            is_preferred: Some(i == 0 && fx.applicability == Applicability::Safe),
-                            ..Default::default()
-                        }));
-                    }
-                    if let Some(edit) = suppress::ignore_edit(&doc.text, &doc.tree, f.rule, f.range.start) {
-                        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                            title: k.ui("actions.ignore_line", &[("rule", f.rule)]),
-                            kind: Some(CodeActionKind::QUICKFIX),
-                            diagnostics: Some(vec![diag]),
-                            edit: Some(self.workspace_edit(&uri, &doc, &[edit], enc)),
-                            ..Default::default()
-                        }));
+                        if let Some(edit) = suppress::ignore_edit(&doc.text, &doc.tree, f.rule, f.range.start) {
+                            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                                title: k.ui("actions.ignore_line", &[("rule", f.rule)]),
+                                kind: Some(CodeActionKind::QUICKFIX),
+                                diagnostics: Some(vec![diag]),
+                                edit: Some(sh.workspace_edit(&uri, &doc, &[edit], enc)),
+                                ..Default::default()
+                            }));
+                        }
                     }
                 }
-            }
-            let explicit_fix_all = only.as_ref().is_some_and(|o| o.iter().any(|k| FIX_ALL_KIND.starts_with(k.as_str()) && k.as_str() != ""));
-            if wants(&only, FIX_ALL_KIND) && (explicit_fix_all || only.is_none()) {
-                let out = fix::fix_all(&doc.text, &settings, k, settings.unsafe_fixes);
-                if out.text != doc.text {
-                    // One edit replacing the changed middle of the document.
-                    let prefix = doc.text.bytes().zip(out.text.bytes()).take_while(|(a, b)| a == b).count();
-                    let mut p = prefix;
-                    while !doc.text.is_char_boundary(p) || !out.text.is_char_boundary(p) {
-                        p -= 1;
+                if explicit_fix_all {
+                    let (edit, stop) = budget::run(Some(Instant::now() + budgets().1), Some(cancel), || fix_all_edit(&doc, &settings, k));
+                    log_overrun("fix-all", uri.as_str(), &stop, budgets().1);
+                    if let Some(edit) = edit {
+                        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                            title: k.ui("actions.fix_all", &[]),
+                            kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
+                            edit: Some(sh.workspace_edit(&uri, &doc, &[edit], enc)),
+                            ..Default::default()
+                        }));
                     }
-                    let max_suffix = (doc.text.len() - p).min(out.text.len() - p);
-                    let mut suffix = doc.text.bytes().rev().zip(out.text.bytes().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
-                    while !doc.text.is_char_boundary(doc.text.len() - suffix) || !out.text.is_char_boundary(out.text.len() - suffix) {
-                        suffix -= 1;
-                    }
-                    let edit = analysis::Edit::replace(p..doc.text.len() - suffix, &out.text[p..out.text.len() - suffix]);
+                } else if lazy_fix_all && found.findings.iter().any(|f| f.fixes.iter().any(|x| fix::allowed(x.applicability, settings.unsafe_fixes))) {
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                         title: k.ui("actions.fix_all", &[]),
                         kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
-                        edit: Some(self.workspace_edit(&uri, &doc, &[edit], enc)),
+                        data: Some(serde_json::json!({ "fixAll": uri.as_str(), "version": doc.version })),
                         ..Default::default()
                     }));
                 }
-            }
-            Some(actions)
+                Some(actions)
+            })
         })
+        .await;
+        answer.unwrap_or_else(|| Err(Error::internal_error()))
     }
+
+    async fn code_action_resolve(&self, mut action: CodeAction) -> Result<CodeAction> {
+        let Some(key) = action.data.as_ref().and_then(|d| d.get("fixAll")).and_then(|u| u.as_str()).map(str::to_string) else {
+            return Ok(action);
+        };
+        let Ok(uri) = key.parse::<Uri>() else { return Ok(action) };
+        let Some((doc, settings)) = self.docs.get(&key).map(|e| (e.doc.clone(), e.settings.clone())) else { return Ok(action) };
+        let enc = self.enc();
+        let k = self.k();
+        let shared = self.shared.clone();
+        let edit = off_thread(move |cancel| {
+            guard(|| {
+                let (edit, stop) = budget::run(Some(Instant::now() + budgets().1), Some(cancel), || fix_all_edit(&doc, &settings, k));
+                log_overrun("fix-all", uri.as_str(), &stop, budgets().1);
+                // Nothing left to fix: an empty edit of this version.
+                shared.workspace_edit(&uri, &doc, edit.as_slice(), enc)
+            })
+        })
+        .await
+        .unwrap_or_else(|| Err(Error::internal_error()))?;
+        action.edit = Some(edit);
+        Ok(action)
+    }
+}
+
+/// Fix-all as one edit replacing the changed middle of the document, or
+/// None when nothing changes.
+fn fix_all_edit(doc: &Document, settings: &Settings, k: &Knowledge) -> Option<analysis::Edit> {
+    let out = fix::fix_all(&doc.text, settings, k, settings.unsafe_fixes);
+    if out.text == doc.text {
+        return None;
+    }
+    let prefix = doc.text.bytes().zip(out.text.bytes()).take_while(|(a, b)| a == b).count();
+    let mut p = prefix;
+    while !doc.text.is_char_boundary(p) || !out.text.is_char_boundary(p) {
+        p -= 1;
+    }
+    let max_suffix = (doc.text.len() - p).min(out.text.len() - p);
+    let mut suffix = doc.text.bytes().rev().zip(out.text.bytes().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
+    while !doc.text.is_char_boundary(doc.text.len() - suffix) || !out.text.is_char_boundary(out.text.len() - suffix) {
+        suffix -= 1;
+    }
+    Some(analysis::Edit::replace(p..doc.text.len() - suffix, &out.text[p..out.text.len() - suffix]))
 }

@@ -23,3 +23,18 @@ pub fn byte_range(doc: &Document, r: Range, enc: Encoding) -> ByteRange<usize> {
     let b = offset(doc, r.end, enc);
     a.min(b)..a.max(b)
 }
+
+/// The whole lines an LSP range touches, as a byte range from the start of
+/// its first line to the start of the line after its last (or the end of
+/// the text): a cursor anywhere on a line asks about that line.
+pub fn line_span(doc: &Document, r: Range, enc: Encoding) -> ByteRange<usize> {
+    let b = byte_range(doc, r, enc);
+    let first = doc.line_index.line_of(b.start);
+    let last = doc.line_index.line_of(b.end);
+    doc.line_index.line_start(first)..doc.line_index.line_start(last + 1).max(b.end)
+}
+
+/// Whether a finding's byte range lies on the lines of `span` (see `line_span`).
+pub fn on_lines(f: &ByteRange<usize>, span: &ByteRange<usize>) -> bool {
+    f.start < span.end.max(span.start + 1) && (f.end > span.start || f.start >= span.start)
+}

@@ -28,7 +28,16 @@ pub fn serve_cli(args: &[String]) -> i32 {
         }
     }
     transport::set_log_file(log_file);
-    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    // Analysis recurses as deep as the input nests (within the depth guards):
+    // every thread that may run it, worker or blocking, gets the same sized
+    // stack as the CLI's analysis threads instead of tokio's 2 MiB.
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(16)
+        .thread_stack_size(crate::cli::ANALYSIS_STACK)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("pyexplain: {e}");

@@ -222,6 +222,7 @@ pub fn run(cx: &Context, enabled: &Enabled) -> RawFindings {
 pub(crate) fn dispatch(node: Node, cx: &Context, rules: &[&'static dyn Rule], out: &mut Vec<Finding>) {
     let first = out.len();
     for rule in rules {
+        crate::analysis::budget::rule(rule.id());
         let before = out.len();
         let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             rule.check(node, cx, out);
@@ -244,6 +245,9 @@ pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFind
     // The ancestors of the current node, for `NodeExt::up` in rules.
     let path = crate::syntax::AncestorPath::new(top);
     loop {
+        if crate::analysis::budget::exhausted() {
+            return;
+        }
         let node = cursor.node();
         if has_error && (node.is_error() || node.is_missing()) {
             let r = node.byte_range();
