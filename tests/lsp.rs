@@ -310,6 +310,8 @@ fn start_up_logs_version_sources_and_target() {
     let codes: Vec<&str> = d["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
     assert!(codes.contains(&"mutable-default-argument") && !codes.contains(&"none-equality"), "{codes:?}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Issue 15: no hover on a plain local, a parameter or an unknown object's
 /// attribute; `yield` inside `async def` answers with the async-generator
 /// text first; `hoverTopics: false` leaves only the findings' hovers.
@@ -343,6 +345,8 @@ fn hover_only_where_there_is_something_to_teach() {
     c.diagnostics(URI, Some(1));
     let h = hover(&mut c, 8, 9);
     assert!(h["result"].is_null(), "hoverTopics=false: {h:#}");
+}
+
 /// Client capabilities with lazy resolution of a code action's `edit`, as
 /// VS Code and Neovim send them.
 fn caps_resolve() -> Value {
