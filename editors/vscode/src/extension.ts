@@ -87,7 +87,11 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     try {
       fs.accessSync(found.path, fs.constants.X_OK);
     } catch {
-      fs.chmodSync(found.path, 0o755);
+      try {
+        fs.chmodSync(found.path, 0o755);
+      } catch (e) {
+        output?.appendLine(`${found.path} is not executable and could not be made so: ${(e as Error).message}`);
+      }
     }
   }
   binary = found.path;

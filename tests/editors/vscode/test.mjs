@@ -265,7 +265,15 @@ try {
   await page.keyboard.type('pyexplain: Show Logs');
   await sleep(800);
   await page.keyboard.press('Enter');
-  const logsShown = await until('the output channel', async () => norm(await page.locator('.part.panel').innerText().catch(() => '')).includes('bundled with the extension'), 20000, 500).catch((e) => e);
+  // The panel shows the Output view with the pyexplain channel selected (its
+  // first line may be scrolled away: the channel's log file is checked above).
+  const logsShown = await until('the output channel', async () => {
+    const panel = page.locator('.part.panel');
+    if (!(await panel.isVisible())) return false;
+    const channel = await panel.locator('select.monaco-select-box').evaluate((e) => e.options[e.selectedIndex]?.text ?? '').catch(() => '');
+    const text = norm(await panel.innerText().catch(() => ''));
+    return channel === 'pyexplain' && /bundled with the extension|textDocument\//.test(text);
+  }, 20000, 500).catch((e) => e);
   await page.screenshot({ path: path.join(OUT, 'vscode-logs.png') });
   check('pyexplain: Show Logs shows the output channel', logsShown === true, logsShown instanceof Error ? logsShown.message : '');
   await page.locator('.tab', { hasText: 'fixture.py' }).first().click();
