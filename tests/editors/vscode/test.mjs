@@ -267,15 +267,17 @@ try {
   await page.keyboard.press('Enter');
   // The panel shows the Output view with the pyexplain channel selected (its
   // first line may be scrolled away: the channel's log file is checked above).
+  let logsSeen = '';
   const logsShown = await until('the output channel', async () => {
     const panel = page.locator('.part.panel');
     if (!(await panel.isVisible())) return false;
-    const channel = await panel.locator('select.monaco-select-box').evaluate((e) => e.options[e.selectedIndex]?.text ?? '').catch(() => '');
+    const channels = await panel.locator('select').evaluateAll((els) => els.map((e) => e.options[e.selectedIndex]?.text ?? '')).catch((e) => [String(e)]);
     const text = norm(await panel.innerText().catch(() => ''));
-    return channel === 'pyexplain' && /bundled with the extension|textDocument\//.test(text);
+    logsSeen = `selected: ${JSON.stringify(channels)}; text: ${text.slice(0, 200)}`;
+    return channels.includes('pyexplain') && /bundled with the extension|textDocument\//.test(text);
   }, 20000, 500).catch((e) => e);
   await page.screenshot({ path: path.join(OUT, 'vscode-logs.png') });
-  check('pyexplain: Show Logs shows the output channel', logsShown === true, logsShown instanceof Error ? logsShown.message : '');
+  check('pyexplain: Show Logs shows the output channel', logsShown === true, logsSeen);
   await page.locator('.tab', { hasText: 'fixture.py' }).first().click();
   await sleep(500);
 
