@@ -4,8 +4,8 @@ jedi-language-server, on the machine's CPython standard library.
 
     python3 tests/bench/bench.py [--quick] [--out BENCHMARKS.md]
 
-It builds `cargo build --release --bins` (pyexplain and the parse-only floor
-`parse-floor`), installs ruff, pylint and jedi-language-server in a virtualenv
+It builds `cargo build --release --bins --features parse-floor` (pyexplain and
+the parse-only floor `parse-floor`, a binary only that feature builds), installs ruff, pylint and jedi-language-server in a virtualenv
 at target/bench-venv, then measures, alternating the tools run by run or edit
 by edit, and prints a Markdown table (also written to --out).
 
@@ -186,11 +186,11 @@ def build(skip):
     if skip:
         log("skipping cargo build (--no-build)")
     else:
-        log("cargo build --release --bins")
-        subprocess.run(["cargo", "build", "--release", "--bins"], cwd=ROOT, check=True)
+        log("cargo build --release --bins --features parse-floor")
+        subprocess.run(["cargo", "build", "--release", "--bins", "--features", "parse-floor"], cwd=ROOT, check=True)
     for b in (PYEXPLAIN, FLOOR):
         if not b.exists():
-            sys.exit(f"missing {b}: run cargo build --release --bins")
+            sys.exit(f"missing {b}: run cargo build --release --bins --features parse-floor")
 
 
 def venv(skip_install):
@@ -1076,7 +1076,8 @@ Debian 12 machine with Rust, `python3` and `python3-venv` (pip must reach PyPI):
 python3 tests/bench/bench.py --out BENCHMARKS.md    # about 15 minutes; --quick for a smaller run
 ```
 
-It runs `cargo build --release --bins` (`pyexplain` and `parse-floor`), installs
+It runs `cargo build --release --bins --features parse-floor` (`pyexplain` and
+`parse-floor`), installs
 ruff, pylint and jedi-language-server in `target/bench-venv`, measures, and
 prints this page. Numbers depend on the machine and on its load: run it on a
 quiet machine. `--raw FILE` keeps every sample as JSON; `--only lsp,startup,check,pylint`

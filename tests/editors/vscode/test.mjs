@@ -1,12 +1,17 @@
 // Drives the real VS Code workbench (code-server) in headless Chromium with
-// the pyexplain .vsix installed: hovers `yield` in the fixture and asserts the
-// hover widget shows our explanation, then applies the range-len-loop quick fix
-// with Ctrl+. and asserts the line changed. Screenshots go to OUT.
+// the platform .vsix installed, which carries the server under bundled/: no
+// pyexplain on PATH, no PYEXPLAIN_PATH, no pyexplain.path. Checks that the
+// output channel names the bundled binary, hovers `yield` in the fixture and
+// asserts the hover widget shows our explanation, changes a setting, restarts
+// the server, shows the logs, opens "Explain rule" from the Ctrl+. menu, then
+// applies the range-len-loop quick fix and asserts the line changed.
+// Screenshots go to OUT.
 //
 // node tests/editors/vscode/test.mjs
 // Environment: CODE_SERVER (its bin), NODE_TOOLS (a folder whose node_modules
-// has playwright-core), VSIX, PYEXPLAIN_BIN (the server), OUT (output folder),
-// CHROMIUM (default /usr/bin/chromium). Exit status 0 when every check passes.
+// has playwright-core), VSIX (a platform .vsix with bundled/pyexplain), OUT
+// (output folder), CHROMIUM (default /usr/bin/chromium). Exit status 0 when
+// every check passes.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -22,24 +27,20 @@ const env = (k, d) => {
 };
 const CODE_SERVER = env('CODE_SERVER');
 const VSIX = path.resolve(env('VSIX'));
-const SERVER = path.resolve(env('PYEXPLAIN_BIN'));
 const OUT = path.resolve(env('OUT'));
 const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
 const { chromium } = createRequire(path.join(path.resolve(env('NODE_TOOLS')), 'package.json'))('playwright-core');
 
 const EXPLANATION = 'is a generator function'; // only our hover on `yield` says this
 const FIX_TITLE = 'Iterate over the sequence directly (range-len-loop)';
+const EXPLAIN_TITLE = 'Explain rule range-len-loop (pyexplain)';
 
 const D = path.join(OUT, 'vscode');
 fs.rmSync(D, { recursive: true, force: true });
 for (const d of ['home/bin', 'user/User', 'user/Machine', 'ext', 'ws']) fs.mkdirSync(path.join(D, d), { recursive: true });
 fs.copyFileSync(path.join(here, '..', 'fixture.py'), path.join(D, 'ws', 'fixture.py'));
-// The server is found through the `pyexplain.path` setting, written with `~`.
-fs.copyFileSync(SERVER, path.join(D, 'home/bin/pyexplain'));
-fs.chmodSync(path.join(D, 'home/bin/pyexplain'), 0o755);
-// pyexplain.path is machine-overridable: in code-server (a remote window) it
-// belongs in the machine settings, as VS Code asks of remote set-ups.
-fs.writeFileSync(path.join(D, 'user/Machine/settings.json'), JSON.stringify({ 'pyexplain.path': '~/bin/pyexplain' }, null, 2));
+// The server must come from the .vsix: nothing named pyexplain on code-server's PATH.
+const pathDirs = (process.env.PATH ?? '').split(':').filter((d) => d && !fs.existsSync(path.join(d, 'pyexplain')));
 fs.writeFileSync(
   path.join(D, 'user/User/settings.json'),
   JSON.stringify(
@@ -73,8 +74,8 @@ const port = await new Promise((resolve) => {
   });
 });
 fs.writeFileSync(path.join(D, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-const csEnv = { ...process.env, HOME: path.join(D, 'home'), EXTENSIONS_GALLERY: '{}' };
-delete csEnv.PYEXPLAIN_PATH; // the test goes through the setting
+const csEnv = { ...process.env, HOME: path.join(D, 'home'), EXTENSIONS_GALLERY: '{}', PATH: pathDirs.join(':') };
+delete csEnv.PYEXPLAIN_PATH; // the test goes through the bundled binary
 const csArgs = ['--config', path.join(D, 'config.yaml'), '--user-data-dir', path.join(D, 'user'), '--extensions-dir', path.join(D, 'ext')];
 
 const results = { checks: [] };
@@ -86,6 +87,8 @@ function check(name, ok, detail) {
   return ok;
 }
 
+const onPath = spawnSync('sh', ['-c', 'command -v pyexplain'], { env: csEnv, encoding: 'utf8' });
+check('no pyexplain on PATH and no PYEXPLAIN_PATH', onPath.status !== 0 && !csEnv.PYEXPLAIN_PATH, onPath.stdout.trim());
 const inst = spawnSync(CODE_SERVER, [...csArgs, '--install-extension', VSIX, '--force'], { env: csEnv, encoding: 'utf8', timeout: 180000 });
 check('extension installs into code-server', inst.status === 0 && fs.readdirSync(path.join(D, 'ext')).some((e) => e.startsWith('pyexplain.pyexplain')), (inst.stdout + inst.stderr).trim());
 
@@ -101,6 +104,21 @@ const stopCodeServer = () => {
   } catch {}
 };
 process.on('exit', stopCodeServer);
+
+// The extension's output channel, from its log file.
+const channelLog = () => {
+  const logs = path.join(D, 'user/logs');
+  const found = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/pyexplain\.log$/.test(e.name)) found.push(fs.readFileSync(p, 'utf8'));
+    }
+  };
+  if (fs.existsSync(logs)) walk(logs);
+  return found.join('\n');
+};
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function until(what, fn, ms = 60000, every = 250) {
@@ -151,7 +169,7 @@ try {
   check('diagnostic squiggle shown', squiggle === true, squiggle instanceof Error ? squiggle.message : '');
 
   // Hover `yield`.
-  const yieldSpan = page.locator('.monaco-editor .view-line span span').filter({ hasText: /^yield$/ }).first();
+  const yieldSpan = page.locator('.part.editor .monaco-editor .view-line span span').filter({ hasText: /^yield$/ }).first();
   const hoverText = await until('the hover on yield', async () => {
     const box = await yieldSpan.boundingBox();
     await page.mouse.move(box.x + 2, box.y + box.height / 2);
@@ -162,15 +180,23 @@ try {
   }, 60000, 500).catch((e) => e);
   await sleep(500);
   await page.screenshot({ path: path.join(OUT, 'vscode-hover.png') });
-  // The editor with the hover, cropped (the extension README's image).
+  // The editor with the hover, cropped (the extension README's image, images/hover-bundled.png).
   const ed = await page.locator('.editor-group-container').first().boundingBox().catch(() => null);
   const hv = await page.locator('.monaco-hover:visible').first().boundingBox().catch(() => null);
   if (ed && hv) {
     const width = Math.min(ed.width, hv.x + hv.width - ed.x + 24);
     const height = Math.min(ed.height, hv.y + hv.height - ed.y + 24);
-    await page.screenshot({ path: path.join(OUT, 'vscode-hover-editor.png'), clip: { x: ed.x, y: ed.y, width, height } });
+    await page.screenshot({ path: path.join(OUT, 'vscode-hover-bundled.png'), clip: { x: ed.x, y: ed.y, width, height } });
   }
   check('hover on yield shows our explanation', typeof hoverText === 'string', typeof hoverText === 'string' ? hoverText.split('\n')[0] : hoverText.message);
+  // The server that answered is the bundled one, and the channel says so with its version.
+  const started = /Starting (\S+) serve: (pyexplain \S+), bundled with the extension\./.exec(channelLog());
+  check(
+    'the output channel names the bundled binary and its version',
+    started && started[1].startsWith(path.join(D, 'ext')) && started[1].endsWith(path.join('bundled', 'pyexplain')),
+    started ? started[0] : channelLog().slice(0, 300),
+  );
+  results.started = started ? started[0] : null;
   results.hover = typeof hoverText === 'string' ? hoverText : null;
   await page.keyboard.press('Escape');
   await page.mouse.move(5, 5);
@@ -212,20 +238,6 @@ try {
   const paletteRow = norm(await page.locator('.quick-input-list .monaco-list-row.focused').innerText().catch(() => ''));
   await page.keyboard.press('Enter');
   await sleep(3000);
-  // The extension's output channel (its log file) shows a second server start.
-  const channelLog = () => {
-    const logs = path.join(D, 'user/logs');
-    const found = [];
-    const walk = (d) => {
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-        const p = path.join(d, e.name);
-        if (e.isDirectory()) walk(p);
-        else if (/pyexplain\.log$/.test(e.name)) found.push(fs.readFileSync(p, 'utf8'));
-      }
-    };
-    if (fs.existsSync(logs)) walk(logs);
-    return found.join('\n');
-  };
   const restarted = await until('a second initialize', async () => (channelLog().match(/Received response 'initialize/g) ?? []).length >= 2, 30000, 500).catch((e) => e);
   await page.keyboard.press('Escape');
   await page.mouse.move(5, 5);
@@ -247,8 +259,30 @@ try {
   await page.keyboard.press('Escape');
   await page.mouse.move(5, 5);
 
+  // pyexplain: Show Logs reveals the output channel.
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { timeout: 10000 });
+  await page.keyboard.type('pyexplain: Show Logs');
+  await sleep(800);
+  await page.keyboard.press('Enter');
+  // The panel shows the Output view with the pyexplain channel selected (its
+  // first line may be scrolled away: the channel's log file is checked above).
+  let logsSeen = '';
+  const logsShown = await until('the output channel', async () => {
+    const panel = page.locator('.part.panel');
+    if (!(await panel.isVisible())) return false;
+    const channels = await panel.locator('select').evaluateAll((els) => els.map((e) => e.options[e.selectedIndex]?.text ?? '')).catch((e) => [String(e)]);
+    const text = norm(await panel.innerText().catch(() => ''));
+    logsSeen = `selected: ${JSON.stringify(channels)}; text: ${text.slice(0, 200)}`;
+    return channels.includes('pyexplain') && /bundled with the extension|textDocument\//.test(text);
+  }, 20000, 500).catch((e) => e);
+  await page.screenshot({ path: path.join(OUT, 'vscode-logs.png') });
+  check('pyexplain: Show Logs shows the output channel', logsShown === true, logsSeen);
+  await page.locator('.tab', { hasText: 'fixture.py' }).first().click();
+  await sleep(500);
+
   // Quick fix with Ctrl+. on the `range` token of the loop line.
-  const rangeSpan = page.locator('.monaco-editor .view-line span span').filter({ hasText: /^range$/ }).first();
+  const rangeSpan = page.locator('.part.editor .monaco-editor .view-line span span').filter({ hasText: /^range$/ }).first();
   const rb = await rangeSpan.boundingBox();
   await page.mouse.click(rb.x + rb.width / 2, rb.y + rb.height / 2);
   await sleep(500);
@@ -259,9 +293,48 @@ try {
   }, 30000, 1000);
   results.code_actions = rows.map(norm);
   check('quick fix offered with Ctrl+.', results.code_actions.some((r) => r.includes(FIX_TITLE)), results.code_actions.join(' | '));
+  check('"Explain rule" offered with Ctrl+.', results.code_actions.some((r) => r.includes(EXPLAIN_TITLE)), results.code_actions.join(' | '));
+  // Choose it (with the keyboard: mouse clicks there are swallowed): a panel with the rule's explanation opens.
+  let explained = false;
+  for (let i = 0; i < rows.length + 2 && !explained; i++) {
+    const focused = norm(await page.locator('.action-widget .monaco-list-row.focused').innerText().catch(() => ''));
+    if (focused.includes(EXPLAIN_TITLE)) {
+      await page.keyboard.press('Enter');
+      explained = true;
+    } else {
+      await page.keyboard.press('ArrowDown');
+      await sleep(200);
+    }
+  }
+  const panelTab = await until('the explanation panel', async () => (await page.locator('.tab', { hasText: 'pyexplain: range-len-loop' }).count()) > 0, 20000, 500).catch((e) => e);
+  await sleep(1500);
+  // The webview's text lives in nested iframes.
+  const panelText = await until('the explanation text', async () => {
+    for (const f of page.frames()) {
+      const t = norm(await f.locator('body.pyexplain-explanation').innerText({ timeout: 500 }).catch(() => ''));
+      if (t) return t;
+    }
+    return false;
+  }, 20000, 500).catch((e) => e);
+  await page.screenshot({ path: path.join(OUT, 'vscode-explain.png') });
+  check(
+    'Explain rule opens the rule\'s full explanation in a panel',
+    explained && panelTab === true && typeof panelText === 'string' && panelText.includes('range-len-loop') && panelText.includes('What it does'),
+    typeof panelText === 'string' ? panelText.split('\n').slice(0, 2).join(' / ') : String(panelText?.message ?? panelTab?.message),
+  );
+  await page.locator('.tab', { hasText: 'fixture.py' }).first().click();
+  await sleep(800);
+  const rb2 = await rangeSpan.boundingBox();
+  await page.mouse.click(rb2.x + rb2.width / 2, rb2.y + rb2.height / 2);
+  await sleep(500);
+  const rows2 = await until('the quick fix menu again', async () => {
+    await page.keyboard.press('Control+.');
+    await page.waitForSelector('.action-widget .monaco-list-row', { timeout: 5000 });
+    return page.locator('.action-widget .monaco-list-row').allInnerTexts();
+  }, 30000, 1000);
   // Choose the row with the keyboard (mouse clicks there are swallowed).
   let chosen = false;
-  for (let i = 0; i < rows.length + 2 && !chosen; i++) {
+  for (let i = 0; i < rows2.length + 2 && !chosen; i++) {
     const focused = norm(await page.locator('.action-widget .monaco-list-row.focused').innerText().catch(() => ''));
     if (focused.includes(FIX_TITLE)) {
       await page.screenshot({ path: path.join(OUT, 'vscode-quickfix-menu.png') });
@@ -274,7 +347,7 @@ try {
   }
   check('quick fix chosen from the menu', chosen);
   const lines = await until('the loop to be rewritten', async () => {
-    const ls = (await page.locator('.monaco-editor .view-line').allInnerTexts()).map(norm);
+    const ls = (await page.locator('.part.editor .monaco-editor .view-line').allInnerTexts()).map(norm);
     return ls.some((l) => l.trim() === 'for x in xs:') && ls.some((l) => l.trim() === 'yield x * x') ? ls : false;
   }, 20000, 250).catch((e) => e);
   await sleep(500);
