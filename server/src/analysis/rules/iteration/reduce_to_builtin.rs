@@ -170,6 +170,12 @@ impl ReduceToBuiltin {
             }
             Op::Prod if cx.target_at_least(3, 8) => {
                 let (prod, import) = module_attr(cx, "math", "prod")?;
+                // `prod` or `math` bound by an enclosing function or class
+                // would be what the new call reads.
+                let head = prod.split('.').next().unwrap_or(&prod);
+                if scope::is_locally_bound(head, call, cx.src) {
+                    return None;
+                }
                 let new = match init {
                     Some(i) => format!("{prod}({items}, start={i})"),
                     None => format!("{prod}({items})"),
