@@ -65,6 +65,15 @@ impl Rule for LegacyTypingAliases {
         if !in_annotation && !alias_value {
             return;
         }
+        // An alias that the file then tests or hands over as a value
+        // (`hints["x"] == Expected`, `x is Expected`, `check(Expected)`) is a
+        // run-time value: its exact typing object is what the code looks at.
+        if !in_annotation {
+            let alias = top.up().and_then(|p| p.child_by_field_id(crate::field_id!("left"))).map(|l| cx.text(l));
+            if alias.is_some_and(|a| used_as_value(cx.tree.root_node(), a, cx)) {
+                return;
+            }
+        }
         let mut f = Finding::new(self.id(), node.byte_range());
         if let Some((_, b)) = BUILTINS.iter().find(|(t, _)| *t == last) {
             if !scope::is_shadowed(b, node, cx.src, &cx.module) && !bindings::class_binds(node, b, cx.src) {
@@ -134,4 +143,20 @@ fn contains_kind(n: Node, kinds: &[&str]) -> bool {
     let mut cursor = n.walk();
     let kids: Vec<Node> = n.named_children(&mut cursor).collect();
     kids.into_iter().any(|c| contains_kind(c, kinds))
+}
+
+/// Whether `name` is read as an operand of a comparison or as a call argument.
+fn used_as_value(root: Node, name: &str, cx: &Context) -> bool {
+    if cx.src.matches(name).count() < 2 {
+        return false;
+    }
+    syntax::descendants(root).into_iter().any(|n| {
+        n.kind_name() == "identifier"
+            && cx.text(n) == name
+            && n.up().is_some_and(|p| match p.kind_name() {
+                "comparison_operator" | "argument_list" => true,
+                "keyword_argument" => p.child_by_field_id(crate::field_id!("value")).is_some_and(|v| v.id() == n.id()),
+                _ => false,
+            })
+    })
 }
