@@ -92,7 +92,11 @@ impl Rule for Pep8Layout {
             }
             start = end + 1;
         }
-        // Blank lines around top-level definitions.
+        // Blank lines around top-level definitions; stubs (`.pyi`) follow
+        // their own convention (typeshed: none between functions).
+        if cx.settings.stub {
+            return;
+        }
         let tops = named_children(node);
         // The previous top-level statement, and the last node on its last line.
         let mut prev: Option<(Node, Node)> = None;
@@ -146,5 +150,24 @@ impl Rule for Pep8Layout {
                     .with_fix(Fix::safe("blank-lines", vec![Edit::replace(gap_start..gap_end, format!("{nl}{nl}"))])),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Settings;
+    use crate::knowledge::Knowledge;
+
+    /// A stub's blank-line layout is not PEP 8's: quiet in a `.pyi`, reported in a `.py`.
+    #[test]
+    fn stubs_keep_their_own_blank_lines() {
+        let src = "from typing import overload\nclass A:\n    x: int\nclass B: ...\ndef f(x: int) -> int: ...\n";
+        let tree = crate::syntax::parse(src, None);
+        let count = |stub: bool| {
+            let s = Settings { select: Some(vec!["pep8-layout".into()]), stub, ..Settings::default() };
+            crate::analysis::check(src, &tree, &s, Knowledge::get()).len()
+        };
+        assert_eq!(count(true), 0);
+        assert!(count(false) >= 2);
     }
 }
