@@ -135,6 +135,11 @@ impl Rule for ReduceToBuiltin {
     fn scope(&self) -> Scope {
         Scope::Module
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        // The fix depends on whether `sum`/`max`/`min`/`prod`/`math` is bound
+        // at module level, names the statement itself need not contain.
+        &["reduce"]
+    }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         if !refers_to_import(func, cx, "functools.reduce") {

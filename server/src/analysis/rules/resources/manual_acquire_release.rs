@@ -26,8 +26,9 @@ impl Rule for ManualAcquireRelease {
         "manual-acquire-release"
     }
     fn sibling_needles(&self) -> &'static [&'static str] {
-        // Dispatched on the `try`, which holds the release or close.
-        &["release", "close"]
+        // Dispatched on the `try`, which holds the release or close; and on
+        // a bare `acquire()`, whose finding depends on a later `release()`.
+        &["release", "close", "acquire"]
     }
     fn kinds(&self) -> &'static [&'static str] {
         &["try_statement", "expression_statement"]
