@@ -44,6 +44,9 @@ pub struct Settings {
     pub target_origin: TargetOrigin,
     /// What ruff makes of this file (None: not looked up, e.g. in tests).
     pub ruff: Option<Arc<ruff::RuffView>>,
+    /// The file is a stub (`.pyi`), laid out by the stub conventions, not
+    /// PEP 8's blank lines.
+    pub stub: bool,
 }
 
 impl Default for Settings {
@@ -61,6 +64,7 @@ impl Default for Settings {
             respect_ruff_config: true,
             target_origin: TargetOrigin::Default,
             ruff: None,
+            stub: false,
         }
     }
 }

@@ -201,6 +201,7 @@ impl Project {
     pub fn settings_for(&self, file: &Path) -> Settings {
         let mut s = self.base.clone();
         s.ruff = Some(Arc::new(RuffView::new(self.ruff.as_deref(), file, self.ruff_version.clone())));
+        s.stub = file.extension().is_some_and(|e| e == "pyi");
         s
     }
 }

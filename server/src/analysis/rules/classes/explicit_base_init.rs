@@ -54,6 +54,23 @@ impl Rule for ExplicitBaseInit {
         if !bases.iter().any(|b| cx.text(*b) == base_text) || matches!(base_text, "object") {
             return;
         }
+        // The method also initialises another base by name: deliberate
+        // multiple initialisation, each base with its own arguments, which
+        // one `super().__init__()` cannot express.
+        let other_base_init = syntax::descendants(method).into_iter().any(|c| {
+            c.kind_name() == "call"
+                && c.id() != node.id()
+                && c.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute").is_some_and(|f| {
+                    f.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| cx.text(a) == "__init__")
+                        && f.child_by_field_id(crate::field_id!("object")).is_some_and(|o| {
+                            let t = cx.text(o);
+                            t != base_text && t != "object" && bases.iter().any(|b| cx.text(*b) == t)
+                        })
+                })
+        });
+        if other_base_init {
+            return;
+        }
         // `@dataclass(slots=True)` builds a new class: zero-argument super() breaks there.
         if let Some(dec) = class.up().filter(|p| p.kind_name() == "decorated_definition") {
             if cx.text(dec).get(..class.start_byte() - dec.start_byte()).is_none_or(|t| t.contains("slots=True")) {

@@ -48,6 +48,12 @@ impl Rule for DecoratorWithoutWraps {
             if !calls_name(inner, func_name, cx) {
                 continue;
             }
+            // ...and is the wrapper, not the decorator a decorator factory
+            // returns (it returns a function of its own: `@wraps(param)`
+            // would give it the factory argument's name and signature).
+            if returns_own_function(inner, cx) {
+                continue;
+            }
             // ...without @wraps / @functools.wraps.
             if let Some(d) = decorated {
                 if syntax::has_decorator(inner, cx.src, &["wraps"]) || cx.text(d).contains("update_wrapper") {
@@ -64,6 +70,26 @@ impl Rule for DecoratorWithoutWraps {
             out.push(f);
         }
     }
+}
+
+/// Whether `def` returns (by a top-level `return name`) a function it defines.
+fn returns_own_function(def: Node, cx: &Context) -> bool {
+    let Some(body) = def.child_by_field_id(crate::field_id!("body")) else { return false };
+    let stmts = named_children(body);
+    let defined: Vec<&str> = stmts
+        .iter()
+        .filter_map(|s| match s.kind_name() {
+            "function_definition" => Some(*s),
+            "decorated_definition" => s.child_by_field_id(crate::field_id!("definition")).filter(|d| d.kind_name() == "function_definition"),
+            _ => None,
+        })
+        .filter_map(|d| d.child_by_field_id(crate::field_id!("name")))
+        .map(|n| cx.text(n))
+        .collect();
+    stmts.iter().any(|s| {
+        s.kind_name() == "return_statement"
+            && s.named_child(0).is_some_and(|v| v.kind_name() == "identifier" && defined.contains(&cx.text(v)))
+    })
 }
 
 fn calls_name(n: Node, name: &str, cx: &Context) -> bool {

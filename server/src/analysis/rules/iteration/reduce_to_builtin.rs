@@ -135,6 +135,11 @@ impl Rule for ReduceToBuiltin {
     fn scope(&self) -> Scope {
         Scope::Module
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        // The fix depends on whether `sum`/`max`/`min`/`prod`/`math` is bound
+        // at module level, names the statement itself need not contain.
+        &["reduce"]
+    }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         if !refers_to_import(func, cx, "functools.reduce") {
@@ -170,6 +175,12 @@ impl ReduceToBuiltin {
             }
             Op::Prod if cx.target_at_least(3, 8) => {
                 let (prod, import) = module_attr(cx, "math", "prod")?;
+                // `prod` or `math` bound by an enclosing function or class
+                // would be what the new call reads.
+                let head = prod.split('.').next().unwrap_or(&prod);
+                if scope::is_locally_bound(head, call, cx.src) {
+                    return None;
+                }
                 let new = match init {
                     Some(i) => format!("{prod}({items}, start={i})"),
                     None => format!("{prod}({items})"),

@@ -14,7 +14,10 @@ impl Rule for LegacyTypingAliases {
         "legacy-typing-aliases"
     }
     fn kinds(&self) -> &'static [&'static str] {
-        &["generic_type", "subscript"]
+        // Type aliases (`Vector = List[float]`) are reported from `module`:
+        // whether the file uses the alias as a run-time value depends on
+        // the whole file.
+        &["generic_type", "subscript", "module"]
     }
     fn min_python(&self) -> (u8, u8) {
         (3, 9)
@@ -23,6 +26,30 @@ impl Rule for LegacyTypingAliases {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        if node.kind_name() == "module" {
+            for stmt in named_children(node) {
+                let Some(right) = stmt.named_child(0).filter(|a| stmt.kind_name() == "expression_statement" && a.kind_name() == "assignment").and_then(|a| a.child_by_field_id(crate::field_id!("right"))) else {
+                    continue;
+                };
+                if !cx.text(right).contains('[') {
+                    continue;
+                }
+                for n in syntax::descendants(right) {
+                    if matches!(n.kind_name(), "generic_type" | "subscript") {
+                        self.check_node(n, true, cx, out);
+                    }
+                }
+            }
+            return;
+        }
+        self.check_node(node, false, cx, out);
+    }
+}
+
+impl LegacyTypingAliases {
+    /// `from_module`: called from the `module` node, for the right-hand side
+    /// of a module-level assignment (the only place an alias is reported).
+    fn check_node(&self, node: Node, from_module: bool, cx: &Context, out: &mut Vec<Finding>) {
         let (name, args): (Node, Vec<Node>) = if node.kind_name() == "generic_type" {
             let Some(n) = node.named_child(0).filter(|n| n.kind_name() == "identifier") else { return };
             let Some(tp) = named_children(node).into_iter().find(|c| c.kind_name() == "type_parameter") else { return };
@@ -64,6 +91,20 @@ impl Rule for LegacyTypingAliases {
         });
         if !in_annotation && !alias_value {
             return;
+        }
+        // Each node is reported once: aliases from the module node, the rest
+        // where they are dispatched.
+        if alias_value != from_module {
+            return;
+        }
+        // An alias that the file then tests or hands over as a value
+        // (`hints["x"] == Expected`, `x is Expected`, `check(Expected)`) is a
+        // run-time value: its exact typing object is what the code looks at.
+        if !in_annotation {
+            let alias = top.up().and_then(|p| p.child_by_field_id(crate::field_id!("left"))).map(|l| cx.text(l));
+            if alias.is_some_and(|a| used_as_value(cx.tree.root_node(), a, cx)) {
+                return;
+            }
         }
         let mut f = Finding::new(self.id(), node.byte_range());
         if let Some((_, b)) = BUILTINS.iter().find(|(t, _)| *t == last) {
@@ -134,4 +175,20 @@ fn contains_kind(n: Node, kinds: &[&str]) -> bool {
     let mut cursor = n.walk();
     let kids: Vec<Node> = n.named_children(&mut cursor).collect();
     kids.into_iter().any(|c| contains_kind(c, kinds))
+}
+
+/// Whether `name` is read as an operand of a comparison or as a call argument.
+fn used_as_value(root: Node, name: &str, cx: &Context) -> bool {
+    if cx.src.matches(name).count() < 2 {
+        return false;
+    }
+    syntax::descendants(root).into_iter().any(|n| {
+        n.kind_name() == "identifier"
+            && cx.text(n) == name
+            && n.up().is_some_and(|p| match p.kind_name() {
+                "comparison_operator" | "argument_list" => true,
+                "keyword_argument" => p.child_by_field_id(crate::field_id!("value")).is_some_and(|v| v.id() == n.id()),
+                _ => false,
+            })
+    })
 }

@@ -142,6 +142,20 @@ impl Py2WorkaroundPatterns {
         if pops == 0 {
             return;
         }
+        // A popped key that is a Python keyword (`kwargs.pop("from")`) or not
+        // an identifier cannot be a keyword-only parameter: the workaround
+        // is the only way to accept it.
+        let unnameable = stmts.iter().filter_map(|s| assignment(*s)).any(|(_, r)| {
+            r.kind_name() == "call"
+                && r.child_by_field_id(crate::field_id!("function")).is_some_and(|f| cx.text(f) == format!("{kw}.pop"))
+                && r.child_by_field_id(crate::field_id!("arguments")).and_then(|a| statements(a).first().copied()).is_some_and(|k| {
+                    let key = cx.text(k).trim_matches(|c| c == '"' || c == '\'');
+                    k.kind_name() == "string" && !is_identifier(key)
+                })
+        });
+        if unnameable {
+            return;
+        }
         let raises_leftovers = stmts.iter().any(|s| {
             s.kind_name() == "if_statement"
                 && s.child_by_field_id(crate::field_id!("condition")).is_some_and(|c| c.kind_name() == "identifier" && cx.text(c) == kw)
@@ -153,4 +167,17 @@ impl Py2WorkaroundPatterns {
             out.push(Finding::new(self.id(), splat.byte_range()));
         }
     }
+}
+
+/// Whether `s` can name a parameter: an identifier that is not a keyword.
+fn is_identifier(s: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else",
+        "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
+        "return", "try", "while", "with", "yield",
+    ];
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c.is_alphanumeric())
+        && !KEYWORDS.contains(&s)
 }

@@ -26,16 +26,21 @@ impl Rule for ManualAcquireRelease {
         "manual-acquire-release"
     }
     fn sibling_needles(&self) -> &'static [&'static str] {
-        // Dispatched on the `try`, which holds the release or close.
-        &["release", "close"]
+        // Dispatched on the `try`, which holds the release or close; and on
+        // a bare `acquire()`, whose finding depends on a later `release()`.
+        &["release", "close", "acquire"]
     }
     fn kinds(&self) -> &'static [&'static str] {
-        &["try_statement"]
+        &["try_statement", "expression_statement"]
     }
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        if node.kind_name() == "expression_statement" {
+            unprotected(node, cx, out);
+            return;
+        }
         // try: ... finally: X.release() / X.close(), with no except/else.
         let kids = named_children(node);
         if kids.iter().any(|k| matches!(k.kind_name(), "except_clause" | "except_group_clause" | "else_clause")) {
@@ -190,4 +195,69 @@ fn is_known_lock(obj: Node, cx: &Context) -> bool {
             });
     }
     found == 1 && ok
+}
+
+/// `L.acquire()` … `L.release()` in one block with no `try` at all: an
+/// exception between them leaves the lock held for good.
+fn unprotected(acquire: Node, cx: &Context, out: &mut Vec<Finding>) {
+    let Some((obj, "acquire")) = bare_method_call(acquire, cx) else { return };
+    if !matches!(acquire.up().map(|p| p.kind_name()), Some("block" | "module")) {
+        return;
+    }
+    if !is_known_lock(obj, cx) && !lock_like_name(obj, cx) {
+        return;
+    }
+    // Inside a try of its own, the author handles failure by hand.
+    if syntax::ancestor(acquire, &["try_statement", "function_definition", "class_definition"]).is_some_and(|a| a.kind_name() == "try_statement") {
+        return;
+    }
+    let name = cx.text(obj);
+    let (acq_call, rel_call) = (format!("{name}.acquire("), format!("{name}.release("));
+    // The statements up to the first bare `L.release()` of the same block.
+    let mut between = Vec::new();
+    let mut release = None;
+    let mut cur = acquire.next_named_sibling();
+    while let Some(s) = cur {
+        if bare_method_call(s, cx).is_some_and(|(o, m)| m == "release" && cx.text(o) == name) {
+            release = Some(s);
+            break;
+        }
+        let t = cx.text(s);
+        // A try (the protected form, or failure handled by hand), a release
+        // on some path only, or another acquire: not this simple shape.
+        if syntax::contains_kind(s, &["try_statement"]) || t.contains(&rel_call) || t.contains(&acq_call) {
+            return;
+        }
+        between.push(s);
+        cur = s.next_named_sibling();
+    }
+    let Some(release) = release else { return };
+    let code: Vec<Node> = between.iter().copied().filter(|s| s.kind_name() != "comment").collect();
+    let (Some(_), Some(last)) = (code.first(), between.last().copied()) else { return };
+    let mut f = Finding::new("manual-acquire-release", acquire.byte_range());
+    // A return/break/continue/yield between leaves with the lock held: maybe
+    // on purpose, so no rewrite then.
+    let leaves = code.iter().any(|s| {
+        syntax::contains_kind(*s, &["return_statement", "break_statement", "continue_statement", "yield"])
+    });
+    let indent = syntax::indent_at(cx.src, acquire.start_byte()).to_string();
+    let rebound = between.iter().any(|s| {
+        let mut b = HashSet::new();
+        scope::collect_bindings(*s, cx.src, &mut b);
+        scope::base_identifier(obj).is_some_and(|n| b.contains(cx.text(n))) || cx.text(*s).contains(&format!("{name} ="))
+    });
+    let clean = !leaves
+        && !rebound
+        && edits::alone_on_lines(acquire, cx.src)
+        && edits::alone_on_lines(release, cx.src)
+        && cx.src[release.end_byte()..].split(['\n', '\r']).next().is_some_and(|r| r.trim().is_empty())
+        && syntax::indent_at(cx.src, release.start_byte()) == indent
+        && !syntax::has_comment_in(cx.tree.root_node(), last.end_byte()..release.end_byte())
+        && edits::reindentable(acquire, last, &indent, cx);
+    if clean {
+        let unit = edits::indent_unit(cx.src, &indent);
+        let tail = edits::indented(cx.src, acquire.end_byte()..last.end_byte(), unit);
+        f = f.with_fix(Fix::unsafe_("with-no-try", vec![Edit::replace(acquire.start_byte()..release.end_byte(), format!("with {name}:{tail}"))]));
+    }
+    out.push(f);
 }

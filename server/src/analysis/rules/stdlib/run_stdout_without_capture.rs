@@ -34,6 +34,22 @@ fn reads_output(stmt: Node, var: &str, cx: &Context) -> bool {
     false
 }
 
+/// Whether, in `stmt`, every read of `var.stdout`/`var.stderr` comes after an
+/// assignment to `var` earlier in the text (`if r.returncode: r = run(...,
+/// capture_output=True); print(r.stderr)`).
+fn rebound_before_read(stmt: Node, var: &str, cx: &Context) -> bool {
+    let nodes = syntax::descendants(stmt);
+    let first_bind = nodes
+        .iter()
+        .filter(|n| matches!(n.kind_name(), "assignment" | "named_expression"))
+        .filter_map(|n| n.child_by_field_id(crate::field_id!("left")).or_else(|| n.child_by_field_id(crate::field_id!("name"))))
+        .filter(|l| l.kind_name() == "identifier" && cx.text(*l) == var)
+        .map(|l| l.start_byte())
+        .min();
+    let first_read = nodes.iter().filter(|n| is_output_read(**n, var, cx)).map(|n| n.start_byte()).min();
+    matches!((first_bind, first_read), (Some(b), Some(r)) if b < r)
+}
+
 impl Rule for RunStdoutWithoutCapture {
     fn id(&self) -> &'static str {
         "run-stdout-without-capture"
@@ -75,7 +91,10 @@ impl Rule for RunStdoutWithoutCapture {
                 let mut cur = stmt.next_named_sibling();
                 while let Some(s) = cur {
                     if reads_output(s, var, cx) {
-                        found = true;
+                        // Read only after `var` is bound again earlier in the
+                        // same statement (re-run with capture on that path):
+                        // that read sees the new result.
+                        found = !rebound_before_read(s, var, cx);
                         break;
                     }
                     let mut bound = HashSet::new();

@@ -13,6 +13,32 @@ fn is_def(n: Node) -> bool {
     matches!(n.kind_name(), "function_definition" | "class_definition" | "decorated_definition")
 }
 
+/// The `def`/`class` inside a (possibly decorated) definition.
+fn definition(n: Node) -> Option<Node> {
+    match n.kind_name() {
+        "function_definition" | "class_definition" => Some(n),
+        "decorated_definition" => n.child_by_field_id(crate::field_id!("definition")),
+        _ => None,
+    }
+}
+
+/// A definition written on one line (`def f(): ...`, `class E(Exception): pass`),
+/// decorators apart.
+fn one_liner(n: Node) -> bool {
+    definition(n).is_some_and(|d| d.start_position().row == d.end_position().row)
+}
+
+/// `prev` is an `@overload` of the function `next` defines (another overload
+/// or the implementation).
+fn overload_of(prev: Node, next: Node, cx: &Context) -> bool {
+    let (Some(p), Some(n)) = (definition(prev), definition(next)) else { return false };
+    let name = |d: Node| d.child_by_field_id(crate::field_id!("name")).map(|x| cx.text(x));
+    p.kind_name() == "function_definition"
+        && name(p).is_some()
+        && name(p) == name(n)
+        && syntax::has_decorator(p, cx.src, &["overload"])
+}
+
 /// Whether byte `at` lies inside a string literal (where whitespace is data).
 fn in_string(root: Node, at: usize) -> bool {
     let mut n = root.descendant_for_byte_range(at, at);
@@ -66,7 +92,11 @@ impl Rule for Pep8Layout {
             }
             start = end + 1;
         }
-        // Blank lines around top-level definitions.
+        // Blank lines around top-level definitions; stubs (`.pyi`) follow
+        // their own convention (typeshed: none between functions).
+        if cx.settings.stub {
+            return;
+        }
         let tops = named_children(node);
         // The previous top-level statement, and the last node on its last line.
         let mut prev: Option<(Node, Node)> = None;
@@ -93,6 +123,12 @@ impl Rule for Pep8Layout {
             }
             let Some((prev_stmt, prev_last)) = prev.replace((stmt, last)) else { continue };
             let needs_two = is_def(stmt) || is_def(prev_stmt);
+            // PEP 8: "Blank lines may be omitted between a bunch of related
+            // one-liners"; and an `@overload` stack sits together with the
+            // implementation it describes (as in stubs).
+            if (one_liner(stmt) && one_liner(prev_stmt)) || overload_of(prev_stmt, stmt, cx) {
+                continue;
+            }
             // Comments that are not attached to the statement: unsure, skip.
             if !needs_two || !attached || before_group.map(|b| b.id()) != Some(prev_last.id()) {
                 continue;
@@ -114,5 +150,24 @@ impl Rule for Pep8Layout {
                     .with_fix(Fix::safe("blank-lines", vec![Edit::replace(gap_start..gap_end, format!("{nl}{nl}"))])),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Settings;
+    use crate::knowledge::Knowledge;
+
+    /// A stub's blank-line layout is not PEP 8's: quiet in a `.pyi`, reported in a `.py`.
+    #[test]
+    fn stubs_keep_their_own_blank_lines() {
+        let src = "from typing import overload\nclass A:\n    x: int\nclass B: ...\ndef f(x: int) -> int: ...\n";
+        let tree = crate::syntax::parse(src, None);
+        let count = |stub: bool| {
+            let s = Settings { select: Some(vec!["pep8-layout".into()]), stub, ..Settings::default() };
+            crate::analysis::check(src, &tree, &s, Knowledge::get()).len()
+        };
+        assert_eq!(count(true), 0);
+        assert!(count(false) >= 2);
     }
 }

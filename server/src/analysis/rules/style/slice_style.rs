@@ -58,7 +58,7 @@ impl Rule for SliceStyle {
             if let Some(e) = stop.filter(|e| is_len_of(*e, value, cx)) {
                 edits.push(Edit::delete(e.byte_range()));
             }
-            if !edits.is_empty() {
+            if !edits.is_empty() && !parallel_with_neighbour(node, cx) {
                 out.push(Finding::new(self.id(), node.byte_range()).with_fix(Fix::safe("omit-bound", edits)));
                 return;
             }
@@ -83,4 +83,22 @@ fn is_len_of(n: Node, value: Node, cx: &Context) -> bool {
         && scope::refers_to(f, cx.src, &cx.module, "len")
         && args.len() == 1
         && cx.text(args[0]) == cx.text(value)
+}
+
+/// Whether the statement holding `slice` sits on the line next to one that
+/// slices with an explicit start and stop (`x[0:2]` above `x[2:4]`): the
+/// written-out bound keeps the columns parallel, as the author meant.
+fn parallel_with_neighbour(slice: Node, cx: &Context) -> bool {
+    let stmt = syntax::statement_of(slice);
+    let row = (stmt.start_position().row, stmt.end_position().row);
+    let neighbours = [stmt.prev_named_sibling().filter(|p| p.end_position().row + 1 == row.0), stmt.next_named_sibling().filter(|n| n.start_position().row == row.1 + 1)];
+    neighbours.into_iter().flatten().any(|n| {
+        n.kind_name() != "comment"
+            && syntax::descendants(n).into_iter().any(|d| {
+                d.kind_name() == "slice"
+                    && parts(d).is_some_and(|[start, stop, _]| {
+                        start.is_some_and(|s| !(s.kind_name() == "integer" && cx.text(s) == "0")) && stop.is_some()
+                    })
+            })
+    })
 }
