@@ -129,8 +129,16 @@ pub fn name_escapes(region: Node, scope: Node, name: &str, cx: &Context) -> bool
         if p.id() == scope.id() || matches!(p.kind_name(), "function_definition" | "class_definition") {
             break;
         }
+        // Only reads count (a plain `name = …` there reads nothing).
+        let rebinds = |r: Node| {
+            r.up().is_some_and(|a| {
+                a.kind_name() == "assignment"
+                    && a.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == r.id())
+                    && a.child_by_field_id(crate::field_id!("right")).is_some_and(|v| super::bindings::name_refs(v, name, cx).is_empty())
+            })
+        };
         if matches!(p.kind_name(), "for_statement" | "while_statement")
-            && refs.iter().any(|r| !inside(*r) && r.start_byte() >= p.start_byte() && r.end_byte() <= p.end_byte())
+            && refs.iter().any(|r| !inside(*r) && !rebinds(*r) && r.start_byte() >= p.start_byte() && r.end_byte() <= p.end_byte())
         {
             return true;
         }
