@@ -48,10 +48,11 @@ impl Rule for DictKeysCall {
         }
         let mut finding = Finding::new(self.id(), call.byte_range());
         if !crate::syntax::has_comment_in(call, call.byte_range()) {
-            finding = finding.with_fix(Fix::unsafe_(
-                "remove-keys",
-                vec![Edit::delete(obj.end_byte()..call.end_byte())],
-            ));
+            // A real dict tests and iterates its keys itself; another object
+            // with a `keys()` method may not (the `dict.update` protocol
+            // needs only `keys()` and `__getitem__`).
+            let applicability = if bindings::known_dict(obj, cx) { Applicability::Safe } else { Applicability::Unsafe };
+            finding = finding.with_fix(Fix::new("remove-keys", applicability, vec![Edit::delete(obj.end_byte()..call.end_byte())]));
         }
         out.push(finding);
     }
