@@ -17,6 +17,11 @@ impl Rule for DictIndexInKeyLoop {
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        // At module level, whether the name is a dict depends on every
+        // module-level binding of it (`bindings::bound_to_dict`).
+        &["for"]
+    }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let (Some(left), Some(right), Some(body)) = (
             node.child_by_field_id(crate::field_id!("left")),

@@ -23,6 +23,11 @@ impl Rule for DictKeysCall {
     fn id(&self) -> &'static str {
         "dict-keys-call"
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        // At module level, whether the receiver is a dict depends on every
+        // module-level binding of it (`bindings::known_dict`).
+        &["keys"]
+    }
     fn kinds(&self) -> &'static [&'static str] {
         &["comparison_operator", "for_statement", "for_in_clause"]
     }

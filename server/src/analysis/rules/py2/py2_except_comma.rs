@@ -50,6 +50,10 @@ impl Rule for Py2ExceptComma {
         // The name may be read anywhere later in its function or module.
         Scope::Module
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        // A module-level handler's fix depends on the rest of the module.
+        &["except"]
+    }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let mut cursor = node.walk();
         let values: Vec<Node> = node.children_by_field_name("value", &mut cursor).collect();
