@@ -101,7 +101,7 @@ fn diagnostics_on_open_hover_and_quick_fix() {
 fn fix_all_turns_python2_into_python3() {
     let mut c = Client::spawn();
     c.initialize(caps(false, false));
-    let text = "import sys\n\nclass Old(object):\n    def run(self, code):\n        try:\n            exec code in {}\n        except ValueError, e:\n            print >>sys.stderr, \"bad\", e\n            raise RuntimeError, \"failed\"\n        print \"done\",\n";
+    let text = "import sys\n\nclass Old(object):\n    def run(self, code):\n        try:\n            exec code in {}\n        except ValueError, e:\n            print \"bad\", e\n            raise RuntimeError, \"failed\"\n        print \"done\", sys.argv[0]\n";
     assert!(!py_compiles(text));
     c.open(URI, text, 1);
     let d = c.diagnostics(URI, Some(1));
@@ -117,7 +117,7 @@ fn fix_all_turns_python2_into_python3() {
     assert!(actions[0]["edit"]["changes"].is_object());
     let fixed = apply_lsp_edits(text, &action_edits(&actions[0], URI));
     assert!(py_compiles(&fixed), "{fixed}");
-    assert!(fixed.contains("except ValueError as e:") && fixed.contains("print(\"done\", end=\" \")"), "{fixed}");
+    assert!(fixed.contains("except ValueError as e:") && fixed.contains("print(\"done\", sys.argv[0])"), "{fixed}");
 }
 
 /// A small deterministic generator (no dependency needed for tests).

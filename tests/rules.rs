@@ -82,7 +82,9 @@ fn fix_snapshots() {
     assert!(mismatched.is_empty(), "fix snapshots differ (rerun with UPDATE_SNAPSHOTS=1 and review the diff): {mismatched:?}");
 }
 
-/// Fixed code never stops compiling (for fixtures that compiled before).
+/// Fixed code never stops compiling (for fixtures that compiled before);
+/// Python 2 fixtures compile once every finding of the rule is fixed (one
+/// whose fix is unsafe or display-only leaves Python 2 code behind).
 #[test]
 fn fixes_keep_code_compiling() {
     let k = Knowledge::get();
@@ -101,7 +103,8 @@ fn fixes_keep_code_compiling() {
         let was_python3 = compiles(&src);
         for unsafe_fixes in [false, true] {
             let out = fix::fix_all(&src, &settings(id), k, unsafe_fixes);
-            if (was_python3 || id.starts_with("py2-")) && !compiles(&out.text) {
+            let fully_fixed = out.remaining.iter().all(|f| f.rule != id);
+            if (was_python3 || (id.starts_with("py2-") && fully_fixed)) && !compiles(&out.text) {
                 broken.push(format!("{id} (unsafe={unsafe_fixes})"));
             }
         }

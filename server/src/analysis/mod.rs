@@ -108,13 +108,21 @@ impl<'a> Context<'a> {
     }
     /// The edit adding `statement` (an import, without newline) where new
     /// imports go: after leading comments, the module docstring and
-    /// `__future__` imports (`ModuleFacts::import_insert_at`).
+    /// `__future__` imports (`ModuleFacts::import_insert_at`). `finish`
+    /// caps every fix carrying one at unsafe (`is_import_edit`).
     pub fn import_edit(&self, statement: &str) -> Edit {
         let nl = crate::syntax::newline_of(self.src);
         match self.module.import_insert_at {
             0 => Edit::insert(0, format!("{statement}{nl}")),
             at => Edit::insert(at, format!("{nl}{statement}")),
         }
+    }
+    /// Whether `e` is an edit `import_edit` made (every added import is
+    /// one): a fix carrying it is never safe, since importing a module runs
+    /// its code, which the program may not have done before.
+    pub fn is_import_edit(&self, e: &Edit) -> bool {
+        let t = e.new_text.trim_start_matches(['\r', '\n']);
+        e.range.is_empty() && e.range.start == self.module.import_insert_at && (t.starts_with("import ") || t.starts_with("from "))
     }
     pub fn target_at_least(&self, major: u8, minor: u8) -> bool {
         self.settings.target_version >= (major, minor)
@@ -145,6 +153,10 @@ pub(crate) fn finish(raw: rules::RawFindings, cx: &Context, k: &Knowledge) -> Ve
         f.fixes.retain_mut(|fx| match doc.fix(fx.kind) {
             Some(meta) => {
                 fx.applicability = fx.applicability.min(meta.applicability);
+                // A fix that adds an import runs that module's import-time code.
+                if fx.edits.iter().any(|e| cx.is_import_edit(e)) {
+                    fx.applicability = fx.applicability.min(Applicability::Unsafe);
+                }
                 true
             }
             None => false,

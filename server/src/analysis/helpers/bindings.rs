@@ -237,3 +237,108 @@ pub fn used_besides_defs(src: &str, name: &str) -> bool {
         !src[..i].trim_end_matches([' ', '\t']).ends_with("def")
     })
 }
+
+/// Whether `name` is bound to a dict in `scope` (a display, a comprehension,
+/// `dict(...)`/`defaultdict(...)`/`OrderedDict(...)`/`Counter(...)`, or a
+/// `dict` annotation), with no other kind of assignment.
+pub fn bound_to_dict(name: &str, scope_node: Node, cx: &Context) -> bool {
+    let mut dict = false;
+    // `**kwargs` is always a dict, a parameter annotated `dict` is meant to
+    // be one; any other parameter may be anything.
+    if scope_node.kind_name() == "function_definition" {
+        if let Some(params) = scope_node.child_by_field_id(crate::field_id!("parameters")) {
+            for p in syntax::named_children(params) {
+                let Some(first) = (if p.kind_name() == "identifier" { Some(p) } else { p.named_child(0) }) else { continue };
+                if cx.text(first) != name {
+                    continue;
+                }
+                match p.kind_name() {
+                    "dictionary_splat_pattern" => dict = true,
+                    "typed_parameter" | "typed_default_parameter"
+                        if p.child_by_field_id(crate::field_id!("type")).is_some_and(|t| is_dict_annotation(cx.text(t))) =>
+                    {
+                        dict = true
+                    }
+                    _ => return false,
+                }
+            }
+        }
+    }
+    // Bound another way (a `for` target, `with … as`, `global`, an import):
+    // not known.
+    for r in name_refs(scope_node, name, cx) {
+        if syntax::ancestor(r, &["function_definition", "class_definition", "lambda"]).map(|f| f.id())
+            != (scope_node.kind_name() != "module").then_some(scope_node.id())
+        {
+            continue;
+        }
+        let Some(p) = r.up() else { continue };
+        let for_target = matches!(p.kind_name(), "for_statement" | "for_in_clause")
+            && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == r.id());
+        if for_target
+            || matches!(
+                p.kind_name(),
+                "pattern_list" | "tuple_pattern" | "list_pattern" | "as_pattern_target" | "global_statement" | "nonlocal_statement"
+                    | "dotted_name" | "aliased_import" | "named_expression"
+            )
+        {
+            return false;
+        }
+    }
+    for n in syntax::descendants(scope_node) {
+        if n.kind_name() != "assignment" {
+            continue;
+        }
+        let Some(l) = n.child_by_field_id(crate::field_id!("left")) else { continue };
+        if l.kind_name() != "identifier" || cx.text(l) != name {
+            continue;
+        }
+        // Only assignments of this scope.
+        if syntax::ancestor(n, &["function_definition", "class_definition", "lambda"]).map(|f| f.id())
+            != (scope_node.kind_name() != "module").then_some(scope_node.id())
+        {
+            continue;
+        }
+        let is_dict_value = n.child_by_field_id(crate::field_id!("right")).is_some_and(|r| is_dict_value(r, cx));
+        let annotated = n.child_by_field_id(crate::field_id!("type")).is_some_and(|t| is_dict_annotation(cx.text(t)));
+        if is_dict_value || annotated {
+            dict = true;
+        } else if n.child_by_field_id(crate::field_id!("right")).is_some() {
+            return false;
+        }
+    }
+    dict
+}
+
+/// Whether an annotation names a dict type (`dict`, `Dict[str, int]`, …).
+fn is_dict_annotation(t: &str) -> bool {
+    let head = t.split('[').next().unwrap_or(t).trim();
+    let last = head.rsplit('.').next().unwrap_or(head);
+    matches!(last, "dict" | "Dict" | "defaultdict" | "OrderedDict" | "Counter")
+}
+
+/// Whether an expression makes a dict: a display, a dict comprehension,
+/// `dict(...)`, `defaultdict(...)`, `OrderedDict(...)`, `Counter(...)`.
+pub fn is_dict_value(r: Node, cx: &Context) -> bool {
+    match r.kind_name() {
+        "dictionary" | "dictionary_comprehension" => true,
+        "call" => r.child_by_field_id(crate::field_id!("function")).is_some_and(|f| {
+            let t = cx.text(f);
+            let last = t.rsplit('.').next().unwrap_or(t);
+            syntax::is_name_or_attribute(f) && matches!(last, "dict" | "defaultdict" | "OrderedDict" | "Counter")
+        }),
+        _ => false,
+    }
+}
+
+/// Whether the expression `e` is known to be a dict: it makes one
+/// (`is_dict_value`), or it is a name only ever bound to a dict in its
+/// scope (`bound_to_dict`). Anything else (an attribute, a call result, a
+/// parameter) may be any object with the same method names.
+pub fn known_dict(e: Node, cx: &Context) -> bool {
+    match e.kind_name() {
+        "parenthesized_expression" => e.named_child(0).is_some_and(|i| known_dict(i, cx)),
+        "identifier" => bound_to_dict(cx.text(e), scope_node(e, cx), cx),
+        _ => is_dict_value(e, cx),
+    }
+}

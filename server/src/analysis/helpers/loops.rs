@@ -83,11 +83,94 @@ pub fn clauses_text(loop_node: Node, cond: Option<Node>, cx: &Context) -> Option
 }
 
 /// Whether a `for` loop can become a comprehension over the same clauses:
+/// Whether the variable `name`, bound in `region` (a loop, an `except`
+/// handler), is seen by more than the code after `region` (which
+/// `bindings::used_after` answers): by a nested function or lambda of
+/// `scope` that does not bind it itself (a closure, wherever it is
+/// defined), by a `global`/`nonlocal` declaration, or by the body of a loop
+/// enclosing `region` outside it (the next round reads it before `region`
+/// binds it again). Used where a rewrite stops binding the name after
+/// `region`.
+pub fn name_escapes(region: Node, scope: Node, name: &str, cx: &Context) -> bool {
+    let inside = |n: Node| n.start_byte() >= region.start_byte() && n.end_byte() <= region.end_byte();
+    let refs: Vec<Node> = super::bindings::name_refs(scope, name, cx);
+    let escapes = |r: Node| {
+        let mut in_function = false;
+        let mut cur = r.up();
+        while let Some(a) = cur {
+            if a.id() == scope.id() {
+                break;
+            }
+            match a.kind_name() {
+                "global_statement" | "nonlocal_statement" => return true,
+                "function_definition" | "lambda" => {
+                    // A function binding the name itself reads its own variable.
+                    let own = crate::analysis::scope::parameter_names(a, cx.src).contains(name)
+                        || (a.kind_name() == "function_definition"
+                            && a.child_by_field_id(crate::field_id!("body"))
+                                .is_some_and(|b| crate::analysis::scope::scope_bindings(b, cx.src).contains(name))
+                            && !syntax::descendants(a).iter().any(|d| matches!(d.kind_name(), "global_statement" | "nonlocal_statement")));
+                    if own {
+                        return false;
+                    }
+                    in_function = true;
+                }
+                _ => {}
+            }
+            cur = a.up();
+        }
+        in_function
+    };
+    if refs.iter().any(|r| escapes(*r)) {
+        return true;
+    }
+    let mut cur = region.up();
+    while let Some(p) = cur {
+        if p.id() == scope.id() || matches!(p.kind_name(), "function_definition" | "class_definition") {
+            break;
+        }
+        // Only reads count (a plain `name = …` there reads nothing).
+        let rebinds = |r: Node| {
+            r.up().is_some_and(|a| {
+                a.kind_name() == "assignment"
+                    && a.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == r.id())
+                    && a.child_by_field_id(crate::field_id!("right")).is_some_and(|v| super::bindings::name_refs(v, name, cx).is_empty())
+            })
+        };
+        if matches!(p.kind_name(), "for_statement" | "while_statement")
+            && refs.iter().any(|r| !inside(*r) && !rebinds(*r) && r.start_byte() >= p.start_byte() && r.end_byte() <= p.end_byte())
+        {
+            return true;
+        }
+        cur = p.up();
+    }
+    false
+}
+
+/// Whether the loop's code behaves differently in a comprehension's own
+/// scope: zero-argument `super()` and `__class__` (a comprehension is a
+/// function before 3.12, PEP 709, and a generator expression still is), and
+/// `locals()`, `vars()`, `dir()`, `eval()`, `exec()` (they see the
+/// comprehension's names, not the function's).
+fn needs_own_scope(loop_node: Node, cx: &Context) -> bool {
+    syntax::descendants(loop_node).into_iter().any(|n| match n.kind_name() {
+        "identifier" => matches!(cx.text(n), "__class__" | "locals" | "vars" | "dir" | "eval" | "exec" | "globals"),
+        "call" => n.child_by_field_id(crate::field_id!("function")).is_some_and(|f| {
+            f.kind_name() == "identifier"
+                && cx.text(f) == "super"
+                && n.child_by_field_id(crate::field_id!("arguments")).is_some_and(|a| a.named_child_count() == 0)
+        }),
+        _ => false,
+    })
+}
+
 /// None when not (async loop, `else` clause, a target that is not plain
 /// names, `yield`/`await`/`:=` inside, a class body), else
-/// Some(safe): unsafe when the loop variables are read after the loop (a
-/// comprehension does not bind them) or the loop sits in a `try` (a
-/// failure half-way leaves no partial result).
+/// Some(safe): unsafe when the loop variables are read after the loop, by a
+/// closure, under `global`/`nonlocal` or in the next round of an enclosing
+/// loop (a comprehension does not bind them), when the body needs the
+/// function's own scope (`super()`, `locals()`, …), or when the loop sits in
+/// a `try`/`with` (a failure half-way leaves no partial result).
 pub fn loop_to_comprehension(loop_node: Node, cx: &Context) -> Option<bool> {
     if loop_node.kind_name() != "for_statement" || loop_node.child(0).is_some_and(|c| c.kind_name() == "async") {
         return None;
@@ -113,10 +196,10 @@ pub fn loop_to_comprehension(loop_node: Node, cx: &Context) -> Option<bool> {
         return None;
     }
     let scope = super::bindings::scope_node(loop_node, cx);
-    let mut safe = !names
-        .iter()
-        .filter(|n| n.kind_name() == "identifier")
-        .any(|n| super::bindings::used_after(scope, loop_node.end_byte(), cx.text(*n), cx));
+    let vars: Vec<&str> = names.iter().filter(|n| n.kind_name() == "identifier").map(|n| cx.text(*n)).collect();
+    let mut safe = !vars.iter().any(|v| super::bindings::used_after(scope, loop_node.end_byte(), v, cx))
+        && !vars.iter().any(|v| name_escapes(loop_node, scope, v, cx))
+        && !needs_own_scope(loop_node, cx);
     let mut cur = loop_node.up();
     while let Some(p) = cur {
         match p.kind_name() {

@@ -7,57 +7,6 @@ pub struct DictIndexInKeyLoop;
 
 const MUTATORS: &[&str] = &["pop", "popitem", "clear", "update", "setdefault", "__setitem__", "__delitem__"];
 
-/// Whether `name` is bound to a dict in `scope` (a display, a comprehension,
-/// `dict(...)`/`defaultdict(...)`/`OrderedDict(...)`/`Counter(...)`, or a
-/// `dict` annotation), with no other kind of assignment.
-fn bound_to_dict(name: &str, scope_node: Node, cx: &Context) -> bool {
-    let mut dict = false;
-    // `**kwargs` is always a dict.
-    if scope_node.kind_name() == "function_definition" {
-        if let Some(params) = scope_node.child_by_field_id(crate::field_id!("parameters")) {
-            dict = syntax::named_children(params).iter().any(|p| {
-                p.kind_name() == "dictionary_splat_pattern" && p.named_child(0).is_some_and(|n| cx.text(n) == name)
-            });
-        }
-    }
-    for n in syntax::descendants(scope_node) {
-        if n.kind_name() != "assignment" {
-            continue;
-        }
-        let Some(l) = n.child_by_field_id(crate::field_id!("left")) else { continue };
-        if l.kind_name() != "identifier" || cx.text(l) != name {
-            continue;
-        }
-        // Only assignments of this scope.
-        if syntax::ancestor(n, &["function_definition", "class_definition", "lambda"]).map(|f| f.id())
-            != (scope_node.kind_name() != "module").then_some(scope_node.id())
-        {
-            continue;
-        }
-        let is_dict_value = n.child_by_field_id(crate::field_id!("right")).is_some_and(|r| match r.kind_name() {
-            "dictionary" | "dictionary_comprehension" => true,
-            "call" => r.child_by_field_id(crate::field_id!("function")).is_some_and(|f| {
-                let t = cx.text(f);
-                let last = t.rsplit('.').next().unwrap_or(t);
-                matches!(last, "dict" | "defaultdict" | "OrderedDict" | "Counter")
-            }),
-            _ => false,
-        });
-        let annotated = n.child_by_field_id(crate::field_id!("type")).is_some_and(|t| {
-            let t = cx.text(t);
-            let head = t.split('[').next().unwrap_or(t).trim();
-            let last = head.rsplit('.').next().unwrap_or(head);
-            matches!(last, "dict" | "Dict" | "defaultdict" | "OrderedDict" | "Counter")
-        });
-        if is_dict_value || annotated {
-            dict = true;
-        } else if n.child_by_field_id(crate::field_id!("right")).is_some() {
-            return false;
-        }
-    }
-    dict
-}
-
 impl Rule for DictIndexInKeyLoop {
     fn id(&self) -> &'static str {
         "dict-index-in-key-loop"
@@ -67,6 +16,11 @@ impl Rule for DictIndexInKeyLoop {
     }
     fn scope(&self) -> super::Scope {
         super::Scope::Module
+    }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        // At module level, whether the name is a dict depends on every
+        // module-level binding of it (`bindings::bound_to_dict`).
+        &["for"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let (Some(left), Some(right), Some(body)) = (
@@ -99,7 +53,8 @@ impl Rule for DictIndexInKeyLoop {
         }
         let d = cx.text(dict_node);
         let k = cx.text(left);
-        if !via_keys && !bound_to_dict(d, bindings::scope_node(node, cx), cx) {
+        let known = bindings::bound_to_dict(d, bindings::scope_node(node, cx), cx);
+        if !via_keys && !known {
             return;
         }
         // The `d[k]` reads, and every other use of d and k in the body.
@@ -177,7 +132,10 @@ impl Rule for DictIndexInKeyLoop {
             edits.extend(reads.iter().map(|r| Edit::replace(r.byte_range(), value.clone())));
             // In a class body the new name would become a class attribute.
             let in_class = syntax::statement_of(node).up().and_then(|b| b.up()).is_some_and(|c| c.kind_name() == "class_definition");
-            let applicability = if unsafe_use || in_class { Applicability::Unsafe } else { Applicability::Safe };
+            // `for k in x.keys(): … x[k]` also works on objects that only have
+            // `keys()` and `__getitem__` (the `dict.update` protocol); `.items()`
+            // needs a real dict.
+            let applicability = if unsafe_use || in_class || !known { Applicability::Unsafe } else { Applicability::Safe };
             f = f.with_fix(Fix::new("items", applicability, edits));
         }
         out.push(f);

@@ -23,6 +23,11 @@ impl Rule for DictKeysCall {
     fn id(&self) -> &'static str {
         "dict-keys-call"
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        // At module level, whether the receiver is a dict depends on every
+        // module-level binding of it (`bindings::known_dict`).
+        &["keys"]
+    }
     fn kinds(&self) -> &'static [&'static str] {
         &["comparison_operator", "for_statement", "for_in_clause"]
     }
@@ -48,10 +53,11 @@ impl Rule for DictKeysCall {
         }
         let mut finding = Finding::new(self.id(), call.byte_range());
         if !crate::syntax::has_comment_in(call, call.byte_range()) {
-            finding = finding.with_fix(Fix::unsafe_(
-                "remove-keys",
-                vec![Edit::delete(obj.end_byte()..call.end_byte())],
-            ));
+            // A real dict tests and iterates its keys itself; another object
+            // with a `keys()` method may not (the `dict.update` protocol
+            // needs only `keys()` and `__getitem__`).
+            let applicability = if bindings::known_dict(obj, cx) { Applicability::Safe } else { Applicability::Unsafe };
+            finding = finding.with_fix(Fix::new("remove-keys", applicability, vec![Edit::delete(obj.end_byte()..call.end_byte())]));
         }
         out.push(finding);
     }

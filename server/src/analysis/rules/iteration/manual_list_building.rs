@@ -37,6 +37,11 @@ impl Rule for ManualListBuilding {
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        // At module level the loop variable may be read by any later
+        // statement or function (`loops::loop_to_comprehension`).
+        &["append"]
+    }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some((stmt, cond)) = loops::single_statement_body(node) else { return };
         let Some((list, elem)) = append_call(stmt, cx) else { return };

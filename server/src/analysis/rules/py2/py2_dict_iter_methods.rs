@@ -24,8 +24,7 @@ impl Rule for Py2DictIterMethods {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        let needles = ["iteritems", "itervalues", "iterkeys", "viewitems", "viewvalues", "viewkeys"];
-        super::whole_file_nodes(node, cx.src, &needles, &["call"], |n| self.check_call(n, cx, out));
+        super::whole_file_nodes(node, cx.src, METHODS, &["call"], |n| self.check_call(n, cx, out));
     }
 }
 
@@ -49,10 +48,14 @@ impl Py2DictIterMethods {
                 return;
             }
         }
-        // A class of this file that defines the method: its objects are not dicts.
-        if defines_method(cx, cx.text(attr)) {
+        // A class of this file that defines the method: its objects are not
+        // dicts. Inside a class that defines any of these methods, the calls
+        // are its own protocol too.
+        if defines_method(cx, cx.text(attr)) || in_class_defining_iter_methods(node, cx) {
             return;
         }
+        // Only a dict is known to have the Python 3 method the fix calls.
+        let known = func.child_by_field_id(crate::field_id!("object")).is_some_and(|o| bindings::known_dict(o, cx));
         let rename = Edit::replace(attr.byte_range(), new);
         let is_view = cx.text(attr).starts_with("view");
         let mut edits = vec![rename];
@@ -86,26 +89,44 @@ impl Py2DictIterMethods {
                 _ => {}
             }
         }
+        if !known {
+            applicability = Applicability::Unsafe;
+        }
         out.push(Finding::new(self.id(), attr.start_byte()..node.end_byte()).with_fix(Fix::new("rename", applicability, edits)));
     }
 }
 
-/// Whether a top-level class of the file defines a method called `name`.
+const METHODS: &[&str] = &["iteritems", "itervalues", "iterkeys", "viewitems", "viewvalues", "viewkeys"];
+
+/// Whether a class of the file (at any depth) defines a method or class
+/// attribute called `name`.
 fn defines_method(cx: &Context, name: &str) -> bool {
-    let root = cx.tree.root_node();
-    let mut cursor = root.walk();
-    for stmt in root.named_children(&mut cursor) {
-        let class = if stmt.kind_name() == "decorated_definition" { stmt.child_by_field_id(crate::field_id!("definition")) } else { Some(stmt) };
-        let Some(body) = class.filter(|c| c.kind_name() == "class_definition").and_then(|c| c.child_by_field_id(crate::field_id!("body"))) else {
-            continue;
-        };
-        let mut c2 = body.walk();
-        for m in body.named_children(&mut c2) {
-            let d = if m.kind_name() == "decorated_definition" { m.child_by_field_id(crate::field_id!("definition")) } else { Some(m) };
-            if d.is_some_and(|d| d.kind_name() == "function_definition" && d.child_by_field_id(crate::field_id!("name")).is_some_and(|n| cx.text(n) == name)) {
-                return true;
-            }
+    syntax::descendants(cx.tree.root_node()).into_iter().any(|c| c.kind_name() == "class_definition" && class_defines(c, cx, &[name]))
+}
+
+/// Whether `class` binds one of `names` in its body: a `def` or an assignment.
+fn class_defines(class: Node, cx: &Context, names: &[&str]) -> bool {
+    let Some(body) = class.child_by_field_id(crate::field_id!("body")) else { return false };
+    named_children(body).into_iter().any(|m| {
+        let d = if m.kind_name() == "decorated_definition" { m.child_by_field_id(crate::field_id!("definition")) } else { Some(m) };
+        let Some(d) = d else { return false };
+        match d.kind_name() {
+            "function_definition" => d.child_by_field_id(crate::field_id!("name")).is_some_and(|n| names.contains(&cx.text(n))),
+            "expression_statement" => d.named_child(0).filter(|a| a.kind_name() == "assignment").and_then(|a| a.child_by_field_id(crate::field_id!("left"))).is_some_and(|l| names.contains(&cx.text(l))),
+            _ => false,
         }
+    })
+}
+
+/// Whether `node` sits inside a class that defines one of the Python 2
+/// methods itself (a dict-like class implementing its own protocol).
+fn in_class_defining_iter_methods(node: Node, cx: &Context) -> bool {
+    let mut cur = node.up();
+    while let Some(p) = cur {
+        if p.kind_name() == "class_definition" && class_defines(p, cx, METHODS) {
+            return true;
+        }
+        cur = p.up();
     }
     false
 }

@@ -27,8 +27,11 @@ impl Rule for PdbSetTrace {
         let mut f = Finding::new(self.id(), node.byte_range());
         let usable = cx.target_at_least(3, 7) && !scope::is_shadowed("breakpoint", node, cx.src, &cx.module);
         if usable {
-            let has_args = node.child_by_field_id(crate::field_id!("arguments")).is_some_and(|a| a.named_child_count() > 0);
-            let applicability = if has_args { Applicability::Unsafe } else { Applicability::Safe };
+            // `breakpoint()` calls `sys.breakpointhook()`, which obeys the
+            // PYTHONBREAKPOINT environment variable (`0` skips it, another
+            // debugger may run), and passes any arguments on to it: never
+            // the same call as `pdb.set_trace()`.
+            let applicability = Applicability::Unsafe;
             let start = same_line_import(node, cx).unwrap_or(func.start_byte());
             if !syntax::has_comment_in(node, func.byte_range()) {
                 f = f.with_fix(Fix::new("breakpoint", applicability, vec![Edit::replace(start..func.end_byte(), "breakpoint")]));

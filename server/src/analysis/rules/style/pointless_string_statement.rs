@@ -79,6 +79,11 @@ fn comment_fix(stmt: Node, string: Node, parent: Node, cx: &Context) -> Option<F
         return None;
     }
     let content = cx.src.get(open.end_byte()..close.start_byte())?;
+    // Python ends a line at a lone carriage return too: in a comment, the text
+    // after it would become code.
+    if content.split("\r\n").any(|part| part.contains('\r')) {
+        return None;
+    }
     let lines: Vec<&str> = content.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     let mut lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     // Drop the blank first and last lines of a triple-quoted block.
