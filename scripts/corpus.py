@@ -290,7 +290,8 @@ def pytest(p, py, root, only=None):
     if r.returncode or not os.path.realpath(r.stdout.strip()).startswith(os.path.realpath(root) + os.sep):
         raise RuntimeError(f"{mod} is not imported from {root}: {r.stdout.strip()} {r.stderr[-500:]}")
     cmd = [py, "-m", "pytest", "-p", "corpus_outcomes", "-p", "no:cacheprovider",
-           "--disable-socket", "--allow-unix-socket", "-q", "-rN", *p["pytest_args"]]
+           "--disable-socket", "--allow-unix-socket", "--continue-on-collection-errors",
+           "-q", "-rN", *p["pytest_args"]]
     if only is not None:
         cmd += sorted({t.split(" (collection)")[0] for t in only})
     else:
@@ -377,7 +378,7 @@ def project_run(p, binary, args):
                         hit = []
                         for k, val in o.items():
                             b = k.split(" (collection)")[0]
-                            if val not in PASSING and (b in (tid, "", "<collection>") or tid.startswith(b + "::")):
+                            if val not in PASSING and (b in (tid, "", "<collection>") or tid.startswith((b + "::", b + "/"))):
                                 hit.append(k)
                         if hit:
                             v["blame"].setdefault(t, []).append(rule)
@@ -553,14 +554,19 @@ def report(results, args, binary, elapsed):
                 o.append(f"| **{r['name']}** | all: {len(v['changed'])} files changed | {len(v['changed'])} | "
                          f"{sum(x[1] for x in v['by_rule'].values())} | **{len(v['newly_failing'])}** |")
             o.append(f"\nTests newly failing in all: **{total_bad}**.\n")
-            rows = [(r, t) for r in results for t in (r["variants"].get(label) or {}).get("newly_failing", [])]
-            if rows:
-                o.append("| project | test | rule(s) | first error line |")
-                o.append("|---|---|---|---|")
-                for r, t in rows:
-                    v = r["variants"][label]
-                    cause = v["causes"].get(t, "").replace("|", "\\|")
-                    o.append(f"| {r['name']} | `{t}` | {', '.join(v['blame'].get(t, ['?']))} | {cause} |")
+            # Newly failing tests grouped by project, rule(s) and first error line.
+            groups = collections.defaultdict(list)
+            for r in results:
+                v = r["variants"].get(label) or {}
+                for t in v.get("newly_failing", []):
+                    rules = ", ".join(v["blame"].get(t, ["not reproduced by one rule alone"]))
+                    groups[(r["name"], rules, v["causes"].get(t, ""))].append(t)
+            if groups:
+                o.append("| project | rule(s) | tests | first error line | e.g. |")
+                o.append("|---|---|---:|---|---|")
+                for (name, rules, cause), ts in sorted(groups.items(), key=lambda kv: (kv[0][0], -len(kv[1]))):
+                    cause = cause.replace("|", "\\|")
+                    o.append(f"| {name} | {rules} | {len(ts)} | {cause} | `{ts[0]}` |")
                 o.append("")
         warn = [(r["name"], t) for r in results for t in r.get("pristine_failing", [])]
         if warn:
