@@ -90,6 +90,7 @@ def pytest_sessionfinish(session, exitstatus):
 '''
 
 PASSING = ("passed", "xfailed", "skipped")
+TIMEOUT_ID = "<the whole suite> (timed out)"
 
 
 def log(msg):
@@ -274,8 +275,9 @@ def per_rule_fixed(before, after):
 # ---------------------------------------------------------------- tests
 
 
-def pytest(p, py, root, only=None):
-    """Run the project's tests in `root`; nodeid -> outcome."""
+def pytest(p, py, root, only=None, timeout=TEST_TIMEOUT):
+    """Run the project's tests in `root`; nodeid -> outcome. A run that takes
+    longer than `timeout` is killed and reported as one error, TIMEOUT_ID."""
     out = os.path.join(root, ".corpus-outcomes.json")
     if os.path.exists(out):
         os.remove(out)
@@ -299,7 +301,12 @@ def pytest(p, py, root, only=None):
             cmd += ["--deselect", d["id"]] if "::" in d["id"] else ["--ignore", d["id"]]
         cmd += p["tests"]
     t0 = time.time()
-    r = run(cmd, cwd=root, env=env, timeout=TEST_TIMEOUT)
+    try:
+        r = run(cmd, cwd=root, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with open(os.path.join(root, ".corpus-pytest.log"), "w") as f:
+            f.write(" ".join(cmd) + f"\n\nE   the suite did not finish within {timeout:.0f} s (killed)\n")
+        return {TIMEOUT_ID: "error"}, time.time() - t0
     took = time.time() - t0
     with open(os.path.join(root, ".corpus-pytest.log"), "w") as f:
         f.write(" ".join(cmd) + "\n\n" + r.stdout + r.stderr)
@@ -311,6 +318,8 @@ def pytest(p, py, root, only=None):
 
 def newly_failing(pristine, variant):
     """Tests that passed on the pristine copy and do not pass on the variant."""
+    if TIMEOUT_ID in variant:
+        return [TIMEOUT_ID]
     bad = {t for t, o in pristine.items() if o in PASSING and variant.get(t) not in PASSING}
     bad |= {t for t, o in variant.items() if o == "error" and t not in pristine}
     return sorted(bad)
@@ -363,7 +372,9 @@ def project_run(p, binary, args):
             changed = sorted(f for f in files if open(os.path.join(root, f), "rb").read() != open(os.path.join(src, f), "rb").read())
             by_rule = per_rule_fixed(before, after)
             log(f"{p['name']}: tests after --fix{' --unsafe-fixes' if unsafe else ''} ({len(changed)} files changed)")
-            outcome, _ = pytest(p, py, root) if changed else (pristine, 0)
+            # A fix that makes the suite hang or crawl (a cache that no longer caches) is a failure too.
+            limit = max(600.0, 5 * took)
+            outcome, _ = pytest(p, py, root, timeout=limit) if changed else (pristine, 0)
             bad = newly_failing(pristine, outcome)
             v = {"changed": changed, "by_rule": by_rule, "newly_failing": bad,
                  "causes": {t: failure_line(root, t) for t in bad}, "blame": {}}
@@ -372,13 +383,18 @@ def project_run(p, binary, args):
                     broot = fresh_copy(src, os.path.join(base, f"{label}-{rule}"))
                     fix(binary, broot, files, unsafe, select=rule)
                     log(f"{p['name']}: bisecting {label}: {rule}")
-                    o, _ = pytest(p, py, broot, only=bad)
+                    if TIMEOUT_ID in bad:  # the whole suite, with the same limit
+                        o, _ = pytest(p, py, broot, timeout=limit)
+                        o = {t: v for t, v in o.items() if t in bad or t == TIMEOUT_ID}
+                    else:
+                        o, _ = pytest(p, py, broot, only=bad)
                     for t in bad:
                         tid = t.split(" (collection)")[0]
                         hit = []
                         for k, val in o.items():
                             b = k.split(" (collection)")[0]
-                            if val not in PASSING and (b in (tid, "", "<collection>") or tid.startswith((b + "::", b + "/"))):
+                            if val not in PASSING and (b in (tid, "", "<collection>") or tid.startswith((b + "::", b + "/"))
+                                                       or k == TIMEOUT_ID):
                                 hit.append(k)
                         if hit:
                             v["blame"].setdefault(t, []).append(rule)
