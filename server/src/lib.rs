@@ -41,4 +41,5 @@ pub mod document;
 pub mod knowledge;
 pub mod line_index;
 pub mod lsp;
+pub mod notes;
 pub mod syntax;
