@@ -30,6 +30,35 @@ fn main() {
     let iface = root.join("interface.toml");
     println!("cargo:rerun-if-changed={}", iface.display());
     code.push_str(&format!("pub static INTERFACE: &str = include_str!({:?});\n", iface.display().to_string()));
+    // Translations: knowledge/<lang>/{topics,rules}/*.md and interface.toml,
+    // each optional (a missing one leaves that entry in English).
+    for lang in ["es"] {
+        let base = root.join(lang);
+        println!("cargo:rerun-if-changed={}", base.display());
+        for dir in ["topics", "rules"] {
+            let d = base.join(dir);
+            println!("cargo:rerun-if-changed={}", d.display());
+            let mut files: Vec<_> = fs::read_dir(&d)
+                .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+                .unwrap_or_default();
+            files.retain(|p| p.extension().is_some_and(|e| e == "md"));
+            files.sort();
+            code.push_str(&format!("pub static {}_{}: &[(&str, &str)] = &[\n", lang.to_uppercase(), dir.to_uppercase()));
+            for f in files {
+                println!("cargo:rerun-if-changed={}", f.display());
+                let stem = f.file_stem().unwrap().to_string_lossy().to_string();
+                code.push_str(&format!("    ({:?}, include_str!({:?})),\n", stem, f.display().to_string()));
+            }
+            code.push_str("];\n");
+        }
+        let iface = base.join("interface.toml");
+        println!("cargo:rerun-if-changed={}", iface.display());
+        if iface.is_file() {
+            code.push_str(&format!("pub static {}_INTERFACE: &str = include_str!({:?});\n", lang.to_uppercase(), iface.display().to_string()));
+        } else {
+            code.push_str(&format!("pub static {}_INTERFACE: &str = \"\";\n", lang.to_uppercase()));
+        }
+    }
     fs::write(out, code).unwrap();
     write_rule_registry();
 }

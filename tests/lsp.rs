@@ -548,3 +548,98 @@ fn a_run_past_its_time_budget_answers_what_it_has_and_says_so() {
     assert!(h["result"]["contents"]["value"].as_str().is_some(), "{h:#}");
     let _ = std::fs::remove_file(&log);
 }
+
+/// Initialize with `locale` (and initializationOptions), open a file whose
+/// line 1 has a `range(len())` finding and whose line 2 a `yield`.
+fn locale_client(locale: Option<&str>, options: Value) -> (Client, String) {
+    let mut c = Client::spawn();
+    let mut params = json!({"processId": null, "rootUri": null, "capabilities": caps(false, true), "initializationOptions": options});
+    if let Some(l) = locale {
+        params["locale"] = json!(l);
+    }
+    c.request("initialize", params);
+    c.notify("initialized", json!({}));
+    let text = "def squares(xs):\n    for i in range(len(xs)):\n        yield xs[i] * xs[i]\n";
+    c.open(URI, text, 1);
+    (c, text.to_string())
+}
+
+fn hover_md(c: &mut Client, line: u64, character: u64) -> String {
+    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character}}));
+    h["result"]["contents"]["value"].as_str().unwrap_or("").to_string()
+}
+
+#[test]
+fn the_clients_locale_gives_spanish_hovers_diagnostics_and_fix_titles() {
+    let (mut c, _) = locale_client(Some("es"), Value::Null);
+    let d = c.diagnostics(URI, Some(1));
+    let diag = d["diagnostics"][0].clone();
+    assert_eq!(diag["code"], "range-len-loop");
+    assert_eq!(diag["message"], "El bucle recorre una secuencia por índice con range(len(...))");
+    let y = hover_md(&mut c, 2, 10);
+    assert!(y.contains("**yield — funciones generadoras**") && y.contains("función generadora") && y.contains("Documentación de Python"), "{y}");
+    let r = hover_md(&mut c, 1, 19);
+    assert!(r.contains("El índice es contabilidad") && r.contains("*Corrección:* Recorrer la secuencia directamente (segura)"), "{r}");
+    let actions = code_action(&mut c, URI, 1, 19, Some(&["quickfix"]));
+    let titles: Vec<&str> = actions.iter().filter_map(|a| a["title"].as_str()).collect();
+    assert!(titles.contains(&"Recorrer la secuencia directamente (range-len-loop)"), "{titles:?}");
+    assert!(titles.contains(&"Ignorar range-len-loop en esta línea"), "{titles:?}");
+
+    // A locale we do not have is English; so is `es` overridden by the setting.
+    for (locale, options) in [(Some("fr"), Value::Null), (Some("es-MX"), json!({"pyexplain": {"locale": "en"}}))] {
+        let (mut c, _) = locale_client(locale, options);
+        let d = c.diagnostics(URI, Some(1));
+        assert_eq!(d["diagnostics"][0]["message"], Knowledge_message());
+        let y = hover_md(&mut c, 2, 10);
+        assert!(y.contains("**yield — generator functions**"), "{locale:?}: {y}");
+    }
+    // The setting alone (no client locale) gives Spanish, and didChangeConfiguration switches back.
+    let (mut c, _) = locale_client(None, json!({"locale": "es"}));
+    assert!(hover_md(&mut c, 2, 10).contains("funciones generadoras"));
+    c.notify("workspace/didChangeConfiguration", json!({"settings": {"pyexplain": {"locale": "en"}}}));
+    let mut english = false;
+    for _ in 0..50 {
+        if hover_md(&mut c, 2, 10).contains("generator functions") {
+            english = true;
+            break;
+        }
+    }
+    assert!(english, "didChangeConfiguration locale = en");
+}
+
+#[allow(non_snake_case)]
+fn Knowledge_message() -> &'static str {
+    "Loop walks a sequence by index through range(len(...))"
+}
+
+#[test]
+fn a_hover_links_to_the_users_notes_that_show_the_construct() {
+    // A copy of the example notes (the index writes its cache in the folder).
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notes");
+    let dir = std::env::temp_dir().join(format!("pyexplain-lsp-notes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for rel in ["generators.md", "pipelines.md", "es/generadores.md"] {
+        let to = dir.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(src.join(rel), &to).unwrap();
+    }
+    let (mut c, _) = locale_client(None, json!({"notes": [dir.to_str().unwrap()]}));
+    let y = hover_md(&mut c, 2, 10);
+    let last = y.lines().last().unwrap_or("");
+    assert!(last.starts_with("[Your notes: Generadores](file:///") && last.contains("generadores.md#L1)"), "{y}");
+    assert!(last.contains("[Your notes: Generators](file:///") && last.contains("generators.md#L5)"), "{y}");
+    assert!(!y.contains("Data pipelines"), "at most two sections, those about `yield` first: {y}");
+    // The finding's hover links to the section that shows the same finding.
+    let r = hover_md(&mut c, 1, 19);
+    assert!(r.contains("[Your notes: Index loops](file:///"), "{r}");
+    // A construct no note shows: no line.
+    let other = "file:///tmp/pyexplain-test/other.py";
+    c.open(other, "key = lambda x: x\n", 1);
+    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": other}, "position": {"line": 0, "character": 8}}));
+    let lam = h["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(lam.contains("lambda") && !lam.contains("Your notes"), "{lam}");
+    // In Spanish, the line is Spanish.
+    let (mut c, _) = locale_client(Some("es"), json!({"pyexplain": {"notes": dir.to_str().unwrap()}}));
+    assert!(hover_md(&mut c, 2, 10).contains("[Tus notas: Generadores](file:///"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

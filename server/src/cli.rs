@@ -1,10 +1,10 @@
-//! The command line: `serve`, `check`, `explain`, `rules`, `--version`.
+//! The command line: `serve`, `check`, `explain`, `notes index`, `rules`, `--version`.
 //! It calls the same analysis as the server and never touches LSP types.
 //! Errors print a clear message and exit with status 2.
 
 use crate::analysis::{self, fix, Finding};
 use crate::config::{self, Settings};
-use crate::knowledge::{Applicability, Knowledge};
+use crate::knowledge::{Applicability, Knowledge, Locale};
 use crate::line_index::{Encoding, LineIndex};
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -13,7 +13,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 pub fn main(args: &[String]) -> i32 {
-    let k = Knowledge::get();
+    // `--locale X` (any command, anywhere): the language of what is printed;
+    // without it the environment's (LC_ALL, LC_MESSAGES, LANG).
+    let (args, flag) = take_locale(args);
+    let args = &args[..];
+    let env_locale = Locale::from_env_vars(|v| std::env::var(v).ok());
+    let k = Knowledge::for_locale(flag.or(env_locale).unwrap_or_default());
+    LOCALE_CHOICE.get_or_init(|| (flag, env_locale));
     let Some(cmd) = args.first() else {
         eprintln!("{}", k.ui("cli.usage", &[]));
         return 2;
@@ -28,6 +34,7 @@ pub fn main(args: &[String]) -> i32 {
         "serve" => crate::lsp::serve_cli(rest),
         "check" => check_cmd(rest, k),
         "explain" => explain_cmd(rest, k),
+        "notes" => notes_cmd(rest, k),
         "rules" => rules_cmd(k),
         "--version" | "-V" | "version" => {
             println!("pyexplain {}", env!("CARGO_PKG_VERSION"));
@@ -42,6 +49,88 @@ pub fn main(args: &[String]) -> i32 {
             2
         }
     }
+}
+
+/// (flag, environment) locales chosen at start, for commands whose project
+/// setting `locale` sits between the two.
+static LOCALE_CHOICE: std::sync::OnceLock<(Option<Locale>, Option<Locale>)> = std::sync::OnceLock::new();
+
+/// The knowledge for a command whose project settings are known: `--locale`,
+/// else the `locale` setting, else the environment.
+fn knowledge_for(settings: &Settings) -> &'static Knowledge {
+    let (flag, env) = LOCALE_CHOICE.get().copied().unwrap_or((None, None));
+    Knowledge::for_locale(flag.or(settings.locale.as_deref().map(Locale::parse)).or(env).unwrap_or_default())
+}
+
+/// The arguments without `--locale X` / `--locale=X`, and the locale named.
+fn take_locale(args: &[String]) -> (Vec<String>, Option<Locale>) {
+    let mut out = Vec::new();
+    let mut locale = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--locale" {
+            locale = it.next().map(|v| Locale::parse(v));
+        } else if let Some(v) = a.strip_prefix("--locale=") {
+            locale = Some(Locale::parse(v));
+        } else {
+            out.push(a.clone());
+        }
+    }
+    (out, locale)
+}
+
+/// `pyexplain notes index DIR…`: index the notes folders (through their
+/// cache) and list the sections found.
+fn notes_cmd(rest: &[String], k: &Knowledge) -> i32 {
+    let (Some("index"), dirs) = (rest.first().map(String::as_str), rest.get(1..).unwrap_or_default()) else {
+        return fail(k.ui("cli.usage", &[]));
+    };
+    if dirs.is_empty() {
+        return fail(k.ui("cli.no_paths", &[]));
+    }
+    let mut status = 0;
+    let mut all = Vec::new();
+    for d in dirs {
+        let idx = crate::notes::index_dir(Path::new(d), k);
+        if !Path::new(d).is_dir() {
+            status = 2;
+        }
+        all.push((d, idx));
+    }
+    let mut out = std::io::stdout().lock();
+    for (d, idx) in &all {
+        for m in idx.messages.iter().chain(idx.files.iter().flat_map(|f| f.messages.iter())) {
+            eprintln!("pyexplain: {m}");
+        }
+        for f in &idx.files {
+            for s in &f.sections {
+                let mut what: Vec<String> = s.topics.iter().map(|t| if s.about.contains(t) { format!("{t}*") } else { t.clone() }).collect();
+                what.extend(s.rules.iter().map(|r| format!("!{r}")));
+                let _ = writeln!(out, "{}:{}: {} — {}", f.path.display(), s.line, s.title, what.join(" "));
+            }
+        }
+        let sections: usize = idx.files.iter().map(|f| f.sections.len()).sum();
+        let _ = writeln!(
+            out,
+            "{}",
+            k.ui(
+                "notes.indexed",
+                &[
+                    ("files", &idx.files.len().to_string()),
+                    ("sections", &sections.to_string()),
+                    ("parsed", &idx.stats.parsed.to_string()),
+                    ("cached", &idx.stats.cached.to_string()),
+                    ("cache", &crate::notes::cache_path(&std::path::absolute(d).unwrap_or_else(|_| PathBuf::from(d))).display().to_string()),
+                ]
+            )
+        );
+    }
+    status
+}
+
+/// The notes folders of `settings` (relative ones from `base`) and of `--notes` flags.
+fn notes_dirs(settings: &Settings, base: &Path, flags: &[String]) -> Vec<PathBuf> {
+    settings.notes.iter().chain(flags).map(|d| if Path::new(d).is_absolute() { PathBuf::from(d) } else { base.join(d) }).collect()
 }
 
 fn fail(msg: String) -> i32 {
@@ -951,6 +1040,18 @@ fn report(a: &CheckArgs, results: &[FileResult], errors: &[String], k: &Knowledg
 }
 
 fn explain_cmd(rest: &[String], k: &Knowledge) -> i32 {
+    // `--notes DIR` (repeatable): the user's notes, besides the `notes` setting.
+    let mut note_flags = Vec::new();
+    let mut args = Vec::new();
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        match a.strip_prefix("--notes=") {
+            Some(v) => note_flags.push(v.to_string()),
+            None if a == "--notes" => note_flags.extend(it.next().cloned()),
+            None => args.push(a.clone()),
+        }
+    }
+    let rest = &args[..];
     let Some(arg) = rest.first() else { return fail(k.ui("cli.usage", &[])) };
     // FILE:LINE:COL, where FILE may itself contain ':'.
     let parts: Vec<&str> = arg.rsplitn(3, ':').collect();
@@ -971,6 +1072,9 @@ fn explain_cmd(rest: &[String], k: &Knowledge) -> i32 {
                 eprintln!("{w}");
             }
             let settings = project.settings_for(&abs);
+            let k = knowledge_for(&settings);
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let dirs = notes_dirs(&settings, &cwd, &note_flags);
             let tree = crate::syntax::parse(&src.text, None);
             let idx = LineIndex::new(&src.text);
             let offset = idx.offset(&src.text, line.saturating_sub(1), col.saturating_sub(1), Encoding::CodePoints);
@@ -978,6 +1082,12 @@ fn explain_cmd(rest: &[String], k: &Knowledge) -> i32 {
             return match analysis::hover::hover(&src.text, &tree, offset, &findings, &settings, k) {
                 Some(h) => {
                     println!("{}", h.markdown);
+                    if !dirs.is_empty() {
+                        let idx = crate::notes::index_dirs(&dirs, Knowledge::get());
+                        if let Some(line) = crate::notes::hover_line(&idx, h.topic.as_deref(), &h.rules, k) {
+                            println!("\n{line}");
+                        }
+                    }
                     0
                 }
                 None => {
@@ -990,9 +1100,23 @@ fn explain_cmd(rest: &[String], k: &Knowledge) -> i32 {
     if arg.contains(':') || arg.contains('/') {
         return fail(k.ui("cli.bad_position", &[("arg", arg)]));
     }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let project = config::Project::discover(&cwd.join("__pyexplain__.py"), None, k);
+    let settings = project.settings_for(&cwd.join("__pyexplain__.py"));
+    let k = knowledge_for(&settings);
+    let dirs = notes_dirs(&settings, &cwd, &note_flags);
     match analysis::hover::explain_id(arg, k) {
         Some(md) => {
             println!("{md}");
+            if !dirs.is_empty() {
+                let idx = crate::notes::index_dirs(&dirs, Knowledge::get());
+                for m in idx.messages.iter().chain(idx.files.iter().flat_map(|f| f.messages.iter())) {
+                    eprintln!("pyexplain: {m}");
+                }
+                if let Some(lines) = crate::notes::explain_lines(&idx, arg, k) {
+                    println!("\n---\n\n{lines}");
+                }
+            }
             0
         }
         None => fail(k.ui("cli.explain_unknown", &[("id", arg)])),

@@ -47,6 +47,12 @@ pub struct Settings {
     /// The file is a stub (`.pyi`), laid out by the stub conventions, not
     /// PEP 8's blank lines.
     pub stub: bool,
+    /// The `locale` setting (a language tag, `es`, `en`); None: the
+    /// client's locale (server) or the environment's (command line).
+    pub locale: Option<String>,
+    /// The `notes` setting: folders of the user's own Markdown notes, as
+    /// written (relative ones are resolved by the caller).
+    pub notes: Vec<String>,
 }
 
 impl Default for Settings {
@@ -65,8 +71,18 @@ impl Default for Settings {
             target_origin: TargetOrigin::Default,
             ruff: None,
             stub: false,
+            locale: None,
+            notes: Vec::new(),
         }
     }
+}
+
+/// `notes = "dir"` or `notes = ["dir", …]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// A field that either parsed or did not; the bad value is kept for the message.
@@ -104,6 +120,8 @@ pub struct RawSettings {
     pub respect_ruff_config: Option<Lenient<bool>>,
     #[serde(rename = "hover.topics", alias = "hoverTopics", alias = "hover-topics")]
     pub hover_topics: Option<Lenient<bool>>,
+    pub locale: Option<Lenient<String>>,
+    pub notes: Option<Lenient<OneOrMany>>,
 }
 
 /// The oldest CPython still supported on `today` (year, month), from the
@@ -303,6 +321,15 @@ impl Settings {
         }
         if let Some(v) = take!(raw.respect_ruff_config, "respect-ruff-config") {
             self.respect_ruff_config = v;
+        }
+        if let Some(v) = take!(raw.locale, "locale") {
+            self.locale = Some(v);
+        }
+        if let Some(v) = take!(raw.notes, "notes") {
+            self.notes = match v {
+                OneOrMany::One(d) => vec![d],
+                OneOrMany::Many(ds) => ds,
+            };
         }
         for (key, id, near) in unknown_rules(self, k) {
             warnings.push(unknown_rule_message(key, &id, near.as_deref(), k));

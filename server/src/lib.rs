@@ -16,7 +16,10 @@
 //!   topic → Markdown), `scope` (imports, bindings and shadowing),
 //!   `incremental`, `suppress`.
 //! - `config` — settings from defaults, `pyproject.toml` and the client.
-//! - `cli` — `check`, `explain`, `rules`, calling the same analysis.
+//! - `cli` — `check`, `explain`, `notes index`, `rules`, calling the same analysis.
+//! - `notes` — the user's own Markdown notes, indexed by the topics and rules
+//!   their code blocks show (cached in the notes folder), for the hover's
+//!   "Your notes" line.
 //!
 //! # Invariants
 //!
@@ -32,7 +35,8 @@
 //!   finding where the syntax cannot prove the rewrite keeps the meaning.
 //! - Deliberately absent: no type inference, no import of user code, no
 //!   execution of user code, no network, no files read at run time but the
-//!   checked sources and `pyproject.toml`.
+//!   checked sources, `pyproject.toml` and the user's notes folders (written:
+//!   only their `.pyexplain-cache/`).
 
 pub mod analysis;
 pub mod cli;
@@ -41,4 +45,5 @@ pub mod document;
 pub mod knowledge;
 pub mod line_index;
 pub mod lsp;
+pub mod notes;
 pub mod syntax;

@@ -15,7 +15,7 @@ import {
 import { bundledPath, findServer, ruleOf, SOURCE_WORDS } from './serverPath';
 
 /** Server settings, as the server names them in LSP payloads (camelCase). */
-const SERVER_KEYS = ['select', 'ignore', 'severity', 'unsafeFixes', 'targetVersion', 'exclude', 'hover.verbosity', 'deferToRuff'];
+const SERVER_KEYS = ['select', 'ignore', 'severity', 'unsafeFixes', 'targetVersion', 'exclude', 'hover.verbosity', 'deferToRuff', 'locale', 'notes'];
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel | undefined;

@@ -851,10 +851,10 @@ pub fn render_topic(t: &Topic, variant: Option<&str>, verbosity: Verbosity, k: &
                 if s.heading == "Summary" || s.heading == "In context" || s.heading.eq_ignore_ascii_case("Brief example") {
                     continue;
                 }
-                md.push_str(&format!("### {}\n\n{}\n\n", s.heading, escape_prose(s.body.trim())));
+                md.push_str(&format!("### {}\n\n{}\n\n", k.heading(&s.heading), escape_prose(s.body.trim())));
             }
             if let Some(ctx) = t.doc.section("In context") {
-                md.push_str("### In context\n\n");
+                md.push_str(&format!("### {}\n\n", k.heading("In context")));
                 for (key, body) in &ctx.subsections {
                     md.push_str(&format!("**{key}**: {}\n\n", escape_prose(body.trim())));
                 }
@@ -952,7 +952,7 @@ pub fn render_rule(r: &RuleDoc, finding: Option<&Finding>, verbosity: Verbosity,
                 escape_prose(&r.meta.title)
             );
             for s in &r.doc.sections {
-                md.push_str(&format!("### {}\n\n{}\n\n", s.heading, escape_prose(s.body.trim())));
+                md.push_str(&format!("### {}\n\n{}\n\n", k.heading(&s.heading), escape_prose(s.body.trim())));
             }
             let fixes = brief_rule(r, finding, k).fixes;
             md.push_str(&fix_lines(&fixes));

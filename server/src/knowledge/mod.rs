@@ -2,7 +2,10 @@
 //! at build time), the interface strings, and the indexes the hover resolver
 //! and the rules use (by node kind, keyword, name and id).
 
+pub mod locale;
 pub mod parse;
+
+pub use locale::Locale;
 
 pub use parse::{parse_doc, Doc, ParseError, Section};
 pub use parse::code_blocks_in;
@@ -178,6 +181,11 @@ pub struct Knowledge {
     /// `module.name` for every public name of the stdlib modules that have
     /// a topic (`knowledge/coverage/stdlib-names.txt`).
     pub stdlib_public: std::collections::HashSet<String>,
+    /// The language of this knowledge's text.
+    pub locale: Locale,
+    /// Entries of this locale that are in English because their translation
+    /// is missing or failed its parity check (empty in English).
+    pub untranslated: Vec<String>,
 }
 
 /// The public names of the stdlib modules the knowledge covers, as
@@ -251,6 +259,86 @@ impl Knowledge {
         K.get_or_init(|| Knowledge::from_sources(files::TOPICS, files::RULES, files::INTERFACE))
     }
 
+    /// The embedded knowledge in `locale`, loaded once per locale. Indexes
+    /// and metadata are the English ones; each entry's text is its
+    /// translation when that exists and passes the parity check, else the
+    /// English entry whole. Interface strings fall back key by key.
+    pub fn for_locale(locale: Locale) -> &'static Knowledge {
+        static ES: OnceLock<Knowledge> = OnceLock::new();
+        match locale {
+            Locale::En => Knowledge::get(),
+            Locale::Es => ES.get_or_init(|| {
+                Knowledge::from_sources(files::TOPICS, files::RULES, files::INTERFACE).translated(
+                    Locale::Es,
+                    files::ES_TOPICS,
+                    files::ES_RULES,
+                    files::ES_INTERFACE,
+                )
+            }),
+        }
+    }
+
+    /// Lay a translation over this (English) knowledge: per entry, the
+    /// translation when it passes its parity check, else the English entry;
+    /// the problems go to `errors`, the English-only ids to `untranslated`.
+    pub fn translated(mut self, locale: Locale, topics: &[(&str, &str)], rules: &[(&str, &str)], interface: &str) -> Self {
+        self.locale = locale;
+        let dir = locale.code();
+        if !interface.trim().is_empty() {
+            match Interface::parse(interface) {
+                Ok(tr) => self.interface.strings.extend(tr.strings),
+                Err(e) => self.errors.push(format!("{dir}/interface.toml: {e}")),
+            }
+        }
+        let topic_src: HashMap<&str, &str> = topics.iter().copied().collect();
+        let rule_src: HashMap<&str, &str> = rules.iter().copied().collect();
+        for (stem, _) in topics {
+            if self.topic(stem).is_none() {
+                self.errors.push(format!("{dir}/topics/{stem}.md: no English twin topics/{stem}.md"));
+            }
+        }
+        for (stem, _) in rules {
+            if self.rule(stem).is_none() {
+                self.errors.push(format!("{dir}/rules/{stem}.md: no English twin rules/{stem}.md"));
+            }
+        }
+        for t in self.topics.iter_mut() {
+            let id = t.meta.id.clone();
+            match topic_src.get(id.as_str()) {
+                Some(src) => match locale::translate_topic(t, src) {
+                    Ok(tr) => *t = tr,
+                    Err(p) => {
+                        self.errors.push(format!("{dir}/topics/{id}.md: {}", p.join("; ")));
+                        self.untranslated.push(id);
+                    }
+                },
+                None => self.untranslated.push(id),
+            }
+        }
+        for r in self.rules.iter_mut() {
+            let id = r.meta.id.clone();
+            match rule_src.get(id.as_str()) {
+                Some(src) => match locale::translate_rule(r, src) {
+                    Ok(tr) => *r = tr,
+                    Err(p) => {
+                        self.errors.push(format!("{dir}/rules/{id}.md: {}", p.join("; ")));
+                        self.untranslated.push(id);
+                    }
+                },
+                None => self.untranslated.push(id),
+            }
+        }
+        self
+    }
+
+    /// The label of a knowledge file's section heading in this locale
+    /// (`[headings]` of the translated interface.toml; the heading itself in
+    /// English, where headings are their own labels).
+    pub fn heading(&self, heading: &str) -> String {
+        let key = format!("headings.{heading}");
+        if self.interface.has(&key) { self.interface.get(&key, &[]) } else { heading.to_string() }
+    }
+
     pub fn topic(&self, id: &str) -> Option<&Topic> {
         self.topic_by_id.get(id).map(|&i| &self.topics[i])
     }
@@ -263,6 +351,22 @@ impl Knowledge {
     pub fn ui(&self, key: &str, args: &[(&str, &str)]) -> String {
         self.interface.get(key, args)
     }
+}
+
+/// The embedded translations of `locale`: (topics, rules, interface.toml);
+/// empty for English.
+pub fn embedded_translation(locale: Locale) -> (&'static [(&'static str, &'static str)], &'static [(&'static str, &'static str)], &'static str) {
+    match locale {
+        Locale::En => (&[], &[], ""),
+        Locale::Es => (files::ES_TOPICS, files::ES_RULES, files::ES_INTERFACE),
+    }
+}
+
+/// The keys of an interface.toml, flattened (`hover.docs`), with their strings.
+pub fn interface_strings(src: &str) -> Result<Vec<(String, String)>, String> {
+    let mut v: Vec<(String, String)> = Interface::parse(src)?.strings.into_iter().collect();
+    v.sort();
+    Ok(v)
 }
 
 /// The embedded file sources, for validation tests.

@@ -181,6 +181,8 @@ struct ClientInfo {
     /// The client can resolve a code action's `edit` lazily.
     resolve_edit: bool,
     root: Option<PathBuf>,
+    /// The client's `locale` from `initialize` (VS Code's display language).
+    locale: Option<String>,
 }
 
 /// What the diagnostics tasks share with the handlers.
@@ -347,6 +349,27 @@ impl Shared {
         Knowledge::get()
     }
 
+    /// The knowledge in the language for these settings: the `locale`
+    /// setting, else the client's locale, else English.
+    fn k_for(&self, s: &Settings) -> &'static Knowledge {
+        let client = self.info.read().ok().and_then(|i| i.locale.clone());
+        let tag = s.locale.clone().or(client).unwrap_or_default();
+        Knowledge::for_locale(crate::knowledge::Locale::parse(&tag))
+    }
+
+    /// The user's notes folders of these settings (relative ones from the
+    /// workspace root; without a root they are skipped).
+    fn notes_dirs(&self, s: &Settings) -> Vec<PathBuf> {
+        let root = self.info.read().ok().and_then(|i| i.root.clone());
+        s.notes
+            .iter()
+            .filter_map(|d| {
+                let p = PathBuf::from(d);
+                if p.is_absolute() { Some(p) } else { root.as_ref().map(|r| r.join(p)) }
+            })
+            .collect()
+    }
+
     fn enc(&self) -> Encoding {
         self.info.read().map(|i| i.encoding.unwrap_or(Encoding::Utf16)).unwrap_or(Encoding::Utf16)
     }
@@ -397,7 +420,8 @@ impl Shared {
                     if current {
                         let enc = self.enc();
                         let doc = &job.doc;
-                        let diags = guard(|| checked.findings.iter().map(|f| self.diagnostic(doc, f, enc)).collect::<Vec<_>>()).unwrap_or_default();
+                        let k = self.k_for(&job.settings);
+                        let diags = guard(|| checked.findings.iter().map(|f| self.diagnostic(doc, f, enc, k)).collect::<Vec<_>>()).unwrap_or_default();
                         if let Ok(uri) = key.parse::<Uri>() {
                             self.client.publish_diagnostics(uri, diags, Some(version)).await;
                         }
@@ -493,8 +517,7 @@ impl Shared {
         Some((e.doc.clone(), e.settings.clone(), mapped, None))
     }
 
-    fn diagnostic(&self, doc: &Document, f: &Finding, enc: Encoding) -> Diagnostic {
-        let k = self.k();
+    fn diagnostic(&self, doc: &Document, f: &Finding, enc: Encoding, k: &Knowledge) -> Diagnostic {
         let rule = k.rule(f.rule);
         let severity = match f.severity {
             Severity::Hint => DiagnosticSeverity::HINT,
@@ -593,6 +616,7 @@ impl LanguageServer for Backend {
                 .and_then(|c| c.resolve_support.as_ref())
                 .is_some_and(|r| r.properties.iter().any(|p| p == "edit"));
             info.root = root;
+            info.locale = params.locale.clone();
         }
         if let Some(opts) = params.initialization_options {
             if let Ok(mut l) = self.layers.write() {
@@ -745,15 +769,27 @@ impl LanguageServer for Backend {
         // Never waits for a diagnostics run: the findings at hand will do.
         let Some((doc, settings, findings, checked)) = self.findings_at_hand(&key) else { return Ok(None) };
         let enc = self.enc();
-        let k = self.k();
+        let k = self.k_for(&settings);
+        let notes = self.notes_dirs(&settings);
         let answer = off_thread(move |cancel| {
             budget::run(None, Some(cancel), || {
                 guard(|| {
                     let offset = convert::offset(&doc, pos, enc);
                     let facts = checked.as_ref().map(|c| c.facts());
-                    analysis::hover::hover_with_facts(&doc.text, &doc.tree, offset, &findings, &settings, k, facts).map(|h| Hover {
-                        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
-                        range: Some(convert::range(&doc, &h.range, enc)),
+                    analysis::hover::hover_with_facts(&doc.text, &doc.tree, offset, &findings, &settings, k, facts).map(|h| {
+                        let mut value = h.markdown;
+                        // "Your notes: …" links to the user's sections that show this.
+                        if !notes.is_empty() {
+                            let idx = crate::notes::shared(&notes);
+                            if let Some(line) = crate::notes::hover_line(&idx, h.topic.as_deref(), &h.rules, k) {
+                                value.push_str("\n\n");
+                                value.push_str(&line);
+                            }
+                        }
+                        Hover {
+                            contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }),
+                            range: Some(convert::range(&doc, &h.range, enc)),
+                        }
                     })
                 })
             })
@@ -768,7 +804,7 @@ impl LanguageServer for Backend {
         let key = uri.as_str().to_string();
         let Some((doc, settings, found)) = self.shared.findings_now(&key).await else { return Ok(None) };
         let enc = self.enc();
-        let k = self.k();
+        let k = self.k_for(&settings);
         let only = params.context.only.clone();
         let resolve_edit = self.info.read().map(|i| i.resolve_edit).unwrap_or(false);
         // Fix-all is a whole-file computation: only when asked for by kind
@@ -787,7 +823,7 @@ impl LanguageServer for Backend {
                 let mut actions: Vec<CodeActionOrCommand> = Vec::new();
                 if wants(&only, CodeActionKind::QUICKFIX.as_str()) {
                     for f in found.findings.iter().filter(|f| convert::on_lines(&f.range, &lines)) {
-                        let diag = sh.diagnostic(&doc, f, enc);
+                        let diag = sh.diagnostic(&doc, f, enc, k);
                         let rule = k.rule(f.rule);
                         for (i, fx) in f.fixes.iter().enumerate() {
                             if fx.applicability == Applicability::DisplayOnly {
