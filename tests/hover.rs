@@ -192,6 +192,12 @@ fn every_keyword_reaches_a_topic() {
 /// others are printed as pending.
 const STRICT_FOR_ALL: bool = true;
 
+/// Sentences in prose, not counting punctuation inside `code spans`.
+fn sentences(s: &str) -> usize {
+    let prose: String = s.split('`').step_by(2).collect::<Vec<_>>().join("x").replace("e.g.", "eg").replace("i.e.", "ie");
+    prose.matches(". ").count() + prose.matches("? ").count() + prose.matches("! ").count() + usize::from(prose.trim_end().ends_with(['.', '?', '!']))
+}
+
 /// A line of rendered Markdown (outside code fences) that ends in a colon
 /// with nothing after it, or a heading with nothing after it.
 fn dangling_lines(md: &str) -> Vec<String> {
@@ -240,6 +246,9 @@ fn brief_hovers_keep_to_the_limits() {
             }
             if b.prose.is_empty() {
                 p.push(format!("{at}: no prose"));
+            }
+            if sentences(&b.prose) > 2 {
+                p.push(format!("{at}: prose has {} sentences (at most 2)", sentences(&b.prose)));
             }
             if b.prose.trim_end().ends_with(':') {
                 p.push(format!("{at}: prose ends in a colon"));
