@@ -95,6 +95,16 @@ pub trait Rule: Sync + Send {
     fn sibling_needles(&self) -> &'static [&'static str] {
         &[]
     }
+    /// For a rule that wants `call` nodes: the last names of the callees it
+    /// can report on (`open` for `open(…)`, `io.open(…)` and `f.open(…)`).
+    /// The walker reads a call's callee once and dispatches it only to the
+    /// rules naming its last name, plus those with an empty list (every
+    /// call). A name an import renames (`import x as y`) reaches every call
+    /// rule. Debug builds run the other call rules too and assert they report
+    /// nothing, so a list that misses a name fails the fixture tests.
+    fn callees(&self) -> &'static [&'static str] {
+        &[]
+    }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>);
 }
 
@@ -106,6 +116,89 @@ pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
 pub struct Enabled {
     /// Indexed by tree-sitter kind id: the rules that want that kind.
     table: Vec<Vec<&'static dyn Rule>>,
+    /// `call` nodes, by the callee's last name.
+    calls: CallTable,
+}
+
+/// The `call` rules by callee last name, each list in the order of the
+/// kind table (so findings come out in the same order as without it).
+#[derive(Default)]
+struct CallTable {
+    /// Rules that want every call (an empty `callees`).
+    every: Vec<&'static dyn Rule>,
+    /// Last name → the rules that want it, with those of `every`.
+    by_name: std::collections::HashMap<&'static str, Vec<&'static dyn Rule>>,
+    /// Whether any enabled call rule lists names (else nothing to sort).
+    any_named: bool,
+}
+
+impl CallTable {
+    fn new(table: &[Vec<&'static dyn Rule>]) -> CallTable {
+        let all_call: Vec<&'static dyn Rule> = kind_ids("call").iter().flat_map(|id| table.get(*id as usize).into_iter().flatten().copied()).collect();
+        let mut t = CallTable { every: all_call.iter().copied().filter(|r| r.callees().is_empty()).collect(), ..Default::default() };
+        for r in &all_call {
+            for name in r.callees() {
+                t.any_named = true;
+                t.by_name.entry(name).or_insert_with(|| all_call.iter().copied().filter(|x| x.callees().is_empty() || x.callees().contains(name)).collect());
+            }
+        }
+        t
+    }
+}
+
+/// The last name of a call's callee (`c` in `a.b.c(…)`) and whether the
+/// callee is a bare name, or None when it is not a name or attribute.
+fn callee_last_name<'s>(call: Node, src: &'s str) -> Option<(&'s str, bool)> {
+    let func = call.child_by_field_id(crate::field_id!("function"))?;
+    let tail = match func.kind_name() {
+        "identifier" => func,
+        "attribute" => func.child_by_field_id(crate::field_id!("attribute"))?,
+        _ => return None,
+    };
+    Some((src.get(tail.byte_range())?, tail.id() == func.id()))
+}
+
+/// Names an import may bind under another name in the text of `top`: the
+/// word after every `as` (an over-approximation: `with … as f` and prose in
+/// strings count too, which only costs speed). The module facts' renaming
+/// imports are checked per call (`renamed`).
+fn renamed_names(text: &str) -> std::collections::HashSet<&str> {
+    let mut out = std::collections::HashSet::new();
+    let b = text.as_bytes();
+    let ident = |c: u8| c == b'_' || c.is_ascii_alphanumeric() || c >= 0x80;
+    for at in memchr::memmem::find_iter(b, b"as") {
+        if (at > 0 && ident(b[at - 1])) || b.get(at + 2).is_some_and(|c| ident(*c)) {
+            continue;
+        }
+        let mut i = at + 2;
+        loop {
+            while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n' | b'\\' | b'\x0c') {
+                i += 1;
+            }
+            // `from m import (a as  # comment` / `b)`
+            if i < b.len() && b[i] == b'#' {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            break;
+        }
+        let start = i;
+        while i < b.len() && ident(b[i]) {
+            i += 1;
+        }
+        if start < i {
+            out.insert(&text[start..i]);
+        }
+    }
+    out
+}
+
+/// Whether callee name `name` (an identifier callee when `bare`) may stand
+/// for an import of another last name.
+fn renamed(name: &str, bare: bool, local: &std::collections::HashSet<&str>, cx: &Context) -> bool {
+    bare && (local.contains(name) || cx.module.imports.get(name).is_some_and(|q| q.rsplit('.').next() != Some(name)))
 }
 
 impl Enabled {
@@ -115,7 +208,9 @@ impl Enabled {
 
     /// The same table restricted to the rules `keep` accepts.
     pub fn filtered(&self, keep: impl Fn(&dyn Rule) -> bool) -> Enabled {
-        Enabled { table: self.table.iter().map(|v| v.iter().copied().filter(|r| keep(*r)).collect()).collect() }
+        let table: Vec<Vec<&'static dyn Rule>> = self.table.iter().map(|v| v.iter().copied().filter(|r| keep(*r)).collect()).collect();
+        let calls = CallTable::new(&table);
+        Enabled { table, calls }
     }
 
     /// Every enabled rule, once.
@@ -153,7 +248,8 @@ pub fn enabled_rules(settings: &Settings, k: &Knowledge) -> Enabled {
             }
         }
     }
-    Enabled { table }
+    let calls = CallTable::new(&table);
+    Enabled { table, calls }
 }
 
 /// Every kind id with this name (a name can map to several ids: named and
@@ -244,6 +340,8 @@ pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFind
     let has_error = top.has_error();
     // The ancestors of the current node, for `NodeExt::up` in rules.
     let path = crate::syntax::AncestorPath::new(top);
+    let call_ids = kind_ids("call");
+    let local_renames = if enabled.calls.any_named { renamed_names(cx.src.get(top.byte_range()).unwrap_or("")) } else { Default::default() };
     loop {
         if crate::analysis::budget::exhausted() {
             return;
@@ -253,7 +351,15 @@ pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFind
             let r = node.byte_range();
             raw.error_ranges.push(if r.is_empty() { r.start.saturating_sub(1)..r.end + 1 } else { r });
         }
-        if let Some(rules) = enabled.table.get(node.kind_id() as usize) {
+        if enabled.calls.any_named && call_ids.contains(&node.kind_id()) {
+            let rules = match callee_last_name(node, cx.src) {
+                Some((name, bare)) if !renamed(name, bare, &local_renames, cx) => enabled.calls.by_name.get(name).unwrap_or(&enabled.calls.every),
+                _ => &enabled.table[node.kind_id() as usize],
+            };
+            dispatch(node, cx, rules, &mut raw.findings);
+            #[cfg(debug_assertions)]
+            check_skipped_call_rules(node, cx, &enabled.table[node.kind_id() as usize], rules);
+        } else if let Some(rules) = enabled.table.get(node.kind_id() as usize) {
             dispatch(node, cx, rules, &mut raw.findings);
         }
         if cursor.goto_first_child() {
@@ -271,6 +377,21 @@ pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFind
             }
             path.pop();
         }
+    }
+}
+
+/// Debug builds: the call rules the callee's name skipped report nothing on
+/// this call (a `callees` list missing a name fails the fixture tests).
+#[cfg(debug_assertions)]
+fn check_skipped_call_rules(node: Node, cx: &Context, all: &[&'static dyn Rule], ran: &[&'static dyn Rule]) {
+    let skipped: Vec<&'static dyn Rule> = all.iter().copied().filter(|r| !ran.iter().any(|x| x.id() == r.id())).collect();
+    if skipped.is_empty() {
+        return;
+    }
+    let mut out = Vec::new();
+    dispatch(node, cx, &skipped, &mut out);
+    if let Some(f) = out.first() {
+        panic!("rule {} reported on a call its `callees` leaves out: {:?}", f.rule, cx.text(node));
     }
 }
 

@@ -15,6 +15,9 @@ impl Rule for ExplicitBaseInit {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["__init__"]
+    }
     fn scope(&self) -> super::Scope {
         // Depends on the enclosing class's bases and the method's parameters.
         super::Scope::Function

@@ -18,6 +18,9 @@ impl Rule for AsyncioRunEntryPoint {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["run_until_complete"]
+    }
     fn min_python(&self) -> (u8, u8) {
         (3, 7)
     }

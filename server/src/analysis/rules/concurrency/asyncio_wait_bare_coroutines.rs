@@ -15,6 +15,9 @@ impl Rule for AsyncioWaitBareCoroutines {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["wait"]
+    }
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }

@@ -12,6 +12,9 @@ impl Rule for BlockingSleepInAsync {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["sleep"]
+    }
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }

@@ -16,6 +16,9 @@ impl Rule for PoolApplyInLoop {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["apply"]
+    }
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }

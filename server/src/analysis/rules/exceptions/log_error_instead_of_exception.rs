@@ -40,6 +40,9 @@ impl Rule for LogErrorInsteadOfException {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["error"]
+    }
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }

@@ -15,6 +15,9 @@ impl Rule for ListComprehensionInAggregate {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        AGGREGATES
+    }
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }

@@ -49,6 +49,9 @@ impl Rule for MapFilterLambda {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["map", "filter"]
+    }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some((which, param, body, iterable)) = parts(node, cx) else { return };
         if body.kind_name() == "lambda" || body.kind_name() == "yield" {

@@ -132,6 +132,9 @@ impl Rule for ReduceToBuiltin {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["reduce"]
+    }
     fn scope(&self) -> Scope {
         Scope::Module
     }

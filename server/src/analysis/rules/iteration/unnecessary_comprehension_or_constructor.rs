@@ -14,6 +14,9 @@ impl Rule for UnnecessaryComprehensionOrConstructor {
     fn kinds(&self) -> &'static [&'static str] {
         &["list_comprehension", "set_comprehension", "call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["set", "dict"]
+    }
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }

@@ -14,6 +14,9 @@ impl Rule for ZipWithoutStrict {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["zip"]
+    }
     fn min_python(&self) -> (u8, u8) {
         (3, 10)
     }

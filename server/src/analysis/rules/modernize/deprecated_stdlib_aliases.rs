@@ -50,6 +50,9 @@ impl Rule for DeprecatedStdlibAliases {
     fn kinds(&self) -> &'static [&'static str] {
         &["call", "decorator"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["warn", "currentThread", "activeCount", "encodestring", "decodestring", "getcallargs", "setcheckinterval", "getcheckinterval", "clock", "notifyAll", "isAlive", "setDaemon", "isDaemon", "assertEquals", "assertNotEquals", "assertAlmostEquals", "assertNotAlmostEquals", "assert_", "failUnless", "failIf", "failUnlessEqual", "failIfEqual", "failUnlessAlmostEqual", "failIfAlmostEqual", "failUnlessRaises", "assertRegexpMatches", "assertNotRegexpMatches", "assertRaisesRegexp", "assertDictContainsSubset"]
+    }
     fn scope(&self) -> Scope {
         Scope::Module
     }

@@ -16,6 +16,9 @@ impl Rule for PkgResourcesEntryPoints {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["iter_entry_points"]
+    }
     fn scope(&self) -> Scope {
         Scope::Module
     }

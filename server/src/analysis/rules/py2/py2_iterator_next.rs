@@ -12,6 +12,9 @@ impl Rule for Py2IteratorNext {
     fn kinds(&self) -> &'static [&'static str] {
         &["call", "function_definition"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["next"]
+    }
     fn scope(&self) -> Scope {
         Scope::Module
     }

@@ -12,6 +12,9 @@ impl Rule for Py2RenamedBuiltins {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["xrange", "raw_input"]
+    }
     fn scope(&self) -> Scope {
         Scope::Module
     }

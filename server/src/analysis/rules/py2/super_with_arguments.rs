@@ -12,6 +12,9 @@ impl Rule for SuperWithArguments {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["super"]
+    }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         if !scope::refers_to(func, cx.src, &cx.module, "super") {

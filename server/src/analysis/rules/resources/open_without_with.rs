@@ -15,6 +15,9 @@ impl Rule for OpenWithoutWith {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["open"]
+    }
     fn scope(&self) -> super::Scope {
         super::Scope::Function
     }

@@ -22,6 +22,9 @@ impl Rule for PoolWithoutWith {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["ThreadPoolExecutor", "ProcessPoolExecutor", "Pool", "ThreadPool"]
+    }
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }

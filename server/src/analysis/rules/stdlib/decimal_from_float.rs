@@ -12,6 +12,9 @@ impl Rule for DecimalFromFloat {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["Decimal"]
+    }
     fn scope(&self) -> super::Scope {
         // Resolving `Decimal` depends on the module's imports.
         super::Scope::Module

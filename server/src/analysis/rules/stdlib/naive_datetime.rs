@@ -12,6 +12,9 @@ impl Rule for NaiveDatetime {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["now", "utcnow", "utcfromtimestamp"]
+    }
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }

@@ -56,6 +56,9 @@ impl Rule for OpenPositionalEncoding {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["open"]
+    }
     fn scope(&self) -> Scope {
         Scope::Module
     }

@@ -16,6 +16,9 @@ impl Rule for PdbSetTrace {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["set_trace"]
+    }
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }

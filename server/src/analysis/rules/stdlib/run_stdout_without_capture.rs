@@ -57,6 +57,9 @@ impl Rule for RunStdoutWithoutCapture {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        &["run"]
+    }
     fn scope(&self) -> Scope {
         Scope::Module
     }

@@ -104,6 +104,9 @@ impl Rule for SqlStringFormatting {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        METHODS
+    }
     fn scope(&self) -> super::Scope {
         // The placeholder fix depends on the module importing sqlite3.
         super::Scope::Module

@@ -21,6 +21,9 @@ impl Rule for SubprocessLegacyArguments {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn callees(&self) -> &'static [&'static str] {
+        FUNCS
+    }
     fn min_python(&self) -> (u8, u8) {
         (3, 7)
     }
