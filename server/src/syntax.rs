@@ -228,7 +228,22 @@ impl<'t> NodeExt<'t> for Node<'t> {
         let start = self.start_byte();
         let hit = PATH.with(|p| {
             let p = p.borrow();
-            p.iter().rposition(|n| n.id() == self.id() && n.start_byte() == start).map(|i| i.checked_sub(1).map(|j| p[j]))
+            let is_self = |n: &Node| n.id() == self.id() && n.start_byte() == start;
+            // Walking up asks for the parent of the node returned last, and a
+            // rule asks for the parent of the walker's node: both O(1), so a
+            // walk up any number of ancestors is linear in their count.
+            let h = HINT.with(|h| h.get());
+            let i = if p.get(h).is_some_and(is_self) {
+                Some(h)
+            } else if p.last().is_some_and(is_self) {
+                Some(p.len() - 1)
+            } else {
+                p.iter().rposition(is_self)
+            };
+            i.map(|i| {
+                HINT.with(|h| h.set(i.saturating_sub(1)));
+                i.checked_sub(1).map(|j| p[j])
+            })
         });
         match hit {
             // SAFETY: the path holds nodes of the tree being walked, which
@@ -243,6 +258,8 @@ impl<'t> NodeExt<'t> for Node<'t> {
 thread_local! {
     /// The ancestors of the node the rule walker is at, root first.
     static PATH: std::cell::RefCell<Vec<Node<'static>>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Where in `PATH` the last `up` found its answer.
+    static HINT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// Counts the walks started on this thread (`walk_id`).
     static WALK_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
@@ -309,6 +326,28 @@ impl AncestorPath {
             n = p;
         }
         chain.reverse();
+        WALK_ID.with(|w| w.set(w.get().wrapping_add(1)));
+        TOP_DEFS.with(|c| *c.borrow_mut() = None);
+        // SAFETY: see `NodeExt::up`; cleared in `Drop`.
+        PATH.with(|p| *p.borrow_mut() = chain.into_iter().map(|n| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) }).collect());
+        AncestorPath(())
+    }
+    /// The path from `root` down to `target` (a node of `root`'s tree), for
+    /// code outside the rule walk that walks up from one node (hover):
+    /// built from the root down, since `Node::parent` costs the node's depth
+    /// on every call and a chain built upwards would be quadratic.
+    pub fn from_root(root: Node<'_>, target: Node<'_>) -> Self {
+        let mut chain = vec![root];
+        let mut n = root;
+        while n.id() != target.id() || n.byte_range() != target.byte_range() {
+            match n.child_with_descendant(target) {
+                Some(c) if c.id() != n.id() => {
+                    chain.push(c);
+                    n = c;
+                }
+                _ => break,
+            }
+        }
         WALK_ID.with(|w| w.set(w.get().wrapping_add(1)));
         TOP_DEFS.with(|c| *c.borrow_mut() = None);
         // SAFETY: see `NodeExt::up`; cleared in `Drop`.

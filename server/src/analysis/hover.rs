@@ -461,6 +461,9 @@ pub fn resolve<'k>(src: &str, tree: &Tree, offset: usize, k: &'k Knowledge) -> O
 /// only if a name needs them, never for a keyword.
 pub fn resolve_with<'k>(src: &str, tree: &Tree, offset: usize, k: &'k Knowledge, facts: Option<&ModuleFacts>) -> Option<Resolved<'k>> {
     let token = token_at(tree, src, offset)?;
+    // Every walk up from the token below reads this path: linear in the
+    // depth, where `Node::parent` would cost the depth at every step.
+    let _path = syntax::AncestorPath::from_root(tree.root_node(), token);
     let cell = std::cell::OnceCell::new();
     let module = || -> &ModuleFacts { facts.unwrap_or_else(|| cell.get_or_init(|| ModuleFacts::collect(tree.root_node(), src))) };
     let keys = context_keys(token, src);
@@ -508,6 +511,9 @@ fn resolve_token<'k, 't, 'm>(
     }
     // Then the token and its ancestors by node kind.
     let mut cur = Some(token);
+    // Attributes met on the way up are asked for names only this close to the
+    // token (an attribute chain can be any length; each ask reads its chain).
+    let mut attribute_asks = 64;
     while let Some(n) = cur {
         if n.is_named() {
             if let Some(c) = k.by_kind.get(n.kind_name()) {
@@ -516,7 +522,8 @@ fn resolve_token<'k, 't, 'm>(
                 }
             }
             // An attribute or call on the way up may name a topic (`obj.__dict__`).
-            if n.kind_name() == "attribute" && n.id() != token.id() {
+            if n.kind_name() == "attribute" && n.id() != token.id() && attribute_asks > 0 {
+                attribute_asks -= 1;
                 if let Some(attr) = n.child_by_field_id(crate::field_id!("attribute")) {
                     let c = name_candidates(attr, src, module(), k);
                     if let Some(t) = choose(k, &c, attr, token, keys) {

