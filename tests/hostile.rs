@@ -24,8 +24,11 @@ fn every_feature(name: &str, src: String, positions: Vec<usize>) {
         .spawn(move || {
             let k = Knowledge::get();
             let settings = all_rules();
+            let t0 = std::time::Instant::now();
             let tree = pyexplain::syntax::parse(&src, None);
             let findings = check(&src, &tree, &settings, k);
+            eprintln!("{name}: {} bytes, check {:?}", src.len(), t0.elapsed());
+            let t0 = std::time::Instant::now();
             let mut offsets = positions;
             let n = src.len();
             for i in 0..=16 {
@@ -41,11 +44,14 @@ fn every_feature(name: &str, src: String, positions: Vec<usize>) {
                     assert!(src.is_char_boundary(h.range.start) && src.is_char_boundary(h.range.end));
                 }
             }
+            eprintln!("{name}: hover {:?}", t0.elapsed());
+            let t0 = std::time::Instant::now();
             for unsafe_fixes in [false, true] {
                 let fixed = fix::fix_all(&src, &settings, k, unsafe_fixes);
                 let again = fix::fix_all(&fixed.text, &settings, k, unsafe_fixes);
                 let _ = again;
             }
+            eprintln!("{name}: fix-all {:?}", t0.elapsed());
             findings.len()
         })
         .expect("spawn");
