@@ -145,3 +145,45 @@ fn nested_typing_subscripts() {
         every_feature(word, src, vec![30, 30 + depth * 3]);
     }
 }
+
+/// tree-sitter-python's scanner aborts the process on 511 nested blocks and
+/// a string literal (issue 13's generator): the binary must exit cleanly and
+/// say that it checked only the text before the too-deep line.
+#[test]
+fn scanner_indent_limit_is_guarded() {
+    let mut src: String = (0..511).map(|i| format!("{}if x:\n", " ".repeat(i))).collect();
+    src.push_str(&" ".repeat(511));
+    src.push_str("'s'\n");
+    assert!(pyexplain::syntax::is_truncated(&src));
+    let cut = pyexplain::syntax::parse_len(&src);
+    assert!(cut > 0 && src[..cut].ends_with('\n'));
+    // CR-only and tab-indented variants are cut too.
+    assert!(pyexplain::syntax::is_truncated(&src.replace('\n', "\r")));
+    let tabs: String = (0..400).map(|i| format!("{}if x:\n", "\t".repeat(i))).collect::<String>() + &"\t".repeat(400) + "'s'\n";
+    assert!(pyexplain::syntax::is_truncated(&tabs));
+    // An ordinary deep-but-sane file is parsed whole.
+    let sane: String = (0..2000).map(|i| format!("{}if x:\n", " ".repeat(i % 40))).collect::<String>() + "    'ok'\n";
+    assert!(!pyexplain::syntax::is_truncated(&sane));
+    for text in [src.clone(), src.replace('\n', "\r\n"), tabs] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pyexplain"))
+            .args(["check", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run pyexplain");
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.code().is_some(), "killed by a signal: {stderr}");
+        assert!(out.status.code() != Some(101), "panicked: {stderr}");
+        let k = Knowledge::get();
+        let expected = k.ui("syntax.too_deep", &[("path", "-"), ("limit", "300"), ("line", "__")]);
+        let (head, _) = expected.split_once("__").unwrap();
+        let head = head.replace("-: ", "");
+        assert!(stderr.contains(&head), "no clear message: {stderr}");
+    }
+    // The in-process features on the small stack too.
+    every_feature("scanner limit", src, vec![100, 200000]);
+}

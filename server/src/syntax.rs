@@ -16,8 +16,81 @@ pub fn parser() -> Parser {
     p
 }
 
+/// How many indentation levels a text may open before parsing stops short
+/// (`parse_len`). tree-sitter-python's scanner serializes its state as
+/// 2 bytes + 1 per open bracket or string (at most 255) + 2 per indentation
+/// level, without bounding it by the 1,024-byte buffer tree-sitter gives it:
+/// 511 levels and a string literal make tree-sitter abort the process
+/// (`assert(length <= TREE_SITTER_SERIALIZATION_BUFFER_SIZE)`).
+/// 2 + 255 + 2 × 300 = 857 bytes stays inside.
+pub const MAX_INDENT_LEVELS: usize = 300;
+
+/// How much of `text` is parsed: all of it, or the part before the first
+/// line at which the scanner's indentation stack could pass
+/// `MAX_INDENT_LEVELS`. Conservative: the scanner's stack is a strictly
+/// increasing run of line-start widths (space 1, tab 8, `\r`/`\f` reset,
+/// widths carried over backslash continuations, as the scanner counts), so
+/// the longest strictly increasing subsequence of those widths bounds it
+/// whatever the scanner pops. Linear for ordinary files (a line count), n log n
+/// otherwise.
+pub fn parse_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    // A line ends at `\n` or at `\r` (CR-only files), conservatively.
+    if memchr::memchr2_iter(b'\n', b'\r', bytes).count() < MAX_INDENT_LEVELS {
+        return text.len();
+    }
+    // tails[i]: the smallest last width of an increasing run of length i+1.
+    let mut tails: Vec<u16> = Vec::new();
+    let mut pos = 0;
+    let mut carried: u16 = 0;
+    while pos < bytes.len() {
+        let line_start = pos;
+        let mut w = carried;
+        carried = 0;
+        let mut i = pos;
+        while i < bytes.len() {
+            match bytes[i] {
+                b' ' => w = w.wrapping_add(1),
+                b'\t' => w = w.wrapping_add(8),
+                b'\x0c' => w = 0,
+                _ => break,
+            }
+            i += 1;
+        }
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |j| i + j + 1);
+        let content = i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r');
+        if content && bytes[i] == b'\\' && matches!(&bytes[i + 1..], [b'\n', ..] | [b'\r', ..] | []) {
+            carried = w;
+        } else if !content && i == line_start {
+            // The `\n` of a `\r\n` after a continuation: still carried.
+            carried = w;
+        } else if content && w > 0 {
+            let k = tails.partition_point(|&t| t < w);
+            if k == tails.len() {
+                if tails.len() == MAX_INDENT_LEVELS {
+                    return line_start;
+                }
+                tails.push(w);
+            } else {
+                tails[k] = w;
+            }
+        }
+        pos = end;
+    }
+    text.len()
+}
+
+/// Whether `parse` leaves part of `text` out (`parse_len`).
+pub fn is_truncated(text: &str) -> bool {
+    parse_len(text) < text.len()
+}
+
 /// Parse `text` from scratch, or incrementally when `old` was edited to match it.
+/// A text nested deeper than `MAX_INDENT_LEVELS` is parsed only up to the
+/// line where it passes the limit (`parse_len`; say so with `is_truncated`).
 pub fn parse(text: &str, old: Option<&Tree>) -> Tree {
+    let len = parse_len(text);
+    let (text, old) = if len < text.len() { (&text[..len], None) } else { (text, old) };
     thread_local! {
         static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(parser());
     }
@@ -235,6 +308,9 @@ impl<'t> NodeExt<'t> for Node<'t> {
             let h = HINT.with(|h| h.get());
             let i = if p.get(h).is_some_and(is_self) {
                 Some(h)
+            } else if p.get(h + 1).is_some_and(is_self) {
+                // The same node asked again.
+                Some(h + 1)
             } else if p.last().is_some_and(is_self) {
                 Some(p.len() - 1)
             } else {

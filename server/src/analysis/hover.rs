@@ -416,8 +416,21 @@ fn name_candidates(token: Node, src: &str, module: &ModuleFacts, k: &Knowledge) 
         push(t);
     }
     // Import statements name modules directly: `import functools`, `from functools import wraps`.
-    if let Some(imp) = syntax::ancestor(token, &["import_statement", "import_from_statement"]) {
-        let dotted = syntax::ancestor(token, &["dotted_name"]).or(parent.filter(|p| p.kind_name() == "dotted_name"));
+    // An import statement holds names at most three levels down (statement,
+    // aliased import, dotted name): no need to walk up a deep expression.
+    let near = |kinds: &[&str]| {
+        let mut cur = token.up();
+        for _ in 0..4 {
+            let n = cur?;
+            if kinds.contains(&n.kind_name()) {
+                return Some(n);
+            }
+            cur = n.up();
+        }
+        None
+    };
+    if let Some(imp) = near(&["import_statement", "import_from_statement"]) {
+        let dotted = near(&["dotted_name"]).or(parent.filter(|p| p.kind_name() == "dotted_name"));
         if imp.kind_name() == "import_from_statement" {
             if let Some(m) = imp.child_by_field_id(crate::field_id!("module_name")) {
                 let is_module = dotted.is_some_and(|d| d.id() == m.id());
@@ -513,7 +526,7 @@ fn resolve_token<'k, 't, 'm>(
     let mut cur = Some(token);
     // Attributes met on the way up are asked for names only this close to the
     // token (an attribute chain can be any length; each ask reads its chain).
-    let mut attribute_asks = 64;
+    let mut attribute_asks = 8;
     while let Some(n) = cur {
         if n.is_named() {
             if let Some(c) = k.by_kind.get(n.kind_name()) {
