@@ -187,3 +187,40 @@ fn scanner_indent_limit_is_guarded() {
     // The in-process features on the small stack too.
     every_feature("scanner limit", src, vec![100, 200000]);
 }
+
+/// Every rule fixture in CR-only, CRLF and mixed line endings: fix-all (safe
+/// and unsafe) reaches a fixed point (a second run changes nothing) and adds
+/// no syntax error. A CR-only `print(1, 2)` was parsed as a Python 2 print
+/// statement and wrapped in parentheses on every pass.
+#[test]
+fn fix_all_converges_under_every_line_ending() {
+    let k = Knowledge::get();
+    let settings = all_rules();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let cr_print = "import os\rprint(1, 2)\rx = 1\r".to_string();
+    let fixed = fix::fix_all(&cr_print, &settings, k, true);
+    assert_eq!(fixed.text, cr_print, "a CR-only print call is a call");
+    let mut n = 0;
+    for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "py")) {
+        let src = std::fs::read_to_string(path).unwrap();
+        let mixed: String = src.split_inclusive('\n').enumerate().map(|(i, l)| match i % 3 {
+            0 => l.replace('\n', "\r\n"),
+            1 => l.replace('\n', "\r"),
+            _ => l.to_string(),
+        }).collect();
+        for (ending, text) in [("CR", src.replace('\n', "\r")), ("CRLF", src.replace('\n', "\r\n")), ("mixed", mixed)] {
+            let before = pyexplain::syntax::parse(&text, None).root_node().has_error();
+            for unsafe_fixes in [false, true] {
+                let once = fix::fix_all(&text, &settings, k, unsafe_fixes);
+                let twice = fix::fix_all(&once.text, &settings, k, unsafe_fixes);
+                assert_eq!(twice.text, once.text, "{} ({ending}, unsafe={unsafe_fixes}): fix-all did not converge", path.display());
+                let after = pyexplain::syntax::parse(&once.text, None).root_node().has_error();
+                assert!(!after || before, "{} ({ending}, unsafe={unsafe_fixes}): fix-all broke the syntax", path.display());
+                n += 1;
+            }
+        }
+    }
+    assert!(n > 100);
+}

@@ -80,6 +80,12 @@ pub fn parse_len(text: &str) -> usize {
     text.len()
 }
 
+/// Whether `text` holds a `\r` that is not part of a `\r\n`.
+pub fn has_lone_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'))
+}
+
 /// Whether `parse` leaves part of `text` out (`parse_len`).
 pub fn is_truncated(text: &str) -> bool {
     parse_len(text) < text.len()
@@ -91,6 +97,24 @@ pub fn is_truncated(text: &str) -> bool {
 pub fn parse(text: &str, old: Option<&Tree>) -> Tree {
     let len = parse_len(text);
     let (text, old) = if len < text.len() { (&text[..len], None) } else { (text, old) };
+    // Python reads a lone `\r` as a line break (universal newlines);
+    // tree-sitter-python takes it for a space, so a CR-only file parses as one
+    // long line (`print(1, 2)` became a Python 2 print statement, and its
+    // "fix" wrapped it in parentheses forever). The parser gets the text with
+    // each lone `\r` as `\n`: same length, so every offset stays true.
+    let unified;
+    let text = if has_lone_cr(text) {
+        let mut b = text.as_bytes().to_vec();
+        for i in 0..b.len() {
+            if b[i] == b'\r' && b.get(i + 1) != Some(&b'\n') {
+                b[i] = b'\n';
+            }
+        }
+        unified = String::from_utf8(b).unwrap_or_else(|_| text.to_string());
+        unified.as_str()
+    } else {
+        text
+    };
     thread_local! {
         static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(parser());
     }
@@ -200,8 +224,10 @@ pub fn indent_at(src: &str, offset: usize) -> &str {
 
 /// The line-break style of a text (`\r\n` if its first break is one).
 pub fn newline_of(src: &str) -> &'static str {
-    match src.find('\n') {
-        Some(i) if i > 0 && src.as_bytes()[i - 1] == b'\r' => "\r\n",
+    match memchr::memchr2(b'\n', b'\r', src.as_bytes()) {
+        Some(i) if src.as_bytes()[i] == b'\r' && src.as_bytes().get(i + 1) == Some(&b'\n') => "\r\n",
+        // A CR-only file gets CR line breaks from fixes too.
+        Some(i) if src.as_bytes()[i] == b'\r' => "\r",
         _ => "\n",
     }
 }

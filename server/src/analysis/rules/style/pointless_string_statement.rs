@@ -79,7 +79,8 @@ fn comment_fix(stmt: Node, string: Node, parent: Node, cx: &Context) -> Option<F
         return None;
     }
     let content = cx.src.get(open.end_byte()..close.start_byte())?;
-    let lines: Vec<&str> = content.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let unified = content.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = unified.split('\n').collect();
     let mut lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     // Drop the blank first and last lines of a triple-quoted block.
     if lines.len() > 1 && lines[0].trim().is_empty() {
