@@ -42,6 +42,9 @@ fn every_feature(name: &str, src: String, positions: Vec<usize>) {
                 if let Some(h) = hover::hover(&src, &tree, off, &findings, &settings, k) {
                     assert!(h.range.start <= h.range.end && h.range.end <= n, "{name}: hover range {:?}", h.range);
                     assert!(src.is_char_boundary(h.range.start) && src.is_char_boundary(h.range.end));
+                    for at in [h.range.start, h.range.end] {
+                        assert!(!(src[..at].ends_with('\r') && src[at..].starts_with('\n')), "{name}: hover range {:?} splits a CRLF", h.range);
+                    }
                 }
             }
             eprintln!("{name}: hover {:?}", t0.elapsed());
@@ -223,4 +226,30 @@ fn fix_all_converges_under_every_line_ending() {
         }
     }
     assert!(n > 100);
+}
+
+/// "Ignore … on this line" after a backslash continuation went after the
+/// backslash (a SyntaxError); it goes to the end of the logical line, and
+/// suppresses the finding there, in every line ending.
+#[test]
+fn ignore_after_backslash_continuation_stays_valid_and_suppresses() {
+    let k = Knowledge::get();
+    let settings = all_rules();
+    for nl in ["\n", "\r\n", "\r"] {
+        let src = format!("if x == None \\{nl}        and y:{nl}    pass{nl}z = (a == None) \\{nl}    + \\{nl}    1{nl}");
+        let tree = pyexplain::syntax::parse(&src, None);
+        assert!(!tree.root_node().has_error(), "{nl:?}");
+        let findings = check(&src, &tree, &settings, k);
+        let targets: Vec<_> = findings.iter().filter(|f| f.rule == "none-equality").collect();
+        assert_eq!(targets.len(), 2, "{nl:?}: {findings:?}");
+        for f in targets {
+            let edit = pyexplain::analysis::suppress::ignore_edit(&src, &tree, f.rule, f.range.start).expect("an edit");
+            let out = fix::apply_edits(&src, &[edit]).unwrap();
+            let tree2 = pyexplain::syntax::parse(&out, None);
+            assert!(!tree2.root_node().has_error(), "{nl:?}: {out:?}");
+            let after = check(&out, &tree2, &settings, k);
+            let left = after.iter().filter(|g| g.rule == f.rule).count();
+            assert_eq!(left, 1, "{nl:?}: the ignore did not suppress its finding: {out:?}");
+        }
+    }
 }

@@ -717,7 +717,17 @@ pub fn hover_with_facts(
     if parts.is_empty() {
         return None;
     }
-    Some(HoverResult { markdown: parts.join("\n\n---\n\n"), range: range.unwrap_or(offset..offset), topic, variant, rules })
+    // A range never splits a `\r\n` (an editor has no position between them).
+    let split = |at: usize| at > 0 && src.as_bytes().get(at - 1) == Some(&b'\r') && src.as_bytes().get(at) == Some(&b'\n');
+    let mut range = range.unwrap_or(offset..offset);
+    if split(range.end) {
+        range.end -= 1;
+    }
+    if split(range.start) {
+        range.start -= 1;
+    }
+    range.end = range.end.max(range.start);
+    Some(HoverResult { markdown: parts.join("\n\n---\n\n"), range, topic, variant, rules })
 }
 
 /// `pyexplain explain ID`: the rule and/or the topic, in full.
