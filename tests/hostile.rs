@@ -253,3 +253,130 @@ fn ignore_after_backslash_continuation_stays_valid_and_suppresses() {
         }
     }
 }
+
+/// A small deterministic generator (xorshift64*), so failures reproduce.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+    }
+}
+
+/// Expression wrappers: (open, close) around an inner expression.
+const WRAPS: &[(&str, &str)] = &[
+    ("(", ")"), ("[", "]"), ("{", "}"), ("-", ""), ("not ", ""), ("await ", ""), ("lambda: ", ""), ("f(", ")"),
+    ("x[", "]"), ("a if b else ", ""), ("(yield ", ")"), ("[*", "]"), ("{'k': ", "}"), ("(y := ", ")"),
+    ("[_ for _ in ", "]"), ("Optional[", "]"), ("f(k=", ")"), ("~", ""), ("x + ", ""), ("(", ",)"), ("f'{", "}'"),
+];
+const CHAINS: &[&str] = &[" + a", " or a", " and a", ".b", "(x)", "[0]", " == a", " if a else a", ", a", " | a"];
+const STATEMENTS: &[&str] = &["if x:", "for i in x:", "while x:", "with x as y:", "try:", "def f(a=[]):", "class C(object):", "async def g():", "else:", "match x:", "case 1:"];
+const SOUP: &[&str] = &["(", ")", "[", "]", ":", "\n", " ", "    ", "x", "#", "'", "\"\"\"", "\\", "\r", "\0", "lambda", "def", "class", "=", ":=", "**", "print", "None", "1", "😀", "\t", "import", "from", "yield", "async"];
+
+fn hostile(rng: &mut Rng) -> String {
+    let mut s = match rng.below(6) {
+        0 => {
+            let depth = 200 + rng.below(2800);
+            let (mut open, mut close) = (String::new(), String::new());
+            for _ in 0..depth {
+                let (o, c) = WRAPS[rng.below(WRAPS.len())];
+                open.push_str(o);
+                close.insert_str(0, c);
+            }
+            format!("z = {open}1{close}\n")
+        }
+        1 => {
+            let chain = CHAINS[rng.below(CHAINS.len())];
+            format!("for a in b:\n    s += a{}\n", chain.repeat(500 + rng.below(6000)))
+        }
+        2 => {
+            let depth = 100 + rng.below(500);
+            let mut s = String::new();
+            for d in 0..depth {
+                s.push_str(&" ".repeat(d));
+                s.push_str(STATEMENTS[rng.below(STATEMENTS.len())]);
+                s.push('\n');
+            }
+            s.push_str(&" ".repeat(depth));
+            s.push_str("'s'\n");
+            s
+        }
+        3 => format!("x = '{}'\ny = {}\nz = [{}]\n", "a".repeat(200_000), "9".repeat(5_000), "1, ".repeat(20_000)),
+        4 => (0..3000).map(|_| SOUP[rng.below(SOUP.len())]).collect(),
+        _ => format!("{}1\n{}a{} = 1\n", "a=".repeat(500 + rng.below(2500)), "[".repeat(1000), "]".repeat(1000)),
+    };
+    match rng.below(4) {
+        0 => s = s.replace('\n', "\r"),
+        1 => s = s.replace('\n', "\r\n"),
+        2 => s = s.split_inclusive('\n').enumerate().map(|(i, l)| if i % 2 == 0 { l.replace('\n', "\r") } else { l.to_string() }).collect(),
+        _ => {}
+    }
+    if rng.below(4) == 0 {
+        let at = rng.below(s.len());
+        let mut at = at;
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        s.insert(at, '\0');
+    }
+    s
+}
+
+/// Run `pyexplain check --fix` on `bytes` as a file and on stdin: both must
+/// exit on their own (no signal, no panic) and agree on the fixed bytes.
+fn fix_through_binary(bytes: &[u8], tag: usize) {
+    use std::io::Write;
+    let dir = std::env::temp_dir().join(format!("pyexplain-hostile-{}-{tag}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("h.py");
+    std::fs::write(&file, bytes).unwrap();
+    let bin = env!("CARGO_BIN_EXE_pyexplain");
+    let on_file = std::process::Command::new(bin).args(["check", "--fix", "--select", "ALL"]).arg(&file).output().unwrap();
+    let mut child = std::process::Command::new(bin)
+        .args(["check", "--fix", "--select", "ALL", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = bytes.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let on_stdin = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    for (what, out) in [("file", &on_file), ("stdin", &on_stdin)] {
+        let code = out.status.code();
+        assert!(code.is_some() && code != Some(101), "{what} #{tag}: {:?}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+    }
+    let fixed_file = std::fs::read(&file).unwrap();
+    // On stdin, the fixed text is written to stdout, followed by the report on stderr.
+    assert!(
+        on_stdin.stdout.starts_with(&fixed_file) || fixed_file == bytes && on_stdin.stdout.is_empty(),
+        "#{tag}: the file and stdin paths disagree"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn seeded_hostile_documents_are_answered() {
+    let mut rng = Rng(0x5EED_0013_u64);
+    for i in 0..24 {
+        let src = hostile(&mut rng);
+        let positions: Vec<usize> = (0..12).map(|_| rng.below(src.len() + 1)).collect();
+        every_feature(&format!("hostile #{i}"), src.clone(), positions);
+        if i % 3 == 0 {
+            fix_through_binary(src.as_bytes(), i);
+        }
+    }
+    // Invalid UTF-8 only exists as bytes: through the binary.
+    let mut bytes = b"x = 1\nif x == None:\n    pass\n".to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe, b'\n', 0xc3, b'(', b'\n']);
+    fix_through_binary(&bytes, 99);
+}
