@@ -141,3 +141,40 @@ fn incremental_findings_equal_a_full_check() {
     assert!(rechecks > 1000, "too few rechecks compared ({rechecks})");
     let _ = skipped_work;
 }
+
+/// Issue 13: an edit inside a method dropped the class-level findings of a
+/// class nested in the same top-level class (`useless-object-inheritance`
+/// on `Inner`, on a class nested in another method), and undoing the edit
+/// did not bring them back. Every edit and its undo, at each line of each
+/// method, recheck to exactly the findings of a full check.
+#[test]
+fn nested_class_findings_survive_an_edit_in_a_method_and_its_undo() {
+    let k = Knowledge::get();
+    let settings = Settings { select: Some(vec!["ALL".to_string()]), target_version: (3, 12), ..Settings::default() };
+    let src = "class Outer(object):\n    def m(self):\n        x = 1\n        return x\n    class Inner(object):\n        class Innermost(object):\n            pass\n    def n(self):\n        class Deep(object):\n            pass\n        return Deep\n";
+    let full0 = incremental::check_full(src, &pyexplain::syntax::parse(src, None), &settings, k);
+    let inheritance = |fs: &[pyexplain::analysis::Finding]| fs.iter().filter(|f| f.rule == "useless-object-inheritance").count();
+    assert_eq!(inheritance(&full0.findings), 4, "{:?}", full0.findings);
+    for (row, line) in src.lines().enumerate() {
+        if !line.starts_with("        ") || line.trim_start().starts_with("class") {
+            continue;
+        }
+        for insert in ["y = 2\n        ", "(", "print(x)\n        "] {
+            let mut doc = Document::new(src.to_string(), 0);
+            let mut checked = incremental::check_full(&doc.text, &doc.tree, &settings, k);
+            let edit = Change { range: Some(((row, 8), (row, 8))), text: insert.to_string() };
+            let cs = doc.apply_changes(std::slice::from_ref(&edit), Encoding::Utf8, 1);
+            checked = incremental::recheck(&checked, &cs, &doc.text, &doc.tree, &settings, k);
+            let full = incremental::check_full(&doc.text, &doc.tree, &settings, k);
+            assert_eq!(checked.findings, full.findings, "after inserting {insert:?} at line {row}:\n{}", doc.text);
+            // Undo.
+            let end = insert.split('\n').count() - 1;
+            let end_col = if end == 0 { 8 + insert.len() } else { insert.rsplit('\n').next().unwrap().len() };
+            let undo = Change { range: Some(((row, 8), (row + end, end_col))), text: String::new() };
+            let cs = doc.apply_changes(std::slice::from_ref(&undo), Encoding::Utf8, 2);
+            assert_eq!(doc.text, src);
+            checked = incremental::recheck(&checked, &cs, &doc.text, &doc.tree, &settings, k);
+            assert_eq!(checked.findings, full0.findings, "after undoing {insert:?} at line {row}");
+        }
+    }
+}

@@ -785,6 +785,12 @@ fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, 
             };
         }
     };
+    let parsed = crate::syntax::parse_len(&src.text);
+    if parsed < src.text.len() {
+        let line = (src.text[..parsed].matches('\n').count() + 1).to_string();
+        let limit = crate::syntax::MAX_INDENT_LEVELS.to_string();
+        eprintln!("pyexplain: {}", k.ui("syntax.too_deep", &[("path", &display), ("limit", &limit), ("line", &line)]));
+    }
     let unsafe_fixes = a.unsafe_fixes || settings.unsafe_fixes;
     if a.fix {
         let out = fix::fix_all(&src.text, settings, k, unsafe_fixes);

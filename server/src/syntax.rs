@@ -16,8 +16,105 @@ pub fn parser() -> Parser {
     p
 }
 
+/// How many indentation levels a text may open before parsing stops short
+/// (`parse_len`). tree-sitter-python's scanner serializes its state as
+/// 2 bytes + 1 per open bracket or string (at most 255) + 2 per indentation
+/// level, without bounding it by the 1,024-byte buffer tree-sitter gives it:
+/// 511 levels and a string literal make tree-sitter abort the process
+/// (`assert(length <= TREE_SITTER_SERIALIZATION_BUFFER_SIZE)`).
+/// 2 + 255 + 2 × 300 = 857 bytes stays inside.
+pub const MAX_INDENT_LEVELS: usize = 300;
+
+/// How much of `text` is parsed: all of it, or the part before the first
+/// line at which the scanner's indentation stack could pass
+/// `MAX_INDENT_LEVELS`. Conservative: the scanner's stack is a strictly
+/// increasing run of line-start widths (space 1, tab 8, `\r`/`\f` reset,
+/// widths carried over backslash continuations, as the scanner counts), so
+/// the longest strictly increasing subsequence of those widths bounds it
+/// whatever the scanner pops. Linear for ordinary files (a line count), n log n
+/// otherwise.
+pub fn parse_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    // A line ends at `\n` or at `\r` (CR-only files), conservatively.
+    if memchr::memchr2_iter(b'\n', b'\r', bytes).count() < MAX_INDENT_LEVELS {
+        return text.len();
+    }
+    // tails[i]: the smallest last width of an increasing run of length i+1.
+    let mut tails: Vec<u16> = Vec::new();
+    let mut pos = 0;
+    let mut carried: u16 = 0;
+    while pos < bytes.len() {
+        let line_start = pos;
+        let mut w = carried;
+        carried = 0;
+        let mut i = pos;
+        while i < bytes.len() {
+            match bytes[i] {
+                b' ' => w = w.wrapping_add(1),
+                b'\t' => w = w.wrapping_add(8),
+                b'\x0c' => w = 0,
+                _ => break,
+            }
+            i += 1;
+        }
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |j| i + j + 1);
+        let content = i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r');
+        if content && bytes[i] == b'\\' && matches!(&bytes[i + 1..], [b'\n', ..] | [b'\r', ..] | []) {
+            carried = w;
+        } else if !content && i == line_start {
+            // The `\n` of a `\r\n` after a continuation: still carried.
+            carried = w;
+        } else if content && w > 0 {
+            let k = tails.partition_point(|&t| t < w);
+            if k == tails.len() {
+                if tails.len() == MAX_INDENT_LEVELS {
+                    return line_start;
+                }
+                tails.push(w);
+            } else {
+                tails[k] = w;
+            }
+        }
+        pos = end;
+    }
+    text.len()
+}
+
+/// Whether `text` holds a `\r` that is not part of a `\r\n`.
+pub fn has_lone_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'))
+}
+
+/// Whether `parse` leaves part of `text` out (`parse_len`).
+pub fn is_truncated(text: &str) -> bool {
+    parse_len(text) < text.len()
+}
+
 /// Parse `text` from scratch, or incrementally when `old` was edited to match it.
+/// A text nested deeper than `MAX_INDENT_LEVELS` is parsed only up to the
+/// line where it passes the limit (`parse_len`; say so with `is_truncated`).
 pub fn parse(text: &str, old: Option<&Tree>) -> Tree {
+    let len = parse_len(text);
+    let (text, old) = if len < text.len() { (&text[..len], None) } else { (text, old) };
+    // Python reads a lone `\r` as a line break (universal newlines);
+    // tree-sitter-python takes it for a space, so a CR-only file parses as one
+    // long line (`print(1, 2)` became a Python 2 print statement, and its
+    // "fix" wrapped it in parentheses forever). The parser gets the text with
+    // each lone `\r` as `\n`: same length, so every offset stays true.
+    let unified;
+    let text = if has_lone_cr(text) {
+        let mut b = text.as_bytes().to_vec();
+        for i in 0..b.len() {
+            if b[i] == b'\r' && b.get(i + 1) != Some(&b'\n') {
+                b[i] = b'\n';
+            }
+        }
+        unified = String::from_utf8(b).unwrap_or_else(|_| text.to_string());
+        unified.as_str()
+    } else {
+        text
+    };
     thread_local! {
         static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(parser());
     }
@@ -127,8 +224,10 @@ pub fn indent_at(src: &str, offset: usize) -> &str {
 
 /// The line-break style of a text (`\r\n` if its first break is one).
 pub fn newline_of(src: &str) -> &'static str {
-    match src.find('\n') {
-        Some(i) if i > 0 && src.as_bytes()[i - 1] == b'\r' => "\r\n",
+    match memchr::memchr2(b'\n', b'\r', src.as_bytes()) {
+        Some(i) if src.as_bytes()[i] == b'\r' && src.as_bytes().get(i + 1) == Some(&b'\n') => "\r\n",
+        // A CR-only file gets CR line breaks from fixes too.
+        Some(i) if src.as_bytes()[i] == b'\r' => "\r",
         _ => "\n",
     }
 }
@@ -228,7 +327,25 @@ impl<'t> NodeExt<'t> for Node<'t> {
         let start = self.start_byte();
         let hit = PATH.with(|p| {
             let p = p.borrow();
-            p.iter().rposition(|n| n.id() == self.id() && n.start_byte() == start).map(|i| i.checked_sub(1).map(|j| p[j]))
+            let is_self = |n: &Node| n.id() == self.id() && n.start_byte() == start;
+            // Walking up asks for the parent of the node returned last, and a
+            // rule asks for the parent of the walker's node: both O(1), so a
+            // walk up any number of ancestors is linear in their count.
+            let h = HINT.with(|h| h.get());
+            let i = if p.get(h).is_some_and(is_self) {
+                Some(h)
+            } else if p.get(h + 1).is_some_and(is_self) {
+                // The same node asked again.
+                Some(h + 1)
+            } else if p.last().is_some_and(is_self) {
+                Some(p.len() - 1)
+            } else {
+                p.iter().rposition(is_self)
+            };
+            i.map(|i| {
+                HINT.with(|h| h.set(i.saturating_sub(1)));
+                i.checked_sub(1).map(|j| p[j])
+            })
         });
         match hit {
             // SAFETY: the path holds nodes of the tree being walked, which
@@ -243,6 +360,8 @@ impl<'t> NodeExt<'t> for Node<'t> {
 thread_local! {
     /// The ancestors of the node the rule walker is at, root first.
     static PATH: std::cell::RefCell<Vec<Node<'static>>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Where in `PATH` the last `up` found its answer.
+    static HINT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// Counts the walks started on this thread (`walk_id`).
     static WALK_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
@@ -309,6 +428,28 @@ impl AncestorPath {
             n = p;
         }
         chain.reverse();
+        WALK_ID.with(|w| w.set(w.get().wrapping_add(1)));
+        TOP_DEFS.with(|c| *c.borrow_mut() = None);
+        // SAFETY: see `NodeExt::up`; cleared in `Drop`.
+        PATH.with(|p| *p.borrow_mut() = chain.into_iter().map(|n| unsafe { std::mem::transmute::<Node<'_>, Node<'static>>(n) }).collect());
+        AncestorPath(())
+    }
+    /// The path from `root` down to `target` (a node of `root`'s tree), for
+    /// code outside the rule walk that walks up from one node (hover):
+    /// built from the root down, since `Node::parent` costs the node's depth
+    /// on every call and a chain built upwards would be quadratic.
+    pub fn from_root(root: Node<'_>, target: Node<'_>) -> Self {
+        let mut chain = vec![root];
+        let mut n = root;
+        while n.id() != target.id() || n.byte_range() != target.byte_range() {
+            match n.child_with_descendant(target) {
+                Some(c) if c.id() != n.id() => {
+                    chain.push(c);
+                    n = c;
+                }
+                _ => break,
+            }
+        }
         WALK_ID.with(|w| w.set(w.get().wrapping_add(1)));
         TOP_DEFS.with(|c| *c.borrow_mut() = None);
         // SAFETY: see `NodeExt::up`; cleared in `Drop`.

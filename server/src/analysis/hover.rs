@@ -484,8 +484,21 @@ fn name_candidates(token: Node, src: &str, module: &ModuleFacts, k: &Knowledge) 
         push(t);
     }
     // Import statements name modules directly: `import functools`, `from functools import wraps`.
-    if let Some(imp) = syntax::ancestor(token, &["import_statement", "import_from_statement"]) {
-        let dotted = syntax::ancestor(token, &["dotted_name"]).or(parent.filter(|p| p.kind_name() == "dotted_name"));
+    // An import statement holds names at most three levels down (statement,
+    // aliased import, dotted name): no need to walk up a deep expression.
+    let near = |kinds: &[&str]| {
+        let mut cur = token.up();
+        for _ in 0..4 {
+            let n = cur?;
+            if kinds.contains(&n.kind_name()) {
+                return Some(n);
+            }
+            cur = n.up();
+        }
+        None
+    };
+    if let Some(imp) = near(&["import_statement", "import_from_statement"]) {
+        let dotted = near(&["dotted_name"]).or(parent.filter(|p| p.kind_name() == "dotted_name"));
         if imp.kind_name() == "import_from_statement" {
             if let Some(m) = imp.child_by_field_id(crate::field_id!("module_name")) {
                 let is_module = dotted.is_some_and(|d| d.id() == m.id());
@@ -539,6 +552,9 @@ pub fn resolve<'k>(src: &str, tree: &Tree, offset: usize, k: &'k Knowledge) -> O
 /// only if a name needs them, never for a keyword.
 pub fn resolve_with<'k>(src: &str, tree: &Tree, offset: usize, k: &'k Knowledge, facts: Option<&ModuleFacts>) -> Option<Resolved<'k>> {
     let token = token_at(tree, src, offset)?;
+    // Every walk up from the token below reads this path: linear in the
+    // depth, where `Node::parent` would cost the depth at every step.
+    let _path = syntax::AncestorPath::from_root(tree.root_node(), token);
     let cell = std::cell::OnceCell::new();
     let module = || -> &ModuleFacts { facts.unwrap_or_else(|| cell.get_or_init(|| ModuleFacts::collect(tree.root_node(), src))) };
     let keys = context_keys(token, src);
@@ -590,6 +606,9 @@ fn resolve_token<'k, 't, 'm>(
     // Then the token and its ancestors by node kind, up to the statement
     // that holds it: the body of a `def` does not explain `def`.
     let mut cur = Some(token);
+    // Attributes met on the way up are asked for names only this close to the
+    // token (an attribute chain can be any length; each ask reads its chain).
+    let mut attribute_asks = 8;
     while let Some(n) = cur {
         if n.kind_name() == "block" && n.id() != token.id() {
             break;
@@ -601,7 +620,8 @@ fn resolve_token<'k, 't, 'm>(
                 }
             }
             // An attribute or call on the way up may name a topic (`obj.__dict__`).
-            if n.kind_name() == "attribute" && n.id() != token.id() {
+            if n.kind_name() == "attribute" && n.id() != token.id() && attribute_asks > 0 {
+                attribute_asks -= 1;
                 if let Some(attr) = n.child_by_field_id(crate::field_id!("attribute")) {
                     let c = name_candidates(attr, src, module(), k);
                     if let Some(t) = choose(k, &c, attr, token, keys) {
@@ -1000,7 +1020,17 @@ pub fn hover_with_facts(
     if parts.is_empty() {
         return None;
     }
-    Some(HoverResult { markdown: parts.join("\n\n---\n\n"), range: range.unwrap_or(offset..offset), topic, variant, rules })
+    // A range never splits a `\r\n` (an editor has no position between them).
+    let split = |at: usize| at > 0 && src.as_bytes().get(at - 1) == Some(&b'\r') && src.as_bytes().get(at) == Some(&b'\n');
+    let mut range = range.unwrap_or(offset..offset);
+    if split(range.end) {
+        range.end -= 1;
+    }
+    if split(range.start) {
+        range.start -= 1;
+    }
+    range.end = range.end.max(range.start);
+    Some(HoverResult { markdown: parts.join("\n\n---\n\n"), range, topic, variant, rules })
 }
 
 /// `pyexplain explain ID`: the rule and/or the topic, in full.

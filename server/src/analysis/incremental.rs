@@ -294,8 +294,16 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     if !class_rules.is_empty() {
         for (c, top) in &narrowed_classes {
             if narrowed_ranges.iter().any(|r| *r == top.byte_range()) {
-                let _path = crate::syntax::AncestorPath::new(*c);
-                rules::dispatch(*c, &cx, &class_rules, &mut raw.findings);
+                // The class and every class nested in it: their class-level
+                // findings were all dropped above. Those inside a re-walked
+                // method come from that walk.
+                for cls in crate::syntax::descendants(*c).into_iter().filter(|n| n.kind_name() == "class_definition") {
+                    if methods.iter().any(|m| m.start_byte() <= cls.start_byte() && cls.end_byte() <= m.end_byte()) {
+                        continue;
+                    }
+                    let _path = crate::syntax::AncestorPath::new(cls);
+                    rules::dispatch(cls, &cx, &class_rules, &mut raw.findings);
+                }
             }
         }
     }

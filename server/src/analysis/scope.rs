@@ -146,12 +146,17 @@ impl ModuleFacts {
 }
 
 fn visit_imports(node: Node, src: &str, f: &mut ModuleFacts) {
+    // An explicit stack: nesting depth is the input's to choose.
     let mut cursor = node.walk();
-    for c in node.named_children(&mut cursor) {
-        match c.kind_name() {
-            "import_statement" | "import_from_statement" => f.add_import(c, src),
-            "function_definition" | "class_definition" | "decorated_definition" => {}
-            _ => visit_imports(c, src, f),
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        let kids: Vec<Node> = n.named_children(&mut cursor).collect();
+        for c in kids.into_iter().rev() {
+            match c.kind_name() {
+                "import_statement" | "import_from_statement" => f.add_import(c, src),
+                "function_definition" | "class_definition" | "decorated_definition" => {}
+                _ => stack.push(c),
+            }
         }
     }
 }
@@ -191,88 +196,104 @@ pub fn scope_bindings(body: Node<'_>, src: &str) -> std::rc::Rc<std::collections
 }
 
 /// Names a statement binds in the scope it stands in (not inside nested
-/// functions or classes).
+/// functions or classes). Iterative: nesting depth is the input's to choose.
 pub fn collect_bindings(node: Node, src: &str, out: &mut HashSet<String>) {
-    match node.kind_name() {
-        "function_definition" | "class_definition" => {
-            if let Some(n) = node.child_by_field_id(crate::field_id!("name")) {
-                out.insert(text(n, src).to_string());
-            }
-            return;
-        }
-        "decorated_definition" => {
-            if let Some(d) = node.child_by_field_id(crate::field_id!("definition")) {
-                collect_bindings(d, src, out);
-            }
-            return;
-        }
-        "lambda" => return,
-        "assignment" | "augmented_assignment" => {
-            if let Some(l) = node.child_by_field_id(crate::field_id!("left")) {
-                target_names(l, src, out);
-            }
-        }
-        "for_statement" | "for_in_clause" => {
-            if let Some(l) = node.child_by_field_id(crate::field_id!("left")) {
-                target_names(l, src, out);
-            }
-        }
-        "as_pattern" => {
-            if let Some(a) = node.child_by_field_id(crate::field_id!("alias")) {
-                target_names(a, src, out);
-            }
-        }
-        // `except E as e` (the grammar puts the alias on the clause).
-        "except_clause" => {
-            if let Some(a) = node.child_by_field_id(crate::field_id!("alias")) {
-                target_names(a, src, out);
-            }
-        }
-        "named_expression" => {
-            if let Some(n) = node.child_by_field_id(crate::field_id!("name")) {
-                out.insert(text(n, src).to_string());
-            }
-        }
-        "import_statement" | "import_from_statement" => {
-            let mut f = ModuleFacts::default();
-            f.add_import(node, src);
-            out.extend(f.imports.into_keys());
-            return;
-        }
-        "global_statement" | "nonlocal_statement" => return,
-        _ => {}
-    }
+    // Where `:=` occurs in the node's text, so that "does this expression
+    // hold one" is a binary search, not a scan of its text at every level.
+    let base = node.start_byte();
+    let walrus: Vec<usize> = src
+        .get(node.byte_range())
+        .map(|t| memchr::memmem::find_iter(t.as_bytes(), b":=").map(|i| base + i).collect())
+        .unwrap_or_default();
+    let holds_walrus = |c: Node| {
+        let r = c.byte_range();
+        let i = walrus.partition_point(|&p| p < r.start);
+        walrus.get(i).is_some_and(|&p| p + 2 <= r.end)
+    };
     let mut cursor = node.walk();
-    for c in node.named_children(&mut cursor) {
-        // Statements and their parts can bind names; an expression binds one
-        // only through `:=` (a comprehension's own variables stay inside it),
-        // so expressions without one are not walked.
-        let k = c.kind_name();
-        let binds = k.ends_with("statement")
-            || k.ends_with("clause")
-            || k.ends_with("definition")
-            || k.ends_with("pattern")
-            || matches!(k, "block" | "assignment" | "augmented_assignment" | "with_item" | "case_pattern")
-            || src.get(c.byte_range()).is_some_and(|t| t.contains(":="));
-        if binds {
-            collect_bindings(c, src, out);
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        match node.kind_name() {
+            "function_definition" | "class_definition" => {
+                if let Some(n) = node.child_by_field_id(crate::field_id!("name")) {
+                    out.insert(text(n, src).to_string());
+                }
+                continue;
+            }
+            "decorated_definition" => {
+                if let Some(d) = node.child_by_field_id(crate::field_id!("definition")) {
+                    stack.push(d);
+                }
+                continue;
+            }
+            "lambda" => continue,
+            "assignment" | "augmented_assignment" => {
+                if let Some(l) = node.child_by_field_id(crate::field_id!("left")) {
+                    target_names(l, src, out);
+                }
+            }
+            "for_statement" | "for_in_clause" => {
+                if let Some(l) = node.child_by_field_id(crate::field_id!("left")) {
+                    target_names(l, src, out);
+                }
+            }
+            "as_pattern" => {
+                if let Some(a) = node.child_by_field_id(crate::field_id!("alias")) {
+                    target_names(a, src, out);
+                }
+            }
+            // `except E as e` (the grammar puts the alias on the clause).
+            "except_clause" => {
+                if let Some(a) = node.child_by_field_id(crate::field_id!("alias")) {
+                    target_names(a, src, out);
+                }
+            }
+            "named_expression" => {
+                if let Some(n) = node.child_by_field_id(crate::field_id!("name")) {
+                    out.insert(text(n, src).to_string());
+                }
+            }
+            "import_statement" | "import_from_statement" => {
+                let mut f = ModuleFacts::default();
+                f.add_import(node, src);
+                out.extend(f.imports.into_keys());
+                continue;
+            }
+            "global_statement" | "nonlocal_statement" => continue,
+            _ => {}
+        }
+        for c in node.named_children(&mut cursor) {
+            // Statements and their parts can bind names; an expression binds one
+            // only through `:=` (a comprehension's own variables stay inside it),
+            // so expressions without one are not walked.
+            let k = c.kind_name();
+            let binds = k.ends_with("statement")
+                || k.ends_with("clause")
+                || k.ends_with("definition")
+                || k.ends_with("pattern")
+                || matches!(k, "block" | "assignment" | "augmented_assignment" | "with_item" | "case_pattern")
+                || holds_walrus(c);
+            if binds {
+                stack.push(c);
+            }
         }
     }
 }
 
 fn target_names(node: Node, src: &str, out: &mut HashSet<String>) {
-    match node.kind_name() {
-        "identifier" => {
-            out.insert(text(node, src).to_string());
-        }
-        "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "tuple" | "list"
-        | "parenthesized_expression" | "as_pattern_target" => {
-            let mut cursor = node.walk();
-            for c in node.named_children(&mut cursor) {
-                target_names(c, src, out);
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        match node.kind_name() {
+            "identifier" => {
+                out.insert(text(node, src).to_string());
             }
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "tuple" | "list"
+            | "parenthesized_expression" | "as_pattern_target" => {
+                stack.extend(node.named_children(&mut cursor));
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 
@@ -313,8 +334,10 @@ pub fn is_locally_bound(name: &str, at: Node, src: &str) -> bool {
     while let Some(n) = cur {
         // A scope whose text never mentions the name cannot bind it: a byte
         // search is far cheaper than collecting its bindings from the tree.
-        let mentions = src.get(n.byte_range()).is_some_and(|t| t.contains(name));
-        if !mentions {
+        // Only scopes bind; the byte search comes after the kind test, so a
+        // deep nest of expressions costs its depth, not depth × size.
+        let scope = matches!(n.kind_name(), "function_definition" | "lambda" | "class_definition");
+        if !scope || !src.get(n.byte_range()).is_some_and(|t| t.contains(name)) {
             cur = n.up();
             continue;
         }
@@ -345,10 +368,13 @@ pub fn is_locally_bound(name: &str, at: Node, src: &str) -> bool {
 
 /// The identifier at the root of an attribute chain (`a` in `a.b.c`).
 pub fn base_identifier(node: Node) -> Option<Node> {
-    match node.kind_name() {
-        "identifier" => Some(node),
-        "attribute" => base_identifier(node.child_by_field_id(crate::field_id!("object"))?),
-        _ => None,
+    let mut node = node;
+    loop {
+        match node.kind_name() {
+            "identifier" => return Some(node),
+            "attribute" => node = node.child_by_field_id(crate::field_id!("object"))?,
+            _ => return None,
+        }
     }
 }
 
@@ -361,22 +387,27 @@ fn base_name<'s>(node: Node, src: &'s str) -> Option<&'s str> {
 /// imports: `wraps` → `functools.wraps`, `ft.wraps` → `functools.wraps`.
 /// Returns None for names that are not imported.
 pub fn qualified_name(node: Node, src: &str, module: &ModuleFacts) -> Option<String> {
-    match node.kind_name() {
-        "identifier" => {
-            let n = text(node, src);
-            if let Some(q) = module.imports.get(n) {
-                return Some(q.clone());
+    // Down the chain to its base (a loop: chains can be any length), then
+    // the attributes back up.
+    let mut attrs = Vec::new();
+    let mut cur = node;
+    loop {
+        match cur.kind_name() {
+            "identifier" => break,
+            "attribute" => {
+                let obj = cur.child_by_field_id(crate::field_id!("object"))?;
+                attrs.push(cur.child_by_field_id(crate::field_id!("attribute"))?);
+                cur = obj;
             }
-            None
+            _ => return None,
         }
-        "attribute" => {
-            let obj = node.child_by_field_id(crate::field_id!("object"))?;
-            let attr = node.child_by_field_id(crate::field_id!("attribute"))?;
-            let base = qualified_name(obj, src, module)?;
-            Some(format!("{base}.{}", text(attr, src)))
-        }
-        _ => None,
     }
+    let mut q = module.imports.get(text(cur, src))?.clone();
+    for a in attrs.iter().rev() {
+        q.push('.');
+        q.push_str(text(*a, src));
+    }
+    Some(q)
 }
 
 /// Whether `node` (an identifier or attribute) refers to `qualified` — through

@@ -85,7 +85,13 @@ impl Suppressions {
             }
             last_comment = Some(n.id());
             if let Some(d) = parse_directive(crate::syntax::text(n, src)) {
-                add(&mut s.lines, n.start_position().row, d);
+                let row = n.start_position().row;
+                // A directive at the end of a backslash-continued logical line
+                // (where `ignore_edit` puts it) covers each of its lines.
+                for r in row - backslash_rows_before(src, n.start_byte())..row {
+                    add(&mut s.lines, r, d.clone());
+                }
+                add(&mut s.lines, row, d);
             }
         }
         // `# noqa`, in any case: search a lower-cased copy, only when the
@@ -127,13 +133,36 @@ impl Suppressions {
         let root = cx.tree.root_node();
         let Some(node) = root.descendant_for_byte_range(f.range.start, f.range.start) else { return false };
         let line = node.start_position().row;
-        let start_line = cx.src[..f.range.start.min(cx.src.len())].matches('\n').count();
+        // Rows as the parser counts them: `\n`, `\r\n` and a lone `\r` end a line.
+        let before = &cx.src.as_bytes()[..f.range.start.min(cx.src.len())];
+        let start_line = memchr::memchr2_iter(b'\n', b'\r', before)
+            .filter(|&i| !(before[i] == b'\r' && cx.src.as_bytes().get(i + 1) == Some(&b'\n')))
+            .count();
         if self.line_suppresses(start_line, f.rule) || self.line_suppresses(line, f.rule) {
             return true;
         }
         let stmt = crate::syntax::statement_of(node);
         self.line_suppresses(stmt.start_position().row, f.rule)
     }
+}
+
+/// How many physical lines just before the one holding `at` end in a
+/// backslash continuation (so that they and `at`'s line are one logical line).
+fn backslash_rows_before(src: &str, at: usize) -> usize {
+    let mut line_start = src[..at.min(src.len())].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let mut n = 0;
+    while line_start > 0 {
+        let mut end = line_start - 1;
+        if src.as_bytes()[end] == b'\n' && end > 0 && src.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        if !src[..end].ends_with('\\') {
+            break;
+        }
+        n += 1;
+        line_start = src[..end].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    }
+    n
 }
 
 fn add(map: &mut HashMap<usize, Option<Vec<String>>>, line: usize, d: Option<Vec<String>>) {
@@ -155,7 +184,13 @@ pub fn ignore_edit(src: &str, tree: &tree_sitter::Tree, rule: &str, at: usize) -
     let stmt = crate::syntax::statement_of(node);
     let line_start_off = if stmt.kind_name() == "module" { at } else { stmt.start_byte().min(at) };
     let line_start = src[..line_start_off].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let line_end = src[line_start..].find(['\n', '\r']).map_or(src.len(), |i| line_start + i);
+    let mut line_end = src[line_start..].find(['\n', '\r']).map_or(src.len(), |i| line_start + i);
+    // A comment cannot follow a backslash continuation: go to the end of the
+    // logical line (`Suppressions::collect` applies it to every line of it).
+    while src[..line_end].ends_with('\\') && line_end < src.len() {
+        let next = line_end + if src[line_end..].starts_with("\r\n") { 2 } else { 1 };
+        line_end = src[next..].find(['\n', '\r']).map_or(src.len(), |i| next + i);
+    }
     let line = &src[line_start..line_end];
     // A comment already on the line? Extend an existing directive, or append one.
     let mut cursor = root.walk();

@@ -23,11 +23,11 @@ pub fn delete_statement(stmt: Node, cx: &Context) -> Option<Edit> {
             return Some(Edit::replace(start..end, "pass"));
         }
     }
-    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = src[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     if !src[line_start..start].trim().is_empty() {
         return None;
     }
-    let line_end = src[end..].find('\n').map_or(src.len(), |i| end + i);
+    let line_end = src[end..].find(['\n', '\r']).map_or(src.len(), |i| end + i);
     let rest = &src[end..line_end];
     let t = rest.trim();
     if t.is_empty() {
@@ -58,12 +58,13 @@ pub fn delete_statement(stmt: Node, cx: &Context) -> Option<Edit> {
 /// break after it). None otherwise, or when a comment would be lost.
 pub fn delete_statement_lines(stmt: Node, cx: &Context) -> Option<Edit> {
     let src = cx.src;
-    let line_start = src[..stmt.start_byte()].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = src[..stmt.start_byte()].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     if !src[line_start..stmt.start_byte()].trim().is_empty() {
         return None;
     }
     let rest = &src[stmt.end_byte()..];
-    let eol = rest.find('\n').map_or(src.len(), |i| stmt.end_byte() + i + 1);
+    // Through the line break: `\n`, `\r\n` or a lone `\r` (CR-only files).
+    let eol = rest.find(['\n', '\r']).map_or(src.len(), |i| stmt.end_byte() + i + if rest[i..].starts_with("\r\n") { 2 } else { 1 });
     if !src[stmt.end_byte()..eol].trim().is_empty() {
         return None;
     }
@@ -75,7 +76,7 @@ pub fn delete_statement_lines(stmt: Node, cx: &Context) -> Option<Edit> {
 
 /// Whether only blanks stand before offset `at` on its line.
 pub fn starts_line(src: &str, at: usize) -> bool {
-    let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = src[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     src[line_start..at].trim().is_empty()
 }
 
@@ -142,14 +143,25 @@ pub fn reindentable(first: Node, last: Node, indent: &str, cx: &Context) -> bool
 pub fn indented(src: &str, range: std::ops::Range<usize>, unit: &str) -> String {
     let text = &src[range];
     let mut out = String::with_capacity(text.len() + 64);
-    for (i, line) in text.split('\n').enumerate() {
+    // Lines end at `\n`, `\r\n` or a lone `\r`; each break is kept as it is.
+    let mut lines: Vec<(&str, &str)> = Vec::new();
+    let mut rest = text;
+    while let Some(j) = rest.find(['\n', '\r']) {
+        let brk = if rest[j..].starts_with("\r\n") { 2 } else { 1 };
+        lines.push((&rest[..j], &rest[j..j + brk]));
+        rest = &rest[j + brk..];
+    }
+    lines.push((rest, ""));
+    let mut prev_break = "";
+    for (i, (line, brk)) in lines.into_iter().enumerate() {
         if i > 0 {
-            out.push('\n');
+            out.push_str(prev_break);
             if !line.trim().is_empty() {
                 out.push_str(unit);
             }
         }
         out.push_str(line);
+        prev_break = brk;
     }
     out
 }
@@ -161,14 +173,14 @@ pub fn indented(src: &str, range: std::ops::Range<usize>, unit: &str) -> String 
 pub fn dedent_edits(cx: &Context, root: Node, range: std::ops::Range<usize>, base: &str, extra: &str) -> Option<Vec<Edit>> {
     let strings: Vec<std::ops::Range<usize>> = syntax::descendants(root)
         .into_iter()
-        .filter(|n| n.kind_name() == "string" && cx.text(*n).contains('\n'))
+        .filter(|n| n.kind_name() == "string" && cx.text(*n).contains(['\n', '\r']))
         .map(|n| n.byte_range())
         .collect();
     let src = cx.src;
     let mut edits = Vec::new();
     let mut pos = range.start;
-    while let Some(off) = src.get(pos..range.end).and_then(|s| s.find('\n')) {
-        let ls = pos + off + 1;
+    while let Some(off) = src.get(pos..range.end).and_then(|s| s.find(['\n', '\r'])) {
+        let ls = pos + off + if src[pos + off..].starts_with("\r\n") { 2 } else { 1 };
         if ls >= range.end {
             break;
         }
@@ -177,7 +189,7 @@ pub fn dedent_edits(cx: &Context, root: Node, range: std::ops::Range<usize>, bas
             continue;
         }
         let line = &src[ls..];
-        let line_end = line.find('\n').unwrap_or(line.len());
+        let line_end = line.find(['\n', '\r']).unwrap_or(line.len());
         let l = &line[..line_end];
         if l.trim().is_empty() {
             continue;

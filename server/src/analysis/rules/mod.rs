@@ -314,8 +314,70 @@ pub fn run(cx: &Context, enabled: &Enabled) -> RawFindings {
     raw
 }
 
-/// Call `rules` on `node`, isolating panics.
+/// Rules are not called on a node whose subtree is taller than this. Rules
+/// may recurse over the subtree of the node they are given (an operand
+/// chain, nested annotations); the tree's height is the input's to choose,
+/// and a rule's frames on a thread of the analysis stack
+/// (`cli::ANALYSIS_STACK`; a test holds the walk to a 2 MiB stack) must
+/// stay bounded. Real code stays far below it: a too-tall subtree is skipped
+/// (its lower nodes are still checked) and the skip is logged.
+pub const MAX_RULE_HEIGHT: usize = 200;
+
+/// The ids of the nodes of `top`'s subtree (itself included) whose own
+/// subtree is taller than `limit` levels: one iterative pass.
+pub(crate) fn too_tall(top: Node, limit: usize) -> std::collections::HashSet<usize> {
+    let mut out = std::collections::HashSet::new();
+    let mut cursor = top.walk();
+    // The nodes from `top` down to the cursor, each with the height of its
+    // tallest finished child.
+    let mut stack: Vec<(usize, usize)> = vec![(top.id(), 0)];
+    loop {
+        if cursor.goto_first_child() {
+            stack.push((cursor.node().id(), 0));
+            continue;
+        }
+        loop {
+            let Some((id, h)) = stack.pop() else { return out };
+            let height = h + 1;
+            if height > limit {
+                out.insert(id);
+            }
+            if let Some(parent) = stack.last_mut() {
+                parent.1 = parent.1.max(height);
+            }
+            if stack.is_empty() {
+                return out;
+            }
+            if cursor.goto_next_sibling() {
+                stack.push((cursor.node().id(), 0));
+                break;
+            }
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
+    }
+}
+
+fn log_skip(node: Node) {
+    eprintln!(
+        "pyexplain: rules skipped a {} at byte {} whose subtree is more than {MAX_RULE_HEIGHT} levels deep",
+        node.kind_name(),
+        node.start_byte()
+    );
+}
+
+/// Call `rules` on `node`, isolating panics; not on a subtree taller than
+/// `MAX_RULE_HEIGHT`.
 pub(crate) fn dispatch(node: Node, cx: &Context, rules: &[&'static dyn Rule], out: &mut Vec<Finding>) {
+    if !too_tall(node, MAX_RULE_HEIGHT).is_empty() {
+        log_skip(node);
+        return;
+    }
+    dispatch_unchecked(node, cx, rules, out)
+}
+
+fn dispatch_unchecked(node: Node, cx: &Context, rules: &[&'static dyn Rule], out: &mut Vec<Finding>) {
     let first = out.len();
     for rule in rules {
         crate::analysis::budget::rule(rule.id());
@@ -342,6 +404,8 @@ pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFind
     let path = crate::syntax::AncestorPath::new(top);
     let call_ids = kind_ids("call");
     let local_renames = if enabled.calls.any_named { renamed_names(cx.src.get(top.byte_range()).unwrap_or("")) } else { Default::default() };
+    let tall = too_tall(top, MAX_RULE_HEIGHT);
+    let mut logged = false;
     loop {
         if crate::analysis::budget::exhausted() {
             return;
@@ -351,16 +415,27 @@ pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFind
             let r = node.byte_range();
             raw.error_ranges.push(if r.is_empty() { r.start.saturating_sub(1)..r.end + 1 } else { r });
         }
-        if enabled.calls.any_named && call_ids.contains(&node.kind_id()) {
-            let rules = match callee_last_name(node, cx.src) {
+        let is_call = enabled.calls.any_named && call_ids.contains(&node.kind_id());
+        let rules = if is_call {
+            Some(match callee_last_name(node, cx.src) {
                 Some((name, bare)) if !renamed(name, bare, &local_renames, cx) => enabled.calls.by_name.get(name).unwrap_or(&enabled.calls.every),
                 _ => &enabled.table[node.kind_id() as usize],
-            };
-            dispatch(node, cx, rules, &mut raw.findings);
-            #[cfg(debug_assertions)]
-            check_skipped_call_rules(node, cx, &enabled.table[node.kind_id() as usize], rules);
-        } else if let Some(rules) = enabled.table.get(node.kind_id() as usize) {
-            dispatch(node, cx, rules, &mut raw.findings);
+            })
+        } else {
+            enabled.table.get(node.kind_id() as usize)
+        };
+        if let Some(rules) = rules {
+            if rules.is_empty() {
+            } else if !tall.contains(&node.id()) {
+                dispatch_unchecked(node, cx, rules, &mut raw.findings);
+                #[cfg(debug_assertions)]
+                if is_call {
+                    check_skipped_call_rules(node, cx, &enabled.table[node.kind_id() as usize], rules);
+                }
+            } else if !logged {
+                logged = true;
+                log_skip(node);
+            }
         }
         if cursor.goto_first_child() {
             path.push(cursor.node());

@@ -120,7 +120,7 @@ impl LegacyTypingAliases {
             return;
         }
         // `Optional["Node"]` has no `|` spelling outside a string: leave it be.
-        if args.iter().any(|a| contains_kind(*a, &["string", "concatenated_string"])) {
+        if args.iter().any(|a| syntax::contains_kind(*a, &["string", "concatenated_string"])) {
             return;
         }
         if let Some(fix) = union_fix(node, last, &args, in_annotation, cx) {
@@ -139,7 +139,7 @@ fn union_fix(node: Node, which: &str, args: &[Node], in_annotation: bool, cx: &C
         return None;
     }
     // `"Fwd" | None` fails at run time; `(X | Y).attr` needs parentheses.
-    let has_string = args.iter().any(|a| contains_kind(*a, &["string", "concatenated_string"]));
+    let has_string = args.iter().any(|a| syntax::contains_kind(*a, &["string", "concatenated_string"]));
     let bad_arg = args.iter().any(|a| {
         let inner = if a.kind_name() == "type" { a.named_child(0).unwrap_or(*a) } else { *a };
         matches!(
@@ -166,15 +166,6 @@ fn union_fix(node: Node, which: &str, args: &[Node], in_annotation: bool, cx: &C
     let new = parts.join(" | ");
     let applicability = if in_annotation { Applicability::Safe } else { Applicability::Unsafe };
     Some(Fix::new("pep604-union", applicability, vec![Edit::replace(node.byte_range(), new)]))
-}
-
-fn contains_kind(n: Node, kinds: &[&str]) -> bool {
-    if kinds.contains(&n.kind_name()) {
-        return true;
-    }
-    let mut cursor = n.walk();
-    let kids: Vec<Node> = n.named_children(&mut cursor).collect();
-    kids.into_iter().any(|c| contains_kind(c, kinds))
 }
 
 /// Whether `name` is read as an operand of a comparison or as a call argument.

@@ -79,12 +79,16 @@ fn comment_fix(stmt: Node, string: Node, parent: Node, cx: &Context) -> Option<F
         return None;
     }
     let content = cx.src.get(open.end_byte()..close.start_byte())?;
-    // Python ends a line at a lone carriage return too: in a comment, the text
-    // after it would become code.
-    if content.split("\r\n").any(|part| part.contains('\r')) {
+    // Python ends a line at a lone carriage return too: in a file whose lines
+    // end in `\n`, the text after a lone `\r` inside the string would become
+    // code in a comment, so there is no fix. In a CR-only file every `\r` is
+    // a line break and each part becomes its own comment line.
+    let cr_only = !cx.src.contains('\n');
+    if !cr_only && content.split("\r\n").any(|part| part.contains('\r')) {
         return None;
     }
-    let lines: Vec<&str> = content.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let unified = content.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = unified.split('\n').collect();
     let mut lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     // Drop the blank first and last lines of a triple-quoted block.
     if lines.len() > 1 && lines[0].trim().is_empty() {
