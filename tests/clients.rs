@@ -307,6 +307,10 @@ fn helix_languages_toml_uses_only_documented_keys() {
     let list = check_helix_toml("languages.toml", &text);
     // Helix 25.07+: pyexplain beside the others, with every feature.
     assert!(list.iter().any(|v| v == "pyexplain"), "{list:?}");
+    // The list replaces Helix's default one: it keeps Helix 25.07's default Python
+    // servers, in Helix's order, and adds pyexplain.
+    let others: Vec<&str> = list.iter().map(|v| v.as_str().or(v["name"].as_str()).unwrap()).filter(|n| *n != "pyexplain").collect();
+    assert_eq!(others, ["ty", "ruff", "jedi", "pylsp"], "languages.toml drops or reorders Helix 25.07's default Python servers: {list:?}");
 
     // Every ```toml block of the README is valid too; the one for older Helix puts pyexplain first,
     // limited to hover, diagnostics and code actions.

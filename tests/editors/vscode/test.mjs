@@ -1,8 +1,12 @@
 // Drives the real VS Code workbench (code-server) in headless Chromium with
 // the platform .vsix installed, which carries the server under bundled/: no
 // pyexplain on PATH, no PYEXPLAIN_PATH, no pyexplain.path. Checks that the
-// output channel names the bundled binary, hovers `yield` in the fixture and
-// asserts the hover widget shows our explanation, changes a setting, restarts
+// output channel names the bundled binary; hovers, in brief mode, `yield`, the
+// range(len(xs)) finding and `*args` in the fixture, asserts each hover widget
+// shows our text (a topic title or the rule heading, read from knowledge/) and
+// its whole content without scrolling, and screenshots each
+// (vscode-hover-yield.png, vscode-hover-range-len.png, vscode-hover-args.png,
+// the measurements in vscode-result.json); changes a setting, restarts
 // the server, shows the logs, opens "Explain rule" from the Ctrl+. menu, then
 // applies the range-len-loop quick fix and asserts the line changed.
 // Screenshots go to OUT.
@@ -137,6 +141,23 @@ async function until(what, fn, ms = 60000, every = 250) {
 }
 const norm = (s) => (s ?? '').replace(/\u00a0/g, ' ');
 
+// Texts only pyexplain's hover contains, read from the knowledge files (so a
+// reworded title moves the test with it): a topic's title (rendered without
+// Markdown) and the rule heading of interface.toml.
+const KNOWLEDGE = path.join(here, '..', '..', '..', 'knowledge');
+const topicTitle = (id) => {
+  const m = /^title\s*=\s*"((?:[^"\\]|\\.)*)"/m.exec(fs.readFileSync(path.join(KNOWLEDGE, 'topics', `${id}.md`), 'utf8'));
+  if (!m) throw new Error(`no title in knowledge/topics/${id}.md`);
+  return JSON.parse(`"${m[1]}"`).replace(/`/g, '');
+};
+const RULE_HEADING = (id) => {
+  const hover = /^\[hover\]\s*$([\s\S]*?)(?=^\[)/m.exec(fs.readFileSync(path.join(KNOWLEDGE, 'interface.toml'), 'utf8'));
+  const m = hover && /^rule_heading\s*=\s*"((?:[^"\\]|\\.)*)"/m.exec(hover[1]);
+  if (!m) throw new Error('no [hover] rule_heading in knowledge/interface.toml');
+  return JSON.parse(`"${m[1]}"`).replace('{rule}', id).replace(/`/g, '');
+};
+const hoverFits = {};
+
 let browser;
 try {
   await until('code-server /healthz', async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 120000, 500);
@@ -148,6 +169,71 @@ try {
   page.on('console', (m) => {
     if (m.type() === 'error') fs.appendFileSync(path.join(D, 'browser-console.log'), m.text() + '\n');
   });
+  const span = (re) => page.locator('.part.editor .monaco-editor .view-line span span').filter({ hasText: re }).first();
+  const visibleHover = () => page.locator('.monaco-hover:visible').filter({ has: page.locator('.hover-contents') }).first();
+  // Screenshot of the editor's top-left corner down to the hover's bottom-right corner.
+  const cropToHover = async (file) => {
+    const ed = await page.locator('.editor-group-container').first().boundingBox().catch(() => null);
+    const hv = await visibleHover().boundingBox().catch(() => null);
+    if (!ed || !hv) return false;
+    const vp = page.viewportSize();
+    const width = Math.min(vp.width - ed.x, hv.x + hv.width - ed.x + 24);
+    const height = Math.min(vp.height - ed.y, hv.y + hv.height - ed.y + 24);
+    await page.screenshot({ path: path.join(OUT, file), clip: { x: ed.x, y: ed.y, width, height } });
+    return true;
+  };
+  // Hover `target` until the hover shows every text of `expect`; screenshot it;
+  // measure whether the box shows all of its content (no vertical or
+  // horizontal overflow in the hover's scrolling element, the box inside the
+  // window) and check both.
+  const hoverShot = async (label, target, expect, file) => {
+    await page.keyboard.press('Escape');
+    await page.mouse.move(5, 5);
+    await until('the previous hover to close', async () => (await page.locator('.monaco-hover .hover-contents:visible').count()) === 0, 10000, 250).catch(() => {});
+    const text = await until(`the hover on ${label}`, async () => {
+      const box = await target.boundingBox();
+      await page.mouse.move(box.x + 2, box.y + box.height / 2);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await sleep(800);
+      const t = norm(await visibleHover().locator('.hover-contents').allInnerTexts().then((a) => a.join('\n')).catch(() => ''));
+      return expect.every((e) => t.includes(e)) ? t : false;
+    }, 60000, 500).catch((e) => e);
+    await sleep(800); // the widget settles its size after rendering
+    check(`hover on ${label} shows ${expect.map((e) => JSON.stringify(e)).join(', ')}`, typeof text === 'string', typeof text === 'string' ? text.split('\n')[0] : text.message);
+    const m = await visibleHover().evaluate((el) => {
+      const sc = el.querySelector('.monaco-hover-content') ?? el;
+      const r = el.getBoundingClientRect();
+      const bar = el.querySelector('.scrollbar.vertical');
+      const slider = bar?.querySelector('.slider');
+      return {
+        scrollHeight: sc.scrollHeight,
+        clientHeight: sc.clientHeight,
+        scrollWidth: sc.scrollWidth,
+        clientWidth: sc.clientWidth,
+        box: { x: Math.round(r.x), y: Math.round(r.y), width: Math.round(r.width), height: Math.round(r.height) },
+        window: { width: window.innerWidth, height: window.innerHeight },
+        sliderHeight: slider ? slider.offsetHeight : null,
+        trackHeight: bar ? bar.offsetHeight : null,
+        lines: sc.innerText.split('\n').filter((l) => l.trim()).length,
+      };
+    }).catch((e) => ({ error: String(e) }));
+    await cropToHover(file);
+    const hidden = m.error ? null : { vertical_px: Math.max(0, m.scrollHeight - m.clientHeight), horizontal_px: Math.max(0, m.scrollWidth - m.clientWidth) };
+    const fits =
+      !m.error &&
+      m.scrollHeight <= m.clientHeight + 1 &&
+      m.scrollWidth <= m.clientWidth + 1 &&
+      m.box.y >= 0 &&
+      m.box.y + m.box.height <= m.window.height &&
+      m.box.x + m.box.width <= m.window.width;
+    hoverFits[label] = { fits, hidden, ...m, screenshot: path.join(OUT, file), text: typeof text === 'string' ? text : null };
+    check(
+      `hover on ${label} shows its whole content without scrolling`,
+      fits,
+      m.error ?? `content ${m.scrollWidth}x${m.scrollHeight}px in a ${m.clientWidth}x${m.clientHeight}px box` + (fits ? '' : ` (${hidden.vertical_px}px hidden vertically, ${hidden.horizontal_px}px horizontally)`),
+    );
+    return { text, fits };
+  };
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(path.join(D, 'ws'))}`);
   await page.waitForSelector('.monaco-workbench', { timeout: 120000 });
   await sleep(3000);
@@ -168,26 +254,14 @@ try {
   const squiggle = await until('a pyexplain squiggle', async () => (await page.locator('.monaco-editor [class*="squiggly-"]').count()) > 0, 90000, 500).catch((e) => e);
   check('diagnostic squiggle shown', squiggle === true, squiggle instanceof Error ? squiggle.message : '');
 
-  // Hover `yield`.
-  const yieldSpan = page.locator('.part.editor .monaco-editor .view-line span span').filter({ hasText: /^yield$/ }).first();
-  const hoverText = await until('the hover on yield', async () => {
-    const box = await yieldSpan.boundingBox();
-    await page.mouse.move(box.x + 2, box.y + box.height / 2);
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await sleep(800);
-    const t = norm(await page.locator('.monaco-hover .hover-contents').allInnerTexts().then((a) => a.join('\n')).catch(() => ''));
-    return t.includes(EXPLANATION) ? t : false;
-  }, 60000, 500).catch((e) => e);
-  await sleep(500);
+  // Hovers in brief mode (the default), each screenshotted and measured: the
+  // hover box must show its whole content without a scrollbar (issue 15).
+  const yieldSpan = span(/^yield$/);
+  const yieldHover = await hoverShot('yield', yieldSpan, [topicTitle('yield')], 'vscode-hover-yield.png');
+  const hoverText = yieldHover.text instanceof Error || !yieldHover.text.includes(EXPLANATION) ? new Error(`no "${EXPLANATION}" in: ${yieldHover.text?.message ?? yieldHover.text}`) : yieldHover.text;
   await page.screenshot({ path: path.join(OUT, 'vscode-hover.png') });
   // The editor with the hover, cropped (the extension README's image, images/hover-bundled.png).
-  const ed = await page.locator('.editor-group-container').first().boundingBox().catch(() => null);
-  const hv = await page.locator('.monaco-hover:visible').first().boundingBox().catch(() => null);
-  if (ed && hv) {
-    const width = Math.min(ed.width, hv.x + hv.width - ed.x + 24);
-    const height = Math.min(ed.height, hv.y + hv.height - ed.y + 24);
-    await page.screenshot({ path: path.join(OUT, 'vscode-hover-bundled.png'), clip: { x: ed.x, y: ed.y, width, height } });
-  }
+  await cropToHover('vscode-hover-bundled.png');
   check('hover on yield shows our explanation', typeof hoverText === 'string', typeof hoverText === 'string' ? hoverText.split('\n')[0] : hoverText.message);
   // The server that answered is the bundled one, and the channel says so with its version.
   const started = /Starting (\S+) serve: (pyexplain \S+), bundled with the extension\./.exec(channelLog());
@@ -200,6 +274,11 @@ try {
   results.hover = typeof hoverText === 'string' ? hoverText : null;
   await page.keyboard.press('Escape');
   await page.mouse.move(5, 5);
+  // A finding's hover, the mouse inside its range (`range` of `range(len(xs))`),
+  // then `*args` in `def total(*args)`.
+  await hoverShot('the range(len(xs)) finding', span(/^range$/), [RULE_HEADING('range-len-loop')], 'vscode-hover-range-len.png');
+  await hoverShot('*args', span(/^\*?args$/), [topicTitle('star-args')], 'vscode-hover-args.png');
+  results.hovers_fit = hoverFits;
 
   // A setting changed while running reaches the server (didChangeConfiguration):
   // edit the user settings.json in the workbench, as a user does; the finding
@@ -253,7 +332,7 @@ try {
   results.output_channel = channelLog();
   check(
     'pyexplain: Restart Server starts a new server, which answers hovers',
-    paletteRow.includes('Restart Server') && restarted === true && again === true && !results.output_channel.includes('not found'),
+    paletteRow.includes('Restart Server') && restarted === true && again === true && !results.output_channel.includes('server binary was not found'), // the extension's message (the server's own log may say "ruff not found")
     `${paletteRow}; ${restarted instanceof Error ? restarted.message : 'restarted'}; ${again instanceof Error ? again.message : 'hover ok'}`,
   );
   await page.keyboard.press('Escape');
