@@ -765,6 +765,9 @@ pub fn word_count(s: &str) -> usize {
 /// kept for the notes whose sections are numbered items (`Item 16`). Without
 /// the numbers when they make it too long; `None` when even that is over
 /// PROVENANCE_WORDS.
+/// Notes named in a brief provenance line; more are counted, not named.
+pub const MAX_PROVENANCE_NOTES: usize = 3;
+
 pub fn provenance(sources: &[String], k: &Knowledge) -> Option<String> {
     let mut notes: Vec<(String, Vec<String>)> = Vec::new();
     for s in sources {
@@ -783,12 +786,20 @@ pub fn provenance(sources: &[String], k: &Knowledge) -> Option<String> {
         return None;
     }
     let sep = k.ui("hover.provenance_separator", &[]);
+    // At most three notes by name; the rest as a count (`+2`): the line must
+    // fit beside the docs link without wrapping in VS Code's hover box.
+    let more = notes.len().saturating_sub(MAX_PROVENANCE_NOTES);
+    notes.truncate(MAX_PROVENANCE_NOTES);
     for with_items in [true, false] {
         let list: Vec<String> = notes
             .iter()
             .map(|(l, items)| if with_items && !items.is_empty() { format!("{l} {}", items.join(", ")) } else { l.clone() })
             .collect();
-        let line = k.ui("hover.provenance", &[("notes", &list.join(&sep))]);
+        let mut joined = list.join(&sep);
+        if more > 0 {
+            joined.push_str(&format!(" +{more}"));
+        }
+        let line = k.ui("hover.provenance", &[("notes", &joined)]);
         if word_count(&line) <= PROVENANCE_WORDS {
             return Some(line);
         }
@@ -1008,7 +1019,11 @@ pub fn hover_with_facts(
             range.get_or_insert(f.range.clone());
         }
     }
-    let resolved = if settings.hover_topics { resolve_with(src, tree, offset, k, facts) } else { None };
+    // On a finding, a brief hover is the finding's alone: the topic under
+    // the cursor would double it and push it out of the editor's hover box
+    // (full verbosity shows both).
+    let topics = settings.hover_topics && (rules.is_empty() || settings.hover_verbosity == Verbosity::Full);
+    let resolved = if topics { resolve_with(src, tree, offset, k, facts) } else { None };
     let (topic, variant) = match &resolved {
         Some(r) => {
             parts.push(render_topic(r.topic, r.variant.as_deref(), settings.hover_verbosity, k));
