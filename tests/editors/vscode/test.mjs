@@ -337,6 +337,10 @@ try {
   });
   check('pyexplain.notes saved (an absolute folder)', JSON.stringify(withNotes['pyexplain.notes']) === JSON.stringify([notesDir]) && !('pyexplain.locale' in withNotes), JSON.stringify(withNotes['pyexplain.notes']));
   await hoverShot('yield (with pyexplain.notes)', yieldSpan, [topicTitle('yield'), YOUR_NOTES], 'vscode-hover-your-notes.png');
+  // A finding links to the section whose code shows it: "## Index loops" of
+  // the example notes' generators.md, whose block is a range(len()) loop.
+  const INDEX_LOOPS = /^## (Index loops)$/m.exec(fs.readFileSync(path.join(notesDir, 'generators.md'), 'utf8'))?.[1] ?? 'no "## Index loops" in tests/fixtures/notes/generators.md';
+  await hoverShot('the range(len(xs)) finding (with pyexplain.notes)', span(/^range$/), [RULE_HEADING('range-len-loop'), `${YOUR_NOTES} ${INDEX_LOOPS}`], 'vscode-hover-your-notes-range-len.png');
   results.hovers_fit = hoverFits;
 
   // A setting changed while running reaches the server (didChangeConfiguration):
