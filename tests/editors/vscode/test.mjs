@@ -145,17 +145,29 @@ const norm = (s) => (s ?? '').replace(/\u00a0/g, ' ');
 // reworded title moves the test with it): a topic's title (rendered without
 // Markdown) and the rule heading of interface.toml.
 const KNOWLEDGE = path.join(here, '..', '..', '..', 'knowledge');
-const topicTitle = (id) => {
-  const m = /^title\s*=\s*"((?:[^"\\]|\\.)*)"/m.exec(fs.readFileSync(path.join(KNOWLEDGE, 'topics', `${id}.md`), 'utf8'));
-  if (!m) throw new Error(`no title in knowledge/topics/${id}.md`);
+const topicTitle = (id, kind = 'topics') => {
+  const m = /^title\s*=\s*"((?:[^"\\]|\\.)*)"/m.exec(fs.readFileSync(path.join(KNOWLEDGE, kind, `${id}.md`), 'utf8'));
+  if (!m) throw new Error(`no title in knowledge/${kind}/${id}.md`);
   return JSON.parse(`"${m[1]}"`).replace(/`/g, '');
 };
-const RULE_HEADING = (id) => {
-  const hover = /^\[hover\]\s*$([\s\S]*?)(?=^\[)/m.exec(fs.readFileSync(path.join(KNOWLEDGE, 'interface.toml'), 'utf8'));
-  const m = hover && /^rule_heading\s*=\s*"((?:[^"\\]|\\.)*)"/m.exec(hover[1]);
-  if (!m) throw new Error('no [hover] rule_heading in knowledge/interface.toml');
-  return JSON.parse(`"${m[1]}"`).replace('{rule}', id).replace(/`/g, '');
+// An interface string of knowledge/interface.toml (`file` another one).
+const iface = (section, key, file = 'interface.toml') => {
+  const body = new RegExp(`^\\[${section}\\]\\s*$([\\s\\S]*?)(?=^\\[|(?![\\s\\S]))`, 'm').exec(fs.readFileSync(path.join(KNOWLEDGE, file), 'utf8'));
+  const m = body && new RegExp(`^${key}\\s*=\\s*"((?:[^"\\\\]|\\\\.)*)"`, 'm').exec(body[1]);
+  if (!m) throw new Error(`no [${section}] ${key} in knowledge/${file}`);
+  return JSON.parse(`"${m[1]}"`);
 };
+const RULE_HEADING = (id) => iface('hover', 'rule_heading').replace('{rule}', id).replace(/`/g, '');
+// The first clause of a rule's "In brief" paragraph (`file` under knowledge/),
+// as rendered: only the hover says it (the diagnostic gives the message).
+const ruleBrief = (file) => {
+  const m = /^## In brief\s*\n+([\s\S]*?)(?:\n\n|\n#)/m.exec(fs.readFileSync(path.join(KNOWLEDGE, file), 'utf8'));
+  if (!m) throw new Error(`no "## In brief" in knowledge/${file}`);
+  return m[1].replace(/\s+/g, ' ').replace(/`/g, '').split(/[:.;]/)[0].trim();
+};
+const ES_FINDING = ruleBrief('es/rules/range-len-loop.md');
+// The words before the link's title: "Your notes:".
+const YOUR_NOTES = iface('notes', 'your_notes').split('{title}')[0].trim();
 const hoverFits = {};
 
 let browser;
@@ -234,6 +246,32 @@ try {
     );
     return { text, fits };
   };
+  // Edit the user settings.json in the workbench, as a user does (F1, Open
+  // User Settings (JSON), replace the text, save); back to the fixture.
+  // Returns the settings as saved on disk.
+  const settingsFile = path.join(D, 'user/User/settings.json');
+  const editSettings = async (change, shot) => {
+    const st = JSON.parse(fs.readFileSync(settingsFile, 'utf8').replace(/,\s*([}\]])/g, '$1'));
+    change(st);
+    await page.keyboard.press('Escape');
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget input', { timeout: 10000 });
+    await page.keyboard.type('Preferences: Open User Settings (JSON)');
+    await sleep(800);
+    await page.keyboard.press('Enter');
+    await until('settings.json to open', async () => (await page.locator('.tab.active').innerText().catch(() => '')).includes('settings.json'), 20000, 500);
+    await sleep(500);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(JSON.stringify(st, null, 2));
+    await page.keyboard.press('Control+S');
+    await sleep(1000);
+    if (shot) await page.screenshot({ path: path.join(OUT, shot) });
+    const saved = JSON.parse(fs.readFileSync(settingsFile, 'utf8').replace(/,\s*([}\]])/g, '$1'));
+    await page.locator('.tab', { hasText: 'fixture.py' }).first().click();
+    await sleep(500);
+    return saved;
+  };
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(path.join(D, 'ws'))}`);
   await page.waitForSelector('.monaco-workbench', { timeout: 120000 });
   await sleep(3000);
@@ -278,30 +316,41 @@ try {
   // then `*args` in `def total(*args)`.
   await hoverShot('the range(len(xs)) finding', span(/^range$/), [RULE_HEADING('range-len-loop')], 'vscode-hover-range-len.png');
   await hoverShot('*args', span(/^\*?args$/), [topicTitle('star-args')], 'vscode-hover-args.png');
+
+  // Issue 11 in VS Code: `pyexplain.locale = "es"` gives Spanish hovers (the
+  // Spanish yield topic's title; on the finding, the Spanish rule's title,
+  // which the diagnostic does not say), then `pyexplain.notes` naming a copy
+  // of the committed example notes (tests/fixtures/notes; copied so that the
+  // index cache is not written into the repository) adds "Your notes: …" to
+  // the hover on yield. Each is screenshotted and measured like the hovers above.
+  const es = await editSettings((st) => {
+    st['pyexplain.locale'] = 'es';
+  });
+  check('pyexplain.locale = "es" saved', es['pyexplain.locale'] === 'es', JSON.stringify(es['pyexplain.locale']));
+  await hoverShot('yield (locale es)', yieldSpan, [topicTitle('yield', 'es/topics')], 'vscode-hover-es-yield.png');
+  await hoverShot('the range(len(xs)) finding (locale es)', span(/^range$/), [RULE_HEADING('range-len-loop'), ES_FINDING], 'vscode-hover-es-range-len.png');
+  const notesDir = path.join(D, 'notes');
+  fs.cpSync(path.join(here, '..', '..', 'fixtures', 'notes'), notesDir, { recursive: true });
+  const withNotes = await editSettings((st) => {
+    delete st['pyexplain.locale'];
+    st['pyexplain.notes'] = [notesDir];
+  });
+  check('pyexplain.notes saved (an absolute folder)', JSON.stringify(withNotes['pyexplain.notes']) === JSON.stringify([notesDir]) && !('pyexplain.locale' in withNotes), JSON.stringify(withNotes['pyexplain.notes']));
+  await hoverShot('yield (with pyexplain.notes)', yieldSpan, [topicTitle('yield'), YOUR_NOTES], 'vscode-hover-your-notes.png');
+  // A finding links to the section whose code shows it: "## Index loops" of
+  // the example notes' generators.md, whose block is a range(len()) loop.
+  const INDEX_LOOPS = /^## (Index loops)$/m.exec(fs.readFileSync(path.join(notesDir, 'generators.md'), 'utf8'))?.[1] ?? 'no "## Index loops" in tests/fixtures/notes/generators.md';
+  await hoverShot('the range(len(xs)) finding (with pyexplain.notes)', span(/^range$/), [RULE_HEADING('range-len-loop'), `${YOUR_NOTES} ${INDEX_LOOPS}`], 'vscode-hover-your-notes-range-len.png');
   results.hovers_fit = hoverFits;
 
   // A setting changed while running reaches the server (didChangeConfiguration):
-  // edit the user settings.json in the workbench, as a user does; the finding
-  // turns into a warning.
-  const settingsFile = path.join(D, 'user/User/settings.json');
-  const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
-  settings['pyexplain.severity'] = { 'range-len-loop': 'warning' };
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { timeout: 10000 });
-  await page.keyboard.type('Preferences: Open User Settings (JSON)');
-  await sleep(800);
-  await page.keyboard.press('Enter');
-  await until('settings.json to open', async () => (await page.locator('.tab.active').innerText().catch(() => '')).includes('settings.json'), 20000, 500);
-  await sleep(500);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(JSON.stringify(settings));
-  await page.keyboard.press('Control+S');
-  await sleep(1000);
-  await page.screenshot({ path: path.join(OUT, 'vscode-settings.png') });
-  const saved = JSON.parse(fs.readFileSync(settingsFile, 'utf8').replace(/,\s*([}\]])/g, '$1'));
-  // Back to the fixture.
-  await page.locator('.tab', { hasText: 'fixture.py' }).first().click();
-  await sleep(500);
+  // the finding turns into a warning (the locale and notes of the passes above
+  // are removed again).
+  const saved = await editSettings((st) => {
+    delete st['pyexplain.locale'];
+    delete st['pyexplain.notes'];
+    st['pyexplain.severity'] = { 'range-len-loop': 'warning' };
+  }, 'vscode-settings.png');
   const warned = await until('a warning squiggle', async () => (await page.locator('.monaco-editor .squiggly-warning').count()) > 0, 30000, 500).catch((e) => e);
   check(
     'a changed setting reaches the server (severity -> warning)',
