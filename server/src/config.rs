@@ -252,7 +252,16 @@ pub fn version_from_requires_python(spec: &str) -> Option<(u8, u8)> {
         } else {
             continue;
         };
-        if let Some(mut ver) = parse_version(v) {
+        // A project may still declare Python 2 (`>=2.7, !=3.0.*`): its target
+        // is then 2.x, below every rule's minimum, so no Python 3 advice is
+        // given to code that must keep running on Python 2.
+        let py2 = || {
+            let mut it = v.trim().split('.');
+            let major: u8 = it.next()?.parse().ok()?;
+            let minor: u8 = it.next()?.parse().ok()?;
+            (major == 2).then_some((major, minor))
+        };
+        if let Some(mut ver) = parse_version(v).or_else(py2) {
             if op == ">" && v.trim().split('.').count() == 2 {
                 ver.1 += 1;
             }
@@ -404,6 +413,7 @@ mod tests {
         assert_eq!(parse_version("2.7"), None);
         assert_eq!(version_from_requires_python(">=3.10, <4"), Some((3, 10)));
         assert_eq!(version_from_requires_python("~=3.12"), Some((3, 12)));
+        assert_eq!(version_from_requires_python(">=2.7, !=3.0.*, !=3.1.*, !=3.2.*"), Some((2, 7)));
         assert_eq!(version_from_requires_python(">3.9"), Some((3, 10)));
     }
 

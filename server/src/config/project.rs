@@ -57,15 +57,15 @@ impl Project {
         let mut p = Project::default();
         let start = if file.is_dir() { file } else { file.parent().unwrap_or(file) };
         let ancestors: Vec<&Path> = start.ancestors().collect();
-        // The project directory: the nearest with a pyproject.toml, else with
-        // a setup.cfg or setup.py.
+        // The project directory: the nearest with a pyproject.toml, a
+        // setup.cfg or a setup.py (a project unpacked inside another one's
+        // tree is its own project, not the outer one).
         let within_stop = |d: &Path| stop.is_none_or(|s| d.starts_with(s) || !start.starts_with(s));
         let project_dir = ancestors
             .iter()
             .copied()
             .filter(|d| within_stop(d))
-            .find(|d| d.join("pyproject.toml").is_file())
-            .or_else(|| ancestors.iter().copied().filter(|d| within_stop(d)).find(|d| d.join("setup.cfg").is_file() || d.join("setup.py").is_file()));
+            .find(|d| ["pyproject.toml", "setup.cfg", "setup.py"].iter().any(|f| d.join(f).is_file()));
 
         let mut declared: Vec<((u8, u8), TargetOrigin, u8)> = Vec::new();
         if let Some(dir) = project_dir {
@@ -225,7 +225,8 @@ pub fn version_from_poetry(spec: &str) -> Option<(u8, u8)> {
                     }
                 })
                 .collect();
-            super::version_from_requires_python(&clauses.join(","))
+            // (A Python 2 alternative is left out here, as before.)
+            super::version_from_requires_python(&clauses.join(",")).filter(|v| v.0 >= 3)
         })
         .min()
 }

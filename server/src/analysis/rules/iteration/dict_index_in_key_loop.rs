@@ -48,7 +48,7 @@ impl Rule for DictIndexInKeyLoop {
             "identifier" => (right, false),
             _ => return,
         };
-        if !syntax::is_name_or_attribute(dict_node) || cx.text(dict_node) == "self" {
+        if !syntax::is_name_or_attribute(dict_node) || cx.text(dict_node) == "self" || probes_keys(dict_node, cx) {
             return;
         }
         let d = cx.text(dict_node);
@@ -178,4 +178,16 @@ fn target_names(n: Node, cx: &Context, out: &mut std::collections::HashSet<Strin
         }
         _ => {}
     }
+}
+
+/// Whether the enclosing function probes `obj` for a `keys` method
+/// (`hasattr(E, "keys")`, `getattr(E, "keys", None)`): the `dict.update`
+/// protocol, where `obj` need only have `keys()` and `__getitem__`.
+fn probes_keys(obj: Node, cx: &Context) -> bool {
+    let scope_node = syntax::enclosing_function(obj).unwrap_or(cx.tree.root_node());
+    let text = cx.text(scope_node);
+    let o = cx.text(obj);
+    ["hasattr", "getattr"]
+        .iter()
+        .any(|f| ["'keys'", "\"keys\""].iter().any(|k| text.contains(&format!("{f}({o}, {k}"))))
 }

@@ -48,7 +48,7 @@ impl Rule for DictKeysCall {
         let Some(obj) = keys_receiver(call, cx) else { return };
         // On `self`, `in self` would call the class's own `__contains__`/`__iter__`,
         // which may be the very method this is in.
-        if cx.text(obj) == "self" {
+        if cx.text(obj) == "self" || probes_keys(obj, cx) {
             return;
         }
         let mut finding = Finding::new(self.id(), call.byte_range());
@@ -61,4 +61,16 @@ impl Rule for DictKeysCall {
         }
         out.push(finding);
     }
+}
+
+/// Whether the enclosing function probes `obj` for a `keys` method
+/// (`hasattr(E, "keys")`, `getattr(E, "keys", None)`): the `dict.update`
+/// protocol, where `obj` need only have `keys()` and `__getitem__`.
+fn probes_keys(obj: Node, cx: &Context) -> bool {
+    let scope_node = crate::syntax::enclosing_function(obj).unwrap_or(cx.tree.root_node());
+    let text = cx.text(scope_node);
+    let o = cx.text(obj);
+    ["hasattr", "getattr"]
+        .iter()
+        .any(|f| ["'keys'", "\"keys\""].iter().any(|k| text.contains(&format!("{f}({o}, {k}"))))
 }

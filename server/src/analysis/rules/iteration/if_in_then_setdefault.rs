@@ -53,6 +53,12 @@ impl Rule for IfInThenSetdefault {
         if cx.text(obj) != cx.text(dict) || cx.text(idx) != cx.text(key) {
             return;
         }
+        // `setdefault(k, v)` computes `v` every time; the `if` computes it
+        // only when the key is missing. That matters for a call (a memo
+        // cache), except an empty container's constructor.
+        if value.kind_name() == "call" && !is_empty_constructor(value, cx) {
+            return;
+        }
         let target = format!("{}[{}]", cx.text(dict), cx.text(key));
         // `if k not in d: d[k] = 0` then `d[k] += 1` is counting (Counter/defaultdict), not setdefault.
         if let Some(next) = node.next_named_sibling().and_then(|n| n.named_child(0)) {
@@ -90,4 +96,20 @@ impl Rule for IfInThenSetdefault {
 /// The statement node of an expression.
 fn n_of(n: Node) -> Node {
     crate::syntax::statement_of(n)
+}
+
+/// `set()`, `list()`, `dict()`, `deque()`, `collections.OrderedDict()` …:
+/// a call without arguments that only makes an empty container.
+fn is_empty_constructor(call: Node, cx: &Context) -> bool {
+    const EMPTY: &[&str] = &["set", "list", "dict", "tuple", "frozenset", "bytearray", "deque", "OrderedDict", "Counter"];
+    let Some(func) = call.child_by_field_id(crate::field_id!("function")) else { return false };
+    let no_args = call
+        .child_by_field_id(crate::field_id!("arguments"))
+        .is_some_and(|a| a.kind_name() == "argument_list" && named_children(a).iter().all(|c| c.kind_name() == "comment"));
+    let name = match func.kind_name() {
+        "identifier" => cx.text(func),
+        "attribute" => func.child_by_field_id(crate::field_id!("attribute")).map_or("", |a| cx.text(a)),
+        _ => "",
+    };
+    no_args && EMPTY.contains(&name)
 }

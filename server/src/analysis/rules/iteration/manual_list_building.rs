@@ -62,6 +62,12 @@ impl Rule for ManualListBuilding {
         if node.child(0).is_some_and(|c| c.kind_name() == "async") {
             return;
         }
+        // In a `try` body or under `with suppress(...)`, an exception can end
+        // the loop part-way and the code after it still sees the items
+        // appended so far; a comprehension would leave the name unbound.
+        if ends_part_way(node, cx) {
+            return;
+        }
         let mut f = Finding::new(self.id(), node.start_byte()..right.end_byte());
         if let (Some(safe), Some(clauses)) = (loops::loop_to_comprehension(node, cx), loops::clauses_text(node, cond, cx)) {
             {
@@ -73,5 +79,21 @@ impl Rule for ManualListBuilding {
             }
         }
         out.push(f);
+    }
+}
+
+/// Whether the loop is a statement of a `try` body or of a
+/// `with suppress(...)` body.
+fn ends_part_way(node: Node, cx: &Context) -> bool {
+    let Some(block) = node.up().filter(|b| b.kind_name() == "block") else { return false };
+    let Some(owner) = block.up() else { return false };
+    match owner.kind_name() {
+        "try_statement" => owner.child_by_field_id(crate::field_id!("body")).is_some_and(|b| b.id() == block.id()),
+        "with_statement" => {
+            let t = cx.text(owner);
+            let head = &t[..t.find(':').unwrap_or(t.len())];
+            head.contains("suppress(")
+        }
+        _ => false,
     }
 }

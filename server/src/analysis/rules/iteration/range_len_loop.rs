@@ -70,6 +70,29 @@ fn uses<'t>(body: Node<'t>, name: &str, cx: &Context) -> Vec<Use<'t>> {
     out
 }
 
+/// Whether a use of the index is arithmetic (`i + 1`, `-i`, `i += 1`) or
+/// part of a slice (`xs[i:]`), looking up to the loop body.
+fn positional(ident: Node, body: Node) -> bool {
+    let mut cur = ident;
+    while cur.up().is_some_and(|p| p.kind_name() == "parenthesized_expression") {
+        cur = cur.up().unwrap();
+    }
+    if cur.up().is_some_and(|p| matches!(p.kind_name(), "binary_operator" | "unary_operator" | "augmented_assignment")) {
+        return true;
+    }
+    let mut cur = ident;
+    while let Some(p) = cur.up() {
+        if p.id() == body.id() {
+            return false;
+        }
+        if p.kind_name() == "slice" {
+            return true;
+        }
+        cur = p;
+    }
+    false
+}
+
 /// Whether a subscript is an assignment target, deleted, or augmented.
 fn is_store(sub: Node) -> bool {
     let mut cur = sub;
@@ -225,6 +248,11 @@ impl RangeLenLoop {
         let i = cx.text(left);
         let seq_text = cx.text(seq);
         let all_uses = uses(body, i, cx);
+        // An index that takes part in arithmetic (`i + 1`) or in a slice
+        // (`xs[:i]`) is wanted as a position, not only to fetch the item.
+        if all_uses.iter().any(|u| positional(u.ident, body)) {
+            return;
+        }
         let seq_reads: Vec<&Use> = all_uses
             .iter()
             .filter(|u| u.subscript.is_some_and(|s| s.child_by_field_id(crate::field_id!("value")).is_some_and(|v| cx.text(v) == seq_text)))

@@ -66,20 +66,29 @@ impl Rule for StringConcatInLoop {
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
         // The `s += …` statements of the body (its own, or under one `if`).
+        // A `+=` followed by `break` or `return` in its own block runs at
+        // most once per loop: nothing is built piece by piece.
+        let top = syntax::code_children(body);
+        let mut blocks = vec![top.clone()];
+        for s in top.into_iter().filter(|s| s.kind_name() == "if_statement") {
+            for block in syntax::descendants(s).into_iter().filter(|b| b.kind_name() == "block") {
+                blocks.push(syntax::code_children(block));
+            }
+        }
         let mut candidates: Vec<(Node, Node, Node)> = Vec::new();
-        for s in syntax::code_children(body) {
-            if let Some((l, r)) = concat(s) {
-                candidates.push((s, l, r));
-            } else if s.kind_name() == "if_statement" {
-                for block in syntax::descendants(s).into_iter().filter(|b| b.kind_name() == "block") {
-                    for inner in syntax::code_children(block) {
-                        if let Some((l, r)) = concat(inner) {
-                            candidates.push((inner, l, r));
-                        }
+        let mut ends_loop: Vec<&str> = Vec::new();
+        for stmts in &blocks {
+            for (k, s) in stmts.iter().enumerate() {
+                if let Some((l, r)) = concat(*s) {
+                    if stmts[k + 1..].iter().any(|n| matches!(n.kind_name(), "break_statement" | "return_statement")) {
+                        ends_loop.push(cx.text(l));
+                    } else {
+                        candidates.push((*s, l, r));
                     }
                 }
             }
         }
+        candidates.retain(|(_, l, _)| !ends_loop.contains(&cx.text(*l)));
         let mut names: Vec<&str> = Vec::new();
         for (_, l, _) in &candidates {
             if !names.contains(&cx.text(*l)) {

@@ -26,6 +26,17 @@ impl Rule for PdbSetTrace {
         if calls::call_target(node, cx, &["set_trace"], &["pdb.set_trace"]).is_none() {
             return;
         }
+        // Inside a function named for pdb (`pdb_on_signal`, `start_pdb`),
+        // starting the debugger is the function's purpose, not a leftover.
+        let mut enclosing = syntax::enclosing_function(node);
+        while let Some(e) = enclosing {
+            if e.kind_name() == "function_definition"
+                && e.child_by_field_id(crate::field_id!("name")).is_some_and(|n| cx.text(n).to_ascii_lowercase().contains("pdb"))
+            {
+                return;
+            }
+            enclosing = syntax::enclosing_function(e);
+        }
         let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         let mut f = Finding::new(self.id(), node.byte_range());
         let usable = cx.target_at_least(3, 7) && !scope::is_shadowed("breakpoint", node, cx.src, &cx.module);
