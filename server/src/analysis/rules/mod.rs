@@ -327,6 +327,11 @@ pub const MAX_RULE_HEIGHT: usize = 200;
 /// subtree is taller than `limit` levels: one iterative pass.
 pub(crate) fn too_tall(top: Node, limit: usize) -> std::collections::HashSet<usize> {
     let mut out = std::collections::HashSet::new();
+    // A subtree of fewer nodes than the limit cannot be taller than it: most
+    // statements end here in O(1), without the pass (this runs on every walk).
+    if top.descendant_count() < limit {
+        return out;
+    }
     let mut cursor = top.walk();
     // The nodes from `top` down to the cursor, each with the height of its
     // tallest finished child.
