@@ -12,20 +12,7 @@ fn main() {
     println!("cargo:rerun-if-changed={}", root.display());
     let mut code = String::new();
     for dir in ["topics", "rules"] {
-        let d = root.join(dir);
-        println!("cargo:rerun-if-changed={}", d.display());
-        let mut files: Vec<_> = fs::read_dir(&d)
-            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-            .unwrap_or_default();
-        files.retain(|p| p.extension().is_some_and(|e| e == "md"));
-        files.sort();
-        code.push_str(&format!("pub static {}: &[(&str, &str)] = &[\n", dir.to_uppercase()));
-        for f in files {
-            println!("cargo:rerun-if-changed={}", f.display());
-            let stem = f.file_stem().unwrap().to_string_lossy().to_string();
-            code.push_str(&format!("    ({:?}, include_str!({:?})),\n", stem, f.display().to_string()));
-        }
-        code.push_str("];\n");
+        embed_md(&mut code, &dir.to_uppercase(), &root.join(dir));
     }
     let iface = root.join("interface.toml");
     println!("cargo:rerun-if-changed={}", iface.display());
@@ -36,20 +23,7 @@ fn main() {
         let base = root.join(lang);
         println!("cargo:rerun-if-changed={}", base.display());
         for dir in ["topics", "rules"] {
-            let d = base.join(dir);
-            println!("cargo:rerun-if-changed={}", d.display());
-            let mut files: Vec<_> = fs::read_dir(&d)
-                .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-                .unwrap_or_default();
-            files.retain(|p| p.extension().is_some_and(|e| e == "md"));
-            files.sort();
-            code.push_str(&format!("pub static {}_{}: &[(&str, &str)] = &[\n", lang.to_uppercase(), dir.to_uppercase()));
-            for f in files {
-                println!("cargo:rerun-if-changed={}", f.display());
-                let stem = f.file_stem().unwrap().to_string_lossy().to_string();
-                code.push_str(&format!("    ({:?}, include_str!({:?})),\n", stem, f.display().to_string()));
-            }
-            code.push_str("];\n");
+            embed_md(&mut code, &format!("{}_{}", lang.to_uppercase(), dir.to_uppercase()), &base.join(dir));
         }
         let iface = base.join("interface.toml");
         println!("cargo:rerun-if-changed={}", iface.display());
@@ -61,6 +35,22 @@ fn main() {
     }
     fs::write(out, code).unwrap();
     write_rule_registry();
+}
+
+/// Appends `pub static NAME: &[(stem, text)]`, one `include_str!` per `*.md`
+/// file of `dir` in file-name order (an absent folder gives an empty list).
+fn embed_md(code: &mut String, name: &str, dir: &Path) {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<_> = fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "md"));
+    files.sort();
+    code.push_str(&format!("pub static {name}: &[(&str, &str)] = &[\n"));
+    for f in files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let stem = f.file_stem().unwrap().to_string_lossy().to_string();
+        code.push_str(&format!("    ({:?}, include_str!({:?})),\n", stem, f.display().to_string()));
+    }
+    code.push_str("];\n");
 }
 
 /// Registers every rule file: `server/src/analysis/rules/<family>/foo_bar.rs`
