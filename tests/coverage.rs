@@ -222,3 +222,194 @@ fn constructs_of_the_new_topics_reach_them() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+// ---------------------------------------------------------------------------
+// Roles: every (token, parent kind, field) the grammar gives an anonymous
+// token reaches the topic for that role (issue 15).
+
+const CURSOR: char = '‸';
+
+/// `knowledge/coverage/grammar-roles.txt`: (token, parent, field).
+fn grammar_roles() -> BTreeSet<(String, String, String)> {
+    let src = std::fs::read_to_string(root().join("knowledge/coverage/grammar-roles.txt")).unwrap();
+    src.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert!(f.len() == 3, "grammar-roles.txt: bad line {l:?}");
+            (f[0].to_string(), f[1].to_string(), f[2].to_string())
+        })
+        .collect()
+}
+
+struct RoleEntry {
+    key: String,
+    token: String,
+    parent: String,
+    field: String,
+    at: String,
+    topic: String,
+    variant: Option<String>,
+    why: Option<String>,
+}
+
+/// `knowledge/coverage/roles.toml`: `"<token> <parent>[.<field>][#label]" =
+/// { at = "code with ‸ before the token", topic = "id[/variant]" | "", why = "…" }`.
+fn role_entries() -> Vec<RoleEntry> {
+    let src = std::fs::read_to_string(root().join("knowledge/coverage/roles.toml")).unwrap();
+    let v: toml::Table = toml::from_str(&src).unwrap();
+    v["roles"]
+        .as_table()
+        .unwrap()
+        .iter()
+        .map(|(key, e)| {
+            let (token, rest) = key.rsplit_once(' ').unwrap_or_else(|| panic!("roles.toml: bad key {key:?}"));
+            let base = rest.split('#').next().unwrap();
+            let (parent, field) = base.split_once('.').unwrap_or((base, ""));
+            let s = |k: &str| e.get(k).and_then(|x| x.as_str()).map(String::from);
+            let topic = s("topic").unwrap_or_else(|| panic!("roles.toml {key:?}: no topic (\"\" for no hover)"));
+            let (topic, variant) = match topic.split_once('/') {
+                Some((t, v)) => (t.to_string(), Some(v.to_string())),
+                None => (topic, None),
+            };
+            RoleEntry {
+                key: key.clone(),
+                token: token.to_string(),
+                parent: parent.to_string(),
+                field: field.to_string(),
+                at: s("at").unwrap_or_else(|| panic!("roles.toml {key:?}: no example")),
+                topic,
+                variant,
+                why: s("why"),
+            }
+        })
+        .collect()
+}
+
+/// The committed role list agrees with the grammar linked into the server:
+/// every token in a field of NODE_TYPES is listed with that parent and field,
+/// and every anonymous token of the language has a role (or is one the
+/// grammar only uses inside other tokens or as a leaf named kind).
+#[test]
+fn the_role_list_matches_the_grammar() {
+    let roles = grammar_roles();
+    assert!(roles.len() > 200, "grammar-roles.txt lists only {} roles", roles.len());
+    let nt: serde_json::Value = serde_json::from_str(tree_sitter_python::NODE_TYPES).unwrap();
+    let mut problems = Vec::new();
+    let mut field_pairs = 0;
+    for t in nt.as_array().unwrap() {
+        if !t["named"].as_bool().unwrap() {
+            continue;
+        }
+        let parent = t["type"].as_str().unwrap();
+        for (field, f) in t["fields"].as_object().into_iter().flatten() {
+            for ty in f["types"].as_array().unwrap() {
+                if ty["named"].as_bool().unwrap() {
+                    continue;
+                }
+                field_pairs += 1;
+                let tok = ty["type"].as_str().unwrap();
+                if !roles.contains(&(tok.to_string(), parent.to_string(), field.clone())) {
+                    problems.push(format!("NODE_TYPES has `{tok}` in {parent}.{field}; grammar-roles.txt does not"));
+                }
+            }
+        }
+    }
+    assert!(field_pairs > 40, "NODE_TYPES gave only {field_pairs} token fields");
+    let (named, tokens) = grammar_kinds();
+    for (tok, parent, _) in &roles {
+        if !tokens.contains(tok) {
+            problems.push(format!("grammar-roles.txt: `{tok}` is not a token of the language"));
+        }
+        if !named.contains(parent) {
+            problems.push(format!("grammar-roles.txt: `{parent}` is not a node kind of the language"));
+        }
+    }
+    let with_role: BTreeSet<&String> = roles.iter().map(|(t, _, _)| t).collect();
+    // Tokens that are never a child of a visible node in their own right.
+    const NO_ROLE: &[(&str, &str)] = &[
+        ("\"", "part of a string_start / string_end token"),
+        ("`", "part of a Python 2 backtick string"),
+    ];
+    for tok in &tokens {
+        if !with_role.contains(tok) && !NO_ROLE.iter().any(|(t, _)| t == tok) {
+            problems.push(format!("token `{tok}` has no role in grammar-roles.txt"));
+        }
+    }
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
+
+/// Every role has an entry in roles.toml whose example puts that token in
+/// that role, and hovering it gives exactly the entry's topic (or nothing).
+#[test]
+fn every_role_of_every_token_reaches_its_topic() {
+    let k = Knowledge::get();
+    let roles = grammar_roles();
+    let entries = role_entries();
+    let dump = std::env::var_os("ROLES_DUMP").is_some();
+    let mut problems = Vec::new();
+    let keyed: BTreeSet<(String, String, String)> = entries.iter().map(|e| (e.token.clone(), e.parent.clone(), e.field.clone())).collect();
+    for (t, p, f) in &roles {
+        if !keyed.contains(&(t.clone(), p.clone(), f.clone())) {
+            problems.push(format!("role `{t}` in {p}{}{f}: no entry in roles.toml", if f.is_empty() { "" } else { "." }));
+        }
+    }
+    let (named, _) = grammar_kinds();
+    for e in &entries {
+        let in_grammar = roles.contains(&(e.token.clone(), e.parent.clone(), e.field.clone()));
+        if !in_grammar && !e.key.contains('#') && !named.contains(&e.token) {
+            problems.push(format!("{}: not a role of grammar-roles.txt (a finer role needs a `#label`)", e.key));
+        }
+        if e.topic.is_empty() {
+            match &e.why {
+                Some(w) if w.starts_with("no hover:") || w.starts_with("by construct:") || w.starts_with("unreachable:") => {}
+                _ => problems.push(format!("{}: an entry without a topic must say why (\"no hover: …\", \"by construct: …\" or \"unreachable: …\")", e.key)),
+            }
+        } else if k.topic(&e.topic).is_none() {
+            problems.push(format!("{}: topic `{}` does not exist", e.key, e.topic));
+        }
+        // The example puts the token in this role …
+        let Some(at) = e.at.find(CURSOR) else {
+            problems.push(format!("{}: the example has no {CURSOR}", e.key));
+            continue;
+        };
+        let src = e.at.replacen(CURSOR, "", 1);
+        let tree = syntax::parse(&src, None);
+        let found = hover::token_at(&tree, &src, at).map(|n| match n.parent() {
+            // `not in` / `is not`: the two keywords under one anonymous node.
+            Some(p) if !p.is_named() && p.kind() == e.token => p,
+            _ => n,
+        });
+        let role_ok = found.is_some_and(|n| {
+            let Some(p) = n.parent() else { return false };
+            let field = (0..p.child_count()).find(|&i| p.child(i as u32).is_some_and(|c| c.id() == n.id())).and_then(|i| p.field_name_for_child(i as u32));
+            n.kind() == e.token && p.kind() == e.parent && field.unwrap_or("") == e.field && n.start_byte() <= at && at < n.end_byte()
+        });
+        let unreachable = e.why.as_deref().is_some_and(|w| w.starts_with("unreachable:"));
+        if unreachable {
+            // The grammar has the role but the parser never builds it (a
+            // conflict always resolves to another node); the example is the
+            // code that would hold it, and must parse without it.
+            if role_ok || tree.root_node().has_error() || !e.topic.is_empty() {
+                problems.push(format!("{}: marked unreachable, but the example parses into the role, has an error, or a topic is given", e.key));
+            }
+            continue;
+        }
+        if !role_ok || tree.root_node().has_error() {
+            let what = found.map(|n| format!("`{}` in {} (error: {})", n.kind(), n.parent().map(|p| p.kind()).unwrap_or("-"), tree.root_node().has_error()));
+            problems.push(format!("{}: the example does not put the token in this role: {what:?}", e.key));
+        }
+        // … and the hover there is exactly the entry's.
+        let got = hover::resolve(&src, &tree, at, k);
+        let got_topic = got.as_ref().map(|r| r.topic.meta.id.clone()).unwrap_or_default();
+        let got_variant = got.as_ref().and_then(|r| r.variant.clone());
+        if dump {
+            println!("{:?} = {{ at = {:?}, topic = \"{got_topic}{}\" }}", e.key, e.at, got_variant.as_ref().map(|v| format!("/{v}")).unwrap_or_default());
+        }
+        if got_topic != e.topic || (e.variant.is_some() && got_variant != e.variant) {
+            problems.push(format!("{}: hover gives {got_topic:?}/{got_variant:?}, roles.toml says {:?}/{:?}", e.key, e.topic, e.variant));
+        }
+    }
+    assert!(entries.len() >= roles.len(), "roles.toml has fewer entries ({}) than roles ({})", entries.len(), roles.len());
+    assert!(problems.is_empty(), "{} role problems:\n{}", problems.len(), problems.join("\n"));
+}

@@ -21,7 +21,7 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "after-while", "after-try", "membership", "yield-from", "raise-from", "import", "decorator", "matmul", "slice",
     "annotation", "dict", "lambda", "block", "none", "compare-literal", "key-argument", "except-star", "returns-none",
     "nested-loop", "method", "class-body", "python2", "docstring", "main-guard", "slice-step", "f-string",
-    "stacked-decorators", "nested-def", "decorated-class", "chained-comparison",
+    "stacked-decorators", "nested-def", "decorated-class", "chained-comparison", "string-format",
 ];
 
 #[derive(Debug, Clone)]
@@ -165,10 +165,27 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
             "lambda" => {
                 k.insert("lambda");
             }
+            // A mapping pattern's `:`, a type parameter's constraints
+            // (`[T: (int, str)]`), an f-string's format spec: none of the
+            // colon's jobs; the construct around it has the topic.
+            "dict_pattern" | "constrained_type" | "format_specifier" => {}
             _ => {
                 k.insert("block");
             }
         },
+        // `...` in a type (`Callable[..., int]`, `tuple[int, ...]`) and `|`
+        // between types (`int | None`) are part of the annotation.
+        "ellipsis" | "|" if syntax::ancestor(token, &["type"]).is_some() => {
+            k.insert("annotation");
+        }
+        // `"%s" % x`: printf-style formatting of a string literal.
+        "%" if pk == "binary_operator"
+            && parent
+                .and_then(|p| p.child_by_field_id(crate::field_id!("left")))
+                .is_some_and(|l| matches!(l.kind_name(), "string" | "concatenated_string")) =>
+        {
+            k.insert("string-format");
+        }
         "->" => {
             k.insert("annotation");
         }
@@ -581,7 +598,10 @@ fn resolve_token<'k, 't, 'm>(
         // `except*`: the `except` and the `*` of a handler of exception groups.
         let in_except = kw == "except" || (kw == "*" && token.up().is_some_and(|p| p.kind_name() == "except_clause"));
         let kw = if in_except && keys.contains("except-star") && k.by_keyword.contains_key("except*") { "except*" } else { kw };
-        if let Some(c) = k.by_keyword.get(kw) {
+        // `int | None` in an annotation is a union of types, not the `|`
+        // operator: the `type` around it has the topic.
+        let union_in_type = kw == "|" && keys.contains("annotation");
+        if let Some(c) = k.by_keyword.get(kw).filter(|_| !union_in_type) {
             if let Some(t) = choose(k, c, at, token, keys) {
                 return Some((t, at));
             }
