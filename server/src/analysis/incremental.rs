@@ -1,8 +1,8 @@
 //! Incremental re-checking: after an edit, run the rules again only on the
 //! top-level statements the edit (or tree-sitter's reparse) touched, and
 //! shift every other finding by the edit's byte delta. (A rule may also
-//! read the statement just before the one it reports on: the statement after
-//! each touched one is revisited too.)
+//! read the statement just before or just after the one it reports on: the
+//! statements around each touched one are revisited too.)
 //!
 //! Correctness rests on the rule contract of `rules::Scope`: a finding
 //! depends on its enclosing top-level statement and on `ModuleFacts`, or the
@@ -32,6 +32,15 @@ pub struct Checked {
     /// Bodies of the top-level functions and classes: an edit inside one
     /// (before and after) cannot change the module facts.
     bodies: Vec<Range<usize>>,
+    /// Whether an ERROR or MISSING node covers the point where fixes add
+    /// imports (`ModuleFacts::import_insert_at`): `finish` then drops every
+    /// fix adding an import, in statements however far away. When this
+    /// changes, kept findings would keep the wrong fixes.
+    import_blocked: bool,
+}
+
+fn import_blocked(error_ranges: &[Range<usize>], at: usize) -> bool {
+    crate::syntax::overlaps_any(error_ranges, &(at..at))
 }
 
 /// A position after edit `e`, or None when the edit replaced it.
@@ -87,8 +96,9 @@ pub fn check_full(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) ->
     let cx = Context::new(src, tree, settings);
     let enabled = rules::enabled_rules(settings, k);
     let raw = rules::run(&cx, &enabled);
+    let import_blocked = import_blocked(&raw.error_ranges, cx.module.import_insert_at);
     let findings = super::finish(raw, &cx, k);
-    Checked { findings, facts: cx.module, bodies: top_level_bodies(tree.root_node()) }
+    Checked { findings, facts: cx.module, bodies: top_level_bodies(tree.root_node()), import_blocked }
 }
 
 /// A top-level function or class definition (possibly decorated).
@@ -215,6 +225,22 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
             n = c.next_named_sibling();
         }
     }
+    // And one may look at the statement just after (`slice-style`'s
+    // parallel neighbour, `manual-grouping-defaultdict`'s `append` after its
+    // `if`): revisit the statement before each touched one, unless it is a
+    // function or class, whose findings never read past their own body.
+    for t in &tops {
+        let mut p = t.prev_named_sibling();
+        while let Some(c) = p {
+            if c.kind_name() != "comment" {
+                if !is_definition(c) {
+                    next.push(c);
+                }
+                break;
+            }
+            p = c.prev_named_sibling();
+        }
+    }
     for c in next {
         if !tops.iter().any(|t| t.id() == c.id()) {
             tops.push(c);
@@ -317,12 +343,18 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         }
     }
     raw.error_ranges = error_ranges(root);
+    let blocked = import_blocked(&raw.error_ranges, insert_at);
+    if blocked != prev.import_blocked {
+        // Fixes adding an import were dropped (or kept) everywhere: kept
+        // findings carry the old choice.
+        return check_full(src, tree, settings, k);
+    }
     let mut fresh = super::finish(raw, &cx, k);
     // A module-dispatched rule may also report inside untouched statements;
     // everything else fresh lies inside the statements just walked.
     fresh.extend(kept);
     super::sort_findings(&mut fresh);
-    Checked { findings: fresh, facts: cx.module, bodies }
+    Checked { findings: fresh, facts: cx.module, bodies, import_blocked: blocked }
 }
 
 /// Whether `name` occurs in `text` as a whole identifier.

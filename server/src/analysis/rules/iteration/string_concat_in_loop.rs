@@ -63,6 +63,11 @@ impl Rule for StringConcatInLoop {
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        // The initialisation may be up to 20 statements before the loop
+        // (`check_name`): at module level, other module-level statements.
+        &["+="]
+    }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
         // The `s += …` statements of the body (its own, or under one `if`).
