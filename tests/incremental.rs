@@ -385,3 +385,76 @@ fn a_rule_reading_the_next_statement_is_revisited() {
     let at = src.find("[2:6]").unwrap() + 1;
     assert_edits_recheck_like_full(src, &[(at, at + 1, "0")]);
 }
+
+/// Found by the nested-class generator (seed 12): in broken code, an edit
+/// far above made a zero-width MISSING node after `z = x == None` vanish
+/// without the reparse reporting a change there; the `none-equality`
+/// finding it had hidden must come back (and go again on undo).
+#[test]
+fn a_syntax_error_vanishing_away_from_the_edit_uncovers_its_findings() {
+    let src = r#"import subprocess
+import functools
+from dataclasses import dataclass
+class D(object, metaclass=M):
+    x = 1
+class Inner(Base):
+    [class Deep:
+        def n(self, a=[]):
+            try:
+                pass
+            except:"pass
+        "lose(self):
+            for i in range(len(xs)):
+            del x
+            r = subprocess.run(['ls'])
+        pass
+    '''doc'''
+    z = x == None
+class Meta()
+    @classmethod
+            #_(self):
+            type(x) == int
+            s = ''
+            class D():
+           class            @functools.wraps(f)
+            class C(object):
+                @property
+            class Meta(object, metaclass=M):
+                    def n(self):
+                    y: int = 0
+   '                         @property
+                                return 1
+                        print(x)
+                        '''doc'''
+                        for i in range(len(xs)):
+                            print(xs[i])
+                    async def n(self, a=[]):
+                    yield 1
+                        r = subprocess.run(['ls'])
+                z = x == None
+#lass
+        z = x == None
+        z = x == None if
+def close(self):
+        class Deep():
+            def close(self, a=[]):
+                    @x.setter
+                    def k(self):
+                        return 1
+      '                for p in ps:
+                    ''' p
+                class Inner:
+                    async def __init__(self):
+                        @classmethod
+                        class Deep(object):
+                            '''doc'''
+                            '''doc''
+                        d.keys()
+)   x = 1
+        for i in range(len(xs)):
+            if x == None:
+                [pass
+            print(xs[i])
+"#;
+    assert_versions_recheck_like_full(src, &[&[(1189, 1189, "            '''doc'''\n"), (619, 619, "        print(x)\n"), (1250, 1250, "            y: int = 0\n")]]);
+}

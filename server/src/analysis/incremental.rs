@@ -37,6 +37,10 @@ pub struct Checked {
     /// fix adding an import, in statements however far away. When this
     /// changes, kept findings would keep the wrong fixes.
     import_blocked: bool,
+    /// The ERROR and MISSING ranges of the checked tree: findings that
+    /// overlap one are dropped (`finish`), so where one appears or vanishes
+    /// the statements around it are revisited, edited or not.
+    error_ranges: Vec<Range<usize>>,
 }
 
 fn import_blocked(error_ranges: &[Range<usize>], at: usize) -> bool {
@@ -97,8 +101,9 @@ pub fn check_full(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) ->
     let enabled = rules::enabled_rules(settings, k);
     let raw = rules::run(&cx, &enabled);
     let import_blocked = import_blocked(&raw.error_ranges, cx.module.import_insert_at);
+    let error_ranges = raw.error_ranges.clone();
     let findings = super::finish(raw, &cx, k);
-    Checked { findings, facts: cx.module, bodies: top_level_bodies(tree.root_node()), import_blocked }
+    Checked { findings, facts: cx.module, bodies: top_level_bodies(tree.root_node()), import_blocked, error_ranges }
 }
 
 /// A top-level function or class definition (possibly decorated).
@@ -180,14 +185,23 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     // Dirty ranges, widened to whole lines (a comment added at the end of a
     // line can suppress a finding of the statement it follows), then to the
     // top-level statements they touch.
-    let dirty: Vec<Range<usize>> = changes.dirty.iter().map(|r| widen_to_lines(src, r.clone())).collect();
+    // Syntax errors that appeared or vanished where the reparse reports no
+    // change (a zero-width MISSING node after an untouched statement) change
+    // which findings there are dropped: revisit them as if edited.
+    let errors_now = error_ranges(root);
+    let errors_before: Vec<Range<usize>> =
+        prev.error_ranges.iter().map(|r| changes.edits.iter().fold(r.clone(), |r, e| map_range(r, e))).collect();
+    let mut changed: Vec<Range<usize>> = changes.dirty.clone();
+    changed.extend(errors_before.iter().filter(|r| !errors_now.contains(r)).cloned());
+    changed.extend(errors_now.iter().filter(|r| !errors_before.contains(r)).map(|r| r.start.min(src.len())..r.end.min(src.len())));
+    let dirty: Vec<Range<usize>> = changed.iter().map(|r| widen_to_lines(src, r.clone())).collect();
     let mut tops = top_level_touching(root, &dirty);
     // Inside a top-level class, an edit within one method's body re-walks
     // that method only (classes can be long); rules dispatched on the class
     // itself run again on it, since they may read any method.
     let mut narrowed_classes: Vec<(Node, Node)> = Vec::new();
     let mut methods: Vec<Node> = Vec::new();
-    tops.retain(|t| match narrow_to_methods(*t, &changes.dirty, &dirty) {
+    tops.retain(|t| match narrow_to_methods(*t, &changed, &dirty) {
         Some((class, ms)) => {
             narrowed_classes.push((class, *t));
             for m in ms {
@@ -342,8 +356,9 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
             rules::walk(*c, &cx, &sibling, &mut raw);
         }
     }
-    raw.error_ranges = error_ranges(root);
+    raw.error_ranges = errors_now;
     let blocked = import_blocked(&raw.error_ranges, insert_at);
+    let raw_errors = raw.error_ranges.clone();
     if blocked != prev.import_blocked {
         // Fixes adding an import were dropped (or kept) everywhere: kept
         // findings carry the old choice.
@@ -354,7 +369,8 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     // everything else fresh lies inside the statements just walked.
     fresh.extend(kept);
     super::sort_findings(&mut fresh);
-    Checked { findings: fresh, facts: cx.module, bodies, import_blocked: blocked }
+    let error_ranges = raw_errors;
+    Checked { findings: fresh, facts: cx.module, bodies, import_blocked: blocked, error_ranges }
 }
 
 /// Whether `name` occurs in `text` as a whole identifier.
