@@ -380,3 +380,42 @@ fn seeded_hostile_documents_are_answered() {
     bytes.extend_from_slice(&[0xff, 0xfe, b'\n', 0xc3, b'(', b'\n']);
     fix_through_binary(&bytes, 99);
 }
+
+/// Issue 13: `$/cancelRequest` did not stop a hover deep in nested
+/// brackets. The hover's walks poll the request's budget and cancellation
+/// flag as the rule walk does: under a flag already set, a hover whose walk
+/// goes up thousands of levels notices it (the run reports `Cancelled`),
+/// and stops, on the small stack.
+#[test]
+fn a_cancelled_hover_stops_its_walk() {
+    use pyexplain::analysis::budget::{self, Stop};
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    let h = std::thread::Builder::new()
+        .stack_size(SMALL_STACK)
+        .spawn(|| {
+            let k = Knowledge::get();
+            let settings = all_rules();
+            let mut seen = Vec::new();
+            for (name, src, at) in [
+                ("parentheses", format!("x = {}1{}\n", repeat("(", 10000), repeat(")", 10000)), 10004),
+                ("lists", format!("x = {}y{}\n", repeat("[", 10000), repeat("]", 10000)), 10004),
+                ("calls", format!("x = {}y{}\n", repeat("f(", 10000), repeat(")", 10000)), 20004),
+                ("not", format!("x = {}y\n", repeat("not ", 10000)), 40004),
+            ] {
+                let tree = pyexplain::syntax::parse(&src, None);
+                let (free, stop) = budget::run(None, Some(Arc::new(AtomicBool::new(false))), || hover::hover(&src, &tree, at, &[], &settings, k).is_some());
+                assert_eq!(stop, None);
+                let (answered, stop) = budget::run(None, Some(Arc::new(AtomicBool::new(true))), || hover::hover(&src, &tree, at, &[], &settings, k).is_some());
+                eprintln!("{name}: free hover answered {free}; cancelled: {stop:?}, answered {answered}");
+                seen.push((name, stop));
+            }
+            seen
+        })
+        .unwrap();
+    let seen = h.join().expect("a hover panicked");
+    // The walk up from the innermost `1` of 10,000 parentheses, `y` of
+    // 10,000 lists and of 10,000 `not`s polls the flag.
+    let cancelled: Vec<&str> = seen.iter().filter(|(_, s)| *s == Some(Stop::Cancelled)).map(|(n, _)| *n).collect();
+    assert!(["parentheses", "lists", "not"].iter().all(|n| cancelled.contains(n)), "{seen:?}");
+}
