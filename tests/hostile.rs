@@ -4,6 +4,10 @@
 //! fix-all and hover at many positions; then a seeded generator of hostile
 //! Python over every feature, and the binary's file and stdin paths.
 
+#[path = "common/edits.rs"]
+mod edits;
+
+use edits::{random_edit, Rng};
 use pyexplain::analysis::{check, fix, hover};
 use pyexplain::config::Settings;
 use pyexplain::knowledge::Knowledge;
@@ -254,20 +258,6 @@ fn ignore_after_backslash_continuation_stays_valid_and_suppresses() {
     }
 }
 
-/// A small deterministic generator (xorshift64*), so failures reproduce.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
-    }
-}
-
 /// Expression wrappers: (open, close) around an inner expression.
 const WRAPS: &[(&str, &str)] = &[
     ("(", ")"), ("[", "]"), ("{", "}"), ("-", ""), ("not ", ""), ("await ", ""), ("lambda: ", ""), ("f(", ")"),
@@ -379,4 +369,76 @@ fn seeded_hostile_documents_are_answered() {
     let mut bytes = b"x = 1\nif x == None:\n    pass\n".to_vec();
     bytes.extend_from_slice(&[0xff, 0xfe, b'\n', 0xc3, b'(', b'\n']);
     fix_through_binary(&bytes, 99);
+}
+
+/// Issue 13: `$/cancelRequest` did not stop a hover deep in nested
+/// brackets. The hover's walks poll the request's budget and cancellation
+/// flag as the rule walk does: under a flag already set, a hover whose walk
+/// goes up thousands of levels notices it (the run reports `Cancelled`),
+/// and stops, on the small stack.
+#[test]
+fn a_cancelled_hover_stops_its_walk() {
+    use pyexplain::analysis::budget::{self, Stop};
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    let h = std::thread::Builder::new()
+        .stack_size(SMALL_STACK)
+        .spawn(|| {
+            let k = Knowledge::get();
+            let settings = all_rules();
+            let mut seen = Vec::new();
+            for (name, src, at) in [
+                ("parentheses", format!("x = {}1{}\n", repeat("(", 10000), repeat(")", 10000)), 10004),
+                ("lists", format!("x = {}y{}\n", repeat("[", 10000), repeat("]", 10000)), 10004),
+                ("calls", format!("x = {}y{}\n", repeat("f(", 10000), repeat(")", 10000)), 20004),
+                ("not", format!("x = {}y\n", repeat("not ", 10000)), 40004),
+            ] {
+                let tree = pyexplain::syntax::parse(&src, None);
+                let (free, stop) = budget::run(None, Some(Arc::new(AtomicBool::new(false))), || hover::hover(&src, &tree, at, &[], &settings, k).is_some());
+                assert_eq!(stop, None);
+                let (answered, stop) = budget::run(None, Some(Arc::new(AtomicBool::new(true))), || hover::hover(&src, &tree, at, &[], &settings, k).is_some());
+                eprintln!("{name}: free hover answered {free}; cancelled: {stop:?}, answered {answered}");
+                seen.push((name, stop));
+            }
+            seen
+        })
+        .unwrap();
+    let seen = h.join().expect("a hover panicked");
+    // The walk up from the innermost `1` of 10,000 parentheses, `y` of
+    // 10,000 lists and of 10,000 `not`s polls the flag.
+    let cancelled: Vec<&str> = seen.iter().filter(|(_, s)| *s == Some(Stop::Cancelled)).map(|(n, _)| *n).collect();
+    assert!(["parentheses", "lists", "not"].iter().all(|n| cancelled.contains(n)), "{seen:?}");
+}
+
+/// The random-edit driver of `tests/incremental.rs` on hostile documents,
+/// on the small stack: random edits (token soup, brackets, quotes, line
+/// breaks) to deep nesting, long chains and soup recheck incrementally to
+/// exactly the findings of a full check, and undoing them too.
+#[test]
+fn hostile_documents_recheck_like_full_under_random_edits() {
+    let h = std::thread::Builder::new()
+        .stack_size(SMALL_STACK)
+        .spawn(|| {
+            let settings = all_rules();
+            let mut rng = Rng(0x5EED_0013_0002);
+            let mut rechecks = 0;
+            let mut largest = 0;
+            for i in 0..12 {
+                let src = hostile(&mut rng);
+                if src.len() > 60_000 {
+                    continue; // the huge literals: answered above, too slow to recheck here in a debug build
+                }
+                largest = largest.max(src.len());
+                let t = edits::session(&format!("hostile #{i}"), &src, &settings, &mut rng, 8, |rng, text| {
+                    random_edit(rng, text, |rng| rng.pick(SOUP).to_string())
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+                rechecks += t.rechecks;
+            }
+            eprintln!("{rechecks} rechecks, largest document {largest} bytes");
+            rechecks
+        })
+        .unwrap();
+    let rechecks = h.join().expect("a recheck panicked");
+    assert!(rechecks > 20, "too few rechecks ({rechecks})");
 }

@@ -214,6 +214,9 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     // Generic positions: parameter lists, assignment targets, splats.
     let mut cur = Some(token);
     while let Some(n) = cur {
+        if crate::analysis::budget::exhausted() {
+            break;
+        }
         match n.kind_name() {
             "parameters" | "lambda_parameters" if n.is_named() => {
                 k.insert("parameters");
@@ -384,6 +387,9 @@ fn contains_yield(body: Node) -> bool {
     let mut cursor = body.walk();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
+        if crate::analysis::budget::exhausted() {
+            return false;
+        }
         if n.kind_name() == "yield" && n.is_named() {
             return true;
         }
@@ -632,6 +638,11 @@ fn resolve_token<'k, 't, 'm>(
     while let Some(n) = cur {
         if n.kind_name() == "block" && n.id() != token.id() {
             break;
+        }
+        // The way up is as long as the nesting: a cancelled or over-budget
+        // hover stops here (`budget`, polled as the rule walk does).
+        if crate::analysis::budget::exhausted() {
+            return None;
         }
         if n.is_named() {
             if let Some(c) = k.by_kind.get(n.kind_name()) {

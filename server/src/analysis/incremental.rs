@@ -1,8 +1,8 @@
 //! Incremental re-checking: after an edit, run the rules again only on the
 //! top-level statements the edit (or tree-sitter's reparse) touched, and
 //! shift every other finding by the edit's byte delta. (A rule may also
-//! read the statement just before the one it reports on: the statement after
-//! each touched one is revisited too.)
+//! read the statement just before or just after the one it reports on: the
+//! statements around each touched one are revisited too.)
 //!
 //! Correctness rests on the rule contract of `rules::Scope`: a finding
 //! depends on its enclosing top-level statement and on `ModuleFacts`, or the
@@ -32,6 +32,19 @@ pub struct Checked {
     /// Bodies of the top-level functions and classes: an edit inside one
     /// (before and after) cannot change the module facts.
     bodies: Vec<Range<usize>>,
+    /// Whether an ERROR or MISSING node covers the point where fixes add
+    /// imports (`ModuleFacts::import_insert_at`): `finish` then drops every
+    /// fix adding an import, in statements however far away. When this
+    /// changes, kept findings would keep the wrong fixes.
+    import_blocked: bool,
+    /// The ERROR and MISSING ranges of the checked tree: findings that
+    /// overlap one are dropped (`finish`), so where one appears or vanishes
+    /// the statements around it are revisited, edited or not.
+    error_ranges: Vec<Range<usize>>,
+}
+
+fn import_blocked(error_ranges: &[Range<usize>], at: usize) -> bool {
+    crate::syntax::overlaps_any(error_ranges, &(at..at))
 }
 
 /// A position after edit `e`, or None when the edit replaced it.
@@ -87,8 +100,10 @@ pub fn check_full(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) ->
     let cx = Context::new(src, tree, settings);
     let enabled = rules::enabled_rules(settings, k);
     let raw = rules::run(&cx, &enabled);
+    let import_blocked = import_blocked(&raw.error_ranges, cx.module.import_insert_at);
+    let error_ranges = raw.error_ranges.clone();
     let findings = super::finish(raw, &cx, k);
-    Checked { findings, facts: cx.module, bodies: top_level_bodies(tree.root_node()) }
+    Checked { findings, facts: cx.module, bodies: top_level_bodies(tree.root_node()), import_blocked, error_ranges }
 }
 
 /// A top-level function or class definition (possibly decorated).
@@ -170,14 +185,23 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     // Dirty ranges, widened to whole lines (a comment added at the end of a
     // line can suppress a finding of the statement it follows), then to the
     // top-level statements they touch.
-    let dirty: Vec<Range<usize>> = changes.dirty.iter().map(|r| widen_to_lines(src, r.clone())).collect();
+    // Syntax errors that appeared or vanished where the reparse reports no
+    // change (a zero-width MISSING node after an untouched statement) change
+    // which findings there are dropped: revisit them as if edited.
+    let errors_now = error_ranges(root);
+    let errors_before: Vec<Range<usize>> =
+        prev.error_ranges.iter().map(|r| changes.edits.iter().fold(r.clone(), |r, e| map_range(r, e))).collect();
+    let mut changed: Vec<Range<usize>> = changes.dirty.clone();
+    changed.extend(errors_before.iter().filter(|r| !errors_now.contains(r)).cloned());
+    changed.extend(errors_now.iter().filter(|r| !errors_before.contains(r)).map(|r| r.start.min(src.len())..r.end.min(src.len())));
+    let dirty: Vec<Range<usize>> = changed.iter().map(|r| widen_to_lines(src, r.clone())).collect();
     let mut tops = top_level_touching(root, &dirty);
     // Inside a top-level class, an edit within one method's body re-walks
     // that method only (classes can be long); rules dispatched on the class
     // itself run again on it, since they may read any method.
     let mut narrowed_classes: Vec<(Node, Node)> = Vec::new();
     let mut methods: Vec<Node> = Vec::new();
-    tops.retain(|t| match narrow_to_methods(*t, &changes.dirty, &dirty) {
+    tops.retain(|t| match narrow_to_methods(*t, &changed, &dirty) {
         Some((class, ms)) => {
             narrowed_classes.push((class, *t));
             for m in ms {
@@ -213,6 +237,22 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
                 break;
             }
             n = c.next_named_sibling();
+        }
+    }
+    // And one may look at the statement just after (`slice-style`'s
+    // parallel neighbour, `manual-grouping-defaultdict`'s `append` after its
+    // `if`): revisit the statement before each touched one, unless it is a
+    // function or class, whose findings never read past their own body.
+    for t in &tops {
+        let mut p = t.prev_named_sibling();
+        while let Some(c) = p {
+            if c.kind_name() != "comment" {
+                if !is_definition(c) {
+                    next.push(c);
+                }
+                break;
+            }
+            p = c.prev_named_sibling();
         }
     }
     for c in next {
@@ -316,13 +356,21 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
             rules::walk(*c, &cx, &sibling, &mut raw);
         }
     }
-    raw.error_ranges = error_ranges(root);
+    raw.error_ranges = errors_now;
+    let blocked = import_blocked(&raw.error_ranges, insert_at);
+    let raw_errors = raw.error_ranges.clone();
+    if blocked != prev.import_blocked {
+        // Fixes adding an import were dropped (or kept) everywhere: kept
+        // findings carry the old choice.
+        return check_full(src, tree, settings, k);
+    }
     let mut fresh = super::finish(raw, &cx, k);
     // A module-dispatched rule may also report inside untouched statements;
     // everything else fresh lies inside the statements just walked.
     fresh.extend(kept);
     super::sort_findings(&mut fresh);
-    Checked { findings: fresh, facts: cx.module, bodies }
+    let error_ranges = raw_errors;
+    Checked { findings: fresh, facts: cx.module, bodies, import_blocked: blocked, error_ranges }
 }
 
 /// Whether `name` occurs in `text` as a whole identifier.

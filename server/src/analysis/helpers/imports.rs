@@ -49,7 +49,8 @@ pub fn refers_to_import(node: Node, cx: &Context, qualified: &str) -> bool {
 /// A local expression naming `qualified` (a module, or `module.attr`) at
 /// `at`, from the module's imports: `import asyncio as aio` gives `aio`,
 /// `from datetime import timezone` gives `timezone`, `import datetime` gives
-/// `datetime.timezone`.
+/// `datetime.timezone`. Recursive over the dots of `qualified`, a name the
+/// calling rule spells out, never over the input.
 pub fn local_expr(cx: &Context, at: Node, qualified: &str) -> Option<String> {
     let usable = |local: &str| !super::bindings::bound_in_def(local, at, cx.src);
     let own = qualified.rsplit('.').next().unwrap_or(qualified);

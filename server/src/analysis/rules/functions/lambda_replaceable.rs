@@ -24,21 +24,28 @@ fn constant_index(n: Node, cx: &Context) -> bool {
 }
 
 /// `p.a.b` → "a.b" when the chain starts at the parameter `p`.
+/// (A loop down the chain: its length is the input's.)
 fn attr_chain(n: Node, param: &str, cx: &Context) -> Option<String> {
-    match n.kind_name() {
-        "identifier" if cx.text(n) == param => Some(String::new()),
-        "attribute" => {
-            let obj = n.child_by_field_id(crate::field_id!("object"))?;
-            let attr = cx.text(n.child_by_field_id(crate::field_id!("attribute"))?);
-            // `self.__x` is name-mangled inside a class; attrgetter is not.
-            if attr.starts_with("__") && !attr.ends_with("__") {
-                return None;
+    let mut attrs: Vec<&str> = Vec::new();
+    let mut n = n;
+    loop {
+        match n.kind_name() {
+            "identifier" if cx.text(n) == param => break,
+            "attribute" => {
+                let obj = n.child_by_field_id(crate::field_id!("object"))?;
+                let attr = cx.text(n.child_by_field_id(crate::field_id!("attribute"))?);
+                // `self.__x` is name-mangled inside a class; attrgetter is not.
+                if attr.starts_with("__") && !attr.ends_with("__") {
+                    return None;
+                }
+                attrs.push(attr);
+                n = obj;
             }
-            let base = attr_chain(obj, param, cx)?;
-            Some(if base.is_empty() { attr.to_string() } else { format!("{base}.{attr}") })
+            _ => return None,
         }
-        _ => None,
     }
+    attrs.reverse();
+    Some(attrs.join("."))
 }
 
 /// Where the lambda is a key function that its caller calls positionally:

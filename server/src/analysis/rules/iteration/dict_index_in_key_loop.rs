@@ -165,18 +165,18 @@ fn is_store(sub: Node) -> bool {
 }
 
 /// Names (and dotted names) a target binds: `a`, `a, b`, `self.x`.
+/// (An explicit stack: the nesting of `[[a]], b` targets is the input's.)
 fn target_names(n: Node, cx: &Context, out: &mut std::collections::HashSet<String>) {
-    match n.kind_name() {
-        "identifier" | "attribute" => {
-            out.insert(cx.text(n).to_string());
-        }
-        "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list" | "parenthesized_expression"
-        | "list_splat_pattern" | "expression_list" => {
-            for c in syntax::named_children(n) {
-                target_names(c, cx, out);
+    let mut stack = vec![n];
+    while let Some(n) = stack.pop() {
+        match n.kind_name() {
+            "identifier" | "attribute" => {
+                out.insert(cx.text(n).to_string());
             }
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list" | "parenthesized_expression"
+            | "list_splat_pattern" | "expression_list" => stack.extend(syntax::named_children(n)),
+            _ => {}
         }
-        _ => {}
     }
 }
 

@@ -60,6 +60,11 @@ fn op_of(f: Node, cx: &Context) -> Option<Op> {
 }
 
 fn lambda_op(body: Node, a: &str, b: &str, cx: &Context) -> Option<Op> {
+    // Parentheses unwrapped in a loop: their depth is the input's.
+    let mut body = body;
+    while body.kind_name() == "parenthesized_expression" {
+        body = body.named_child(0)?;
+    }
     match body.kind_name() {
         // `a + b`, `a * b` (in this order: `+` need not commute).
         "binary_operator" => {
@@ -120,7 +125,6 @@ fn lambda_op(body: Node, a: &str, b: &str, cx: &Context) -> Option<Op> {
             let picks_left = tn == l;
             Some(if greater == picks_left { Op::Max } else { Op::Min })
         }
-        "parenthesized_expression" => lambda_op(body.named_child(0)?, a, b, cx),
         _ => None,
     }
 }

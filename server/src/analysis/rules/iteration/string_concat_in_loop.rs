@@ -23,34 +23,51 @@ fn is_str_literal(n: Node, cx: &Context) -> bool {
         && !cx.text(n).split(['"', '\'']).next().is_some_and(|p| p.to_ascii_lowercase().contains('b'))
 }
 
-/// Whether an expression certainly evaluates to a `str`.
+/// Whether an expression certainly evaluates to a `str`: every node on the
+/// stack must (each case is a conjunction of its parts; an explicit stack,
+/// since a `+` chain is as long as the input makes it).
 fn is_str_expr(n: Node, cx: &Context) -> bool {
-    match n.kind_name() {
-        "string" => is_str_literal(n, cx),
-        "concatenated_string" => syntax::named_children(n).iter().all(|c| is_str_expr(*c, cx)),
-        "parenthesized_expression" => n.named_child(0).is_some_and(|c| is_str_expr(c, cx)),
-        "binary_operator" => {
-            let (Some(l), Some(r), Some(op)) =
-                (n.child_by_field_id(crate::field_id!("left")), n.child_by_field_id(crate::field_id!("right")), n.child_by_field_id(crate::field_id!("operator")))
-            else {
-                return false;
-            };
-            match op.kind_name() {
-                "+" => is_str_expr(l, cx) && is_str_expr(r, cx),
-                "%" => is_str_literal(l, cx),
-                _ => false,
+    let mut stack = vec![n];
+    while let Some(n) = stack.pop() {
+        let ok = match n.kind_name() {
+            "string" => is_str_literal(n, cx),
+            "concatenated_string" => {
+                stack.extend(syntax::named_children(n));
+                true
             }
+            "parenthesized_expression" => n.named_child(0).is_some_and(|c| {
+                stack.push(c);
+                true
+            }),
+            "binary_operator" => {
+                match (n.child_by_field_id(crate::field_id!("left")), n.child_by_field_id(crate::field_id!("right")), n.child_by_field_id(crate::field_id!("operator"))) {
+                    (Some(l), Some(r), Some(op)) => match op.kind_name() {
+                        "+" => {
+                            stack.push(r);
+                            stack.push(l);
+                            true
+                        }
+                        "%" => is_str_literal(l, cx),
+                        _ => false,
+                    },
+                    _ => false,
+                }
+            }
+            "call" => n.child_by_field_id(crate::field_id!("function")).is_some_and(|f| {
+                (f.kind_name() == "identifier"
+                    && ["str", "repr", "chr", "format", "ascii"].contains(&cx.text(f))
+                    && scope::refers_to(f, cx.src, &cx.module, cx.text(f)))
+                    || (f.kind_name() == "attribute"
+                        && f.child_by_field_id(crate::field_id!("object")).is_some_and(|o| is_str_literal(o, cx))
+                        && f.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| matches!(cx.text(a), "format" | "join")))
+            }),
+            _ => false,
+        };
+        if !ok {
+            return false;
         }
-        "call" => n.child_by_field_id(crate::field_id!("function")).is_some_and(|f| {
-            (f.kind_name() == "identifier"
-                && ["str", "repr", "chr", "format", "ascii"].contains(&cx.text(f))
-                && scope::refers_to(f, cx.src, &cx.module, cx.text(f)))
-                || (f.kind_name() == "attribute"
-                    && f.child_by_field_id(crate::field_id!("object")).is_some_and(|o| is_str_literal(o, cx))
-                    && f.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| matches!(cx.text(a), "format" | "join")))
-        }),
-        _ => false,
     }
+    true
 }
 
 impl Rule for StringConcatInLoop {
@@ -62,6 +79,11 @@ impl Rule for StringConcatInLoop {
     }
     fn scope(&self) -> super::Scope {
         super::Scope::Module
+    }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        // The initialisation may be up to 20 statements before the loop
+        // (`check_name`): at module level, other module-level statements.
+        &["+="]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };

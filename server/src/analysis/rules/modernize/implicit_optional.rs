@@ -52,38 +52,66 @@ fn typing_name(n: Node, cx: &Context) -> Option<String> {
 /// Whether the annotation surely names a type that does not include None.
 /// Unknown names (aliases, type variables, user classes) answer false.
 fn excludes_none(n: Node, cx: &Context) -> bool {
-    match n.kind_name() {
-        "type" | "parenthesized_expression" => {
-            let kids: Vec<Node> = named_children(n).into_iter().filter(|c| c.kind_name() != "comment").collect();
-            kids.len() == 1 && excludes_none(kids[0], cx)
-        }
-        "identifier" => {
-            let t = cx.text(n);
-            if BUILTIN_TYPES.contains(&t) && !scope::is_shadowed(t, n, cx.src, &cx.module) {
-                return true;
+    // Every node on the stack must exclude None (each case below is a
+    // conjunction of its parts): an explicit stack, since the nesting of
+    // `Optional[Union[…]]` is the input's.
+    let mut stack = vec![n];
+    while let Some(n) = stack.pop() {
+        let ok = match n.kind_name() {
+            "type" | "parenthesized_expression" => {
+                let kids: Vec<Node> = named_children(n).into_iter().filter(|c| c.kind_name() != "comment").collect();
+                kids.len() == 1 && {
+                    stack.push(kids[0]);
+                    true
+                }
             }
-            typing_name(n, cx).is_some_and(|name| TYPING_TYPES.contains(&name.as_str()))
-        }
-        "attribute" | "member_type" => typing_name(n, cx).is_some_and(|name| TYPING_TYPES.contains(&name.as_str())),
-        "generic_type" | "subscript" => {
-            let base = if n.kind_name() == "subscript" { n.child_by_field_id(crate::field_id!("value")) } else { n.named_child(0) };
-            let Some(base) = base else { return false };
-            let items = subscript_items(n);
-            match typing_name(base, cx).as_deref() {
-                Some("Union") => !items.is_empty() && items.iter().all(|a| excludes_none(*a, cx)),
-                Some("Annotated") => items.first().is_some_and(|a| excludes_none(*a, cx)),
-                _ => excludes_none(base, cx),
+            "identifier" => {
+                let t = cx.text(n);
+                (BUILTIN_TYPES.contains(&t) && !scope::is_shadowed(t, n, cx.src, &cx.module))
+                    || typing_name(n, cx).is_some_and(|name| TYPING_TYPES.contains(&name.as_str()))
             }
-        }
-        "binary_operator" | "union_type" => {
-            if n.kind_name() == "binary_operator" && n.child_by_field_id(crate::field_id!("operator")).map(|o| cx.text(o)) != Some("|") {
-                return false;
+            "attribute" | "member_type" => typing_name(n, cx).is_some_and(|name| TYPING_TYPES.contains(&name.as_str())),
+            "generic_type" | "subscript" => {
+                let base = if n.kind_name() == "subscript" { n.child_by_field_id(crate::field_id!("value")) } else { n.named_child(0) };
+                match base {
+                    None => false,
+                    Some(base) => {
+                        let items = subscript_items(n);
+                        match typing_name(base, cx).as_deref() {
+                            Some("Union") => !items.is_empty() && {
+                                stack.extend(items);
+                                true
+                            },
+                            Some("Annotated") => items.first().is_some_and(|a| {
+                                stack.push(*a);
+                                true
+                            }),
+                            _ => {
+                                stack.push(base);
+                                true
+                            }
+                        }
+                    }
+                }
             }
-            let kids: Vec<Node> = named_children(n).into_iter().filter(|c| c.kind_name() != "comment").collect();
-            kids.len() == 2 && kids.iter().all(|k| excludes_none(*k, cx))
+            "binary_operator" | "union_type" => {
+                if n.kind_name() == "binary_operator" && n.child_by_field_id(crate::field_id!("operator")).map(|o| cx.text(o)) != Some("|") {
+                    false
+                } else {
+                    let kids: Vec<Node> = named_children(n).into_iter().filter(|c| c.kind_name() != "comment").collect();
+                    kids.len() == 2 && {
+                        stack.extend(kids);
+                        true
+                    }
+                }
+            }
+            _ => false,
+        };
+        if !ok {
+            return false;
         }
-        _ => false,
     }
+    true
 }
 
 /// The items inside `X[...]`.

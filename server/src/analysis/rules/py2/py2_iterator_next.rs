@@ -43,9 +43,14 @@ impl Rule for Py2IteratorNext {
 /// An expression known to make an iterator: `iter(…)`, a generator
 /// expression, `open(…)`.
 fn makes_iterator(e: Node, cx: &Context) -> bool {
+    // Parentheses unwrapped in a loop: their depth is the input's.
+    let mut e = e;
+    while e.kind_name() == "parenthesized_expression" {
+        let Some(i) = e.named_child(0) else { return false };
+        e = i;
+    }
     match e.kind_name() {
         "generator_expression" => true,
-        "parenthesized_expression" => e.named_child(0).is_some_and(|i| makes_iterator(i, cx)),
         "call" => e.child_by_field_id(crate::field_id!("function")).is_some_and(|f| {
             f.kind_name() == "identifier"
                 && matches!(cx.text(f), "iter" | "open")
@@ -103,18 +108,21 @@ fn is_iterator(obj: Node, at: Node, cx: &Context) -> bool {
     seen
 }
 
-/// Assignments in a function body (not in nested functions or classes).
+/// Assignments in a function body (not in nested functions or classes), in
+/// source order (an explicit stack: nesting is the input's).
 fn collect_assignments<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
     let mut cursor = n.walk();
-    for c in n.named_children(&mut cursor) {
+    let mut stack: Vec<Node<'t>> = n.named_children(&mut cursor).collect();
+    stack.reverse();
+    while let Some(c) = stack.pop() {
         match c.kind_name() {
-            "function_definition" | "class_definition" | "lambda" => {}
-            "assignment" => {
-                out.push(c);
-                collect_assignments(c, out);
-            }
-            _ => collect_assignments(c, out),
+            "function_definition" | "class_definition" | "lambda" => continue,
+            "assignment" => out.push(c),
+            _ => {}
         }
+        let at = stack.len();
+        stack.extend(c.named_children(&mut cursor));
+        stack[at..].reverse();
     }
 }
 

@@ -55,17 +55,21 @@ fn is_contextmanager(def: Node, cx: &Context) -> bool {
     })
 }
 
+/// The `yield`s under `node`, in source order, not looking into nested
+/// functions, classes and lambdas (an explicit stack: nesting is the input's).
 fn collect_yields<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
     let mut cursor = node.walk();
-    for c in node.named_children(&mut cursor) {
+    let mut stack: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+    stack.reverse();
+    while let Some(c) = stack.pop() {
         match c.kind_name() {
-            "yield" => {
-                out.push(c);
-                collect_yields(c, out);
-            }
-            "function_definition" | "class_definition" | "lambda" | "decorated_definition" => {}
-            _ => collect_yields(c, out),
+            "function_definition" | "class_definition" | "lambda" | "decorated_definition" => continue,
+            "yield" => out.push(c),
+            _ => {}
         }
+        let at = stack.len();
+        stack.extend(c.named_children(&mut cursor));
+        stack[at..].reverse();
     }
 }
 

@@ -63,6 +63,12 @@ impl Rule for RunStdoutWithoutCapture {
     fn scope(&self) -> Scope {
         Scope::Module
     }
+    fn sibling_needles(&self) -> &'static [&'static str] {
+        // `r = subprocess.run(...)` reports on a read of `r.stdout` in any
+        // later statement of its block: at module level, any later
+        // module-level statement.
+        &["run"]
+    }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         if !refers_to_import(func, cx, "subprocess.run") {

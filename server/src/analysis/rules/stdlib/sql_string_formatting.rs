@@ -23,6 +23,12 @@ fn is_fstring(n: Node, cx: &Context) -> bool {
 /// The literal text of the string pieces of a query expression, if it is
 /// built by formatting (`%`, `.format()`, an f-string or `+`).
 fn formatted_literals(n: Node, cx: &Context, out: &mut String) -> bool {
+    // Parentheses unwrapped in a loop: their depth is the input's.
+    let mut n = n;
+    while n.kind_name() == "parenthesized_expression" {
+        let Some(c) = n.named_child(0) else { return false };
+        n = c;
+    }
     match n.kind_name() {
         "string" if is_fstring(n, cx) => {
             out.push_str(cx.text(n));
@@ -68,21 +74,26 @@ fn formatted_literals(n: Node, cx: &Context, out: &mut String) -> bool {
             out.push_str(cx.text(obj));
             true
         }
-        "parenthesized_expression" => n.named_child(0).is_some_and(|c| formatted_literals(c, cx, out)),
         _ => false,
     }
 }
 
+/// The operands of a chain of `+`, left to right (an explicit stack: the
+/// chain's length is the input's).
 fn flatten_plus<'t>(n: Node<'t>, cx: &Context, out: &mut Vec<Node<'t>>) {
-    if n.kind_name() == "binary_operator" && n.child_by_field_id(crate::field_id!("operator")).is_some_and(|o| cx.text(o) == "+") {
-        if let Some(l) = n.child_by_field_id(crate::field_id!("left")) {
-            flatten_plus(l, cx, out);
+    let mut stack = vec![n];
+    while let Some(n) = stack.pop() {
+        if n.kind_name() == "binary_operator" && n.child_by_field_id(crate::field_id!("operator")).is_some_and(|o| cx.text(o) == "+") {
+            // Right pushed first, so the left operand comes out first.
+            if let Some(r) = n.child_by_field_id(crate::field_id!("right")) {
+                stack.push(r);
+            }
+            if let Some(l) = n.child_by_field_id(crate::field_id!("left")) {
+                stack.push(l);
+            }
+        } else {
+            out.push(n);
         }
-        if let Some(r) = n.child_by_field_id(crate::field_id!("right")) {
-            flatten_plus(r, cx, out);
-        }
-    } else {
-        out.push(n);
     }
 }
 

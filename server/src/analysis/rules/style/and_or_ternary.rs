@@ -73,6 +73,12 @@ impl Rule for AndOrTernary {
 
 /// Whether the expression is syntactically certain to be truthy.
 fn provably_truthy(n: Node, cx: &Context) -> bool {
+    // Parentheses unwrapped in a loop: their depth is the input's.
+    let mut n = n;
+    while n.kind_name() == "parenthesized_expression" {
+        let Some(c) = n.named_child(0) else { return false };
+        n = c;
+    }
     match n.kind_name() {
         "true" | "lambda" => true,
         "integer" | "float" => {
@@ -92,12 +98,12 @@ fn provably_truthy(n: Node, cx: &Context) -> bool {
             let q = if body.starts_with("\"\"\"") || body.starts_with("'''") { 3 } else { 1 };
             body.len() > 2 * q
         }
-        "concatenated_string" => syntax::named_children(n).iter().any(|c| provably_truthy(*c, cx)),
+        // Its children are `string` nodes: one level, whatever the input.
+        "concatenated_string" => syntax::named_children(n).iter().any(|c| c.kind_name() == "string" && provably_truthy(*c, cx)),
         "list" | "set" | "dictionary" => {
             syntax::named_children(n).iter().any(|c| c.kind_name() != "comment" && c.kind_name() != "list_splat" && c.kind_name() != "dictionary_splat")
         }
         "tuple" => syntax::named_children(n).iter().any(|c| c.kind_name() != "comment" && c.kind_name() != "list_splat"),
-        "parenthesized_expression" => n.named_child(0).is_some_and(|c| provably_truthy(c, cx)),
         _ => false,
     }
 }

@@ -93,7 +93,9 @@ fn parallel_with_neighbour(slice: Node, cx: &Context) -> bool {
     let row = (stmt.start_position().row, stmt.end_position().row);
     let neighbours = [stmt.prev_named_sibling().filter(|p| p.end_position().row + 1 == row.0), stmt.next_named_sibling().filter(|n| n.start_position().row == row.1 + 1)];
     neighbours.into_iter().flatten().any(|n| {
-        n.kind_name() != "comment"
+        // A function or class is no line of a column of slices (and an edit
+        // in a method must not change a finding outside it).
+        !matches!(n.kind_name(), "comment" | "function_definition" | "class_definition" | "decorated_definition")
             && syntax::descendants(n).into_iter().any(|d| {
                 d.kind_name() == "slice"
                     && parts(d).is_some_and(|[start, stop, _]| {
