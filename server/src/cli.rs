@@ -748,32 +748,6 @@ pub fn type_parameter_default(line: &str) -> bool {
     false
 }
 
-/// How many findings `--fix` (with or without unsafe fixes) applies to this
-/// text, by doing what it does in memory, starting from `findings`.
-fn count_fixes(src: &str, findings: &[Finding], settings: &Settings, k: &Knowledge, unsafe_fixes: bool) -> usize {
-    let mut text = src.to_string();
-    let mut current = findings.to_vec();
-    let mut n = 0;
-    for round in 0..fix::MAX_ROUNDS {
-        let (edits, rules) = fix::select_edits(&current, unsafe_fixes);
-        if edits.is_empty() {
-            break;
-        }
-        match fix::apply_edits(&text, &edits) {
-            Some(t) if t != text => {
-                text = t;
-                n += rules.len();
-            }
-            _ => break,
-        }
-        if round + 1 < fix::MAX_ROUNDS {
-            let tree = crate::syntax::parse(&text, None);
-            current = analysis::check(&text, &tree, settings, k);
-        }
-    }
-    n
-}
-
 fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, k: &Knowledge, write_to: Option<&Path>) -> FileResult {
     let src = match decode(bytes) {
         Ok(s) => s,
@@ -822,20 +796,30 @@ fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, 
         };
     }
     let tree = crate::syntax::parse(&src.text, None);
-    let findings = analysis::check(&src.text, &tree, settings, k);
+    let checked = analysis::incremental::check_full(&src.text, &tree, settings, k);
     let syntax_error = first_syntax_error(&src.text, &tree, k);
-    let has = |a: Applicability| findings.iter().any(|f| f.fixes.iter().any(|fx| fx.applicability == a));
-    let fixable = if has(Applicability::Safe) || (unsafe_fixes && has(Applicability::Unsafe)) {
-        count_fixes(&src.text, &findings, settings, k, unsafe_fixes)
-    } else {
-        0
-    };
-    let fixable_unsafe = if !unsafe_fixes && has(Applicability::Unsafe) {
-        count_fixes(&src.text, &findings, settings, k, true).saturating_sub(fixable)
-    } else {
-        0
-    };
-    FileResult { display, text: src.text, findings, syntax_error, fixable, fixable_unsafe, ..Default::default() }
+    let (fixable, fixable_unsafe) = fixable_counts(&src.text, &tree, &checked, settings, k, unsafe_fixes);
+    FileResult { display, text: src.text, findings: checked.findings, syntax_error, fixable, fixable_unsafe, ..Default::default() }
+}
+
+/// How many findings `--fix` would fix in this text, and how many more
+/// `--unsafe-fixes` would: `fix::count_fixes` runs the rounds `--fix` runs
+/// (so the summary is exact), and not at all without a fix to apply.
+fn fixable_counts(src: &str, tree: &tree_sitter::Tree, checked: &analysis::incremental::Checked, settings: &Settings, k: &Knowledge, unsafe_fixes: bool) -> (usize, usize) {
+    let has = |a: Applicability| checked.findings.iter().any(|f| f.fixes.iter().any(|fx| fx.applicability == a));
+    // Without a safe fix the safe rounds apply nothing, without an unsafe
+    // one the unsafe rounds are the safe ones.
+    let want_safe = has(Applicability::Safe) || (unsafe_fixes && has(Applicability::Unsafe));
+    let want_unsafe = !unsafe_fixes && has(Applicability::Unsafe);
+    if !want_safe && !want_unsafe {
+        return (0, 0);
+    }
+    if unsafe_fixes {
+        let (_, all) = fix::count_fixes(src, tree, checked, settings, k, (false, true));
+        return (all, 0);
+    }
+    let (safe, all) = fix::count_fixes(src, tree, checked, settings, k, (want_safe, want_unsafe));
+    (safe, if want_unsafe { all.saturating_sub(safe) } else { 0 })
 }
 
 fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
@@ -1226,6 +1210,83 @@ mod tests {
         assert!(write_atomically(&fifo, b"x").is_err());
         std::fs::remove_dir_all(&base).unwrap();
     }
+    /// Every fixture file (and example): the summary's counts equal what
+    /// fix-all applies, with and without unsafe fixes, under default rules
+    /// and under all of them; and fix-all (incremental rounds) gives what
+    /// rounds of fresh parses and full checks give.
+    #[test]
+    fn fixable_counts_equal_fix_all_on_every_fixture() {
+        fn py_files(dir: &Path, out: &mut Vec<PathBuf>) {
+            let Ok(rd) = std::fs::read_dir(dir) else { return };
+            let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            for p in paths {
+                if p.is_dir() {
+                    py_files(&p, out);
+                } else if p.extension().is_some_and(|x| x == "py") {
+                    out.push(p);
+                }
+            }
+        }
+        /// fix-all as it was: a fresh parse and a full check every round.
+        fn reference(src: &str, settings: &Settings, k: &Knowledge, unsafe_fixes: bool) -> fix::FixAll {
+            let mut text = src.to_string();
+            let mut applied = Vec::new();
+            for _ in 0..fix::MAX_ROUNDS {
+                let tree = crate::syntax::parse(&text, None);
+                let findings = analysis::check(&text, &tree, settings, k);
+                let (edits, rules) = fix::select_edits(&findings, unsafe_fixes);
+                if edits.is_empty() {
+                    return fix::FixAll { text, applied, remaining: findings };
+                }
+                match fix::apply_edits(&text, &edits) {
+                    Some(t) if t != text => {
+                        text = t;
+                        applied.extend(rules);
+                    }
+                    _ => return fix::FixAll { text, applied, remaining: findings },
+                }
+            }
+            let tree = crate::syntax::parse(&text, None);
+            let remaining = analysis::check(&text, &tree, settings, k);
+            fix::FixAll { text, applied, remaining }
+        }
+        let k = Knowledge::get();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        py_files(&root.join("tests/fixtures"), &mut files);
+        py_files(&root.join("examples"), &mut files);
+        assert!(files.len() > 200, "fixtures not found");
+        let all = Settings { select: Some(vec!["ALL".to_string()]), target_version: (3, 12), ..Settings::default() };
+        let (mut counted, mut shared_and_parted) = (0, 0);
+        for path in &files {
+            let Ok(src) = decode(&std::fs::read(path).unwrap()) else { continue };
+            let src = src.text;
+            for settings in [&Settings::default(), &all] {
+                let safe = fix::fix_all(&src, settings, k, false);
+                let unsafe_ = fix::fix_all(&src, settings, k, true);
+                for (ours, unsafe_fixes) in [(&safe, false), (&unsafe_, true)] {
+                    let theirs = reference(&src, settings, k, unsafe_fixes);
+                    assert_eq!(ours.text, theirs.text, "{}: fix-all text", path.display());
+                    assert_eq!(ours.applied, theirs.applied, "{}: fix-all applied", path.display());
+                    assert_eq!(ours.remaining, theirs.remaining, "{}: fix-all remaining", path.display());
+                }
+                let tree = crate::syntax::parse(&src, None);
+                let checked = analysis::incremental::check_full(&src, &tree, settings, k);
+                let (n, more) = fixable_counts(&src, &tree, &checked, settings, k, false);
+                assert_eq!((n, n + more), (safe.applied.len(), unsafe_.applied.len()), "{}: counts", path.display());
+                let (n, more) = fixable_counts(&src, &tree, &checked, settings, k, true);
+                assert_eq!((n, more), (unsafe_.applied.len(), 0), "{}: counts with unsafe fixes", path.display());
+                counted += unsafe_.applied.len();
+                if !safe.applied.is_empty() && safe.applied != unsafe_.applied {
+                    shared_and_parted += 1;
+                }
+            }
+        }
+        // Not vacuous: many fixes, and files where the two replays part.
+        assert!(counted > 200 && shared_and_parted > 10, "{counted} {shared_and_parted}");
+    }
+
     #[test]
     fn dedented_continuations() {
         assert!(dedented_continuation("def f():\n    (bar.\nbaz)\n"));

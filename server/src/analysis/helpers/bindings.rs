@@ -12,6 +12,7 @@
 use crate::analysis::scope::{self, ModuleFacts};
 use crate::analysis::Context;
 use crate::syntax::{self, named_children, text, NodeExt};
+use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// Whether `name` is bound by a function or lambda enclosing `at`: a
@@ -147,9 +148,14 @@ pub fn is_variable(n: Node) -> bool {
     if n.kind_name() != "identifier" {
         return false;
     }
-    match n.up() {
-        Some(p) if p.kind_name() == "attribute" => p.child_by_field_id(crate::field_id!("attribute")).is_none_or(|a| a.id() != n.id()),
-        Some(p) if p.kind_name() == "keyword_argument" => p.child_by_field_id(crate::field_id!("name")).is_none_or(|a| a.id() != n.id()),
+    n.up().is_none_or(|p| is_variable_in(n, p))
+}
+
+/// `is_variable` for an identifier whose parent `p` is known.
+fn is_variable_in(n: Node, p: Node) -> bool {
+    match p.kind_name() {
+        "attribute" => p.child_by_field_id(crate::field_id!("attribute")).is_none_or(|a| a.id() != n.id()),
+        "keyword_argument" => p.child_by_field_id(crate::field_id!("name")).is_none_or(|a| a.id() != n.id()),
         _ => true,
     }
 }
@@ -242,6 +248,140 @@ pub fn used_besides_defs(src: &str, name: &str) -> bool {
 /// `dict(...)`/`defaultdict(...)`/`OrderedDict(...)`/`Counter(...)`, or a
 /// `dict` annotation), with no other kind of assignment.
 pub fn bound_to_dict(name: &str, scope_node: Node, cx: &Context) -> bool {
+    let answer = bound_to_dict_from_facts(name, scope_node, cx);
+    #[cfg(debug_assertions)]
+    assert_eq!(answer, bound_to_dict_rescanning(name, scope_node, cx), "bound_to_dict({name})");
+    answer
+}
+
+fn bound_to_dict_from_facts(name: &str, scope_node: Node, cx: &Context) -> bool {
+    let mut dict = false;
+    // `**kwargs` is always a dict, a parameter annotated `dict` is meant to
+    // be one; any other parameter may be anything.
+    if scope_node.kind_name() == "function_definition" {
+        if let Some(params) = scope_node.child_by_field_id(crate::field_id!("parameters")) {
+            for p in syntax::named_children(params) {
+                let Some(first) = (if p.kind_name() == "identifier" { Some(p) } else { p.named_child(0) }) else { continue };
+                if cx.text(first) != name {
+                    continue;
+                }
+                match p.kind_name() {
+                    "dictionary_splat_pattern" => dict = true,
+                    "typed_parameter" | "typed_default_parameter"
+                        if p.child_by_field_id(crate::field_id!("type")).is_some_and(|t| is_dict_annotation(cx.text(t))) =>
+                    {
+                        dict = true
+                    }
+                    _ => return false,
+                }
+            }
+        }
+    }
+    // Bound another way (a `for` target, `with … as`, `global`, an import):
+    // not known. Any other assignment: not a dict.
+    if let Some(u) = dict_facts(scope_node, cx).get(name) {
+        if u.other_binding || u.other_assigned {
+            return false;
+        }
+        dict |= u.dict_assigned;
+    }
+    dict
+}
+
+/// What the scope's own code (not that of nested functions, classes and
+/// lambdas) does with a name, as far as `bound_to_dict` asks.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct DictUse {
+    /// A variable reference that binds it some other way: a `for` target,
+    /// an unpacking, `as`, `global`/`nonlocal`, an import, `:=`.
+    other_binding: bool,
+    /// `name = <a dict>` or `name: dict… = …`.
+    dict_assigned: bool,
+    /// `name = <anything else>`.
+    other_assigned: bool,
+}
+
+thread_local! {
+    /// During a rule walk: `dict_uses` of each scope asked about, by (node
+    /// id, start), as `scope::scope_bindings` caches its answer.
+    static DICT_FACTS: std::cell::RefCell<(u64, HashMap<(usize, usize), std::rc::Rc<HashMap<String, DictUse>>>)> =
+        std::cell::RefCell::new((0, HashMap::new()));
+}
+
+/// `dict_uses` of `scope_node`, gathered once per rule walk (every loop over
+/// a dict's keys asks about its scope) and every time outside one.
+fn dict_facts(scope_node: Node, cx: &Context) -> std::rc::Rc<HashMap<String, DictUse>> {
+    let Some(walk) = syntax::walk_id() else { return std::rc::Rc::new(dict_uses(scope_node, cx)) };
+    let key = (scope_node.id(), scope_node.start_byte());
+    let hit = DICT_FACTS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.0 != walk {
+            *c = (walk, HashMap::new());
+        }
+        c.1.get(&key).cloned()
+    });
+    if let Some(hit) = hit {
+        return hit;
+    }
+    let facts = std::rc::Rc::new(dict_uses(scope_node, cx));
+    DICT_FACTS.with(|c| c.borrow_mut().1.insert(key, facts.clone()));
+    facts
+}
+
+/// One pass over `scope_node` (a function or the module), not entering
+/// nested functions, classes and lambdas: for each name, how its variable
+/// references and its assignments there bind it.
+fn dict_uses(scope_node: Node, cx: &Context) -> HashMap<String, DictUse> {
+    let mut out: HashMap<String, DictUse> = HashMap::new();
+    let mut cursor = scope_node.walk();
+    // (node, its parent): parents are known on the way down, never searched.
+    let mut stack: Vec<(Node, Option<Node>)> = vec![(scope_node, None)];
+    while let Some((n, parent)) = stack.pop() {
+        match n.kind_name() {
+            "function_definition" | "class_definition" | "lambda" if n.id() != scope_node.id() => continue,
+            "identifier" => {
+                let Some(p) = parent else { continue };
+                if !is_variable_in(n, p) {
+                    continue;
+                }
+                let for_target = matches!(p.kind_name(), "for_statement" | "for_in_clause")
+                    && p.child_by_field_id(crate::field_id!("left")).is_some_and(|l| l.id() == n.id());
+                if for_target
+                    || matches!(
+                        p.kind_name(),
+                        "pattern_list" | "tuple_pattern" | "list_pattern" | "as_pattern_target" | "global_statement"
+                            | "nonlocal_statement" | "dotted_name" | "aliased_import" | "named_expression"
+                    )
+                {
+                    out.entry(cx.text(n).to_string()).or_default().other_binding = true;
+                }
+                continue;
+            }
+            "assignment" => {
+                if let Some(l) = n.child_by_field_id(crate::field_id!("left")).filter(|l| l.kind_name() == "identifier") {
+                    let right = n.child_by_field_id(crate::field_id!("right"));
+                    let is_dict_value = right.is_some_and(|r| is_dict_value(r, cx));
+                    let annotated = n.child_by_field_id(crate::field_id!("type")).is_some_and(|t| is_dict_annotation(cx.text(t)));
+                    if is_dict_value || annotated {
+                        out.entry(cx.text(l).to_string()).or_default().dict_assigned = true;
+                    } else if right.is_some() {
+                        out.entry(cx.text(l).to_string()).or_default().other_assigned = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        for c in n.children(&mut cursor) {
+            stack.push((c, Some(n)));
+        }
+    }
+    out
+}
+
+/// Debug builds: `bound_to_dict` as it was, rescanning the scope per
+/// question; every answer of the shared facts is compared with it.
+#[cfg(debug_assertions)]
+fn bound_to_dict_rescanning(name: &str, scope_node: Node, cx: &Context) -> bool {
     let mut dict = false;
     // `**kwargs` is always a dict, a parameter annotated `dict` is meant to
     // be one; any other parameter may be anything.

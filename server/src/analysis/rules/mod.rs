@@ -327,9 +327,10 @@ pub const MAX_RULE_HEIGHT: usize = 200;
 /// subtree is taller than `limit` levels: one iterative pass.
 pub(crate) fn too_tall(top: Node, limit: usize) -> std::collections::HashSet<usize> {
     let mut out = std::collections::HashSet::new();
-    // A subtree of fewer nodes than the limit cannot be taller than it: most
-    // statements end here in O(1), without the pass (this runs on every walk).
-    if top.descendant_count() < limit {
+    // Taller nodes are ancestors of one another's: when `top` is not too
+    // tall (real code), none is, and the pruned test says so without a pass
+    // over the subtree (this runs on every walk).
+    if !taller_than(top, limit) {
         return out;
     }
     let mut cursor = top.walk();
@@ -364,6 +365,29 @@ pub(crate) fn too_tall(top: Node, limit: usize) -> std::collections::HashSet<usi
     }
 }
 
+/// Whether `top`'s subtree is taller than `limit` levels (some node lies
+/// `limit` levels below it). A subtree of n nodes is at most n levels tall,
+/// so only nodes with more descendants than the levels still wanted are
+/// entered: in real code that is a few nodes near the top, and at worst each
+/// node of the subtree once.
+pub(crate) fn taller_than(top: Node, limit: usize) -> bool {
+    let mut cursor = top.walk();
+    // Nodes to enter, with their depth below `top`.
+    let mut stack: Vec<(Node, usize)> = vec![(top, 0)];
+    while let Some((n, depth)) = stack.pop() {
+        if depth >= limit {
+            return true;
+        }
+        if n.descendant_count() <= limit - depth {
+            continue;
+        }
+        for c in n.children(&mut cursor) {
+            stack.push((c, depth + 1));
+        }
+    }
+    false
+}
+
 fn log_skip(node: Node) {
     eprintln!(
         "pyexplain: rules skipped a {} at byte {} whose subtree is more than {MAX_RULE_HEIGHT} levels deep",
@@ -375,7 +399,7 @@ fn log_skip(node: Node) {
 /// Call `rules` on `node`, isolating panics; not on a subtree taller than
 /// `MAX_RULE_HEIGHT`.
 pub(crate) fn dispatch(node: Node, cx: &Context, rules: &[&'static dyn Rule], out: &mut Vec<Finding>) {
-    if !too_tall(node, MAX_RULE_HEIGHT).is_empty() {
+    if taller_than(node, MAX_RULE_HEIGHT) {
         log_skip(node);
         return;
     }
@@ -431,7 +455,7 @@ pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFind
         };
         if let Some(rules) = rules {
             if rules.is_empty() {
-            } else if !tall.contains(&node.id()) {
+            } else if tall.is_empty() || !tall.contains(&node.id()) {
                 dispatch_unchecked(node, cx, rules, &mut raw.findings);
                 #[cfg(debug_assertions)]
                 if is_call {
@@ -472,6 +496,61 @@ fn check_skipped_call_rules(node: Node, cx: &Context, all: &[&'static dyn Rule],
     dispatch(node, cx, &skipped, &mut out);
     if let Some(f) = out.first() {
         panic!("rule {} reported on a call its `callees` leaves out: {:?}", f.rule, cx.text(node));
+    }
+}
+
+#[cfg(test)]
+mod height_tests {
+    use tree_sitter::Node;
+
+    /// Every node's height (visible nodes, a leaf is 1), by id.
+    fn heights(root: Node) -> std::collections::HashMap<usize, usize> {
+        let mut out = std::collections::HashMap::new();
+        let mut order = Vec::new();
+        let mut stack = vec![root];
+        let mut cursor = root.walk();
+        while let Some(n) = stack.pop() {
+            order.push(n);
+            stack.extend(n.children(&mut cursor));
+        }
+        for n in order.into_iter().rev() {
+            let h = 1 + n.children(&mut cursor).map(|c| out[&c.id()]).max().unwrap_or(0);
+            out.insert(n.id(), h);
+        }
+        out
+    }
+
+    /// The pruned test and the full pass agree with the heights, node by
+    /// node, on the fixtures and on deep nesting, for small and large limits.
+    #[test]
+    fn taller_than_and_too_tall_agree_with_the_heights() {
+        let mut texts: Vec<String> = Vec::new();
+        for dir in ["tests/fixtures/rules", "examples"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.extension().is_some_and(|x| x == "py") {
+                    texts.push(std::fs::read_to_string(p).unwrap_or_default());
+                }
+            }
+        }
+        texts.push(format!("x = {}1{}\n", "(".repeat(150), ")".repeat(150)));
+        texts.push(format!("x = {}\ny = [[1, 2], {}]\n", vec!["a"; 400].join(" + "), vec!["[3]"; 300].join(", ")));
+        let mut tall_seen = 0;
+        for text in &texts {
+            let tree = crate::syntax::parse(text, None);
+            let h = heights(tree.root_node());
+            for limit in [1, 2, 3, 5, 8, 13, 40, 200] {
+                let set = super::too_tall(tree.root_node(), limit);
+                for n in crate::syntax::descendants(tree.root_node()) {
+                    let want = h[&n.id()] > limit;
+                    assert_eq!(super::taller_than(n, limit), want, "limit {limit}, {} at {}", n.kind(), n.start_byte());
+                    assert_eq!(set.contains(&n.id()), want, "too_tall, limit {limit}, {} at {}", n.kind(), n.start_byte());
+                    tall_seen += usize::from(want && limit == 200);
+                }
+            }
+        }
+        assert!(tall_seen > 100, "{tall_seen}");
     }
 }
 

@@ -75,6 +75,13 @@ impl Rule for OptionalArgumentPassedPositionally {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
+        // Cheap tests first, before the arguments are read: most calls are
+        // neither `Thread(...)` nor calls of a module-level function the
+        // facts know.
+        let thread = cx.text(func).ends_with("Thread") && refers_to_import(func, cx, "threading.Thread");
+        if !thread && (func.kind_name() != "identifier" || !cx.module.functions.contains_key(cx.text(func))) {
+            return;
+        }
         let Some(args) = call_args(node) else { return };
         if args.iter().any(|a| matches!(a.kind_name(), "list_splat" | "parenthesized_list_splat")) {
             return;
@@ -84,12 +91,6 @@ impl Rule for OptionalArgumentPassedPositionally {
             return;
         }
         // (parameter names for the positional arguments, first flagged index)
-        // Cheap tests first: most calls are neither `Thread(...)` nor calls
-        // of a module-level function the facts know.
-        let thread = cx.text(func).ends_with("Thread") && refers_to_import(func, cx, "threading.Thread");
-        if !thread && (func.kind_name() != "identifier" || !cx.module.functions.contains_key(cx.text(func))) {
-            return;
-        }
         let (names, first): (Vec<String>, usize) = if thread {
             if positional.len() > THREAD_PARAMS.len() {
                 return;
