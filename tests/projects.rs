@@ -246,7 +246,10 @@ fn every_fix_is_shown_with_its_safety() {
     let json_fixes: usize = v.iter().map(|f| f["fixes"].as_array().unwrap().len()).sum();
     let text_fixes = text.lines().filter(|l| l.starts_with("  ")).count();
     assert_eq!(json_fixes, text_fixes, "{text}");
-    assert!(text.contains("(unsafe)"), "{text}");
+    // The safety is said once per fix line: `[unsafe: …]`, never `(unsafe) [unsafe]`.
+    assert!(text.contains("[unsafe: "), "{text}");
+    assert!(text.contains("[safe]"), "{text}");
+    assert!(!text.contains("(unsafe) [unsafe"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
