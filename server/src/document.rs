@@ -13,8 +13,10 @@
 //! on a 10,000-line file. The edit that closes it again would pay the same
 //! against that broken tree, but costs only the edited statement against
 //! the last tree without a syntax error (the anchor), whose later tokens
-//! have the scanner's state of the mended text: so when the current tree
-//! has an error and an anchor is kept, the reparse starts from the anchor.
+//! have the scanner's state of the mended text. Likewise, opening the same
+//! string again costs little against the last tree with an error there. So
+//! a reparse starts from one of those two kept trees when the edited lines
+//! suggest it (`leaves_open`), else from the current tree.
 
 use crate::line_index::{Encoding, LineIndex};
 use crate::syntax;
@@ -29,9 +31,9 @@ pub struct Change {
     pub text: String,
 }
 
-/// Past this many edits since the anchor, it is dropped (replaying them all
-/// on every reparse would cost more than it saves).
-const MAX_ANCHOR_EDITS: usize = 256;
+/// Past this many edits since a kept tree, it is dropped (replaying them
+/// all on every reparse would cost more than it saves).
+const MAX_KEPT_EDITS: usize = 256;
 
 #[derive(Clone)]
 pub struct Document {
@@ -50,17 +52,120 @@ pub struct Document {
     /// how many of them the first entry of `unparsed` comes after.
     edit_count: u64,
     unparsed_from: u64,
-    anchor: Option<Anchor>,
+    /// The last tree without a syntax error, and the last one with one:
+    /// starting points for a reparse (see the module comment).
+    anchor: Option<Kept>,
+    broken: Option<Kept>,
 }
 
-/// The last tree without a syntax error, the edits made since, and the
-/// ranges (of the current text) in which some tree parsed since then
-/// differed from it structurally.
+/// An earlier tree kept as a starting point for reparses: the edits made
+/// since, the ranges (of the current text) where it may differ
+/// structurally from the current tree, and the lines of its syntax errors.
 #[derive(Clone)]
-struct Anchor {
+struct Kept {
     tree: Tree,
     edits: Vec<InputEdit>,
-    changed: Vec<Range<usize>>,
+    differs: Vec<Range<usize>>,
+    errors: Vec<Range<usize>>,
+    /// Every edit since lay inside `errors`: the text differs from this
+    /// tree's only where this tree has its errors.
+    edits_in_errors: bool,
+}
+
+impl Kept {
+    fn new(tree: &Tree, text: &str) -> Kept {
+        let errors = if tree.root_node().has_error() { error_lines(tree, text) } else { Vec::new() };
+        Kept { tree: tree.clone(), edits: Vec::new(), differs: Vec::new(), errors, edits_in_errors: true }
+    }
+
+    /// Record an edit made since; false when there are too many to keep.
+    fn push(&mut self, e: &InputEdit) -> bool {
+        if self.edits.len() >= MAX_KEPT_EDITS {
+            return false;
+        }
+        self.edits_in_errors &= self.errors.iter().any(|r| r.start <= e.start_byte && e.old_end_byte <= r.end);
+        self.edits.push(*e);
+        for r in self.differs.iter_mut().chain(self.errors.iter_mut()) {
+            *r = map_range(r.clone(), e);
+        }
+        true
+    }
+}
+
+/// The whole lines holding the ERROR and MISSING nodes of `tree`.
+fn error_lines(tree: &Tree, text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.is_error() || n.is_missing() {
+            let bytes = text.as_bytes();
+            let (s, e) = (n.start_byte().min(bytes.len()), n.end_byte().min(bytes.len()));
+            let s = bytes[..s].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let e = bytes[e..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| e + i);
+            out.push(s..e);
+            continue;
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.children(&mut cursor).filter(|c| c.has_error()));
+    }
+    out
+}
+
+/// Whether the lines that `edits` (made in order, the last one leading to
+/// `text`) wrote leave a string or a bracket open: then tree-sitter-python's
+/// scanner carries a different state past them than it does after
+/// the mended text. A guess from those lines alone (a line inside a
+/// triple-quoted string misleads it), used only to choose where a reparse
+/// starts, which decides its cost and never its result.
+fn leaves_open(text: &str, edits: &[InputEdit]) -> bool {
+    let mut span: Option<Range<usize>> = None;
+    for e in edits {
+        let r = e.start_byte..e.new_end_byte;
+        span = Some(match span {
+            None => r,
+            Some(s) => {
+                let m = map_range(s, e);
+                m.start.min(r.start)..m.end.max(r.end)
+            }
+        });
+    }
+    let Some(span) = span else { return false };
+    let bytes = text.as_bytes();
+    let (s, e) = (span.start.min(bytes.len()), span.end.min(bytes.len()));
+    let start = bytes[..s].iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1);
+    let end = bytes[e..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(bytes.len(), |i| e + i);
+    let line = &bytes[start..end];
+    let mut depth: i32 = 0;
+    let mut i = 0;
+    while i < line.len() {
+        match line[i] {
+            b'#' => break,
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            q @ (b'"' | b'\'') => {
+                let triple = line.get(i..i + 3) == Some(&[q, q, q][..]);
+                let close: &[u8] = if triple { &line[i..i + 3] } else { &line[i..i + 1] };
+                i += close.len();
+                loop {
+                    if i >= line.len() {
+                        return true;
+                    }
+                    if line[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if line[i..].starts_with(close) {
+                        i += close.len() - 1;
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    depth > 0
 }
 
 /// A tree for the text of a document as it was when `reparse` ran, to
@@ -73,15 +178,17 @@ pub struct Reparsed {
     /// Ranges of that text that may differ structurally from the previous
     /// tree; None after a fresh parse (everything may differ).
     pub changed: Option<Vec<Range<usize>>>,
-    anchor: Option<Anchor>,
+    anchor: Option<Kept>,
+    broken: Option<Kept>,
 }
 
 impl Document {
     pub fn new(text: String, version: i32) -> Self {
         let tree = syntax::parse(&text, None);
         let line_index = LineIndex::new(&text);
-        let anchor = (!tree.root_node().has_error()).then(|| Anchor { tree: tree.clone(), edits: Vec::new(), changed: Vec::new() });
-        Document { version, text, line_index, tree, unparsed: Vec::new(), replaced: false, edit_count: 0, unparsed_from: 0, anchor }
+        let kept = Kept::new(&tree, &text);
+        let (anchor, broken) = if tree.root_node().has_error() { (None, Some(kept)) } else { (Some(kept), None) };
+        Document { version, text, line_index, tree, unparsed: Vec::new(), replaced: false, edit_count: 0, unparsed_from: 0, anchor, broken }
     }
 
     /// Whether `tree` is the tree of `text`.
@@ -128,6 +235,7 @@ impl Document {
                     self.unparsed.clear();
                     self.unparsed_from = self.edit_count;
                     self.anchor = None;
+                    self.broken = None;
                 }
                 Some(((sl, sc), (el, ec))) => {
                     let mut start = self.line_index.offset(&self.text, sl, sc, enc);
@@ -150,15 +258,11 @@ impl Document {
                         new_end_position: new_end_point,
                     };
                     self.unparsed.push(edit);
-                    if let Some(a) = &mut self.anchor {
-                        if a.edits.len() >= MAX_ANCHOR_EDITS {
-                            self.anchor = None;
-                        } else {
-                            a.edits.push(edit);
-                            for r in a.changed.iter_mut() {
-                                *r = map_range(r.clone(), &edit);
-                            }
-                        }
+                    if self.anchor.as_mut().is_some_and(|k| !k.push(&edit)) {
+                        self.anchor = None;
+                    }
+                    if self.broken.as_mut().is_some_and(|k| !k.push(&edit)) {
+                        self.broken = None;
                     }
                     edits.push(edit);
                     // Shift earlier touched ranges that lie after this edit.
@@ -180,49 +284,74 @@ impl Document {
     }
 
     /// The tree of the current text, parsed incrementally from the current
-    /// tree or from the anchor (see the module comment), with the ranges
+    /// tree or from a kept one (see the module comment), with the ranges
     /// that may differ structurally from the current tree. Does not change
     /// the document: `install` the result in it (or in a later version).
     pub fn reparse(&self) -> Reparsed {
         if self.replaced {
             let tree = syntax::parse(&self.text, None);
-            let anchor = (!tree.root_node().has_error()).then(|| Anchor { tree: tree.clone(), edits: Vec::new(), changed: Vec::new() });
-            return Reparsed { tree, at: self.edit_count, changed: None, anchor };
+            let kept = Kept::new(&tree, &self.text);
+            let (anchor, broken) = if tree.root_node().has_error() { (None, Some(kept)) } else { (Some(kept), None) };
+            return Reparsed { tree, at: self.edit_count, changed: None, anchor, broken };
         }
         if self.unparsed.is_empty() {
-            return Reparsed { tree: self.tree.clone(), at: self.edit_count, changed: Some(Vec::new()), anchor: self.anchor.clone() };
+            return Reparsed {
+                tree: self.tree.clone(),
+                at: self.edit_count,
+                changed: Some(Vec::new()),
+                anchor: self.anchor.clone(),
+                broken: self.broken.clone(),
+            };
         }
-        let from_anchor = self.anchor.as_ref().filter(|_| self.tree.root_node().has_error());
-        let (mut old, edits) = match from_anchor {
-            Some(a) => (a.tree.clone(), &a.edits),
-            None => (self.tree.clone(), &self.unparsed),
+        // Where to start: after an edit that leaves a string or bracket
+        // open, the last broken tree if the text differs from its own only
+        // where it was broken (the same string opened again); after one
+        // that mends, the last tree without an error.
+        #[derive(PartialEq)]
+        enum Base {
+            Current,
+            Anchor,
+            Broken,
+        }
+        let base = if leaves_open(&self.text, &self.unparsed) {
+            match &self.broken {
+                Some(b) if b.edits_in_errors && !b.errors.is_empty() => Base::Broken,
+                _ => Base::Current,
+            }
+        } else if self.anchor.is_some() {
+            Base::Anchor
+        } else {
+            Base::Current
+        };
+        let (mut old, edits, base_differs): (Tree, &[InputEdit], &[Range<usize>]) = match (&base, &self.anchor, &self.broken) {
+            (Base::Anchor, Some(k), _) | (Base::Broken, _, Some(k)) => (k.tree.clone(), &k.edits, &k.differs),
+            _ => (self.tree.clone(), &self.unparsed, &[]),
         };
         for e in edits {
             old.edit(e);
         }
         let tree = syntax::parse(&self.text, Some(&old));
-        let mut changed: Vec<Range<usize>> = old.changed_ranges(&tree).map(|r| r.start_byte..r.end_byte).collect();
-        let anchor = if !tree.root_node().has_error() {
-            // The previous tree differed from the anchor where the anchor's
-            // `changed` says; the new one equals neither there, maybe.
-            if let Some(a) = from_anchor {
-                changed.extend(a.changed.iter().cloned());
+        let from_base: Vec<Range<usize>> = old.changed_ranges(&tree).map(|r| r.start_byte..r.end_byte).collect();
+        // The new tree differs from the current one only where it differs
+        // from the base, or the base from the current tree.
+        let mut changed = from_base.clone();
+        changed.extend(base_differs.iter().cloned());
+        let update = |k: &Kept, is_base: bool| -> Kept {
+            let mut k = k.clone();
+            if is_base {
+                k.differs = from_base.clone();
+            } else {
+                k.differs.extend(changed.iter().cloned());
             }
-            Some(Anchor { tree: tree.clone(), edits: Vec::new(), changed: Vec::new() })
-        } else {
-            self.anchor.as_ref().map(|a| {
-                // Parsed from the anchor (the current tree has an error) or
-                // the current tree is the anchor: either way `changed` is
-                // now how the new tree differs from the anchor, and with
-                // the anchor's old `changed`, how it differs from the current tree.
-                let mut all = a.changed.clone();
-                all.extend(changed.iter().cloned());
-                let now = Anchor { tree: a.tree.clone(), edits: a.edits.clone(), changed: changed.clone() };
-                changed = all;
-                now
-            })
+            k
         };
-        Reparsed { tree, at: self.edit_count, changed: Some(changed), anchor }
+        let fresh = Kept::new(&tree, &self.text);
+        let (anchor, broken) = if tree.root_node().has_error() {
+            (self.anchor.as_ref().map(|k| update(k, base == Base::Anchor)), Some(fresh))
+        } else {
+            (Some(fresh), self.broken.as_ref().map(|k| update(k, base == Base::Broken)))
+        };
+        Reparsed { tree, at: self.edit_count, changed: Some(changed), anchor, broken }
     }
 
     /// Install a tree made by `reparse` of this document or of an earlier
@@ -239,18 +368,10 @@ impl Document {
         self.tree = r.tree;
         self.replaced = false;
         self.unparsed_from = r.at;
-        self.anchor = r.anchor.and_then(|mut a| {
-            if a.edits.len() + self.unparsed.len() > MAX_ANCHOR_EDITS {
-                return None;
-            }
-            for e in &self.unparsed {
-                a.edits.push(*e);
-                for c in a.changed.iter_mut() {
-                    *c = map_range(c.clone(), e);
-                }
-            }
-            Some(a)
-        });
+        let later = &self.unparsed;
+        let catch_up = |k: Option<Kept>| k.and_then(|mut k| later.iter().all(|e| k.push(e)).then_some(k));
+        self.anchor = catch_up(r.anchor);
+        self.broken = catch_up(r.broken);
         true
     }
 }
@@ -341,7 +462,7 @@ mod tests {
             seed ^= seed >> 27;
             (seed.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
         };
-        for _round in 0..40 {
+        for _round in 0..80 {
             let mut d = Document::new(base.to_string(), 0);
             let mut held: Option<(Reparsed, String)> = None;
             for step in 0..30 {
@@ -371,7 +492,42 @@ mod tests {
                         }
                     }
                     2 => {
+                        // What the reparse reports changed, with what the
+                        // edits wrote, covers every structural difference
+                        // from the current tree.
+                        let prev = d.unparsed_edits().map(|es| {
+                            let mut t = d.tree.clone();
+                            for e in es {
+                                t.edit(e);
+                            }
+                            (t, es.to_vec())
+                        });
                         let r = d.reparse();
+                        if let (Some((prev, edits)), Some(changed)) = (prev, &r.changed) {
+                            let mut cover: Vec<Range<usize>> = changed.clone();
+                            for (i, e) in edits.iter().enumerate() {
+                                let mut w = e.start_byte..e.new_end_byte;
+                                for later in &edits[i + 1..] {
+                                    w = map_range(w, later);
+                                }
+                                cover.push(w);
+                            }
+                            cover.sort_by_key(|r| r.start);
+                            let mut merged: Vec<Range<usize>> = Vec::new();
+                            for c in cover {
+                                match merged.last_mut() {
+                                    Some(m) if c.start <= m.end => m.end = m.end.max(c.end),
+                                    _ => merged.push(c),
+                                }
+                            }
+                            for x in prev.changed_ranges(&r.tree) {
+                                assert!(
+                                    merged.iter().any(|m| m.start <= x.start_byte && x.end_byte <= m.end),
+                                    "{x:?} not covered by {merged:?}\n{}",
+                                    d.text
+                                );
+                            }
+                        }
                         assert!(d.install(r));
                         assert!(d.is_parsed());
                         assert_eq!(d.tree.root_node().to_sexp(), syntax::parse(&d.text, None).root_node().to_sexp(), "{}", d.text);
@@ -396,7 +552,7 @@ mod tests {
         let mut d = Document::new(src.into(), 0);
         let open = d.apply_changes(&[Change { range: Some(((1, 4), (1, 4))), text: "\"".into() }], Encoding::Utf8, 1);
         assert!(d.tree.root_node().has_error());
-        assert!(d.anchor.is_some());
+        assert!(d.anchor.is_some() && d.broken.is_some());
         let broken = d.tree.clone();
         assert!(!open.dirty.is_empty());
         let close = d.apply_changes(&[Change { range: Some(((1, 4), (1, 5))), text: "".into() }], Encoding::Utf8, 2);

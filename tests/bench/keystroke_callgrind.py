@@ -25,6 +25,7 @@ def main():
     ap.add_argument("--binary", default=str(bench.PYEXPLAIN))
     ap.add_argument("--edits", type=int, default=200)
     ap.add_argument("--hovers", action="store_true", help="also hover after each edit, as bench.py does")
+    ap.add_argument("--per-edit", action="store_true", help="dump counts after each edit (callgrind_control -d): per-edit median and p95")
     args = ap.parse_args()
     lib = Path(__import__("sysconfig").get_paths()["stdlib"])
     big = bench.make_big_file(lib)
@@ -39,13 +40,36 @@ def main():
         s.diagnostics(uri, None, timeout=3000)
         edits, used = bench.plan_edits(big, args.edits) if args.edits else ([], set())
         targets = bench.hover_targets(big, used)
+        per_edit = []
+
+        def dump():
+            subprocess.run(["callgrind_control", "-d", str(s.proc.pid)], capture_output=True)
+            dumps = sorted(work.glob("callgrind.out.*"), key=lambda p: int(p.suffix[1:]))
+            last = dumps[-1]
+            for line in last.read_text().splitlines():
+                if line.startswith("totals:") or line.startswith("summary:"):
+                    return int(line.split()[1])
+            return 0
+
+        if args.per_edit:
+            dump()
         for i, e in enumerate(edits):
             s.change(uri, i + 1, e[0], e[1], e[2], e[3])
             s.diagnostics(uri, i + 1, timeout=3000)
+            if args.per_edit:
+                per_edit.append((dump(), e))
             if args.hovers:
                 ln, col, _ = targets[i % len(targets)]
                 s.hover(uri, ln, col)
         s.close()
+        if per_edit:
+            counts = sorted(c for c, _ in per_edit)
+            kinds = {}
+            for c, e in per_edit:
+                kinds.setdefault(("breaks" if e[4] else "valid") + f" {e[3]!r}", []).append(c)
+            print(f"per edit: median {bench.med(counts) / 1e6:.1f}M, p95 {bench.pct(counts, 95) / 1e6:.1f}M, mean {sum(counts) / len(counts) / 1e6:.1f}M")
+            for k, v in sorted(kinds.items()):
+                print(f"  {k}: n={len(v)} median {bench.med(v) / 1e6:.1f}M max {max(v) / 1e6:.1f}M")
         summary = subprocess.run(["callgrind_annotate", "--threshold=100", str(out)], capture_output=True, text=True).stdout
         for line in summary.splitlines():
             if "PROGRAM TOTALS" in line:
