@@ -26,6 +26,7 @@ def main():
     ap.add_argument("--edits", type=int, default=200)
     ap.add_argument("--hovers", action="store_true", help="also hover after each edit, as bench.py does")
     ap.add_argument("--per-edit", action="store_true", help="dump counts after each edit (callgrind_control -d): per-edit median and p95")
+    ap.add_argument("--keep-dumps", help="with --per-edit: copy each edit's dump here (edit-N-<kind>.out)")
     args = ap.parse_args()
     lib = Path(__import__("sysconfig").get_paths()["stdlib"])
     big = bench.make_big_file(lib)
@@ -58,6 +59,11 @@ def main():
             s.diagnostics(uri, i + 1, timeout=3000)
             if args.per_edit:
                 per_edit.append((dump(), e))
+                if args.keep_dumps:
+                    Path(args.keep_dumps).mkdir(parents=True, exist_ok=True)
+                    last = sorted(work.glob("callgrind.out.*"), key=lambda p: int(p.suffix[1:]))[-1]
+                    kind = ("breaks" if e[4] else "valid") + {"\"": "-quote", "(": "-paren", "": "-delete"}.get(e[3], "-" + e[3])
+                    (Path(args.keep_dumps) / f"edit-{i + 1}-{kind}.out").write_bytes(last.read_bytes())
             if args.hovers:
                 ln, col, _ = targets[i % len(targets)]
                 s.hover(uri, ln, col)
