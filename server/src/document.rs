@@ -92,11 +92,15 @@ impl Kept {
     }
 }
 
-/// The whole lines holding the ERROR and MISSING nodes of `tree`.
+/// The whole lines holding the ERROR and MISSING nodes of `tree` (the
+/// first few dozen: a file broken all over is not worth more).
 fn error_lines(tree: &Tree, text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut stack = vec![tree.root_node()];
     while let Some(n) = stack.pop() {
+        if out.len() >= 64 {
+            break;
+        }
         if n.is_error() || n.is_missing() {
             let bytes = text.as_bytes();
             let (s, e) = (n.start_byte().min(bytes.len()), n.end_byte().min(bytes.len()));
@@ -566,5 +570,32 @@ mod tests {
         for r in old.changed_ranges(&d.tree) {
             assert!(close.dirty.iter().any(|c| c.start <= r.start_byte && r.end_byte <= c.end), "{r:?} not in {:?}", close.dirty);
         }
+    }
+
+    /// The guess that chooses a reparse's base, on the edits of the bench's
+    /// mix: opening a quote or a bracket leaves the line open; closing it,
+    /// typing a letter or deleting leaves it closed.
+    #[test]
+    fn leaves_open_reads_the_edited_line() {
+        let edit = |at: usize, old: usize, new: usize| InputEdit {
+            start_byte: at,
+            old_end_byte: at + old,
+            new_end_byte: at + new,
+            start_position: Point { row: 0, column: 0 },
+            old_end_position: Point { row: 0, column: 0 },
+            new_end_position: Point { row: 0, column: 0 },
+        };
+        let t = "def f():\n    \"x = g(y)\n    return x\n";
+        assert!(leaves_open(t, &[edit(13, 0, 1)]));
+        let t = "def f():\n    \"x = g(y)\"\n    return x\n";
+        assert!(!leaves_open(t, &[edit(23, 0, 1)]));
+        let t = "def f():\n    x = (g(y)\n    return x\n";
+        assert!(leaves_open(t, &[edit(17, 0, 1)]));
+        let t = "def f():\n    x = 'a(' # (\n    return x\n";
+        assert!(!leaves_open(t, &[edit(14, 0, 1)]));
+        let t = "x = '''doc\n";
+        assert!(leaves_open(t, &[edit(4, 0, 3)]));
+        let t = "x = 'it\\'s'\n";
+        assert!(!leaves_open(t, &[edit(0, 0, 1)]));
     }
 }

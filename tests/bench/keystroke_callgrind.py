@@ -26,6 +26,7 @@ def main():
     ap.add_argument("--edits", type=int, default=200)
     ap.add_argument("--hovers", action="store_true", help="also hover after each edit, as bench.py does")
     ap.add_argument("--per-edit", action="store_true", help="dump counts after each edit (callgrind_control -d): per-edit median and p95")
+    ap.add_argument("--rss", action="store_true", help="run natively (no valgrind) and print the peak RSS after the edits")
     ap.add_argument("--keep-dumps", help="with --per-edit: copy each edit's dump here (edit-N-<kind>.out)")
     args = ap.parse_args()
     lib = Path(__import__("sysconfig").get_paths()["stdlib"])
@@ -33,7 +34,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         out = work / "callgrind.out"
-        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", args.binary, "serve"]
+        cmd = [args.binary, "serve"] if args.rss else ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", args.binary, "serve"]
         s = bench.Server("pyexplain", cmd, work)
         s.initialize(work, {})
         uri = (work / "big.py").as_uri()
@@ -67,6 +68,10 @@ def main():
             if args.hovers:
                 ln, col, _ = targets[i % len(targets)]
                 s.hover(uri, ln, col)
+        if args.rss:
+            print(f"edits={len(edits)} peak RSS {s.peak_rss_kib() / 1024:.1f} MiB")
+            s.close()
+            return
         s.close()
         if per_edit:
             counts = sorted(c for c, _ in per_edit)

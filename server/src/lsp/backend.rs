@@ -1,6 +1,10 @@
 //! The language server: documents, diagnostics, hover and code actions.
 //! Every handler is panic-isolated; edits are applied synchronously in
 //! `did_change`, before the first `.await`, so they land in arrival order.
+//! Applying an edit does not parse: the tree is brought up to date once,
+//! for all the edits made since, by whoever needs it next (the diagnostics
+//! task, a hover, a code action: `Shared::parsed`, one parse at a time per
+//! document), so a flood of edits never builds a queue of reparses.
 //!
 //! Diagnostics run off the request path: an edit only records itself and
 //! wakes the document's diagnostics task, which checks on a blocking thread
