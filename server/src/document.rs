@@ -206,6 +206,14 @@ impl Document {
         (!self.replaced).then_some(&self.unparsed[..])
     }
 
+    /// Let go of the earlier trees kept as starting points for reparses
+    /// (for a document no longer being edited: they cost memory, and only
+    /// save time on the next edits).
+    pub fn forget_kept_trees(&mut self) {
+        self.anchor = None;
+        self.broken = None;
+    }
+
     /// Apply `changes` and reparse once, incrementally. Returns what
     /// changed: the edits, and the ranges of the new text that they wrote or
     /// that the reparse found changed (for incremental re-checking).
