@@ -643,3 +643,84 @@ fn a_hover_links_to_the_users_notes_that_show_the_construct() {
     assert!(hover_md(&mut c, 2, 10).contains("[Tus notas: Generadores](file:///"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// didChange does not parse: a burst of edits is parsed once, by whoever
+/// needs the tree next. A hover and a code action sent right behind the
+/// burst (before any diagnostics of it) answer for the newest text; the
+/// publications come in version order, none for a version older than one
+/// already published, and the last one equals a fresh open of the text.
+#[test]
+fn requests_right_behind_a_burst_of_edits_see_every_edit() {
+    let mut c = Client::spawn();
+    c.initialize(caps(false, true));
+    // A file long enough that parsing is not free, then a function to edit.
+    let mut text = "def f(x):\n    return x + 1\n\n".repeat(2_000);
+    let base_lines = text.lines().count() as u64;
+    text.push_str("def g(xs):\n    return xs\n");
+    c.open(URI, &text, 1);
+    c.diagnostics(URI, Some(1));
+    // 200 edits: a string opened and closed, a bracket opened and closed,
+    // letters typed and deleted, all on g's body line; the last turns
+    // `return xs` into `yield xs == None`.
+    let line = base_lines + 1;
+    let mut version = 1;
+    let mut send = |c: &mut Client, text: &mut String, col: u64, end: u64, ins: &str| {
+        version += 1;
+        let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let at = starts[line as usize];
+        text.replace_range(at + col as usize..at + end as usize, ins);
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [
+                {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": end}}, "text": ins}
+            ]}),
+        );
+    };
+    for i in 0..49 {
+        match i % 3 {
+            0 => {
+                send(&mut c, &mut text, 4, 4, "\"");
+                send(&mut c, &mut text, 14, 14, "\"");
+                send(&mut c, &mut text, 14, 15, "");
+                send(&mut c, &mut text, 4, 5, "");
+            }
+            1 => {
+                send(&mut c, &mut text, 11, 11, "(");
+                send(&mut c, &mut text, 11, 12, "");
+                send(&mut c, &mut text, 13, 13, "x");
+                send(&mut c, &mut text, 13, 14, "");
+            }
+            _ => {
+                send(&mut c, &mut text, 13, 13, "yz");
+                send(&mut c, &mut text, 13, 15, "");
+                send(&mut c, &mut text, 4, 4, "(");
+                send(&mut c, &mut text, 4, 5, "");
+            }
+        }
+    }
+    send(&mut c, &mut text, 4, 13, "yield xs == None");
+    let last = version;
+    assert!(text.ends_with("def g(xs):\n    yield xs == None\n"), "{}", &text[text.len() - 60..]);
+    // Right behind the burst: the hover on `yield` sees the last edit.
+    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": 5}}));
+    let md = h["result"]["contents"]["value"].as_str().unwrap_or_else(|| panic!("{h:#}"));
+    assert!(md.contains("generator"), "{md}");
+    // And the code action on that line offers the `== None` fix.
+    let actions = code_action(&mut c, URI, line, 4, Some(&["quickfix"]));
+    assert!(actions.iter().any(|a| a["diagnostics"][0]["code"] == "none-equality"), "{actions:#?}");
+    // Publications in version order, ending with the last version.
+    let mut seen = 1;
+    loop {
+        let p = c.diagnostics(URI, None);
+        let v = p["version"].as_i64().unwrap();
+        assert!(v >= seen, "version {v} published after {seen}");
+        seen = v;
+        if v == last {
+            let other = "file:///tmp/pyexplain-test/fresh.py";
+            c.open(other, &text, 1);
+            let fresh = c.diagnostics(other, Some(1));
+            assert_eq!(p["diagnostics"], fresh["diagnostics"]);
+            break;
+        }
+    }
+}

@@ -1,5 +1,22 @@
 //! An open document: its text, line index and syntax tree, kept in step by
 //! incremental edits (`Tree::edit` then a reparse that reuses the old tree).
+//!
+//! Applying an edit does not parse (`apply_edits`): the edits are recorded,
+//! and the tree is brought up to date once, for all of them, by whoever
+//! needs it next (`reparse`, then `install`). `apply_changes` does both.
+//!
+//! Which old tree a reparse starts from decides its cost, never its result
+//! (tree-sitter's incremental parse equals a fresh one for any old tree and
+//! the edits that lead from its text). An edit that opens a string or a
+//! bracket leaves tree-sitter-python's scanner with a different state for
+//! every token after it, so nothing after the edit can be reused: 15–25 ms
+//! on a 10,000-line file. The edit that closes it again would pay the same
+//! against that broken tree, but costs only the edited statement against
+//! the last tree without a syntax error (the anchor), whose later tokens
+//! have the scanner's state of the mended text. Likewise, opening the same
+//! string again costs little against the last tree with an error there. So
+//! a reparse starts from one of those two kept trees when the edited lines
+//! suggest it (`leaves_open`), else from the current tree.
 
 use crate::line_index::{Encoding, LineIndex};
 use crate::syntax;
@@ -14,30 +31,211 @@ pub struct Change {
     pub text: String,
 }
 
+/// Past this many edits since a kept tree, it is dropped (replaying them
+/// all on every reparse would cost more than it saves).
+const MAX_KEPT_EDITS: usize = 256;
+
 #[derive(Clone)]
 pub struct Document {
     pub version: i32,
     pub text: String,
     pub line_index: LineIndex,
+    /// The syntax tree of `text` when `is_parsed()`; otherwise the tree of
+    /// an earlier text, which the unparsed edits lead from (see `reparse`).
     pub tree: Tree,
+    /// Edits applied to the text since `tree` was parsed, in order.
+    unparsed: Vec<InputEdit>,
+    /// The whole text was replaced since `tree` was parsed (then `unparsed`
+    /// holds the edits after the replacement, and only a fresh parse will do).
+    replaced: bool,
+    /// Edits (and replacements) applied since the document was opened, and
+    /// how many of them the first entry of `unparsed` comes after.
+    edit_count: u64,
+    unparsed_from: u64,
+    /// The last tree without a syntax error, and the last one with one:
+    /// starting points for a reparse (see the module comment).
+    anchor: Option<Kept>,
+    broken: Option<Kept>,
+}
+
+/// An earlier tree kept as a starting point for reparses: the edits made
+/// since, the ranges (of the current text) where it may differ
+/// structurally from the current tree, and the lines of its syntax errors.
+#[derive(Clone)]
+struct Kept {
+    tree: Tree,
+    edits: Vec<InputEdit>,
+    differs: Vec<Range<usize>>,
+    errors: Vec<Range<usize>>,
+    /// Every edit since lay inside `errors`: the text differs from this
+    /// tree's only where this tree has its errors.
+    edits_in_errors: bool,
+}
+
+impl Kept {
+    fn new(tree: &Tree, text: &str) -> Kept {
+        let errors = if tree.root_node().has_error() { error_lines(tree, text) } else { Vec::new() };
+        Kept { tree: tree.clone(), edits: Vec::new(), differs: Vec::new(), errors, edits_in_errors: true }
+    }
+
+    /// Record an edit made since; false when there are too many to keep.
+    fn push(&mut self, e: &InputEdit) -> bool {
+        if self.edits.len() >= MAX_KEPT_EDITS {
+            return false;
+        }
+        self.edits_in_errors &= self.errors.iter().any(|r| r.start <= e.start_byte && e.old_end_byte <= r.end);
+        self.edits.push(*e);
+        for r in self.differs.iter_mut().chain(self.errors.iter_mut()) {
+            *r = map_range(r.clone(), e);
+        }
+        true
+    }
+}
+
+/// The whole lines holding the ERROR and MISSING nodes of `tree` (the
+/// first few dozen: a file broken all over is not worth more).
+fn error_lines(tree: &Tree, text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if out.len() >= 64 {
+            break;
+        }
+        if n.is_error() || n.is_missing() {
+            let bytes = text.as_bytes();
+            let (s, e) = (n.start_byte().min(bytes.len()), n.end_byte().min(bytes.len()));
+            let s = bytes[..s].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let e = bytes[e..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| e + i);
+            out.push(s..e);
+            continue;
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.children(&mut cursor).filter(|c| c.has_error()));
+    }
+    out
+}
+
+/// Whether the lines that `edits` (made in order, the last one leading to
+/// `text`) wrote leave a string or a bracket open: then tree-sitter-python's
+/// scanner carries a different state past them than it does after
+/// the mended text. A guess from those lines alone (a line inside a
+/// triple-quoted string misleads it), used only to choose where a reparse
+/// starts, which decides its cost and never its result.
+fn leaves_open(text: &str, edits: &[InputEdit]) -> bool {
+    let mut span: Option<Range<usize>> = None;
+    for e in edits {
+        let r = e.start_byte..e.new_end_byte;
+        span = Some(match span {
+            None => r,
+            Some(s) => {
+                let m = map_range(s, e);
+                m.start.min(r.start)..m.end.max(r.end)
+            }
+        });
+    }
+    let Some(span) = span else { return false };
+    let bytes = text.as_bytes();
+    let (s, e) = (span.start.min(bytes.len()), span.end.min(bytes.len()));
+    let start = bytes[..s].iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1);
+    let end = bytes[e..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(bytes.len(), |i| e + i);
+    let line = &bytes[start..end];
+    let mut depth: i32 = 0;
+    let mut i = 0;
+    while i < line.len() {
+        match line[i] {
+            b'#' => break,
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            q @ (b'"' | b'\'') => {
+                let triple = line.get(i..i + 3) == Some(&[q, q, q][..]);
+                let close: &[u8] = if triple { &line[i..i + 3] } else { &line[i..i + 1] };
+                i += close.len();
+                loop {
+                    if i >= line.len() {
+                        return true;
+                    }
+                    if line[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if line[i..].starts_with(close) {
+                        i += close.len() - 1;
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    depth > 0
+}
+
+/// A tree for the text of a document as it was when `reparse` ran, to
+/// `install` in that document or a later version of it.
+#[derive(Clone)]
+pub struct Reparsed {
+    tree: Tree,
+    /// The edit count it covers.
+    at: u64,
+    /// Ranges of that text that may differ structurally from the previous
+    /// tree; None after a fresh parse (everything may differ).
+    pub changed: Option<Vec<Range<usize>>>,
+    anchor: Option<Kept>,
+    broken: Option<Kept>,
 }
 
 impl Document {
     pub fn new(text: String, version: i32) -> Self {
         let tree = syntax::parse(&text, None);
         let line_index = LineIndex::new(&text);
-        Document { version, text, line_index, tree }
+        let kept = Kept::new(&tree, &text);
+        let (anchor, broken) = if tree.root_node().has_error() { (None, Some(kept)) } else { (Some(kept), None) };
+        Document { version, text, line_index, tree, unparsed: Vec::new(), replaced: false, edit_count: 0, unparsed_from: 0, anchor, broken }
+    }
+
+    /// Whether `tree` is the tree of `text`.
+    pub fn is_parsed(&self) -> bool {
+        self.unparsed.is_empty() && !self.replaced
+    }
+
+    /// The edits applied since `tree` was parsed, or None when the whole
+    /// text was replaced since.
+    pub fn unparsed_edits(&self) -> Option<&[InputEdit]> {
+        (!self.replaced).then_some(&self.unparsed[..])
+    }
+
+    /// Let go of the earlier trees kept as starting points for reparses
+    /// (for a document no longer being edited: they cost memory, and only
+    /// save time on the next edits).
+    pub fn forget_kept_trees(&mut self) {
+        self.anchor = None;
+        self.broken = None;
+    }
+
+    /// Apply `changes` and reparse once, incrementally. Returns what
+    /// changed: the edits, and the ranges of the new text that they wrote or
+    /// that the reparse found changed (for incremental re-checking).
+    pub fn apply_changes(&mut self, changes: &[Change], enc: Encoding, version: i32) -> ChangeSet {
+        let mut cs = self.apply_edits(changes, enc, version);
+        let r = self.reparse();
+        if let Some(changed) = &r.changed {
+            cs.dirty.extend(changed.iter().cloned());
+        }
+        self.install(r);
+        cs
     }
 
     /// Apply `changes` in order, each against the text the previous one left,
-    /// then reparse once, incrementally. Returns what changed: the edits, and
-    /// the ranges of the new text that they wrote or that the reparse found
-    /// changed (for incremental re-checking).
-    pub fn apply_changes(&mut self, changes: &[Change], enc: Encoding, version: i32) -> ChangeSet {
+    /// without parsing: the tree is brought up to date by `reparse`. Returns
+    /// the edits and the ranges of the new text they wrote.
+    pub fn apply_edits(&mut self, changes: &[Change], enc: Encoding, version: i32) -> ChangeSet {
         let mut touched = Vec::new();
         let mut edits = Vec::new();
         let mut full = false;
         for ch in changes {
+            self.edit_count += 1;
             match ch.range {
                 None => {
                     self.text = ch.text.clone();
@@ -45,6 +243,11 @@ impl Document {
                     full = true;
                     touched.clear();
                     touched.push(0..self.text.len());
+                    self.replaced = true;
+                    self.unparsed.clear();
+                    self.unparsed_from = self.edit_count;
+                    self.anchor = None;
+                    self.broken = None;
                 }
                 Some(((sl, sc), (el, ec))) => {
                     let mut start = self.line_index.offset(&self.text, sl, sc, enc);
@@ -66,8 +269,12 @@ impl Document {
                         old_end_position: old_end_point,
                         new_end_position: new_end_point,
                     };
-                    if !full {
-                        self.tree.edit(&edit);
+                    self.unparsed.push(edit);
+                    if self.anchor.as_mut().is_some_and(|k| !k.push(&edit)) {
+                        self.anchor = None;
+                    }
+                    if self.broken.as_mut().is_some_and(|k| !k.push(&edit)) {
+                        self.broken = None;
                     }
                     edits.push(edit);
                     // Shift earlier touched ranges that lie after this edit.
@@ -84,15 +291,100 @@ impl Document {
                 }
             }
         }
-        if full {
-            self.tree = syntax::parse(&self.text, None);
-        } else {
-            let old = self.tree.clone();
-            self.tree = syntax::parse(&self.text, Some(&old));
-            touched.extend(old.changed_ranges(&self.tree).map(|r| r.start_byte..r.end_byte));
-        }
         self.version = version;
         ChangeSet { edits, dirty: touched, full }
+    }
+
+    /// The tree of the current text, parsed incrementally from the current
+    /// tree or from a kept one (see the module comment), with the ranges
+    /// that may differ structurally from the current tree. Does not change
+    /// the document: `install` the result in it (or in a later version).
+    pub fn reparse(&self) -> Reparsed {
+        if self.replaced {
+            let tree = syntax::parse(&self.text, None);
+            let kept = Kept::new(&tree, &self.text);
+            let (anchor, broken) = if tree.root_node().has_error() { (None, Some(kept)) } else { (Some(kept), None) };
+            return Reparsed { tree, at: self.edit_count, changed: None, anchor, broken };
+        }
+        if self.unparsed.is_empty() {
+            return Reparsed {
+                tree: self.tree.clone(),
+                at: self.edit_count,
+                changed: Some(Vec::new()),
+                anchor: self.anchor.clone(),
+                broken: self.broken.clone(),
+            };
+        }
+        // Where to start: after an edit that leaves a string or bracket
+        // open, the last broken tree if the text differs from its own only
+        // where it was broken (the same string opened again); after one
+        // that mends, the last tree without an error.
+        #[derive(PartialEq)]
+        enum Base {
+            Current,
+            Anchor,
+            Broken,
+        }
+        let base = if leaves_open(&self.text, &self.unparsed) {
+            match &self.broken {
+                Some(b) if b.edits_in_errors && !b.errors.is_empty() => Base::Broken,
+                _ => Base::Current,
+            }
+        } else if self.anchor.is_some() {
+            Base::Anchor
+        } else {
+            Base::Current
+        };
+        let (mut old, edits, base_differs): (Tree, &[InputEdit], &[Range<usize>]) = match (&base, &self.anchor, &self.broken) {
+            (Base::Anchor, Some(k), _) | (Base::Broken, _, Some(k)) => (k.tree.clone(), &k.edits, &k.differs),
+            _ => (self.tree.clone(), &self.unparsed, &[]),
+        };
+        for e in edits {
+            old.edit(e);
+        }
+        let tree = syntax::parse(&self.text, Some(&old));
+        let from_base: Vec<Range<usize>> = old.changed_ranges(&tree).map(|r| r.start_byte..r.end_byte).collect();
+        // The new tree differs from the current one only where it differs
+        // from the base, or the base from the current tree.
+        let mut changed = from_base.clone();
+        changed.extend(base_differs.iter().cloned());
+        let update = |k: &Kept, is_base: bool| -> Kept {
+            let mut k = k.clone();
+            if is_base {
+                k.differs = from_base.clone();
+            } else {
+                k.differs.extend(changed.iter().cloned());
+            }
+            k
+        };
+        let fresh = Kept::new(&tree, &self.text);
+        let (anchor, broken) = if tree.root_node().has_error() {
+            (self.anchor.as_ref().map(|k| update(k, base == Base::Anchor)), Some(fresh))
+        } else {
+            (Some(fresh), self.broken.as_ref().map(|k| update(k, base == Base::Broken)))
+        };
+        Reparsed { tree, at: self.edit_count, changed: Some(changed), anchor, broken }
+    }
+
+    /// Install a tree made by `reparse` of this document or of an earlier
+    /// version of it: the edits it covers are no longer pending; the ones
+    /// made since stay pending on top of it. A tree older than the current
+    /// one, or older than a replacement of the whole text, is ignored.
+    /// Returns whether it was installed.
+    pub fn install(&mut self, r: Reparsed) -> bool {
+        if r.at < self.unparsed_from || (r.at == self.unparsed_from && !self.replaced) || r.at > self.edit_count {
+            return false;
+        }
+        let covered = (r.at - self.unparsed_from) as usize;
+        self.unparsed.drain(..covered.min(self.unparsed.len()));
+        self.tree = r.tree;
+        self.replaced = false;
+        self.unparsed_from = r.at;
+        let later = &self.unparsed;
+        let catch_up = |k: Option<Kept>| k.and_then(|mut k| later.iter().all(|e| k.push(e)).then_some(k));
+        self.anchor = catch_up(r.anchor);
+        self.broken = catch_up(r.broken);
+        true
     }
 }
 
@@ -165,5 +457,153 @@ mod tests {
         assert_eq!(d.text, "def f():\n    return 'ab'\n");
         let fresh = Document::new(d.text.clone(), 3);
         assert_eq!(d.tree.root_node().to_sexp(), fresh.tree.root_node().to_sexp());
+    }
+
+    /// Edits recorded without parsing, reparsed at random moments (from the
+    /// current tree or from the anchor), and trees installed into versions
+    /// that moved on meanwhile: the tree always equals a fresh parse of the
+    /// text it was made for, and one of the current text once installed.
+    #[test]
+    fn coalesced_reparses_match_a_fresh_parse() {
+        let base = "import os\n\ndef f(x):\n    y = x + 1\n    return y\n\nclass C:\n    def m(self):\n        return 'a'\n\nz = f(2)\n";
+        let snippets = ["\"", "'", "(", ")", "x", "\n", "    ", "\"\"\"", "#", ":", "\\", "é", ""];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |n: usize| {
+            seed ^= seed >> 12;
+            seed ^= seed << 25;
+            seed ^= seed >> 27;
+            (seed.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
+        };
+        for _round in 0..80 {
+            let mut d = Document::new(base.to_string(), 0);
+            let mut held: Option<(Reparsed, String)> = None;
+            for step in 0..30 {
+                let len = d.text.len();
+                let mut a = next(len + 1);
+                while !d.text.is_char_boundary(a) {
+                    a -= 1;
+                }
+                let mut b = (a + next(3)).min(len);
+                while !d.text.is_char_boundary(b) {
+                    b -= 1;
+                }
+                let (sl, sc) = d.line_index.position(&d.text, a, Encoding::Utf8);
+                let (el, ec) = d.line_index.position(&d.text, b, Encoding::Utf8);
+                let text = snippets[next(snippets.len())].to_string();
+                let change = if next(40) == 0 { Change { range: None, text: d.text.clone() + &text } } else { Change { range: Some(((sl, sc), (el, ec))), text } };
+                d.apply_edits(&[change], Encoding::Utf8, step);
+                match next(4) {
+                    0 => {
+                        let r = d.reparse();
+                        assert_eq!(r.tree.root_node().to_sexp(), syntax::parse(&d.text, None).root_node().to_sexp(), "{}", d.text);
+                        held = Some((r, d.text.clone()));
+                    }
+                    1 => {
+                        if let Some((r, _)) = held.take() {
+                            d.install(r);
+                        }
+                    }
+                    2 => {
+                        // What the reparse reports changed, with what the
+                        // edits wrote, covers every structural difference
+                        // from the current tree.
+                        let prev = d.unparsed_edits().map(|es| {
+                            let mut t = d.tree.clone();
+                            for e in es {
+                                t.edit(e);
+                            }
+                            (t, es.to_vec())
+                        });
+                        let r = d.reparse();
+                        if let (Some((prev, edits)), Some(changed)) = (prev, &r.changed) {
+                            let mut cover: Vec<Range<usize>> = changed.clone();
+                            for (i, e) in edits.iter().enumerate() {
+                                let mut w = e.start_byte..e.new_end_byte;
+                                for later in &edits[i + 1..] {
+                                    w = map_range(w, later);
+                                }
+                                cover.push(w);
+                            }
+                            cover.sort_by_key(|r| r.start);
+                            let mut merged: Vec<Range<usize>> = Vec::new();
+                            for c in cover {
+                                match merged.last_mut() {
+                                    Some(m) if c.start <= m.end => m.end = m.end.max(c.end),
+                                    _ => merged.push(c),
+                                }
+                            }
+                            for x in prev.changed_ranges(&r.tree) {
+                                assert!(
+                                    merged.iter().any(|m| m.start <= x.start_byte && x.end_byte <= m.end),
+                                    "{x:?} not covered by {merged:?}\n{}",
+                                    d.text
+                                );
+                            }
+                        }
+                        assert!(d.install(r));
+                        assert!(d.is_parsed());
+                        assert_eq!(d.tree.root_node().to_sexp(), syntax::parse(&d.text, None).root_node().to_sexp(), "{}", d.text);
+                    }
+                    _ => {}
+                }
+            }
+            let r = d.reparse();
+            d.install(r);
+            assert!(d.is_parsed());
+            assert_eq!(d.tree.root_node().to_sexp(), syntax::parse(&d.text, None).root_node().to_sexp(), "{}", d.text);
+        }
+    }
+
+    /// Opening a string, then closing it: the reparse after the closing edit
+    /// starts from the anchor (the tree before the string was opened), and
+    /// the changed ranges it reports cover every difference from the broken
+    /// tree, so a recheck based on the broken version misses nothing.
+    #[test]
+    fn mending_reparse_starts_from_the_anchor() {
+        let src = "def f():\n    x = 1\n    return x\n\ndef g():\n    return 2\n";
+        let mut d = Document::new(src.into(), 0);
+        let open = d.apply_changes(&[Change { range: Some(((1, 4), (1, 4))), text: "\"".into() }], Encoding::Utf8, 1);
+        assert!(d.tree.root_node().has_error());
+        assert!(d.anchor.is_some() && d.broken.is_some());
+        let broken = d.tree.clone();
+        assert!(!open.dirty.is_empty());
+        let close = d.apply_changes(&[Change { range: Some(((1, 4), (1, 5))), text: "".into() }], Encoding::Utf8, 2);
+        assert_eq!(d.text, src);
+        assert!(!d.tree.root_node().has_error());
+        // The broken tree's error lies inside the reported ranges.
+        let mut old = broken;
+        for e in &close.edits {
+            old.edit(e);
+        }
+        for r in old.changed_ranges(&d.tree) {
+            assert!(close.dirty.iter().any(|c| c.start <= r.start_byte && r.end_byte <= c.end), "{r:?} not in {:?}", close.dirty);
+        }
+    }
+
+    /// The guess that chooses a reparse's base, on the edits of the bench's
+    /// mix: opening a quote or a bracket leaves the line open; closing it,
+    /// typing a letter or deleting leaves it closed.
+    #[test]
+    fn leaves_open_reads_the_edited_line() {
+        let edit = |at: usize, old: usize, new: usize| InputEdit {
+            start_byte: at,
+            old_end_byte: at + old,
+            new_end_byte: at + new,
+            start_position: Point { row: 0, column: 0 },
+            old_end_position: Point { row: 0, column: 0 },
+            new_end_position: Point { row: 0, column: 0 },
+        };
+        let t = "def f():\n    \"x = g(y)\n    return x\n";
+        assert!(leaves_open(t, &[edit(13, 0, 1)]));
+        let t = "def f():\n    \"x = g(y)\"\n    return x\n";
+        assert!(!leaves_open(t, &[edit(23, 0, 1)]));
+        let t = "def f():\n    x = (g(y)\n    return x\n";
+        assert!(leaves_open(t, &[edit(17, 0, 1)]));
+        let t = "def f():\n    x = 'a(' # (\n    return x\n";
+        assert!(!leaves_open(t, &[edit(14, 0, 1)]));
+        let t = "x = '''doc\n";
+        assert!(leaves_open(t, &[edit(4, 0, 3)]));
+        let t = "x = 'it\\'s'\n";
+        assert!(!leaves_open(t, &[edit(0, 0, 1)]));
     }
 }

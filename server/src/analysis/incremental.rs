@@ -41,6 +41,11 @@ pub struct Checked {
     /// overlap one are dropped (`finish`), so where one appears or vanishes
     /// the statements around it are revisited, edited or not.
     error_ranges: Vec<Range<usize>>,
+    /// The top-level statements whose subtree is at least
+    /// `MAX_RULE_HEIGHT` levels tall (then the module is too tall for the
+    /// `module`-dispatched rules), once a recheck has needed it: kept up to
+    /// date per statement, so a keystroke does not measure the whole tree.
+    deep: Option<Vec<Range<usize>>>,
 }
 
 fn import_blocked(error_ranges: &[Range<usize>], at: usize) -> bool {
@@ -103,7 +108,13 @@ pub fn check_full(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) ->
     let import_blocked = import_blocked(&raw.error_ranges, cx.module.import_insert_at);
     let error_ranges = raw.error_ranges.clone();
     let findings = super::finish(raw, &cx, k);
-    Checked { findings, facts: cx.module, bodies: top_level_bodies(tree.root_node()), import_blocked, error_ranges }
+    Checked { findings, facts: cx.module, bodies: top_level_bodies(tree.root_node()), import_blocked, error_ranges, deep: None }
+}
+
+/// Whether top-level statement `top` is at least `MAX_RULE_HEIGHT` levels tall.
+fn is_deep(top: Node) -> bool {
+    let limit = rules::MAX_RULE_HEIGHT.saturating_sub(1);
+    top.descendant_count() >= limit && rules::too_tall(top, limit).contains(&top.id())
 }
 
 /// A top-level function or class definition (possibly decorated).
@@ -196,6 +207,22 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     changed.extend(errors_now.iter().filter(|r| !errors_before.contains(r)).map(|r| r.start.min(src.len())..r.end.min(src.len())));
     let dirty: Vec<Range<usize>> = changed.iter().map(|r| widen_to_lines(src, r.clone())).collect();
     let mut tops = top_level_touching(root, &dirty);
+    // Heights: unchanged statements keep theirs; touched ones are measured.
+    let deep: Vec<Range<usize>> = match &prev.deep {
+        Some(d) => {
+            let mut out: Vec<Range<usize>> = d
+                .iter()
+                .filter_map(|r| map_span(r, &changes.edits))
+                .filter(|r| !tops.iter().any(|t| t.start_byte() <= r.end && r.start <= t.end_byte()))
+                .collect();
+            out.extend(tops.iter().filter(|t| is_deep(**t)).map(|t| t.byte_range()));
+            out
+        }
+        None => {
+            let mut cursor = root.walk();
+            root.children(&mut cursor).filter(|c| is_deep(*c)).map(|c| c.byte_range()).collect()
+        }
+    };
     // Inside a top-level class, an edit within one method's body re-walks
     // that method only (classes can be long); rules dispatched on the class
     // itself run again on it, since they may read any method.
@@ -323,7 +350,12 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     let cx = Context::with_facts(src, tree, settings, facts);
     let mut raw = RawFindings { findings: Vec::new(), error_ranges: Vec::new() };
     if !module_rules.is_empty() {
-        rules::dispatch(root, &cx, &module_rules, &mut raw.findings);
+        if deep.is_empty() {
+            // Not too tall (as `dispatch` would find, walking the whole tree).
+            rules::dispatch_unchecked(root, &cx, &module_rules, &mut raw.findings);
+        } else {
+            rules::dispatch(root, &cx, &module_rules, &mut raw.findings);
+        }
     }
     for top in &tops {
         rules::walk(*top, &cx, &enabled, &mut raw);
@@ -370,7 +402,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     fresh.extend(kept);
     super::sort_findings(&mut fresh);
     let error_ranges = raw_errors;
-    Checked { findings: fresh, facts: cx.module, bodies, import_blocked: blocked, error_ranges }
+    Checked { findings: fresh, facts: cx.module, bodies, import_blocked: blocked, error_ranges, deep: Some(deep) }
 }
 
 /// Whether `name` occurs in `text` as a whole identifier.

@@ -406,7 +406,7 @@ pub(crate) fn dispatch(node: Node, cx: &Context, rules: &[&'static dyn Rule], ou
     dispatch_unchecked(node, cx, rules, out)
 }
 
-fn dispatch_unchecked(node: Node, cx: &Context, rules: &[&'static dyn Rule], out: &mut Vec<Finding>) {
+pub(crate) fn dispatch_unchecked(node: Node, cx: &Context, rules: &[&'static dyn Rule], out: &mut Vec<Finding>) {
     let first = out.len();
     for rule in rules {
         crate::analysis::budget::rule(rule.id());
