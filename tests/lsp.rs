@@ -724,3 +724,30 @@ fn requests_right_behind_a_burst_of_edits_see_every_edit() {
         }
     }
 }
+
+/// The scanner guard (issue 13): a document indented more levels than
+/// tree-sitter-python's scanner can hold is checked up to that line, and the
+/// server says so once, as the CLI does; the lines before it still get
+/// their diagnostics.
+#[test]
+fn a_document_nested_too_deep_is_checked_up_to_that_line_and_the_server_says_so() {
+    let limit = pyexplain::syntax::MAX_INDENT_LEVELS;
+    let mut text = String::from("print(x == None)\n");
+    for i in 0..limit + 20 {
+        text.push_str(&format!("{}if x:\n", " ".repeat(i)));
+    }
+    text.push_str(&format!("{}'s'\n", " ".repeat(limit + 20)));
+    let mut c = Client::spawn();
+    c.initialize(caps(false, true));
+    c.open(URI, &text, 1);
+    let m = c.wait_for(|m| m["method"] == "window/showMessage");
+    let msg = m["params"]["message"].as_str().unwrap();
+    assert!(msg.contains(&limit.to_string()) && msg.contains("levels deep"), "{msg}");
+    let d = c.diagnostics(URI, Some(1));
+    let diags = d["diagnostics"].as_array().unwrap();
+    assert!(diags.iter().any(|x| x["range"]["start"]["line"] == 0), "{d:#?}");
+    // A shallow document says nothing of the kind.
+    c.open("file:///tmp/shallow.py", "if x:\n    pass\n", 1);
+    let _ = c.diagnostics("file:///tmp/shallow.py", Some(1));
+    assert!(c.request("shutdown", Value::Null)["error"].is_null());
+}

@@ -770,7 +770,17 @@ impl LanguageServer for Backend {
         let td = params.text_document;
         let key = td.uri.as_str().to_string();
         let version = td.version;
-        let (settings, warnings) = self.settings_for(&td.uri);
+        let (settings, mut warnings) = self.settings_for(&td.uri);
+        // The scanner guard (`syntax::parse_len`): say so, as the CLI does,
+        // when only the text before a too-deep line is checked.
+        if let Ok(parsed) = guard(|| crate::syntax::parse_len(&td.text)) {
+            if parsed < td.text.len() {
+                let line = (td.text[..parsed].matches('\n').count() + 1).to_string();
+                let limit = crate::syntax::MAX_INDENT_LEVELS.to_string();
+                let path = td.uri.path().as_str().to_string();
+                warnings.push(self.k_for(&settings).ui("syntax.too_deep", &[("path", &path), ("limit", &limit), ("line", &line)]));
+            }
+        }
         let opened = guard(|| {
             let doc = Document::new(td.text, version);
             if let Some(old) = self.docs.insert(key.clone(), DocState::new(doc, settings)) {
