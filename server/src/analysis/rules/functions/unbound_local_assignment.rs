@@ -29,25 +29,47 @@ impl<'t> Facts<'t> {
     }
 }
 
-/// Names bound by an assignment target, all bound at `at`.
-fn bind_target<'t>(t: Node<'t>, at: usize, cx: &Context, f: &mut Facts<'t>) {
-    match t.kind_name() {
-        "identifier" => f.bind(cx.text(t), at),
-        "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "tuple" | "list"
-        | "parenthesized_expression" | "as_pattern_target" => {
-            for c in code_children(t) {
-                bind_target(c, at, cx, f);
-            }
-        }
-        // `a.b = …`, `a[i] = …` read `a` (and `i`).
-        _ => visit(t, t.up(), cx, f),
-    }
+/// One step of the walk: visit a node (with its parent), or bind an
+/// assignment target. Steps run in the order the recursive walk made them,
+/// so `reads` keeps its order (bindings keep the smallest offset, in any
+/// order); an explicit stack, as the input controls the nesting depth.
+enum Step<'t> {
+    Visit(Node<'t>, Option<Node<'t>>),
+    Target(Node<'t>, usize),
 }
 
 /// Walk a function body in evaluation-ish order, recording bindings and reads.
 /// `p` is `n`'s parent: passing it down spares a `Node::parent` search per
 /// identifier (which made this rule a tenth of a check).
 fn visit<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'t>) {
+    let mut stack = vec![Step::Visit(n, p)];
+    let mut next = Vec::new();
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Visit(n, p) => visit_one(n, p, cx, f, &mut next),
+            Step::Target(t, at) => bind_target(t, at, cx, f, &mut next),
+        }
+        stack.extend(next.drain(..).rev());
+    }
+}
+
+/// Names bound by an assignment target, all bound at `at`.
+fn bind_target<'t>(t: Node<'t>, at: usize, cx: &Context, f: &mut Facts<'t>, next: &mut Vec<Step<'t>>) {
+    match t.kind_name() {
+        "identifier" => f.bind(cx.text(t), at),
+        "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "tuple" | "list"
+        | "parenthesized_expression" | "as_pattern_target" => {
+            for c in code_children(t) {
+                next.push(Step::Target(c, at));
+            }
+        }
+        // `a.b = …`, `a[i] = …` read `a` (and `i`).
+        _ => next.push(Step::Visit(t, t.up())),
+    }
+}
+
+/// One node of the walk: its bindings and reads now, its parts as `next` steps.
+fn visit_one<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'t>, next: &mut Vec<Step<'t>>) {
     match n.kind_name() {
         "identifier" => {
             if p.is_some_and(|p| is_load_in(n, p)) {
@@ -94,13 +116,13 @@ fn visit<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'t>) 
         "assignment" => {
             // The value runs first, then the targets are bound.
             if let Some(r) = n.child_by_field_id(crate::field_id!("right")) {
-                visit(r, Some(n), cx, f);
+                next.push(Step::Visit(r, Some(n)));
             }
             if let Some(ty) = n.child_by_field_id(crate::field_id!("type")) {
-                visit(ty, Some(n), cx, f);
+                next.push(Step::Visit(ty, Some(n)));
             }
             if let Some(l) = n.child_by_field_id(crate::field_id!("left")) {
-                bind_target(l, n.end_byte(), cx, f);
+                next.push(Step::Target(l, n.end_byte()));
             }
             return;
         }
@@ -110,7 +132,7 @@ fn visit<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'t>) 
                     // `x += 1` reads `x` first.
                     f.reads.push(l);
                     if let Some(r) = n.child_by_field_id(crate::field_id!("right")) {
-                        visit(r, Some(n), cx, f);
+                        next.push(Step::Visit(r, Some(n)));
                     }
                     f.bind(cx.text(l), n.end_byte());
                     return;
@@ -120,14 +142,14 @@ fn visit<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'t>) 
         "for_statement" => {
             let right = n.child_by_field_id(crate::field_id!("right"));
             if let Some(r) = right {
-                visit(r, Some(n), cx, f);
+                next.push(Step::Visit(r, Some(n)));
             }
             if let Some(l) = n.child_by_field_id(crate::field_id!("left")) {
-                bind_target(l, right.map_or(n.start_byte(), |r| r.end_byte()), cx, f);
+                next.push(Step::Target(l, right.map_or(n.start_byte(), |r| r.end_byte())));
             }
             for c in named_children(n) {
                 if matches!(c.kind_name(), "block" | "else_clause") {
-                    visit(c, Some(n), cx, f);
+                    next.push(Step::Visit(c, Some(n)));
                 }
             }
             return;
@@ -135,30 +157,30 @@ fn visit<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'t>) 
         "as_pattern" => {
             // `with f() as x`, `except E as x`.
             if let Some(v) = n.named_child(0) {
-                visit(v, Some(n), cx, f);
+                next.push(Step::Visit(v, Some(n)));
             }
             if let Some(a) = n.child_by_field_id(crate::field_id!("alias")) {
-                bind_target(a, n.end_byte(), cx, f);
+                next.push(Step::Target(a, n.end_byte()));
             }
             return;
         }
         "except_clause" => {
             if let Some(v) = n.child_by_field_id(crate::field_id!("value")) {
-                visit(v, Some(n), cx, f);
+                next.push(Step::Visit(v, Some(n)));
             }
             if let Some(a) = n.child_by_field_id(crate::field_id!("alias")) {
-                bind_target(a, a.end_byte(), cx, f);
+                next.push(Step::Target(a, a.end_byte()));
             }
             for c in named_children(n) {
                 if c.kind_name() == "block" {
-                    visit(c, Some(n), cx, f);
+                    next.push(Step::Visit(c, Some(n)));
                 }
             }
             return;
         }
         "named_expression" => {
             if let Some(v) = n.child_by_field_id(crate::field_id!("value")) {
-                visit(v, Some(n), cx, f);
+                next.push(Step::Visit(v, Some(n)));
             }
             if let Some(name) = n.child_by_field_id(crate::field_id!("name")) {
                 f.bind(cx.text(name), n.end_byte());
@@ -172,7 +194,7 @@ fn visit<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'t>) 
                 match c.kind_name() {
                     "identifier" => f.bind(cx.text(c), n.end_byte()),
                     "expression_list" | "tuple" | "list" | "parenthesized_expression" => stack.extend(named_children(c)),
-                    _ => visit(c, c.up(), cx, f),
+                    _ => next.push(Step::Visit(c, c.up())),
                 }
             }
             return;
@@ -180,7 +202,7 @@ fn visit<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'t>) 
         _ => {}
     }
     for c in named_children(n) {
-        visit(c, Some(n), cx, f);
+        next.push(Step::Visit(c, Some(n)));
     }
 }
 
