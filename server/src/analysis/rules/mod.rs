@@ -273,30 +273,33 @@ fn kind_ids(kind: &str) -> &'static [u16] {
 
 /// For a rule whose findings depend on the whole file (a method defined in
 /// some class, a name used anywhere) but that fires only where rare words
-/// appear: dispatched on `module`, it calls `f` on every node of `kinds`, and
-/// only when the file contains one of `needles` (a byte search, so files
-/// without them cost nothing).
+/// appear: dispatched on `module`, it calls `f` on the nodes of `kinds` that
+/// enclose an occurrence of one of `needles` in the text (a byte search, so
+/// files without them cost nothing, and files with them no tree walk), once
+/// each, in document order (outer before inner). `f` must report only on a
+/// node whose own text holds a needle.
 pub(crate) fn whole_file_nodes<'t>(root: Node<'t>, src: &str, needles: &[&str], kinds: &[&str], mut f: impl FnMut(Node<'t>)) {
-    if !needles.iter().any(|n| memchr::memmem::find(src.as_bytes(), n.as_bytes()).is_some()) {
-        return;
+    let mut found: Vec<Node<'t>> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let text = src.get(root.byte_range()).unwrap_or("");
+    for needle in needles {
+        for i in memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()) {
+            let at = root.start_byte() + i;
+            let mut cur = root.descendant_for_byte_range(at, at + needle.len());
+            while let Some(n) = cur {
+                if kinds.contains(&n.kind_name()) && seen.insert(n.id()) {
+                    found.push(n);
+                }
+                if n.id() == root.id() {
+                    break;
+                }
+                cur = n.up();
+            }
+        }
     }
-    let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        if kinds.contains(&node.kind_name()) {
-            f(node);
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-        }
+    found.sort_by_key(|n| (n.start_byte(), std::cmp::Reverse(n.end_byte())));
+    for n in found {
+        f(n);
     }
 }
 

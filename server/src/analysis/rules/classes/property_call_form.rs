@@ -164,15 +164,28 @@ fn decorator_fix(stmt: Node, left: Node, defs: &[(usize, Node)], doc: Option<Nod
 /// Whether `name` occurs as an identifier (or in a string) outside `skip`
 /// nodes and the `args` expression.
 fn uses_outside(root: Node, name: &str, skip: &[Node], args: Node, cx: &Context) -> bool {
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if n.id() == args.id() || skip.iter().any(|s| s.id() == n.id()) {
-            continue;
-        }
-        if (n.kind_name() == "identifier" && cx.text(n) == name) || (n.kind_name() == "string" && cx.text(n).contains(name)) {
+    // A use is an identifier spelled `name`, or a string holding it, outside
+    // `args` and `skip`: found from the occurrences of `name` in the text
+    // (the node there, and its ancestors up to a string), not by a walk of
+    // the whole file per accessor (a fifth of a check on test_descr.py).
+    if name.is_empty() {
+        return crate::syntax::descendants(root).into_iter().any(|n| n.kind_name() == "string" && !args.byte_range().contains(&n.start_byte()));
+    }
+    let outside = |at: &usize| !args.byte_range().contains(at) && !skip.iter().any(|s| s.byte_range().contains(at));
+    for at in memchr::memmem::find_iter(cx.src.as_bytes(), name.as_bytes()).filter(outside) {
+        let Some(mut n) = root.descendant_for_byte_range(at, at + name.len()) else { continue };
+        if n.kind_name() == "identifier" && cx.text(n) == name {
             return true;
         }
-        stack.extend(named_children(n));
+        loop {
+            if n.kind_name() == "string" {
+                return true;
+            }
+            match n.parent() {
+                Some(p) if n.id() != root.id() => n = p,
+                _ => break,
+            }
+        }
     }
     false
 }
