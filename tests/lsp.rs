@@ -751,3 +751,34 @@ fn a_document_nested_too_deep_is_checked_up_to_that_line_and_the_server_says_so(
     let _ = c.diagnostics("file:///tmp/shallow.py", Some(1));
     assert!(c.request("shutdown", Value::Null)["error"].is_null());
 }
+
+/// A hover sent right behind an edit elsewhere in the file (issue 13: a hover
+/// never waits): the keyword's statement is untouched, so it is answered from
+/// the tree parsed before the edit (when the diagnostics task has not parsed
+/// first), with its range in the new text — after an edit above it that
+/// shifts every line, and one below it; and equal to the hover once parsed.
+#[test]
+fn a_hover_behind_a_pending_edit_elsewhere_answers_for_the_current_text() {
+    let text = "import os\n\n\ndef f(x):\n    return x\n\n\nfor i in range(3):\n    print(i)\n\n\nclass C:\n    pass\n";
+    let mut c = Client::spawn();
+    c.initialize(caps(false, true));
+    c.open(URI, text, 1);
+    let _ = c.diagnostics(URI, Some(1));
+    // Two lines inserted in `f`, and a letter typed in `class C`.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 0}}, "text": "    y = 1\n    z = 2\n"},
+            {"range": {"start": {"line": 14, "character": 4}, "end": {"line": 14, "character": 4}}, "text": "x"}
+        ]}),
+    );
+    // `for` moved from line 7 to line 9.
+    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": 9, "character": 1}}));
+    let value = h["result"]["contents"]["value"].as_str().unwrap_or_default();
+    assert!(value.contains("for"), "{h:#?}");
+    assert_eq!(h["result"]["range"]["start"], json!({"line": 9, "character": 0}), "{h:#?}");
+    // The same hover once everything is parsed.
+    let _ = c.diagnostics(URI, Some(2));
+    let again = c.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": {"line": 9, "character": 1}}));
+    assert_eq!(h["result"], again["result"]);
+}

@@ -56,6 +56,9 @@ pub struct Document {
     /// starting points for a reparse (see the module comment).
     anchor: Option<Kept>,
     broken: Option<Kept>,
+    /// While edits are pending on `tree`: the text it was parsed from (for
+    /// `stale_view`), copied when the first of them arrives.
+    parsed_text: Option<std::sync::Arc<str>>,
 }
 
 /// An earlier tree kept as a starting point for reparses: the edits made
@@ -192,7 +195,7 @@ impl Document {
         let line_index = LineIndex::new(&text);
         let kept = Kept::new(&tree, &text);
         let (anchor, broken) = if tree.root_node().has_error() { (None, Some(kept)) } else { (Some(kept), None) };
-        Document { version, text, line_index, tree, unparsed: Vec::new(), replaced: false, edit_count: 0, unparsed_from: 0, anchor, broken }
+        Document { version, text, line_index, tree, unparsed: Vec::new(), replaced: false, edit_count: 0, unparsed_from: 0, anchor, broken, parsed_text: None }
     }
 
     /// Whether `tree` is the tree of `text`.
@@ -244,6 +247,7 @@ impl Document {
                     touched.clear();
                     touched.push(0..self.text.len());
                     self.replaced = true;
+                    self.parsed_text = None;
                     self.unparsed.clear();
                     self.unparsed_from = self.edit_count;
                     self.anchor = None;
@@ -254,6 +258,9 @@ impl Document {
                     let mut end = self.line_index.offset(&self.text, el, ec, enc);
                     if end < start {
                         std::mem::swap(&mut start, &mut end);
+                    }
+                    if self.unparsed.is_empty() && !self.replaced {
+                        self.parsed_text = Some(std::sync::Arc::from(self.text.as_str()));
                     }
                     let start_point = point_at(&self.text, &self.line_index, start);
                     let old_end_point = point_at(&self.text, &self.line_index, end);
@@ -379,12 +386,232 @@ impl Document {
         self.unparsed.drain(..covered.min(self.unparsed.len()));
         self.tree = r.tree;
         self.replaced = false;
+        // Its text is kept only from the first pending edit on.
+        self.parsed_text = None;
         self.unparsed_from = r.at;
         let later = &self.unparsed;
         let catch_up = |k: Option<Kept>| k.and_then(|mut k| later.iter().all(|e| k.push(e)).then_some(k));
         self.anchor = catch_up(r.anchor);
         self.broken = catch_up(r.broken);
         true
+    }
+}
+
+impl Document {
+    /// For a hover while edits are pending, so that it never waits for a
+    /// parse: the tree parsed before them, its text, and `offset` (of the
+    /// current text) mapped into that text — when the top-level statement
+    /// there, and the gaps that separate it from its neighbours, hold no
+    /// pending edit, and the text of every top-level statement the edits
+    /// touched is lexically closed in the current text (no string, bracket
+    /// or line continuation left open, ending with a line break), so that
+    /// statement is read with the same tokens, from the same state, as when
+    /// it was parsed. None otherwise (the caller parses).
+    pub fn stale_view(&self, offset: usize) -> Option<StaleView> {
+        if self.is_parsed() || self.replaced || self.unparsed.len() > 64 {
+            return None;
+        }
+        let old = self.parsed_text.clone()?;
+        let edits = &self.unparsed;
+        // A position of the text after edits[..upto] in the text before them
+        // (a position inside text an edit wrote goes to that edit's start,
+        // or with `hi` its old end).
+        let back = |mut x: usize, upto: usize, hi: bool| -> Option<usize> {
+            for e in edits[..upto].iter().rev() {
+                if x < e.start_byte {
+                    continue;
+                }
+                x = if x >= e.new_end_byte {
+                    x - e.new_end_byte + e.old_end_byte
+                } else if hi {
+                    e.old_end_byte
+                } else {
+                    e.start_byte
+                };
+            }
+            Some(x)
+        };
+        let inside_edit = edits.iter().enumerate().any(|(i, e)| {
+            // `offset` in the text after edit i: inside what it wrote?
+            let mut x = offset;
+            for later in edits[i + 1..].iter().rev() {
+                if x < later.start_byte {
+                    continue;
+                }
+                if x < later.new_end_byte {
+                    return true;
+                }
+                x = x - later.new_end_byte + later.old_end_byte;
+            }
+            e.start_byte <= x && x < e.new_end_byte
+        });
+        if inside_edit {
+            return None;
+        }
+        let at = back(offset, edits.len(), false)?;
+        if at > old.len() {
+            return None;
+        }
+        // A name means what the whole file binds it to (imports, a `def`
+        // that shadows a builtin), which any edit may change: names wait for
+        // the parse. Keywords, operators and punctuation mean what their
+        // statement makes them.
+        let root = self.tree.root_node();
+        let on_name = |x: usize| root.descendant_for_byte_range(x, x).is_some_and(|n| n.kind() == "identifier" || n.kind() == "string_content");
+        if on_name(at) || (at > 0 && on_name(at - 1)) {
+            return None;
+        }
+        let dirty: Vec<Range<usize>> =
+            edits.iter().enumerate().filter_map(|(i, e)| Some(back(e.start_byte, i, false)?..back(e.old_end_byte, i, true)?)).collect();
+        let mut cursor = root.walk();
+        let tops: Vec<Range<usize>> =
+            root.children(&mut cursor).filter(|c| c.kind() != "comment").map(|c| c.byte_range()).collect();
+        let i = tops.iter().position(|r| r.start <= at && at <= r.end)?;
+        let region = tops.get(i.wrapping_sub(1)).map_or(0, |r| r.end)..tops.get(i + 1).map_or(old.len(), |r| r.start);
+        if dirty.iter().any(|d| d.start <= region.end && region.start <= d.end) {
+            return None;
+        }
+        // Each edited block, from the start of the first top-level statement
+        // it touches to the start of the next untouched one, read in the
+        // current text.
+        let fwd = |mut x: usize| -> usize {
+            for e in edits.iter() {
+                if x >= e.old_end_byte {
+                    x = x + e.new_end_byte - e.old_end_byte;
+                } else if x > e.start_byte {
+                    x = e.new_end_byte;
+                }
+            }
+            x
+        };
+        for d in &dirty {
+            let start = tops.iter().rev().find(|r| r.start <= d.start).map_or(0, |r| r.start);
+            let end = tops.iter().find(|r| r.start > d.end).map_or(old.len(), |r| r.start);
+            let (s, e) = (fwd(start), fwd(end));
+            let Some(block) = self.text.as_bytes().get(s..e.max(s)) else { return None };
+            if !lexically_closed(block, e >= self.text.len()) {
+                return None;
+            }
+        }
+        Some(StaleView { text: old, tree: self.tree.clone(), offset: at, edits: edits.clone() })
+    }
+}
+
+/// See `Document::stale_view`.
+pub struct StaleView {
+    pub text: std::sync::Arc<str>,
+    pub tree: Tree,
+    pub offset: usize,
+    edits: Vec<InputEdit>,
+}
+
+impl StaleView {
+    /// A range of the view's text, in the current text.
+    pub fn forward(&self, r: Range<usize>) -> Range<usize> {
+        self.edits.iter().fold(r, |r, e| map_range(r, e))
+    }
+
+    /// A range of the current text that no pending edit touches, in the
+    /// view's text.
+    pub fn back(&self, r: &Range<usize>) -> Option<Range<usize>> {
+        let mut r = r.clone();
+        for e in self.edits.iter().rev() {
+            if r.end < e.start_byte {
+                continue;
+            }
+            if r.start > e.new_end_byte {
+                let shift = |x: usize| x - e.new_end_byte + e.old_end_byte;
+                r = shift(r.start)..shift(r.end);
+                continue;
+            }
+            return None;
+        }
+        Some(r)
+    }
+}
+
+/// Whether `s` (whole top-level statements) leaves nothing open: every
+/// string closed on its line (triple-quoted: anywhere), brackets balanced and
+/// never closed before they open, no line continuation at the end, and a
+/// line break last (unless `at_end` of the text). f-strings and t-strings,
+/// whose replacement fields may hold quotes (PEP 701), count as open.
+fn lexically_closed(s: &[u8], at_end: bool) -> bool {
+    let mut depth: i32 = 0;
+    let mut i = 0;
+    while i < s.len() {
+        match s[i] {
+            b'#' => {
+                while i < s.len() && s[i] != b'\n' && s[i] != b'\r' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            b'\\' => {
+                // A continuation: a line break must follow, and more text.
+                i += 1;
+                if s.get(i) == Some(&b'\r') {
+                    i += 1;
+                }
+                if s.get(i) == Some(&b'\n') {
+                    i += 1;
+                }
+                if i >= s.len() || !matches!(s[i - 1], b'\n' | b'\r') {
+                    return false;
+                }
+                continue;
+            }
+            q @ (b'"' | b'\'') => {
+                let mut j = i;
+                while j > 0 && s[j - 1].is_ascii_alphanumeric() {
+                    j -= 1;
+                }
+                if s[j..i].iter().any(|c| matches!(c, b'f' | b'F' | b't' | b'T')) {
+                    return false;
+                }
+                let triple = s[i..].starts_with(&[q, q, q]);
+                let n = if triple { 3 } else { 1 };
+                i += n;
+                loop {
+                    let Some(&c) = s.get(i) else { return false };
+                    if c == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if !triple && (c == b'\n' || c == b'\r') {
+                        return false;
+                    }
+                    if c == q && (!triple || s[i..].starts_with(&[q, q, q])) {
+                        i += n;
+                        break;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    depth == 0 && (at_end || s.last().is_some_and(|c| matches!(c, b'\n' | b'\r')))
+}
+
+impl Document {
+    /// `install` a tree parsed from `text` (an earlier version of this
+    /// document) while later edits arrived: they stay pending, and `text`
+    /// is kept for `stale_view`.
+    pub fn install_behind(&mut self, r: Reparsed, text: &str) -> bool {
+        let installed = self.install(r);
+        if installed && !self.is_parsed() && !self.replaced {
+            self.parsed_text = Some(std::sync::Arc::from(text));
+        }
+        installed
     }
 }
 

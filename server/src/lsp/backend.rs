@@ -232,6 +232,37 @@ fn guard<T>(f: impl FnOnce() -> T) -> std::result::Result<T, Error> {
 }
 
 impl Backend {
+
+    /// A hover answered from the tree parsed before the pending edits, when
+    /// `Document::stale_view` allows it (the hovered statement and its
+    /// surroundings are untouched): no parse on the hover's path. None when
+    /// it does not apply.
+    async fn stale_hover(&self, key: &str, pos: Position) -> Option<Result<Option<Hover>>> {
+        let (doc, seq) = {
+            let e = self.docs.get(key)?;
+            (e.doc.clone(), e.seq)
+        };
+        let enc = self.enc();
+        let offset = guard(|| convert::offset(&doc, pos, enc)).ok()?;
+        let view = guard(|| doc.stale_view(offset)).ok()??;
+        let (settings, findings, _) = self.findings_at_hand(key, seq)?;
+        let findings: Vec<Finding> = findings.into_iter().filter_map(|f| Some(Finding { range: view.back(&f.range)?, ..f })).collect();
+        let k = self.k_for(&settings);
+        let notes = self.notes_dirs(&settings);
+        let answer = off_thread(move |cancel| {
+            budget::run(None, Some(cancel), || {
+                guard(|| {
+                    analysis::hover::hover_with_facts(&view.text, &view.tree, view.offset, &findings, &settings, k, None).map(|h| {
+                        let range = convert::range(&doc, &view.forward(h.range.clone()), enc);
+                        to_hover(h, range, &notes, k)
+                    })
+                })
+            })
+            .0
+        })
+        .await;
+        Some(answer.unwrap_or_else(|| Err(Error::internal_error())))
+    }
     pub fn new(client: Client) -> Self {
         Backend {
             shared: Arc::new(Shared {
@@ -447,8 +478,9 @@ impl Shared {
             Arc::make_mut(&mut e.doc).install(r);
             return Some((e.doc.clone(), seq));
         }
-        // Edits arrived during the parse: they stay pending on the new tree.
-        Arc::make_mut(&mut e.doc).install(r.clone());
+        // Edits arrived during the parse: they stay pending on the new tree
+        // (whose text is kept for hovers that need not wait for them).
+        Arc::make_mut(&mut e.doc).install_behind(r.clone(), &doc.text);
         drop(e);
         let mut d = Arc::unwrap_or_clone(doc);
         d.install(r);
@@ -876,7 +908,14 @@ impl LanguageServer for Backend {
         let key = params.text_document_position_params.text_document.uri.as_str().to_string();
         let pos = params.text_document_position_params.position;
         // Never waits for a diagnostics run: the findings at hand will do.
-        // The tree: ready, or brought up to date for all pending edits at once.
+        // The tree: ready; or, while edits are pending elsewhere in the file,
+        // the tree parsed before them (`Document::stale_view`); or brought up
+        // to date for all pending edits at once.
+        if self.shared.ready(&key).is_none() {
+            if let Some(answer) = self.stale_hover(&key, pos).await {
+                return answer;
+            }
+        }
         let (doc, seq) = match self.shared.ready(&key) {
             Some(d) => d,
             None => {
@@ -897,19 +936,8 @@ impl LanguageServer for Backend {
                     let offset = convert::offset(&doc, pos, enc);
                     let facts = checked.as_ref().map(|c| c.facts());
                     analysis::hover::hover_with_facts(&doc.text, &doc.tree, offset, &findings, &settings, k, facts).map(|h| {
-                        let mut value = h.markdown;
-                        // "Your notes: …" links to the user's sections that show this.
-                        if !notes.is_empty() {
-                            let idx = crate::notes::shared(&notes);
-                            if let Some(line) = crate::notes::hover_line(&idx, h.topic.as_deref(), &h.rules, k) {
-                                value.push_str("\n\n");
-                                value.push_str(&line);
-                            }
-                        }
-                        Hover {
-                            contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }),
-                            range: Some(convert::range(&doc, &h.range, enc)),
-                        }
+                        let range = convert::range(&doc, &h.range, enc);
+                        to_hover(h, range, &notes, k)
                     })
                 })
             })
@@ -1039,4 +1067,18 @@ fn fix_all_edit(doc: &Document, settings: &Settings, k: &Knowledge) -> Option<an
         suffix -= 1;
     }
     Some(analysis::Edit::replace(p..doc.text.len() - suffix, &out.text[p..out.text.len() - suffix]))
+}
+
+/// The LSP hover for a result, with "Your notes: …" links to the user's
+/// sections that show the same thing.
+fn to_hover(h: analysis::hover::HoverResult, range: Range, notes: &[std::path::PathBuf], k: &Knowledge) -> Hover {
+    let mut value = h.markdown;
+    if !notes.is_empty() {
+        let idx = crate::notes::shared(notes);
+        if let Some(line) = crate::notes::hover_line(&idx, h.topic.as_deref(), &h.rules, k) {
+            value.push_str("\n\n");
+            value.push_str(&line);
+        }
+    }
+    Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }), range: Some(range) }
 }
