@@ -254,28 +254,40 @@ pub fn bound_to_dict(name: &str, scope_node: Node, cx: &Context) -> bool {
     answer
 }
 
+/// What the parameters of `scope_node` (when a function) say of `name`:
+/// None when none is called so; `**name` is always a dict, and a parameter
+/// annotated `dict` is meant to be one (true); any other parameter may be
+/// anything (false).
+fn parameter_is_dict(name: &str, scope_node: Node, cx: &Context) -> Option<bool> {
+    if scope_node.kind_name() != "function_definition" {
+        return None;
+    }
+    let params = scope_node.child_by_field_id(crate::field_id!("parameters"))?;
+    let mut dict = None;
+    for p in syntax::named_children(params) {
+        let Some(first) = (if p.kind_name() == "identifier" { Some(p) } else { p.named_child(0) }) else { continue };
+        if cx.text(first) != name {
+            continue;
+        }
+        match p.kind_name() {
+            "dictionary_splat_pattern" => dict = Some(true),
+            "typed_parameter" | "typed_default_parameter"
+                if p.child_by_field_id(crate::field_id!("type")).is_some_and(|t| is_dict_annotation(cx.text(t))) =>
+            {
+                dict = Some(true)
+            }
+            _ => return Some(false),
+        }
+    }
+    dict
+}
+
 fn bound_to_dict_from_facts(name: &str, scope_node: Node, cx: &Context) -> bool {
     let mut dict = false;
-    // `**kwargs` is always a dict, a parameter annotated `dict` is meant to
-    // be one; any other parameter may be anything.
-    if scope_node.kind_name() == "function_definition" {
-        if let Some(params) = scope_node.child_by_field_id(crate::field_id!("parameters")) {
-            for p in syntax::named_children(params) {
-                let Some(first) = (if p.kind_name() == "identifier" { Some(p) } else { p.named_child(0) }) else { continue };
-                if cx.text(first) != name {
-                    continue;
-                }
-                match p.kind_name() {
-                    "dictionary_splat_pattern" => dict = true,
-                    "typed_parameter" | "typed_default_parameter"
-                        if p.child_by_field_id(crate::field_id!("type")).is_some_and(|t| is_dict_annotation(cx.text(t))) =>
-                    {
-                        dict = true
-                    }
-                    _ => return false,
-                }
-            }
-        }
+    match parameter_is_dict(name, scope_node, cx) {
+        Some(false) => return false,
+        Some(true) => dict = true,
+        None => {}
     }
     // Bound another way (a `for` target, `with … as`, `global`, an import):
     // not known. Any other assignment: not a dict.
@@ -383,26 +395,10 @@ fn dict_uses(scope_node: Node, cx: &Context) -> HashMap<String, DictUse> {
 #[cfg(debug_assertions)]
 fn bound_to_dict_rescanning(name: &str, scope_node: Node, cx: &Context) -> bool {
     let mut dict = false;
-    // `**kwargs` is always a dict, a parameter annotated `dict` is meant to
-    // be one; any other parameter may be anything.
-    if scope_node.kind_name() == "function_definition" {
-        if let Some(params) = scope_node.child_by_field_id(crate::field_id!("parameters")) {
-            for p in syntax::named_children(params) {
-                let Some(first) = (if p.kind_name() == "identifier" { Some(p) } else { p.named_child(0) }) else { continue };
-                if cx.text(first) != name {
-                    continue;
-                }
-                match p.kind_name() {
-                    "dictionary_splat_pattern" => dict = true,
-                    "typed_parameter" | "typed_default_parameter"
-                        if p.child_by_field_id(crate::field_id!("type")).is_some_and(|t| is_dict_annotation(cx.text(t))) =>
-                    {
-                        dict = true
-                    }
-                    _ => return false,
-                }
-            }
-        }
+    match parameter_is_dict(name, scope_node, cx) {
+        Some(false) => return false,
+        Some(true) => dict = true,
+        None => {}
     }
     // Bound another way (a `for` target, `with … as`, `global`, an import):
     // not known.
