@@ -31,6 +31,10 @@ pub struct Change {
     pub text: String,
 }
 
+/// The largest text copied on the first pending edit for `stale_view`
+/// (a copy per keystroke after each parse: larger files' hovers parse).
+const MAX_STALE_TEXT: usize = 1 << 20;
+
 /// Past this many edits since a kept tree, it is dropped (replaying them
 /// all on every reparse would cost more than it saves).
 const MAX_KEPT_EDITS: usize = 256;
@@ -259,7 +263,7 @@ impl Document {
                     if end < start {
                         std::mem::swap(&mut start, &mut end);
                     }
-                    if self.unparsed.is_empty() && !self.replaced {
+                    if self.unparsed.is_empty() && !self.replaced && self.text.len() <= MAX_STALE_TEXT {
                         self.parsed_text = Some(std::sync::Arc::from(self.text.as_str()));
                     }
                     let start_point = point_at(&self.text, &self.line_index, start);
@@ -608,7 +612,7 @@ impl Document {
     /// is kept for `stale_view`.
     pub fn install_behind(&mut self, r: Reparsed, text: &str) -> bool {
         let installed = self.install(r);
-        if installed && !self.is_parsed() && !self.replaced {
+        if installed && !self.is_parsed() && !self.replaced && text.len() <= MAX_STALE_TEXT {
             self.parsed_text = Some(std::sync::Arc::from(text));
         }
         installed
