@@ -435,23 +435,8 @@ impl Document {
             }
             Some(x)
         };
-        let inside_edit = edits.iter().enumerate().any(|(i, e)| {
-            // `offset` in the text after edit i: inside what it wrote?
-            let mut x = offset;
-            for later in edits[i + 1..].iter().rev() {
-                if x < later.start_byte {
-                    continue;
-                }
-                if x < later.new_end_byte {
-                    return true;
-                }
-                x = x - later.new_end_byte + later.old_end_byte;
-            }
-            e.start_byte <= x && x < e.new_end_byte
-        });
-        if inside_edit {
-            return None;
-        }
+        // A position inside text an edit wrote maps into that edit's range
+        // below, which the statement check then refuses.
         let at = back(offset, edits.len(), false)?;
         if at > old.len() {
             return None;
