@@ -14,7 +14,7 @@
 mod edits;
 
 use edits::{char_floor, random_edit, Rng};
-use pyexplain::analysis::hover::hover_with_facts;
+use pyexplain::analysis::hover::{hover_in_view, hover_with_facts};
 use pyexplain::config::Settings;
 use pyexplain::document::Document;
 use pyexplain::knowledge::Knowledge;
@@ -36,7 +36,49 @@ fn sources() -> Vec<(String, String)> {
 }
 
 /// What an edit writes: breaking and harmless text alike.
-const INSERTS: &[&str] = &["x", "'", "\"", "\"\"\"", "(", ")", "[", "\n", "    ", ":", "\\\n", "#", "@d\n", "if y:\n", "f'{", "a = 1\n", ""];
+const INSERTS: &[&str] = &["x", "'", "\"", "\"\"\"", "(", ")", "[", "\n", "    ", ":", "\\\n", "#", "@d\n", "if y:\n", "f'{", "a = 1\n", "", "f\"{", "}", "'}'"];
+
+/// Whole lines, inserted before a line at its indentation (or replacing
+/// it): mostly valid text, where the property is checked.
+const LINES: &[&str] = &[
+    "x = 1",
+    "pass",
+    "import os",
+    "from m import *",
+    "from __future__ import annotations",
+    "y = f\"{a['k']:>{w}} {b!r:{'<'}{n}} {{}}\"",
+    "z = f'{\"}\"}' + t'{x}'",
+    "for i in range(3): pass",
+    "yield 1",
+    "return",
+    "@d",
+    "else:",
+    "elif a:",
+    "except E:",
+    "finally:",
+    "if a:",
+    "def g(): pass",
+    "class C: pass",
+    "'''doc'''",
+    "global z",
+    "os = 1",
+    "@",
+];
+
+/// A line edit: insert one of `LINES` before a random line at its
+/// indentation, or replace that line with it, or delete the line.
+fn line_edit(rng: &mut Rng, text: &str) -> edits::ByteEdit {
+    let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let a = starts[rng.below(starts.len())];
+    let end = text[a..].find('\n').map_or(text.len(), |i| a + i + 1);
+    let indent: String = text[a..end].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+    let line = format!("{indent}{}\n", rng.pick(LINES));
+    match rng.below(3) {
+        0 => edits::ByteEdit { start: a, end: a, text: line },
+        1 => edits::ByteEdit { start: a, end, text: line },
+        _ => edits::ByteEdit { start: a, end, text: String::new() },
+    }
+}
 
 #[test]
 fn a_hover_from_the_tree_before_pending_edits_equals_the_hover_after_a_full_parse() {
@@ -45,13 +87,18 @@ fn a_hover_from_the_tree_before_pending_edits_equals_the_hover_after_a_full_pars
     let seed: u64 = std::env::var("PYEXPLAIN_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(7);
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let (mut stale, mut compared, mut broken, mut broken_differ) = (0usize, 0usize, 0usize, 0usize);
+    let (mut alone, mut alone_valid, mut refused) = (0usize, 0usize, 0usize);
     let mut failures = Vec::new();
     for (name, text) in sources() {
-        for round in 0..6 {
+        for round in 0..12 {
             let mut doc = Document::new(text.clone(), 1);
             let pending = 1 + rng.below(4);
             for v in 0..pending {
-                let e = random_edit(&mut rng, &doc.text, |r| r.pick(INSERTS).to_string());
+                let e = if round % 2 == 0 {
+                    random_edit(&mut rng, &doc.text, |r| r.pick(INSERTS).to_string())
+                } else {
+                    line_edit(&mut rng, &doc.text)
+                };
                 let change = e.change(&doc);
                 doc.apply_edits(&[change], Encoding::Utf8, 2 + v as i32);
             }
@@ -62,15 +109,20 @@ fn a_hover_from_the_tree_before_pending_edits_equals_the_hover_after_a_full_pars
                 at += 8;
                 compared += 1;
                 let Some(view) = doc.stale_view(off) else { continue };
+                let Some(old) = hover_in_view(&view.text, &view.tree, view.offset, &[], &settings, k) else {
+                    refused += 1;
+                    continue;
+                };
                 stale += 1;
-                let old = hover_with_facts(&view.text, &view.tree, view.offset, &[], &settings, k, None)
-                    .map(|h| (h.markdown, view.forward(h.range)));
+                alone += view.parsed_alone() as usize;
+                let old = old.map(|h| (h.markdown, view.forward(h.range)));
                 let new = hover_with_facts(&doc.text, &full, off, &[], &settings, k, None).map(|h| (h.markdown, h.range));
                 if full.root_node().has_error() {
                     broken += 1;
                     broken_differ += (old != new) as usize;
                     continue;
                 }
+                alone_valid += view.parsed_alone() as usize;
                 if old != new {
                     failures.push(format!(
                         "{name} round {round} offset {off}: stale {:?} / full {:?}\n--- text ---\n{}",
@@ -82,12 +134,16 @@ fn a_hover_from_the_tree_before_pending_edits_equals_the_hover_after_a_full_pars
             }
         }
     }
-    println!("stale hovers: {stale} of {compared} positions; in broken files {broken}, of which {broken_differ} differ");
+    println!(
+        "stale hovers: {stale} of {compared} positions ({alone} from an edited block parsed alone, {alone_valid} of them in valid \
+         text; {refused} more refused for needing the module's facts); in broken files {broken}, of which {broken_differ} differ"
+    );
     assert!(failures.is_empty(), "{} stale hovers differ from a full parse:\n{}", failures.len(), failures.iter().take(5).cloned().collect::<Vec<_>>().join("\n\n"));
     // The view must serve enough hovers in valid text, or the test proves
     // nothing (most positions are names, or in the small fixtures' edited
     // statements: those wait for the parse).
     assert!(stale - broken >= 500, "only {} positions in valid text had a stale view", stale - broken);
+    assert!(alone_valid >= 200, "only {alone_valid} positions in valid text were answered from an edited block parsed alone");
 }
 
 /// A name waits for the parse even when its statement is untouched: what it
@@ -107,6 +163,53 @@ fn names_wait_for_the_parse_and_keywords_do_not() {
     let k = Knowledge::get();
     let h = hover_with_facts(&view.text, &view.tree, view.offset, &[], &Settings::default(), k, None).unwrap();
     assert_eq!(&doc.text[view.forward(h.range.clone())].get(..3), &Some("for"));
-    // Inside the edited statement: the parse.
-    assert!(doc.stale_view(doc.text.find("import").unwrap() + 1).is_none());
+    // Inside the edited statement: that statement parsed alone.
+    let kw = doc.text.find("import").unwrap() + 1;
+    let view = doc.stale_view(kw).expect("a keyword in an edited, closed statement");
+    assert!(view.parsed_alone());
+    let h = hover_in_view(&view.text, &view.tree, view.offset, &[], &Settings::default(), k).expect("a keyword needs no module facts").unwrap();
+    assert_eq!(&doc.text[view.forward(h.range.clone())], "import");
+}
+
+/// Edits that a view must not misread: each (text, the text an edit
+/// writes in place of `old`, the token hovered). Wherever a view answers,
+/// it equals the full parse; and the cases marked `true` must get a view
+/// (a closed f-string with nested quotes, an edited block after other
+/// statements).
+#[test]
+fn edited_blocks_are_read_as_the_whole_file_reads_them() {
+    let cases: &[(&str, &str, &str, &str, bool)] = &[
+        // A string first in a block that is not first in the file: no
+        // docstring (the block is parsed after a `pass` line).
+        ("x = 1\ny = 2\n", "y = 2", "'''doc'''", "'''", true),
+        ("'''mod'''\ny = 2\n", "y = 2", "'''doc'''", "'''", true),
+        // A block starting with a clause continues the statement before it.
+        ("if a:\n    pass\ny = 2\n", "y = 2", "else:\n    pass", "else", false),
+        ("try:\n    pass\nexcept E:\n    pass\ny = 2\n", "y = 2", "finally:\n    pass", "finally", false),
+        // An indented first line joins the block before it (a generator now).
+        ("def f():\n    return 1\ny = 2\n", "y = 2", "    yield 2", "yield", false),
+        // PEP 701: quotes nested in a replacement field close with it.
+        ("x = 1\ny = 2\n", "x = 1", "x = f\"{a[\"k\"]:>{w}}\" if b else 0", "if", true),
+        ("x = 1\ny = 2\n", "x = 1", "x = f'{\"}\"!r}' if b else 0", "if", true),
+        ("x = 1\ny = 2\n", "x = 1", "x = f\"{'\"'}\" if b else 0", "if", true),
+        // A field left open leaves the rest of the file inside the string.
+        ("x = 1\nfor i in y: pass\n", "x = 1", "x = f\"{a\"", "for", false),
+        ("x = 1\nfor i in y: pass\n", "x = 1", "x = f'{'", "for", false),
+    ];
+    let k = Knowledge::get();
+    let settings = Settings::default();
+    for (text, old, new, token, must) in cases {
+        let mut doc = Document::new(text.to_string(), 1);
+        let at = text.find(old).unwrap();
+        let change = edits::ByteEdit { start: at, end: at + old.len(), text: new.to_string() }.change(&doc);
+        doc.apply_edits(&[change], Encoding::Utf8, 2);
+        let off = doc.text.rfind(token).unwrap();
+        let full = pyexplain::syntax::parse(&doc.text, None);
+        let expect = hover_with_facts(&doc.text, &full, off, &[], &settings, k, None).map(|h| (h.markdown, h.range));
+        let got = doc.stale_view(off).and_then(|v| hover_in_view(&v.text, &v.tree, v.offset, &[], &settings, k).map(|h| h.map(|h| (h.markdown, v.forward(h.range)))));
+        if let Some(got) = &got {
+            assert_eq!(got, &expect, "{text:?} with {old:?} -> {new:?}, hover on {token:?}");
+        }
+        assert!(got.is_some() || !must, "{text:?} with {old:?} -> {new:?}: no view for {token:?}");
+    }
 }

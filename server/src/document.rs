@@ -403,14 +403,25 @@ impl Document {
 
 impl Document {
     /// For a hover while edits are pending, so that it never waits for a
-    /// parse: the tree parsed before them, its text, and `offset` (of the
-    /// current text) mapped into that text — when the top-level statement
-    /// there, and the gaps that separate it from its neighbours, hold no
-    /// pending edit, and the text of every top-level statement the edits
-    /// touched is lexically closed in the current text (no string, bracket
-    /// or line continuation left open, ending with a line break), so that
-    /// statement is read with the same tokens, from the same state, as when
-    /// it was parsed. None otherwise (the caller parses).
+    /// parse (issue 13). Two views, both refused (None: the caller parses)
+    /// unless every block of top-level statements the edits touched is
+    /// self-contained in the current text (`self_contained`: no string,
+    /// bracket or line continuation left open, nothing that would join it
+    /// to the statement before or after):
+    /// - the hovered top-level statement and the gaps around it hold no
+    ///   pending edit: the tree parsed before the edits, with `offset`
+    ///   mapped into its text;
+    /// - the hover is inside an edited block of at most `MAX_VIEW_BLOCK`
+    ///   bytes: that block alone, freshly parsed (after a `pass` line when
+    ///   statements come before it, so that its first statement does not
+    ///   pass for the module's first: a docstring, a `__future__` import).
+    ///
+    /// Either way the hovered statement is read with the same tokens, from
+    /// the same scanner state, as a full parse of the current text reads it,
+    /// whenever that text is valid (`tests/stale_hover.rs`). What a view
+    /// cannot know is what the rest of the file binds: names are refused
+    /// here, and any answer that needs the module's facts (an attribute's
+    /// name) by `analysis::hover::hover_in_view`.
     pub fn stale_view(&self, offset: usize) -> Option<StaleView> {
         if self.is_parsed() || self.replaced || self.unparsed.len() > 64 {
             return None;
@@ -435,160 +446,339 @@ impl Document {
             }
             Some(x)
         };
-        // A position inside text an edit wrote maps into that edit's range
-        // below, which the statement check then refuses.
-        let at = back(offset, edits.len(), false)?;
-        if at > old.len() {
-            return None;
-        }
+        // A position of the parsed text in the current text: before any text
+        // an edit inserted there (`hi`: after it), an edited one stretched
+        // to the edit's start (`hi`: its new end).
+        let fwd = |mut x: usize, hi: bool| -> usize {
+            for e in edits.iter() {
+                x = if x < e.start_byte || (x == e.start_byte && !hi) {
+                    x
+                } else if x >= e.old_end_byte && (x > e.start_byte || hi) {
+                    x + e.new_end_byte - e.old_end_byte
+                } else if hi {
+                    e.new_end_byte
+                } else {
+                    e.start_byte
+                };
+            }
+            x
+        };
         // A name means what the whole file binds it to (imports, a `def`
         // that shadows a builtin), which any edit may change: names wait for
         // the parse. Keywords, operators and punctuation mean what their
         // statement makes them.
+        // The token is found as the hover finds it: the character at `x`,
+        // or the one before when `x` stands after a word.
+        let on_name = |tree: &Tree, text: &str, x: usize| {
+            let (a, b) = match text.get(x..).and_then(|t| t.chars().next()) {
+                Some(c) if !c.is_whitespace() => (x, x + c.len_utf8()),
+                _ => match text.get(..x).and_then(|t| t.chars().next_back()) {
+                    Some(p) if !p.is_whitespace() => (x - p.len_utf8(), x),
+                    _ => return false,
+                },
+            };
+            tree.root_node().descendant_for_byte_range(a, b).is_some_and(|n| matches!(n.kind(), "identifier" | "string_content"))
+        };
         let root = self.tree.root_node();
-        let on_name = |x: usize| root.descendant_for_byte_range(x, x).is_some_and(|n| n.kind() == "identifier" || n.kind() == "string_content");
-        if on_name(at) || (at > 0 && on_name(at - 1)) {
-            return None;
-        }
         let dirty: Vec<Range<usize>> =
             edits.iter().enumerate().filter_map(|(i, e)| Some(back(e.start_byte, i, false)?..back(e.old_end_byte, i, true)?)).collect();
         let mut cursor = root.walk();
         let tops: Vec<Range<usize>> =
             root.children(&mut cursor).filter(|c| c.kind() != "comment").map(|c| c.byte_range()).collect();
+        // Each edited block, from the start of the first top-level statement
+        // it touches to the start of the next untouched one, in the current
+        // text; and whether it starts at the module's first statement.
+        let cur = self.text.as_bytes();
+        let mut blocks: Vec<(Range<usize>, bool)> = Vec::new();
+        for d in &dirty {
+            let first = tops.iter().rposition(|r| r.start <= d.start);
+            let start = first.map_or(0, |i| tops[i].start);
+            let end = tops.iter().find(|r| r.start > d.end).map_or(old.len(), |r| r.start);
+            let (s, e) = (fwd(start, false), fwd(end, true));
+            if e < s || e > cur.len() {
+                return None;
+            }
+            blocks.push((s..e, first.is_none_or(|i| i == 0)));
+        }
+        blocks.sort_by_key(|b| b.0.start);
+        let mut merged: Vec<(Range<usize>, bool)> = Vec::new();
+        for (b, first) in blocks {
+            match merged.last_mut() {
+                Some((m, f)) if b.start < m.end => {
+                    m.end = m.end.max(b.end);
+                    *f |= first;
+                }
+                _ => merged.push((b, first)),
+            }
+        }
+        if !merged.iter().all(|(b, _)| self_contained(cur, b.clone())) {
+            return None;
+        }
+        if let Some((b, first)) = merged.iter().find(|(b, _)| b.start <= offset && offset < b.end) {
+            if b.len() > MAX_VIEW_BLOCK {
+                return None;
+            }
+            let prefix = if *first { "" } else { "pass\n" };
+            let text: std::sync::Arc<str> = std::sync::Arc::from(format!("{prefix}{}", self.text.get(b.clone())?));
+            let tree = syntax::parse(&text, None);
+            let at = offset - b.start + prefix.len();
+            if on_name(&tree, &text, at) {
+                return None;
+            }
+            let map = ViewMap::Block { start: b.start, prefix: prefix.len(), len: b.len(), edits: edits.clone() };
+            return Some(StaleView { text, tree, offset: at, map });
+        }
+        // A position inside text an edit wrote lies in an edited block.
+        let at = back(offset, edits.len(), false)?;
+        if at > old.len() || on_name(&self.tree, &old, at) {
+            return None;
+        }
         let i = tops.iter().position(|r| r.start <= at && at <= r.end)?;
         let region = tops.get(i.wrapping_sub(1)).map_or(0, |r| r.end)..tops.get(i + 1).map_or(old.len(), |r| r.start);
         if dirty.iter().any(|d| d.start <= region.end && region.start <= d.end) {
             return None;
         }
-        // Each edited block, from the start of the first top-level statement
-        // it touches to the start of the next untouched one, read in the
-        // current text.
-        let fwd = |mut x: usize| -> usize {
-            for e in edits.iter() {
-                if x >= e.old_end_byte {
-                    x = x + e.new_end_byte - e.old_end_byte;
-                } else if x > e.start_byte {
-                    x = e.new_end_byte;
-                }
-            }
-            x
-        };
-        for d in &dirty {
-            let start = tops.iter().rev().find(|r| r.start <= d.start).map_or(0, |r| r.start);
-            let end = tops.iter().find(|r| r.start > d.end).map_or(old.len(), |r| r.start);
-            let (s, e) = (fwd(start), fwd(end));
-            let Some(block) = self.text.as_bytes().get(s..e.max(s)) else { return None };
-            if !lexically_closed(block, e >= self.text.len()) {
-                return None;
-            }
-        }
-        Some(StaleView { text: old, tree: self.tree.clone(), offset: at, edits: edits.clone() })
+        Some(StaleView { text: old, tree: self.tree.clone(), offset: at, map: ViewMap::Before(edits.clone()) })
     }
 }
+
+/// The largest edited block `stale_view` parses on its own for a hover
+/// (about 800 lines: a millisecond or two; past it, the incremental parse
+/// of the whole file is the cheaper way).
+const MAX_VIEW_BLOCK: usize = 32 << 10;
 
 /// See `Document::stale_view`.
 pub struct StaleView {
     pub text: std::sync::Arc<str>,
     pub tree: Tree,
     pub offset: usize,
-    edits: Vec<InputEdit>,
+    map: ViewMap,
+}
+
+/// How a view's text stands to the current text.
+enum ViewMap {
+    /// The text before the pending edits.
+    Before(Vec<InputEdit>),
+    /// `prefix` bytes, then the current text's `start..start + len`.
+    Block { start: usize, prefix: usize, len: usize, edits: Vec<InputEdit> },
+}
+
+/// A range of the current text that no pending edit touches, in the text
+/// before them.
+fn untouched_before(edits: &[InputEdit], r: &Range<usize>) -> Option<Range<usize>> {
+    let mut r = r.clone();
+    for e in edits.iter().rev() {
+        if r.end < e.start_byte {
+            continue;
+        }
+        if r.start > e.new_end_byte {
+            let shift = |x: usize| x - e.new_end_byte + e.old_end_byte;
+            r = shift(r.start)..shift(r.end);
+            continue;
+        }
+        return None;
+    }
+    Some(r)
 }
 
 impl StaleView {
+    /// Whether the view is an edited block parsed on its own (else the
+    /// tree from before the edits).
+    pub fn parsed_alone(&self) -> bool {
+        matches!(self.map, ViewMap::Block { .. })
+    }
+
     /// A range of the view's text, in the current text.
     pub fn forward(&self, r: Range<usize>) -> Range<usize> {
-        self.edits.iter().fold(r, |r, e| map_range(r, e))
+        match &self.map {
+            ViewMap::Before(edits) => edits.iter().fold(r, |r, e| map_range(r, e)),
+            ViewMap::Block { start, prefix, .. } => {
+                let to = |x: usize| x.saturating_sub(*prefix) + start;
+                to(r.start)..to(r.end)
+            }
+        }
     }
 
     /// A range of the current text that no pending edit touches, in the
-    /// view's text.
+    /// view's text (None: touched, or outside the view).
     pub fn back(&self, r: &Range<usize>) -> Option<Range<usize>> {
-        let mut r = r.clone();
-        for e in self.edits.iter().rev() {
-            if r.end < e.start_byte {
-                continue;
+        match &self.map {
+            ViewMap::Before(edits) => untouched_before(edits, r),
+            ViewMap::Block { start, prefix, len, edits } => {
+                untouched_before(edits, r)?;
+                (r.start >= *start && r.end <= start + len).then(|| r.start - start + prefix..r.end - start + prefix)
             }
-            if r.start > e.new_end_byte {
-                let shift = |x: usize| x - e.new_end_byte + e.old_end_byte;
-                r = shift(r.start)..shift(r.end);
-                continue;
-            }
-            return None;
         }
-        Some(r)
     }
 }
 
+/// Whether the block `b` of `t` (whole top-level statements) reads the same
+/// alone as in `t`: it starts a line, and its first statement neither is
+/// indented nor continues a compound statement (`else`, `except`, …), either
+/// of which would join it to the statement before; its last line is no
+/// decorator and the statement after it starts a line unindented (else they
+/// would join); and nothing in it is left open (`lexically_closed`).
+fn self_contained(t: &[u8], b: Range<usize>) -> bool {
+    let line_start = |x: usize| x == 0 || matches!(t[x - 1], b'\n' | b'\r');
+    let clause = |s: &[u8]| {
+        ["else", "elif", "except", "finally"]
+            .iter()
+            .any(|kw| s.starts_with(kw.as_bytes()) && s.get(kw.len()).is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80)))
+    };
+    let indent = |c: u8| matches!(c, b' ' | b'\t' | b'\x0c');
+    if !line_start(b.start) {
+        return false;
+    }
+    if b.end < t.len() && (!line_start(b.end) || indent(t[b.end]) || clause(&t[b.end..])) {
+        return false;
+    }
+    let block = &t[b.clone()];
+    if !lexically_closed(block, b.end >= t.len()) {
+        return false;
+    }
+    let mut significant = block.split(|c| matches!(c, b'\n' | b'\r')).filter(|l| {
+        let s = l.trim_ascii_start();
+        !s.is_empty() && s[0] != b'#'
+    });
+    if let Some(first) = significant.next() {
+        if indent(first[0]) || clause(first) {
+            return false;
+        }
+        let last = significant.last().unwrap_or(first);
+        if last.trim_ascii_start().starts_with(b"@") {
+            return false;
+        }
+    }
+    true
+}
+
 /// Whether `s` (whole top-level statements) leaves nothing open: every
-/// string closed on its line (triple-quoted: anywhere), brackets balanced and
+/// string closed (on its line unless triple-quoted), brackets balanced and
 /// never closed before they open, no line continuation at the end, and a
-/// line break last (unless `at_end` of the text). f-strings and t-strings,
-/// whose replacement fields may hold quotes (PEP 701), count as open.
+/// line break last (unless `at_end` of the text). The replacement fields of
+/// f- and t-strings are code again and may hold any quotes and nested
+/// f-strings (PEP 701); a field spread over lines, or holding a comment or a
+/// backslash, counts as open (rare, and the caller then parses).
 fn lexically_closed(s: &[u8], at_end: bool) -> bool {
+    #[derive(Clone, Copy)]
+    enum Ctx {
+        Str { q: u8, triple: bool, fmt: bool },
+        Field { depth: i32, spec: bool },
+    }
+    let mut stack: Vec<Ctx> = Vec::new();
     let mut depth: i32 = 0;
     let mut i = 0;
+    // A string starting at `i` (its quote): the context, and its length.
+    let string_at = |i: usize| -> (Ctx, usize) {
+        let q = s[i];
+        let mut j = i;
+        while j > 0 && s[j - 1].is_ascii_alphabetic() {
+            j -= 1;
+        }
+        let word = &s[j..i];
+        let prefix = word.len() <= 2
+            && (j == 0 || !(s[j - 1].is_ascii_alphanumeric() || s[j - 1] == b'_' || s[j - 1] >= 0x80))
+            && word.iter().all(|c| b"rRbBuUfFtT".contains(c));
+        let fmt = prefix && word.iter().any(|c| b"fFtT".contains(c));
+        let triple = s[i..].starts_with(&[q, q, q]);
+        (Ctx::Str { q, triple, fmt }, if triple { 3 } else { 1 })
+    };
     while i < s.len() {
-        match s[i] {
-            b'#' => {
-                while i < s.len() && s[i] != b'\n' && s[i] != b'\r' {
-                    i += 1;
+        let c = s[i];
+        match stack.last().copied() {
+            None => match c {
+                b'#' => {
+                    while i < s.len() && s[i] != b'\n' && s[i] != b'\r' {
+                        i += 1;
+                    }
+                    continue;
                 }
-                continue;
-            }
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => {
-                depth -= 1;
-                if depth < 0 {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    depth -= 1;
+                    if depth < 0 {
+                        return false;
+                    }
+                }
+                b'\\' => {
+                    // A continuation: a line break must follow, and more text.
+                    i += 1;
+                    if s.get(i) == Some(&b'\r') {
+                        i += 1;
+                    }
+                    if s.get(i) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    if i >= s.len() || !matches!(s[i - 1], b'\n' | b'\r') {
+                        return false;
+                    }
+                    continue;
+                }
+                b'"' | b'\'' => {
+                    let (ctx, n) = string_at(i);
+                    stack.push(ctx);
+                    i += n;
+                    continue;
+                }
+                _ => {}
+            },
+            Some(Ctx::Str { q, triple, fmt }) => {
+                if c == b'\\' {
+                    i += 2;
+                    continue;
+                }
+                if !triple && (c == b'\n' || c == b'\r') {
                     return false;
                 }
-            }
-            b'\\' => {
-                // A continuation: a line break must follow, and more text.
-                i += 1;
-                if s.get(i) == Some(&b'\r') {
-                    i += 1;
-                }
-                if s.get(i) == Some(&b'\n') {
-                    i += 1;
-                }
-                if i >= s.len() || !matches!(s[i - 1], b'\n' | b'\r') {
-                    return false;
-                }
-                continue;
-            }
-            q @ (b'"' | b'\'') => {
-                let mut j = i;
-                while j > 0 && s[j - 1].is_ascii_alphanumeric() {
-                    j -= 1;
-                }
-                if s[j..i].iter().any(|c| matches!(c, b'f' | b'F' | b't' | b'T')) {
-                    return false;
-                }
-                let triple = s[i..].starts_with(&[q, q, q]);
-                let n = if triple { 3 } else { 1 };
-                i += n;
-                loop {
-                    let Some(&c) = s.get(i) else { return false };
-                    if c == b'\\' {
+                if fmt && (c == b'{' || c == b'}') {
+                    if s.get(i + 1) == Some(&c) {
                         i += 2;
                         continue;
                     }
-                    if !triple && (c == b'\n' || c == b'\r') {
+                    if c == b'}' {
                         return false;
                     }
-                    if c == q && (!triple || s[i..].starts_with(&[q, q, q])) {
-                        i += n;
-                        break;
-                    }
-                    i += 1;
+                    stack.push(Ctx::Field { depth: 0, spec: false });
+                } else if c == q && (!triple || s[i..].starts_with(&[q, q, q])) {
+                    stack.pop();
+                    i += if triple { 3 } else { 1 };
+                    continue;
                 }
-                continue;
             }
-            _ => {}
+            Some(Ctx::Field { depth: d, spec }) => {
+                let set = |stack: &mut Vec<Ctx>, depth: i32, spec: bool| {
+                    if let Some(top) = stack.last_mut() {
+                        *top = Ctx::Field { depth, spec };
+                    }
+                };
+                match c {
+                    b'\n' | b'\r' | b'\\' | b'#' if !(spec && c == b'#') => return false,
+                    b'{' if spec => stack.push(Ctx::Field { depth: 0, spec: false }),
+                    b'}' if spec || d == 0 => {
+                        stack.pop();
+                    }
+                    _ if spec => {}
+                    b'(' | b'[' | b'{' => set(&mut stack, d + 1, false),
+                    b')' | b']' | b'}' => {
+                        if d == 0 {
+                            return false;
+                        }
+                        set(&mut stack, d - 1, false);
+                    }
+                    b':' if d == 0 => set(&mut stack, 0, true),
+                    b'"' | b'\'' => {
+                        let (ctx, n) = string_at(i);
+                        stack.push(ctx);
+                        i += n;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
         }
         i += 1;
     }
-    depth == 0 && (at_end || s.last().is_some_and(|c| matches!(c, b'\n' | b'\r')))
+    stack.is_empty() && depth == 0 && (at_end || s.last().is_some_and(|c| matches!(c, b'\n' | b'\r')))
 }
 
 impl Document {
@@ -655,6 +845,43 @@ fn point_at(text: &str, idx: &LineIndex, offset: usize) -> Point {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `lexically_closed` reads as closed, and as left open.
+    #[test]
+    fn lexically_closed_reads_strings_brackets_and_fields() {
+        let closed = [
+            "x = 1\n",
+            "x = (1,\n     2)\n",
+            "s = 'a' \"b\" '''c\nd''' r'\\''\n",
+            "x = 1 \\\n    + 2\n",
+            "# a comment with ' and (\n",
+            "y = f\"{a['k']:>{w}} {b!r:{'<'}{n}} {{}}\"\n",
+            "z = f'{\"}\"}' + t'{x}' + F\"{x:#x}\"\n",
+            "q = f\"{f'{x}'}\"\n",
+            "d = f\"{ {'a': 1}['a'] }\"\n",
+            "elf = 'x'\n",
+        ];
+        let open = [
+            "x = (1,\n",
+            "x = 1)\n",
+            "s = 'abc\n",
+            "s = '''abc\n",
+            "x = 1 \\\n",
+            "x = 1",
+            "y = f\"{a\"\n",
+            "y = f'{'\n",
+            "y = f\"{'}'\"\n",
+            "y = f\"}\"\n",
+            "y = f\"{x\n}\"\n",
+            "y = f\"\"\"{x # c\n}\"\"\"\n",
+        ];
+        for s in closed {
+            assert!(lexically_closed(s.as_bytes(), false), "closed: {s:?}");
+        }
+        for s in open {
+            assert!(!lexically_closed(s.as_bytes(), false), "open: {s:?}");
+        }
+    }
 
     #[test]
     fn incremental_edits_match_a_fresh_parse() {

@@ -574,12 +574,32 @@ pub fn resolve<'k>(src: &str, tree: &Tree, offset: usize, k: &'k Knowledge) -> O
 /// (the server caches them with the findings); otherwise they are collected
 /// only if a name needs them, never for a keyword.
 pub fn resolve_with<'k>(src: &str, tree: &Tree, offset: usize, k: &'k Knowledge, facts: Option<&ModuleFacts>) -> Option<Resolved<'k>> {
+    resolve_inner(src, tree, offset, k, facts, None)
+}
+
+/// `resolve_with`; with `refused`, the module's facts are not collected
+/// (the tree is not the whole file): `refused` is set when the answer would
+/// have needed them, and the answer is then worthless.
+fn resolve_inner<'k>(
+    src: &str,
+    tree: &Tree,
+    offset: usize,
+    k: &'k Knowledge,
+    facts: Option<&ModuleFacts>,
+    refused: Option<&std::cell::Cell<bool>>,
+) -> Option<Resolved<'k>> {
     let token = token_at(tree, src, offset)?;
     // Every walk up from the token below reads this path: linear in the
     // depth, where `Node::parent` would cost the depth at every step.
     let _path = syntax::AncestorPath::from_root(tree.root_node(), token);
     let cell = std::cell::OnceCell::new();
-    let module = || -> &ModuleFacts { facts.unwrap_or_else(|| cell.get_or_init(|| ModuleFacts::collect(tree.root_node(), src))) };
+    let module = || -> &ModuleFacts {
+        if let Some(r) = refused {
+            r.set(true);
+            return cell.get_or_init(ModuleFacts::default);
+        }
+        facts.unwrap_or_else(|| cell.get_or_init(|| ModuleFacts::collect(tree.root_node(), src)))
+    };
     let keys = context_keys(token, src);
     let found = resolve_token(token, src, &module, &keys, k)?;
     let (topic, at) = found;
@@ -1039,6 +1059,29 @@ pub fn hover_with_facts(
     k: &Knowledge,
     facts: Option<&ModuleFacts>,
 ) -> Option<HoverResult> {
+    hover_inner(src, tree, offset, findings, settings, k, facts, None)
+}
+
+/// `hover` on a view of part of a file, or of an earlier text
+/// (`Document::stale_view`): None when the answer depends on what the
+/// module binds (a name, an attribute's name), which the view cannot know.
+pub fn hover_in_view(src: &str, tree: &Tree, offset: usize, findings: &[Finding], settings: &Settings, k: &Knowledge) -> Option<Option<HoverResult>> {
+    let refused = std::cell::Cell::new(false);
+    let h = hover_inner(src, tree, offset, findings, settings, k, None, Some(&refused));
+    (!refused.get()).then_some(h)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn hover_inner(
+    src: &str,
+    tree: &Tree,
+    offset: usize,
+    findings: &[Finding],
+    settings: &Settings,
+    k: &Knowledge,
+    facts: Option<&ModuleFacts>,
+    refused: Option<&std::cell::Cell<bool>>,
+) -> Option<HoverResult> {
     let offset = offset.min(src.len());
     let mut parts = Vec::new();
     let mut rules = Vec::new();
@@ -1054,7 +1097,7 @@ pub fn hover_with_facts(
     // the cursor would double it and push it out of the editor's hover box
     // (full verbosity shows both).
     let topics = settings.hover_topics && (rules.is_empty() || settings.hover_verbosity == Verbosity::Full);
-    let resolved = if topics { resolve_with(src, tree, offset, k, facts) } else { None };
+    let resolved = if topics { resolve_inner(src, tree, offset, k, facts, refused) } else { None };
     let (topic, variant) = match &resolved {
         Some(r) => {
             parts.push(render_topic(r.topic, r.variant.as_deref(), settings.hover_verbosity, k));

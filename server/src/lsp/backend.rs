@@ -233,35 +233,44 @@ fn guard<T>(f: impl FnOnce() -> T) -> std::result::Result<T, Error> {
 
 impl Backend {
 
-    /// A hover answered from the tree parsed before the pending edits, when
-    /// `Document::stale_view` allows it (the hovered statement and its
-    /// surroundings are untouched): no parse on the hover's path. None when
-    /// it does not apply.
+    /// A hover answered while edits are pending, from a view that needs no
+    /// parse of the whole file (`Document::stale_view`: the tree parsed
+    /// before the edits when the hovered statement is untouched, or the
+    /// edited block parsed alone). None when no view applies or the answer
+    /// needs the module's facts (`analysis::hover::hover_in_view`): the
+    /// caller parses.
     async fn stale_hover(&self, key: &str, pos: Position) -> Option<Result<Option<Hover>>> {
         let (doc, seq) = {
             let e = self.docs.get(key)?;
             (e.doc.clone(), e.seq)
         };
-        let enc = self.enc();
-        let offset = guard(|| convert::offset(&doc, pos, enc)).ok()?;
-        let view = guard(|| doc.stale_view(offset)).ok()??;
         let (settings, findings, _) = self.findings_at_hand(key, seq)?;
-        let findings: Vec<Finding> = findings.into_iter().filter_map(|f| Some(Finding { range: view.back(&f.range)?, ..f })).collect();
+        let enc = self.enc();
         let k = self.k_for(&settings);
         let notes = self.notes_dirs(&settings);
         let answer = off_thread(move |cancel| {
             budget::run(None, Some(cancel), || {
                 guard(|| {
-                    analysis::hover::hover_with_facts(&view.text, &view.tree, view.offset, &findings, &settings, k, None).map(|h| {
+                    let offset = convert::offset(&doc, pos, enc);
+                    let view = doc.stale_view(offset)?;
+                    let findings: Vec<Finding> =
+                        findings.into_iter().filter_map(|f| Some(Finding { range: view.back(&f.range)?, ..f })).collect();
+                    let h = analysis::hover::hover_in_view(&view.text, &view.tree, view.offset, &findings, &settings, k)?;
+                    Some(h.map(|h| {
                         let range = convert::range(&doc, &view.forward(h.range.clone()), enc);
                         to_hover(h, range, &notes, k)
-                    })
+                    }))
                 })
             })
             .0
         })
         .await;
-        Some(answer.unwrap_or_else(|| Err(Error::internal_error())))
+        match answer {
+            Some(Ok(Some(h))) => Some(Ok(h)),
+            Some(Ok(None)) => None,
+            Some(Err(e)) => Some(Err(e)),
+            None => Some(Err(Error::internal_error())),
+        }
     }
     pub fn new(client: Client) -> Self {
         Backend {
