@@ -403,35 +403,57 @@ impl Document {
 
 impl Document {
     /// For a hover while edits are pending, so that it never waits for a
-    /// parse (issue 13). Two views, both refused (None: the caller parses)
-    /// unless every block of top-level statements the edits touched is
-    /// self-contained in the current text (`self_contained`: no string,
-    /// bracket or line continuation left open, nothing that would join it
-    /// to the statement before or after):
-    /// - the hovered top-level statement and the gaps around it hold no
-    ///   pending edit: the tree parsed before the edits, with `offset`
-    ///   mapped into its text;
-    /// - the hover is inside an edited block of at most `MAX_VIEW_BLOCK`
-    ///   bytes: that block alone, freshly parsed (after a `pass` line when
+    /// parse (issue 13). A view is built from an earlier tree and the edits
+    /// since: first the tree parsed before the pending edits; when that
+    /// fails and that tree has a syntax error (its top-level statements are
+    /// then error recovery's guess), the last tree without one (the anchor
+    /// kept for reparses). Every block of top-level statements the edits
+    /// touched must be self-contained in the current text (`self_contained`:
+    /// no string, bracket or line continuation left open, nothing that would
+    /// join it to the statement before or after). Then:
+    /// - a hover inside an edited block of at most `MAX_VIEW_BLOCK` bytes:
+    ///   that block alone, freshly parsed (after a `pass` line when
     ///   statements come before it, so that its first statement does not
-    ///   pass for the module's first: a docstring, a `__future__` import).
+    ///   pass for the module's first: a docstring, a `__future__` import);
+    /// - a hover in an untouched top-level statement whose surrounding gaps
+    ///   hold no edit either: the tree parsed before the pending edits, with
+    ///   `offset` mapped into its text; from the anchor (whose text is not
+    ///   kept), that statement parsed alone, as above.
     ///
     /// Either way the hovered statement is read with the same tokens, from
     /// the same scanner state, as a full parse of the current text reads it,
     /// whenever that text is valid (`tests/stale_hover.rs`). What a view
     /// cannot know is what the rest of the file binds: names are refused
     /// here, and any answer that needs the module's facts (an attribute's
-    /// name) by `analysis::hover::hover_in_view`.
+    /// name) by `analysis::hover::hover_in_view`. None: no view (the caller
+    /// parses).
     pub fn stale_view(&self, offset: usize) -> Option<StaleView> {
-        if self.is_parsed() || self.replaced || self.unparsed.len() > 64 {
+        if self.is_parsed() || self.replaced {
             return None;
         }
-        let old = self.parsed_text.clone()?;
-        let edits = &self.unparsed;
+        if self.unparsed.len() <= MAX_VIEW_EDITS {
+            if let Some(old) = self.parsed_text.clone() {
+                if let Some(v) = self.view_from(&self.tree, &self.unparsed, Some(old), offset) {
+                    return Some(v);
+                }
+            }
+        }
+        let a = self.anchor.as_ref().filter(|a| a.edits.len() <= MAX_VIEW_EDITS)?;
+        if !self.tree.root_node().has_error() && self.parsed_text.is_some() {
+            return None;
+        }
+        self.view_from(&a.tree, &a.edits, None, offset)
+    }
+
+    /// `stale_view` from `tree`, which `edits` lead from to the current
+    /// text; `old`: the text of `tree`, when kept.
+    fn view_from(&self, tree: &Tree, edits: &[InputEdit], old: Option<std::sync::Arc<str>>, offset: usize) -> Option<StaleView> {
+        let cur = self.text.as_bytes();
+        let old_len = edits.iter().rev().try_fold(cur.len(), |n, e| (n + e.old_end_byte).checked_sub(e.new_end_byte))?;
         // A position of the text after edits[..upto] in the text before them
         // (a position inside text an edit wrote goes to that edit's start,
         // or with `hi` its old end).
-        let back = |mut x: usize, upto: usize, hi: bool| -> Option<usize> {
+        let back = |mut x: usize, upto: usize, hi: bool| -> usize {
             for e in edits[..upto].iter().rev() {
                 if x < e.start_byte {
                     continue;
@@ -444,11 +466,11 @@ impl Document {
                     e.start_byte
                 };
             }
-            Some(x)
+            x
         };
-        // A position of the parsed text in the current text: before any text
-        // an edit inserted there (`hi`: after it), an edited one stretched
-        // to the edit's start (`hi`: its new end).
+        // A position of the earlier text in the current text: before any
+        // text an edit inserted there (`hi`: after it), an edited one
+        // stretched to the edit's start (`hi`: its new end).
         let fwd = |mut x: usize, hi: bool| -> usize {
             for e in edits.iter() {
                 x = if x < e.start_byte || (x == e.start_byte && !hi) {
@@ -466,9 +488,8 @@ impl Document {
         // A name means what the whole file binds it to (imports, a `def`
         // that shadows a builtin), which any edit may change: names wait for
         // the parse. Keywords, operators and punctuation mean what their
-        // statement makes them.
-        // The token is found as the hover finds it: the character at `x`,
-        // or the one before when `x` stands after a word.
+        // statement makes them. The token is found as the hover finds it:
+        // the character at `x`, or the one before when `x` follows a word.
         let on_name = |tree: &Tree, text: &str, x: usize| {
             let (a, b) = match text.get(x..).and_then(|t| t.chars().next()) {
                 Some(c) if !c.is_whitespace() => (x, x + c.len_utf8()),
@@ -477,23 +498,36 @@ impl Document {
                     _ => return false,
                 },
             };
-            tree.root_node().descendant_for_byte_range(a, b).is_some_and(|n| matches!(n.kind(), "identifier" | "string_content"))
+            tree.root_node().descendant_for_byte_range(a, b).is_some_and(|n| n.kind() == "identifier")
         };
-        let root = self.tree.root_node();
-        let dirty: Vec<Range<usize>> =
-            edits.iter().enumerate().filter_map(|(i, e)| Some(back(e.start_byte, i, false)?..back(e.old_end_byte, i, true)?)).collect();
+        // `b` of the current text parsed alone, `first`: it starts at the
+        // module's first statement.
+        let alone = |b: Range<usize>, first: bool| -> Option<StaleView> {
+            if b.len() > MAX_VIEW_BLOCK || !(b.start <= offset && offset <= b.end) {
+                return None;
+            }
+            let prefix = if first { "" } else { "pass\n" };
+            let text: std::sync::Arc<str> = std::sync::Arc::from(format!("{prefix}{}", self.text.get(b.clone())?));
+            let tree = syntax::parse(&text, None);
+            let at = offset - b.start + prefix.len();
+            if on_name(&tree, &text, at) {
+                return None;
+            }
+            let map = ViewMap::Block { start: b.start, prefix: prefix.len(), len: b.len(), edits: self.unparsed.clone() };
+            Some(StaleView { text, tree, offset: at, map })
+        };
+        let root = tree.root_node();
+        let dirty: Vec<Range<usize>> = edits.iter().enumerate().map(|(i, e)| back(e.start_byte, i, false)..back(e.old_end_byte, i, true)).collect();
         let mut cursor = root.walk();
-        let tops: Vec<Range<usize>> =
-            root.children(&mut cursor).filter(|c| c.kind() != "comment").map(|c| c.byte_range()).collect();
+        let tops: Vec<Range<usize>> = root.children(&mut cursor).filter(|c| c.kind() != "comment").map(|c| c.byte_range()).collect();
         // Each edited block, from the start of the first top-level statement
         // it touches to the start of the next untouched one, in the current
         // text; and whether it starts at the module's first statement.
-        let cur = self.text.as_bytes();
         let mut blocks: Vec<(Range<usize>, bool)> = Vec::new();
         for d in &dirty {
             let first = tops.iter().rposition(|r| r.start <= d.start);
             let start = first.map_or(0, |i| tops[i].start);
-            let end = tops.iter().find(|r| r.start > d.end).map_or(old.len(), |r| r.start);
+            let end = tops.iter().find(|r| r.start > d.end).map_or(old_len, |r| r.start);
             let (s, e) = (fwd(start, false), fwd(end, true));
             if e < s || e > cur.len() {
                 return None;
@@ -515,32 +549,30 @@ impl Document {
             return None;
         }
         if let Some((b, first)) = merged.iter().find(|(b, _)| b.start <= offset && offset < b.end) {
-            if b.len() > MAX_VIEW_BLOCK {
-                return None;
-            }
-            let prefix = if *first { "" } else { "pass\n" };
-            let text: std::sync::Arc<str> = std::sync::Arc::from(format!("{prefix}{}", self.text.get(b.clone())?));
-            let tree = syntax::parse(&text, None);
-            let at = offset - b.start + prefix.len();
-            if on_name(&tree, &text, at) {
-                return None;
-            }
-            let map = ViewMap::Block { start: b.start, prefix: prefix.len(), len: b.len(), edits: edits.clone() };
-            return Some(StaleView { text, tree, offset: at, map });
+            return alone(b.clone(), *first);
         }
-        // A position inside text an edit wrote lies in an edited block.
-        let at = back(offset, edits.len(), false)?;
-        if at > old.len() || on_name(&self.tree, &old, at) {
-            return None;
-        }
+        // Outside the edited blocks: an untouched statement (a position
+        // inside text an edit wrote lies in an edited block).
+        let at = back(offset, edits.len(), false);
         let i = tops.iter().position(|r| r.start <= at && at <= r.end)?;
-        let region = tops.get(i.wrapping_sub(1)).map_or(0, |r| r.end)..tops.get(i + 1).map_or(old.len(), |r| r.start);
+        let region = tops.get(i.wrapping_sub(1)).map_or(0, |r| r.end)..tops.get(i + 1).map_or(old_len, |r| r.start);
         if dirty.iter().any(|d| d.start <= region.end && region.start <= d.end) {
             return None;
         }
-        Some(StaleView { text: old, tree: self.tree.clone(), offset: at, map: ViewMap::Before(edits.clone()) })
+        let Some(old) = old else {
+            let end = tops.get(i + 1).map_or(old_len, |r| r.start);
+            let b = fwd(tops[i].start, false)..fwd(end, true);
+            return if self_contained(cur, b.clone()) { alone(b, i == 0) } else { None };
+        };
+        if at > old.len() || on_name(tree, &old, at) {
+            return None;
+        }
+        Some(StaleView { text: old, tree: tree.clone(), offset: at, map: ViewMap::Before(edits.to_vec()) })
     }
 }
+
+/// The most pending edits a view is built across.
+const MAX_VIEW_EDITS: usize = 64;
 
 /// The largest edited block `stale_view` parses on its own for a hover
 /// (about 800 lines: a millisecond or two; past it, the incremental parse
@@ -636,20 +668,34 @@ fn self_contained(t: &[u8], b: Range<usize>) -> bool {
     if !lexically_closed(block, b.end >= t.len()) {
         return false;
     }
-    let mut significant = block.split(|c| matches!(c, b'\n' | b'\r')).filter(|l| {
+    let significant = |l: &&[u8]| {
         let s = l.trim_ascii_start();
         !s.is_empty() && s[0] != b'#'
-    });
-    if let Some(first) = significant.next() {
+    };
+    // A line ending with `:` (before any comment) wants a body from the
+    // lines after it (tree-sitter even takes the next statement as an
+    // annotation): the block after it, or the statement after the block.
+    let opens = |l: &[u8]| {
+        let code = l.iter().position(|c| *c == b'#').map_or(l, |i| &l[..i]);
+        code.trim_ascii_end().ends_with(b":")
+    };
+    let mut lines = block.split(|c| matches!(c, b'\n' | b'\r')).filter(significant);
+    if let Some(first) = lines.next() {
         if indent(first[0]) || clause(first) {
             return false;
         }
-        let last = significant.last().unwrap_or(first);
-        if last.trim_ascii_start().starts_with(b"@") {
+        let last = lines.last().unwrap_or(first);
+        if last.trim_ascii_start().starts_with(b"@") || opens(last) {
             return false;
         }
     }
-    true
+    // The statement before the block must not want it as its body; looked
+    // for over the last few KiB before it (else refused).
+    let before = &t[b.start.saturating_sub(4096)..b.start];
+    match before.split(|c| matches!(c, b'\n' | b'\r')).filter(significant).last() {
+        Some(l) => !opens(l) && !l.trim_ascii_start().starts_with(b"@"),
+        None => b.start <= 4096,
+    }
 }
 
 /// Whether `s` (whole top-level statements) leaves nothing open: every
