@@ -88,6 +88,7 @@ fn a_hover_from_the_tree_before_pending_edits_equals_the_hover_after_a_full_pars
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let (mut stale, mut compared, mut broken, mut broken_differ) = (0usize, 0usize, 0usize, 0usize);
     let (mut alone, mut alone_valid, mut refused, mut after_error, mut after_error_valid) = (0usize, 0usize, 0usize, 0usize, 0usize);
+    let mut scanned_valid = 0usize;
     let mut failures = Vec::new();
     for (name, text) in sources() {
         for round in 0..12 {
@@ -122,6 +123,24 @@ fn a_hover_from_the_tree_before_pending_edits_equals_the_hover_after_a_full_pars
                 let off = char_floor(&doc.text, at);
                 at += 8;
                 compared += 1;
+                // The view without an earlier tree (a lexical scan), on its own.
+                if let Some(view) = doc.scan_view(off) {
+                    if let Some(h) = hover_in_view(&view.text, &view.tree, view.offset, &[], &settings, k) {
+                        let got = h.map(|h| (h.markdown, view.forward(h.range)));
+                        let new = hover_with_facts(&doc.text, &full, off, &[], &settings, k, None).map(|h| (h.markdown, h.range));
+                        if !full.root_node().has_error() {
+                            scanned_valid += 1;
+                            if got != new {
+                                failures.push(format!(
+                                    "{name} round {round} offset {off} (scan): view {:?} / full {:?}\n--- text ---\n{}",
+                                    got.as_ref().map(|(m, r)| (m.lines().next().unwrap_or(""), r)),
+                                    new.as_ref().map(|(m, r)| (m.lines().next().unwrap_or(""), r)),
+                                    &doc.text
+                                ));
+                            }
+                        }
+                    }
+                }
                 let Some(view) = doc.stale_view(off) else { continue };
                 let Some(old) = hover_in_view(&view.text, &view.tree, view.offset, &[], &settings, k) else {
                     refused += 1;
@@ -153,13 +172,15 @@ fn a_hover_from_the_tree_before_pending_edits_equals_the_hover_after_a_full_pars
     println!(
         "stale hovers: {stale} of {compared} positions ({alone} from an edited block parsed alone, {alone_valid} of them in valid \
          text; {after_error} where the tree before the edits has a syntax error, {after_error_valid} of them in valid text; {refused} more refused for needing the module's \
-         facts); in broken files {broken}, of which {broken_differ} differ"
+         facts); in broken files {broken}, of which {broken_differ} differ; {scanned_valid} positions in valid text answered by a \
+         lexical scan alone"
     );
     assert!(failures.is_empty(), "{} stale hovers differ from a full parse:\n{}", failures.len(), failures.iter().take(5).cloned().collect::<Vec<_>>().join("\n\n"));
     // The view must serve enough hovers in valid text, or the test proves
     // nothing (most positions are names, or in the small fixtures' edited
     // statements: those wait for the parse).
     assert!(stale - broken >= 500, "only {} positions in valid text had a stale view", stale - broken);
+    assert!(scanned_valid >= 10_000, "only {scanned_valid} positions in valid text were answered by a lexical scan");
     assert!(after_error_valid >= 100, "only {after_error_valid} positions in valid text were answered after a tree with a syntax error");
     assert!(alone_valid >= 200, "only {alone_valid} positions in valid text were answered from an edited block parsed alone");
 }

@@ -438,11 +438,89 @@ impl Document {
                 }
             }
         }
-        let a = self.anchor.as_ref().filter(|a| a.edits.len() <= MAX_VIEW_EDITS)?;
-        if !self.tree.root_node().has_error() && self.parsed_text.is_some() {
+        if self.tree.root_node().has_error() || self.parsed_text.is_none() {
+            if let Some(a) = self.anchor.as_ref().filter(|a| a.edits.len() <= MAX_VIEW_EDITS) {
+                if let Some(v) = self.view_from(&a.tree, &a.edits, None, offset) {
+                    return Some(v);
+                }
+            }
+        }
+        self.scan_view(offset)
+    }
+
+    /// A view with no earlier tree: the top-level statements around
+    /// `offset`, found by a lexical scan of the current text from its start
+    /// (`statement_starts`), parsed alone (`MAX_STALE_TEXT` at most: the
+    /// scan reads the whole text).
+    pub fn scan_view(&self, offset: usize) -> Option<StaleView> {
+        let t = self.text.as_bytes();
+        if t.len() > MAX_STALE_TEXT || offset > t.len() {
             return None;
         }
-        self.view_from(&a.tree, &a.edits, None, offset)
+        let (starts, known) = statement_starts(t);
+        let i = starts.partition_point(|&p| p <= offset).checked_sub(1)?;
+        let (mut lo, mut hi) = (i, i + 1);
+        // A statement glued to the one before (a decorator, a header wanting
+        // a body) joins it, up to a few times.
+        for _ in 0..8 {
+            let b = starts[lo]..starts.get(hi).copied().unwrap_or(t.len());
+            if b.end > known || b.len() > MAX_VIEW_BLOCK {
+                return None;
+            }
+            if self_contained(t, b.clone()) {
+                // The statement before must end complete, as this block must.
+                if lo > 0 {
+                    self.parse_block(starts[lo - 1]..b.start, lo == 1)?;
+                }
+                return self.view_of(self.parse_block(b, lo == 0)?, offset);
+            }
+            if lo > 0 && glued_to_before(t, b.start) {
+                lo -= 1;
+            } else if hi < starts.len() && last_line(&t[b.clone()]).is_some_and(wants_next) {
+                hi += 1;
+            } else {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// `b` of the current text parsed alone; `first`: `b` starts at the
+    /// module's first statement (else it is parsed after a `pass` line, so
+    /// that its first statement does not pass for the module's first: a
+    /// docstring, a `__future__` import). None when too large, or when its
+    /// last statement is incomplete: tree-sitter may then join it to the
+    /// statement after it in the whole file (`def` and `f(x): ...` on two
+    /// lines parse as one definition).
+    fn parse_block(&self, b: Range<usize>, first: bool) -> Option<Alone> {
+        if b.len() > MAX_VIEW_BLOCK {
+            return None;
+        }
+        let prefix = if first { "" } else { "pass\n" };
+        let text: std::sync::Arc<str> = std::sync::Arc::from(format!("{prefix}{}", self.text.get(b.clone())?));
+        let tree = syntax::parse(&text, None);
+        let root = tree.root_node();
+        if root.has_error() {
+            let mut c = root.walk();
+            let last = root.children(&mut c).filter(|n| n.kind() != "comment").last();
+            if last.is_some_and(|n| n.is_error() || n.has_error() || n.is_missing()) {
+                return None;
+            }
+        }
+        Some(Alone { text, tree, prefix: prefix.len(), range: b })
+    }
+
+    /// The view of a hover at `offset` in a block parsed alone.
+    fn view_of(&self, a: Alone, offset: usize) -> Option<StaleView> {
+        if !(a.range.start <= offset && offset <= a.range.end) {
+            return None;
+        }
+        let at = offset - a.range.start + a.prefix;
+        if on_name(&a.tree, &a.text, at) {
+            return None;
+        }
+        let map = ViewMap::Block { start: a.range.start, prefix: a.prefix, len: a.range.len(), edits: self.unparsed.clone() };
+        Some(StaleView { text: a.text, tree: a.tree, offset: at, map })
     }
 
     /// `stale_view` from `tree`, which `edits` lead from to the current
@@ -485,47 +563,21 @@ impl Document {
             }
             x
         };
-        // A name means what the whole file binds it to (imports, a `def`
-        // that shadows a builtin), which any edit may change: names wait for
-        // the parse. Keywords, operators and punctuation mean what their
-        // statement makes them. The token is found as the hover finds it:
-        // the character at `x`, or the one before when `x` follows a word.
-        let on_name = |tree: &Tree, text: &str, x: usize| {
-            let (a, b) = match text.get(x..).and_then(|t| t.chars().next()) {
-                Some(c) if !c.is_whitespace() => (x, x + c.len_utf8()),
-                _ => match text.get(..x).and_then(|t| t.chars().next_back()) {
-                    Some(p) if !p.is_whitespace() => (x - p.len_utf8(), x),
-                    _ => return false,
-                },
-            };
-            tree.root_node().descendant_for_byte_range(a, b).is_some_and(|n| n.kind() == "identifier")
-        };
-        // `b` of the current text parsed alone, `first`: it starts at the
-        // module's first statement.
-        let alone = |b: Range<usize>, first: bool| -> Option<StaleView> {
-            if b.len() > MAX_VIEW_BLOCK || !(b.start <= offset && offset <= b.end) {
-                return None;
-            }
-            let prefix = if first { "" } else { "pass\n" };
-            let text: std::sync::Arc<str> = std::sync::Arc::from(format!("{prefix}{}", self.text.get(b.clone())?));
-            let tree = syntax::parse(&text, None);
-            let at = offset - b.start + prefix.len();
-            if on_name(&tree, &text, at) {
-                return None;
-            }
-            let map = ViewMap::Block { start: b.start, prefix: prefix.len(), len: b.len(), edits: self.unparsed.clone() };
-            Some(StaleView { text, tree, offset: at, map })
-        };
         let root = tree.root_node();
         let dirty: Vec<Range<usize>> = edits.iter().enumerate().map(|(i, e)| back(e.start_byte, i, false)..back(e.old_end_byte, i, true)).collect();
         let mut cursor = root.walk();
-        let tops: Vec<Range<usize>> = root.children(&mut cursor).filter(|c| c.kind() != "comment").map(|c| c.byte_range()).collect();
+        let nodes: Vec<tree_sitter::Node> = root.children(&mut cursor).filter(|c| c.kind() != "comment").collect();
+        let tops: Vec<Range<usize>> = nodes.iter().map(|c| c.byte_range()).collect();
         // Each edited block, from the start of the first top-level statement
         // it touches to the start of the next untouched one, in the current
         // text; and whether it starts at the module's first statement.
         let mut blocks: Vec<(Range<usize>, bool)> = Vec::new();
         for d in &dirty {
             let first = tops.iter().rposition(|r| r.start <= d.start);
+            // The statement before the block must have ended cleanly.
+            if first.is_some_and(|i| i > 0 && nodes[i - 1].has_error()) {
+                return None;
+            }
             let start = first.map_or(0, |i| tops[i].start);
             let end = tops.iter().find(|r| r.start > d.end).map_or(old_len, |r| r.start);
             let (s, e) = (fwd(start, false), fwd(end, true));
@@ -548,8 +600,16 @@ impl Document {
         if !merged.iter().all(|(b, _)| self_contained(cur, b.clone())) {
             return None;
         }
-        if let Some((b, first)) = merged.iter().find(|(b, _)| b.start <= offset && offset < b.end) {
-            return alone(b.clone(), *first);
+        // Each block parsed alone must end complete (`parse_block`).
+        let mut hovered = None;
+        for (b, first) in &merged {
+            let a = self.parse_block(b.clone(), *first)?;
+            if b.start <= offset && offset < b.end {
+                hovered = Some(a);
+            }
+        }
+        if let Some(a) = hovered {
+            return self.view_of(a, offset);
         }
         // Outside the edited blocks: an untouched statement (a position
         // inside text an edit wrote lies in an edited block).
@@ -562,13 +622,37 @@ impl Document {
         let Some(old) = old else {
             let end = tops.get(i + 1).map_or(old_len, |r| r.start);
             let b = fwd(tops[i].start, false)..fwd(end, true);
-            return if self_contained(cur, b.clone()) { alone(b, i == 0) } else { None };
+            return if self_contained(cur, b.clone()) { self.view_of(self.parse_block(b, i == 0)?, offset) } else { None };
         };
         if at > old.len() || on_name(tree, &old, at) {
             return None;
         }
         Some(StaleView { text: old, tree: tree.clone(), offset: at, map: ViewMap::Before(edits.to_vec()) })
     }
+}
+
+/// Whether the token a hover at `x` finds (the character at `x`, or the
+/// one before when `x` follows a word) is a name. A name means what the
+/// whole file binds it to (imports, a `def` that shadows a builtin), which
+/// any edit may change: names wait for the parse. Keywords, operators and
+/// punctuation mean what their statement makes them.
+fn on_name(tree: &Tree, text: &str, x: usize) -> bool {
+    let (a, b) = match text.get(x..).and_then(|t| t.chars().next()) {
+        Some(c) if !c.is_whitespace() => (x, x + c.len_utf8()),
+        _ => match text.get(..x).and_then(|t| t.chars().next_back()) {
+            Some(p) if !p.is_whitespace() => (x - p.len_utf8(), x),
+            _ => return false,
+        },
+    };
+    tree.root_node().descendant_for_byte_range(a, b).is_some_and(|n| n.kind() == "identifier")
+}
+
+/// A block of the current text parsed alone (`Document::parse_block`).
+struct Alone {
+    text: std::sync::Arc<str>,
+    tree: Tree,
+    prefix: usize,
+    range: Range<usize>,
 }
 
 /// The most pending edits a view is built across.
@@ -652,12 +736,6 @@ impl StaleView {
 /// would join); and nothing in it is left open (`lexically_closed`).
 fn self_contained(t: &[u8], b: Range<usize>) -> bool {
     let line_start = |x: usize| x == 0 || matches!(t[x - 1], b'\n' | b'\r');
-    let clause = |s: &[u8]| {
-        ["else", "elif", "except", "finally"]
-            .iter()
-            .any(|kw| s.starts_with(kw.as_bytes()) && s.get(kw.len()).is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80)))
-    };
-    let indent = |c: u8| matches!(c, b' ' | b'\t' | b'\x0c');
     if !line_start(b.start) {
         return false;
     }
@@ -668,44 +746,97 @@ fn self_contained(t: &[u8], b: Range<usize>) -> bool {
     if !lexically_closed(block, b.end >= t.len()) {
         return false;
     }
-    let significant = |l: &&[u8]| {
-        let s = l.trim_ascii_start();
-        !s.is_empty() && s[0] != b'#'
-    };
-    // A line ending with `:` (before any comment) wants a body from the
-    // lines after it (tree-sitter even takes the next statement as an
-    // annotation): the block after it, or the statement after the block.
-    let opens = |l: &[u8]| {
-        let code = l.iter().position(|c| *c == b'#').map_or(l, |i| &l[..i]);
-        code.trim_ascii_end().ends_with(b":")
-    };
-    let mut lines = block.split(|c| matches!(c, b'\n' | b'\r')).filter(significant);
+    let mut lines = block.split(|c| matches!(c, b'\n' | b'\r')).filter(|l| significant(l));
     if let Some(first) = lines.next() {
         if indent(first[0]) || clause(first) {
             return false;
         }
-        let last = lines.last().unwrap_or(first);
-        if last.trim_ascii_start().starts_with(b"@") || opens(last) {
+        if wants_next(lines.last().unwrap_or(first)) {
             return false;
         }
     }
-    // The statement before the block must not want it as its body; looked
-    // for over the last few KiB before it (else refused).
-    let before = &t[b.start.saturating_sub(4096)..b.start];
-    match before.split(|c| matches!(c, b'\n' | b'\r')).filter(significant).last() {
-        Some(l) => !opens(l) && !l.trim_ascii_start().starts_with(b"@"),
-        None => b.start <= 4096,
+    !glued_to_before(t, b.start)
+}
+
+/// A clause that continues a compound statement (`else`, `elif`, `except`,
+/// `finally`) starts `s`.
+fn clause(s: &[u8]) -> bool {
+    ["else", "elif", "except", "finally"]
+        .iter()
+        .any(|kw| s.starts_with(kw.as_bytes()) && s.get(kw.len()).is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80)))
+}
+
+fn indent(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\x0c')
+}
+
+/// A line with code on it (not blank, not only a comment).
+fn significant(l: &[u8]) -> bool {
+    let s = l.trim_ascii_start();
+    !s.is_empty() && s[0] != b'#'
+}
+
+/// The last line with code on it in `s`.
+fn last_line(s: &[u8]) -> Option<&[u8]> {
+    s.split(|c| matches!(c, b'\n' | b'\r')).filter(|l| significant(l)).last()
+}
+
+/// A line that takes the statement after it: a decorator, or a line ending
+/// with `:` before any comment (a header wanting its body; tree-sitter even
+/// takes the next statement as an annotation after `x:`).
+fn wants_next(l: &[u8]) -> bool {
+    let code = l.iter().position(|c| *c == b'#').map_or(l, |i| &l[..i]);
+    l.trim_ascii_start().starts_with(b"@") || code.trim_ascii_end().ends_with(b":")
+}
+
+/// Whether the code line before `at` takes the statement at `at` (looked
+/// for over the last few KiB: past them, assumed so).
+fn glued_to_before(t: &[u8], at: usize) -> bool {
+    match last_line(&t[at.saturating_sub(4096)..at]) {
+        Some(l) => wants_next(l),
+        None => at > 4096,
     }
+}
+
+/// The starts of the lines of `t` where a top-level statement may begin,
+/// as Python's tokenizer reads strings, brackets, comments and line
+/// continuations: 0, and each line start outside them whose line begins
+/// unindented with code that is no `else`/`elif`/`except`/`finally`. The
+/// second value: where what is known ends (the start of the line where an
+/// unterminated string, an unmatched bracket or an odd continuation stopped
+/// the scan; none of the starts is at or past it).
+fn statement_starts(t: &[u8]) -> (Vec<usize>, usize) {
+    let mut starts = vec![0];
+    let known = match scan(t, |p| {
+        if p < t.len() && significant(&t[p..p + 1]) && !clause(&t[p..]) {
+            starts.push(p);
+        }
+    }) {
+        Ok(_) => t.len(),
+        // Nothing is known from the line where the scan stopped on.
+        Err(at) => t[..at].iter().rposition(|c| matches!(c, b'\n' | b'\r')).map_or(0, |i| i + 1),
+    };
+    starts.retain(|&p| p < known || known == t.len());
+    (starts, known)
 }
 
 /// Whether `s` (whole top-level statements) leaves nothing open: every
 /// string closed (on its line unless triple-quoted), brackets balanced and
 /// never closed before they open, no line continuation at the end, and a
-/// line break last (unless `at_end` of the text). The replacement fields of
-/// f- and t-strings are code again and may hold any quotes and nested
-/// f-strings (PEP 701); a field spread over lines, or holding a comment or a
-/// backslash, counts as open (rare, and the caller then parses).
+/// line break last (unless `at_end` of the text).
 fn lexically_closed(s: &[u8], at_end: bool) -> bool {
+    scan(s, |_| {}) == Ok(true) && (at_end || s.last().is_some_and(|c| matches!(c, b'\n' | b'\r')))
+}
+
+/// Read `s` as Python's tokenizer reads strings, brackets, comments and
+/// line continuations, calling `line` with each line start outside all of
+/// them. Ok: read to the end, and whether nothing is open there. Err: where
+/// it stopped (a string unterminated on its line, a bracket closed before
+/// it opens, a continuation with no line after it). The replacement fields
+/// of f- and t-strings are code again and may hold any quotes and nested
+/// f-strings (PEP 701); a field spread over lines, or holding a comment or
+/// a backslash, stops the scan (rare; the caller then parses).
+fn scan(s: &[u8], mut line: impl FnMut(usize)) -> Result<bool, usize> {
     #[derive(Clone, Copy)]
     enum Ctx {
         Str { q: u8, triple: bool, fmt: bool },
@@ -739,15 +870,18 @@ fn lexically_closed(s: &[u8], at_end: bool) -> bool {
                     }
                     continue;
                 }
+                b'\n' if depth == 0 => line(i + 1),
+                b'\r' if depth == 0 && s.get(i + 1) != Some(&b'\n') => line(i + 1),
                 b'(' | b'[' | b'{' => depth += 1,
                 b')' | b']' | b'}' => {
                     depth -= 1;
                     if depth < 0 {
-                        return false;
+                        return Err(i);
                     }
                 }
                 b'\\' => {
                     // A continuation: a line break must follow, and more text.
+                    let at = i;
                     i += 1;
                     if s.get(i) == Some(&b'\r') {
                         i += 1;
@@ -756,7 +890,13 @@ fn lexically_closed(s: &[u8], at_end: bool) -> bool {
                         i += 1;
                     }
                     if i >= s.len() || !matches!(s[i - 1], b'\n' | b'\r') {
-                        return false;
+                        return Err(at);
+                    }
+                    // A continuation onto a blank or comment line: tree-sitter
+                    // and the tokenizer disagree on where statements end.
+                    let next = s[i..].split(|c| matches!(c, b'\n' | b'\r')).next().unwrap_or(&[]);
+                    if !significant(next) {
+                        return Err(at);
                     }
                     continue;
                 }
@@ -774,7 +914,7 @@ fn lexically_closed(s: &[u8], at_end: bool) -> bool {
                     continue;
                 }
                 if !triple && (c == b'\n' || c == b'\r') {
-                    return false;
+                    return Err(i);
                 }
                 if fmt && (c == b'{' || c == b'}') {
                     if s.get(i + 1) == Some(&c) {
@@ -782,7 +922,7 @@ fn lexically_closed(s: &[u8], at_end: bool) -> bool {
                         continue;
                     }
                     if c == b'}' {
-                        return false;
+                        return Err(i);
                     }
                     stack.push(Ctx::Field { depth: 0, spec: false });
                 } else if c == q && (!triple || s[i..].starts_with(&[q, q, q])) {
@@ -798,7 +938,7 @@ fn lexically_closed(s: &[u8], at_end: bool) -> bool {
                     }
                 };
                 match c {
-                    b'\n' | b'\r' | b'\\' | b'#' if !(spec && c == b'#') => return false,
+                    b'\n' | b'\r' | b'\\' | b'#' if !(spec && c == b'#') => return Err(i),
                     b'{' if spec => stack.push(Ctx::Field { depth: 0, spec: false }),
                     b'}' if spec || d == 0 => {
                         stack.pop();
@@ -807,7 +947,7 @@ fn lexically_closed(s: &[u8], at_end: bool) -> bool {
                     b'(' | b'[' | b'{' => set(&mut stack, d + 1, false),
                     b')' | b']' | b'}' => {
                         if d == 0 {
-                            return false;
+                            return Err(i);
                         }
                         set(&mut stack, d - 1, false);
                     }
@@ -824,7 +964,7 @@ fn lexically_closed(s: &[u8], at_end: bool) -> bool {
         }
         i += 1;
     }
-    stack.is_empty() && depth == 0 && (at_end || s.last().is_some_and(|c| matches!(c, b'\n' | b'\r')))
+    Ok(stack.is_empty() && depth == 0)
 }
 
 impl Document {
