@@ -59,7 +59,10 @@ fn is_dunder_like(name: &str) -> bool {
 }
 
 fn is_known(name: &str) -> bool {
-    METHODS.contains(&name) || OTHER.contains(&name)
+    // Asked for every dunder of the file on every keystroke: a set, not a
+    // scan of the two lists.
+    static KNOWN: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| METHODS.iter().chain(OTHER.iter()).copied().collect()).contains(name)
 }
 
 fn core(name: &str) -> &str {
