@@ -124,17 +124,26 @@ fn is_definition(n: Node) -> bool {
 
 /// The `body` ranges of top-level (possibly decorated) functions and classes.
 fn top_level_bodies(root: Node) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
     let mut cursor = root.walk();
-    for c in root.named_children(&mut cursor) {
-        let def = if c.kind_name() == "decorated_definition" { c.child_by_field_id(crate::field_id!("definition")) } else { Some(c) };
-        if let Some(d) = def.filter(|d| matches!(d.kind_name(), "function_definition" | "class_definition")) {
-            if let Some(b) = d.child_by_field_id(crate::field_id!("body")) {
-                out.push(b.byte_range());
-            }
-        }
+    root.named_children(&mut cursor).filter_map(definition_body).collect()
+}
+
+/// The `body` range of `c`, a (possibly decorated) function or class.
+fn definition_body(c: Node) -> Option<Range<usize>> {
+    if !c.is_named() {
+        return None;
     }
-    out
+    let def = if c.kind_name() == "decorated_definition" { c.child_by_field_id(crate::field_id!("definition")) } else { Some(c) };
+    let d = def.filter(|d| matches!(d.kind_name(), "function_definition" | "class_definition"))?;
+    d.child_by_field_id(crate::field_id!("body")).map(|b| b.byte_range())
+}
+
+/// Whether `r` lies strictly inside the body of a top-level function or
+/// class of the tree under `root` (`all_inside` of `top_level_bodies`,
+/// reading only the statement at `r`).
+fn inside_body_now(root: Node, r: &Range<usize>) -> bool {
+    let Some(c) = root.first_child_for_byte(r.start) else { return false };
+    definition_body(c).is_some_and(|b| b.start < r.start && r.end < b.end)
 }
 
 /// Whether every range lies strictly inside one of `bodies` (sorted).
@@ -160,11 +169,16 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     // contributes only its name: when every change lies inside the body of
     // one, before the edit and after it, the facts stay as they were (shared,
     // not copied: this is the common keystroke).
-    let bodies = top_level_bodies(root);
+    // (The new tree's bodies are read only around the changes: reading
+    // them all cost a walk of the module's statements per keystroke.)
     let old_bodies: Vec<Range<usize>> =
         prev.bodies.iter().map(|b| changes.edits.iter().fold(b.clone(), |r, e| map_range(r, e))).collect();
     let mut renamed: Vec<String> = Vec::new();
-    let facts = if all_inside(&changes.dirty, &bodies) && all_inside(&changes.dirty, &old_bodies) {
+    debug_assert_eq!(
+        changes.dirty.iter().all(|r| inside_body_now(root, r)),
+        all_inside(&changes.dirty, &top_level_bodies(root))
+    );
+    let facts = if changes.dirty.iter().all(|r| inside_body_now(root, r)) && all_inside(&changes.dirty, &old_bodies) {
         let mut facts = prev.facts.clone();
         if facts.import_insert_at != insert_at {
             std::sync::Arc::make_mut(&mut facts).import_insert_at = insert_at;
@@ -207,6 +221,19 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     changed.extend(errors_now.iter().filter(|r| !errors_before.contains(r)).map(|r| r.start.min(src.len())..r.end.min(src.len())));
     let dirty: Vec<Range<usize>> = changed.iter().map(|r| widen_to_lines(src, r.clone())).collect();
     let mut tops = top_level_touching(root, &dirty);
+    // Bodies: unchanged statements keep theirs; touched ones are read.
+    let bodies: Vec<Range<usize>> = {
+        let mut out: Vec<Range<usize>> = prev
+            .bodies
+            .iter()
+            .filter_map(|b| map_span(b, &changes.edits))
+            .filter(|b| !touches(&dirty, b) && !tops.iter().any(|t| t.start_byte() <= b.end && b.start <= t.end_byte()))
+            .collect();
+        out.extend(tops.iter().filter_map(|t| definition_body(*t)));
+        out.sort_by_key(|r| (r.start, r.end));
+        out
+    };
+    debug_assert_eq!(bodies, top_level_bodies(root), "bodies kept per statement differ from the tree's");
     // Heights: unchanged statements keep theirs; touched ones are measured.
     let deep: Vec<Range<usize>> = match &prev.deep {
         Some(d) => {
