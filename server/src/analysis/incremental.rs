@@ -123,6 +123,30 @@ fn is_deep(top: Node) -> bool {
     top.descendant_count() >= limit && rules::too_tall(top, limit).contains(&top.id())
 }
 
+/// `node` and every class nested in it, in document order (one cursor walk:
+/// no list of every node).
+fn classes_within(node: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut cursor = node.walk();
+    loop {
+        let n = cursor.node();
+        if n.kind_name() == "class_definition" {
+            out.push(n);
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
+    }
+}
+
 /// A module-level statement of code: named, not a definition nor a comment.
 fn is_module_code(c: Node) -> bool {
     c.is_named() && !is_definition(c) && c.kind_name() != "comment"
@@ -459,7 +483,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
                 // The class and every class nested in it: their class-level
                 // findings were all dropped above. Those inside a re-walked
                 // method come from that walk.
-                for cls in crate::syntax::descendants(*c).into_iter().filter(|n| n.kind_name() == "class_definition") {
+                for cls in classes_within(*c) {
                     if methods.iter().any(|m| m.start_byte() <= cls.start_byte() && cls.end_byte() <= m.end_byte()) {
                         continue;
                     }
