@@ -124,16 +124,19 @@ fn is_deep(top: Node) -> bool {
 }
 
 /// `node` and every class nested in it, in document order (one cursor walk:
-/// no list of every node).
-fn classes_within(node: Node) -> Vec<Node> {
+/// no list of every node; a subtree whose text lacks the keyword `class`
+/// holds no class and is not entered).
+fn classes_within<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     let mut cursor = node.walk();
+    let finder = memchr::memmem::Finder::new(b"class");
     loop {
         let n = cursor.node();
         if n.kind_name() == "class_definition" {
             out.push(n);
         }
-        if cursor.goto_first_child() {
+        let may_hold = n.id() == node.id() || finder.find(src.as_bytes().get(n.byte_range()).unwrap_or_default()).is_some();
+        if may_hold && cursor.goto_first_child() {
             continue;
         }
         loop {
@@ -483,7 +486,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
                 // The class and every class nested in it: their class-level
                 // findings were all dropped above. Those inside a re-walked
                 // method come from that walk.
-                for cls in classes_within(*c) {
+                for cls in classes_within(*c, src) {
                     if methods.iter().any(|m| m.start_byte() <= cls.start_byte() && cls.end_byte() <= m.end_byte()) {
                         continue;
                     }
