@@ -63,6 +63,10 @@ pub struct Document {
     /// While edits are pending on `tree`: the text it was parsed from (for
     /// `stale_view`), copied when the first of them arrives.
     parsed_text: Option<std::sync::Arc<str>>,
+    /// An upper bound of the text's line-start widths
+    /// (`syntax::indent_bound`), kept up to date edit by edit: while it is
+    /// small, the scanner guard (`syntax::parse_len`) need not read the text.
+    indent_bound: u64,
 }
 
 /// An earlier tree kept as a starting point for reparses: the edits made
@@ -195,11 +199,12 @@ pub struct Reparsed {
 
 impl Document {
     pub fn new(text: String, version: i32) -> Self {
-        let tree = syntax::parse(&text, None);
+        let indent_bound = syntax::indent_bound(&text, 0, text.len());
+        let tree = syntax::parse_prefix(&text, None, syntax::parse_len_within(&text, indent_bound));
         let line_index = LineIndex::new(&text);
         let kept = Kept::new(&tree, &text);
         let (anchor, broken) = if tree.root_node().has_error() { (None, Some(kept)) } else { (Some(kept), None) };
-        Document { version, text, line_index, tree, unparsed: Vec::new(), replaced: false, edit_count: 0, unparsed_from: 0, anchor, broken, parsed_text: None }
+        Document { version, text, line_index, tree, unparsed: Vec::new(), replaced: false, edit_count: 0, unparsed_from: 0, anchor, broken, parsed_text: None, indent_bound }
     }
 
     /// Whether `tree` is the tree of `text`.
@@ -247,6 +252,7 @@ impl Document {
                 None => {
                     self.text = ch.text.clone();
                     self.line_index = LineIndex::new(&self.text);
+                    self.indent_bound = syntax::indent_bound(&self.text, 0, self.text.len());
                     full = true;
                     touched.clear();
                     touched.push(0..self.text.len());
@@ -272,6 +278,12 @@ impl Document {
                     let new_end = start + ch.text.len();
                     self.line_index.edit(&self.text, start, end, new_end);
                     let new_end_point = point_at(&self.text, &self.line_index, new_end);
+                    // The lines the edit wrote (and those a width carries
+                    // into); an exact figure once it passes the limit.
+                    self.indent_bound = self.indent_bound.max(syntax::indent_bound(&self.text, start, new_end));
+                    if self.indent_bound > syntax::MAX_INDENT_LEVELS as u64 {
+                        self.indent_bound = syntax::indent_bound(&self.text, 0, self.text.len());
+                    }
                     let edit = InputEdit {
                         start_byte: start,
                         old_end_byte: end,
@@ -312,7 +324,7 @@ impl Document {
     /// the document: `install` the result in it (or in a later version).
     pub fn reparse(&self) -> Reparsed {
         if self.replaced {
-            let tree = syntax::parse(&self.text, None);
+            let tree = syntax::parse_prefix(&self.text, None, syntax::parse_len_within(&self.text, self.indent_bound));
             let kept = Kept::new(&tree, &self.text);
             let (anchor, broken) = if tree.root_node().has_error() { (None, Some(kept)) } else { (Some(kept), None) };
             return Reparsed { tree, at: self.edit_count, changed: None, anchor, broken };
@@ -353,7 +365,7 @@ impl Document {
         for e in edits {
             old.edit(e);
         }
-        let tree = syntax::parse(&self.text, Some(&old));
+        let tree = syntax::parse_prefix(&self.text, Some(&old), syntax::parse_len_within(&self.text, self.indent_bound));
         let from_base: Vec<Range<usize>> = old.changed_ranges(&tree).map(|r| r.start_byte..r.end_byte).collect();
         // The new tree differs from the current one only where it differs
         // from the base, or the base from the current tree.
@@ -1180,6 +1192,42 @@ mod tests {
             d.install(r);
             assert!(d.is_parsed());
             assert_eq!(d.tree.root_node().to_sexp(), syntax::parse(&d.text, None).root_node().to_sexp(), "{}", d.text);
+        }
+    }
+
+    /// The indentation bound kept edit by edit never falls below the one
+    /// read from the whole text, whatever the edits write (indentation,
+    /// backslash continuations, form feeds, line ends of every kind), so the
+    /// scanner guard it stands in for gives the same length as a full read.
+    #[test]
+    fn kept_indent_bound_covers_the_text() {
+        let snippets = [" ", "    ", "\t", "\\", "\\\n", "\n", "\r", "\r\n", "\x0c", "x", "\n        \\\n", "\n\n", "", &format!("{}\\\n", " ".repeat(64))];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| {
+            seed ^= seed >> 12;
+            seed ^= seed << 25;
+            seed ^= seed >> 27;
+            (seed.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
+        };
+        for _round in 0..200 {
+            let mut d = Document::new("a\n  \\\n   b\n\tc\n".to_string(), 0);
+            for step in 0..40 {
+                let len = d.text.len();
+                let a = next(len + 1);
+                let b = (a + next(4)).min(len);
+                let (sl, sc) = d.line_index.position(&d.text, a, Encoding::Utf8);
+                let (el, ec) = d.line_index.position(&d.text, b, Encoding::Utf8);
+                let mut text = String::new();
+                for _ in 0..next(4) {
+                    text.push_str(snippets[next(snippets.len())]);
+                }
+                d.apply_edits(&[Change { range: Some(((sl, sc), (el, ec))), text }], Encoding::Utf8, step);
+                let whole = syntax::indent_bound(&d.text, 0, d.text.len());
+                assert!(d.indent_bound >= whole, "{} < {whole} for {:?}", d.indent_bound, d.text);
+                if whole <= syntax::MAX_INDENT_LEVELS as u64 {
+                    assert_eq!(syntax::parse_len(&d.text), d.text.len());
+                }
+            }
         }
     }
 

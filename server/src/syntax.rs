@@ -80,6 +80,71 @@ pub fn parse_len(text: &str) -> usize {
     text.len()
 }
 
+/// An upper bound of the line-start widths `parse_len` reads from the lines
+/// of `text` that start in `from..to` (`from` is moved back over lines that
+/// carry a width into it, and `to` on past lines that carry one out), counted
+/// without wrapping (so at least the `u16` width `parse_len` counts). While
+/// every width of a text is at most `MAX_INDENT_LEVELS`, no increasing run
+/// of them is longer, and `parse_len` is the whole text: a document keeps
+/// this bound up to date per edit (`Document`) instead of reading the whole
+/// text on each keystroke. `indent_bound(text, 0, text.len())` reads it all.
+pub fn indent_bound(text: &str, from: usize, to: usize) -> u64 {
+    let bytes = text.as_bytes();
+    let is_eol = |b: u8| b == b'\n' || b == b'\r';
+    let line_start = |at: usize| bytes[..at.min(bytes.len())].iter().rposition(|&b| is_eol(b)).map_or(0, |i| i + 1);
+    // Back over the lines that may carry a width in: a line that is only
+    // indentation and a backslash, or an empty one (which passes a carried
+    // width on, as the `\n` of a `\r\n` does).
+    let mut pos = line_start(from);
+    while pos > 0 {
+        let prev = line_start(pos - 1);
+        let body = &bytes[prev..pos - 1];
+        let rest = body.iter().position(|&b| !matches!(b, b' ' | b'\t' | b'\x0c')).map_or(&body[body.len()..], |i| &body[i..]);
+        if body.is_empty() || rest == b"\\" {
+            pos = prev;
+        } else {
+            break;
+        }
+    }
+    let mut max: u64 = 0;
+    let mut carried: u64 = 0;
+    while pos < bytes.len() && (pos <= to || carried > 0) {
+        let line_start = pos;
+        let mut w = carried;
+        carried = 0;
+        let mut i = pos;
+        while i < bytes.len() {
+            match bytes[i] {
+                b' ' => w += 1,
+                b'\t' => w += 8,
+                b'\x0c' => w = 0,
+                _ => break,
+            }
+            i += 1;
+        }
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |j| i + j + 1);
+        let content = i < bytes.len() && !is_eol(bytes[i]);
+        if content && bytes[i] == b'\\' && matches!(&bytes[i + 1..], [b'\n', ..] | [b'\r', ..] | []) {
+            carried = w;
+        } else if !content && i == line_start {
+            carried = w;
+        }
+        max = max.max(w);
+        pos = end;
+    }
+    max
+}
+
+/// `parse_len` for a text whose `indent_bound` is at most `bound`: the
+/// whole text without reading it when the bound allows.
+pub fn parse_len_within(text: &str, bound: u64) -> usize {
+    if bound <= MAX_INDENT_LEVELS as u64 {
+        text.len()
+    } else {
+        parse_len(text)
+    }
+}
+
 /// Whether `text` holds a `\r` that is not part of a `\r\n`.
 pub fn has_lone_cr(text: &str) -> bool {
     let b = text.as_bytes();
@@ -95,7 +160,13 @@ pub fn is_truncated(text: &str) -> bool {
 /// A text nested deeper than `MAX_INDENT_LEVELS` is parsed only up to the
 /// line where it passes the limit (`parse_len`; say so with `is_truncated`).
 pub fn parse(text: &str, old: Option<&Tree>) -> Tree {
-    let len = parse_len(text);
+    parse_prefix(text, old, parse_len(text))
+}
+
+/// `parse` when `parse_len(text)` is known to be `len` (a document keeps a
+/// bound that tells it without reading the text: `parse_len_within`).
+pub fn parse_prefix(text: &str, old: Option<&Tree>, len: usize) -> Tree {
+    debug_assert_eq!(len, parse_len(text));
     let (text, old) = if len < text.len() { (&text[..len], None) } else { (text, old) };
     // Python reads a lone `\r` as a line break (universal newlines);
     // tree-sitter-python takes it for a space, so a CR-only file parses as one

@@ -46,6 +46,12 @@ pub struct Checked {
     /// `module`-dispatched rules), once a recheck has needed it: kept up to
     /// date per statement, so a keystroke does not measure the whole tree.
     deep: Option<Vec<Range<usize>>>,
+    /// The module-level code statements (not definitions or comments) whose
+    /// text holds one of the needles of the rules that read their sibling
+    /// statements (`Rule::sibling_needles`), with those needles; kept up to
+    /// date per statement like `deep`, so a keystroke does not read every
+    /// module-level statement.
+    sibling_stmts: Option<(Vec<&'static str>, Vec<Range<usize>>)>,
 }
 
 fn import_blocked(error_ranges: &[Range<usize>], at: usize) -> bool {
@@ -108,13 +114,62 @@ pub fn check_full(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) ->
     let import_blocked = import_blocked(&raw.error_ranges, cx.module.import_insert_at);
     let error_ranges = raw.error_ranges.clone();
     let findings = super::finish(raw, &cx, k);
-    Checked { findings, facts: cx.module, bodies: top_level_bodies(tree.root_node()), import_blocked, error_ranges, deep: None }
+    Checked { findings, facts: cx.module, bodies: top_level_bodies(tree.root_node()), import_blocked, error_ranges, deep: None, sibling_stmts: None }
 }
 
 /// Whether top-level statement `top` is at least `MAX_RULE_HEIGHT` levels tall.
 fn is_deep(top: Node) -> bool {
     let limit = rules::MAX_RULE_HEIGHT.saturating_sub(1);
     top.descendant_count() >= limit && rules::too_tall(top, limit).contains(&top.id())
+}
+
+/// `node` and every class nested in it, in document order (one cursor walk:
+/// no list of every node; a subtree whose text lacks the keyword `class`
+/// holds no class and is not entered).
+fn classes_within<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut cursor = node.walk();
+    let finder = memchr::memmem::Finder::new(b"class");
+    loop {
+        let n = cursor.node();
+        if n.kind_name() == "class_definition" {
+            out.push(n);
+        }
+        let may_hold = n.id() == node.id() || finder.find(src.as_bytes().get(n.byte_range()).unwrap_or_default()).is_some();
+        if may_hold && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
+    }
+}
+
+/// A module-level statement of code: named, not a definition nor a comment.
+fn is_module_code(c: Node) -> bool {
+    c.is_named() && !is_definition(c) && c.kind_name() != "comment"
+}
+
+/// Whether `r` overlaps (strictly, as `overlaps`) a module-level statement
+/// of code (`is_module_code`).
+fn in_module_code(root: Node, r: &Range<usize>) -> bool {
+    let mut n = root.first_child_for_byte(r.start);
+    while let Some(c) = n {
+        let d = c.byte_range();
+        if d.start > r.end || (d.start == r.end && !r.is_empty()) {
+            break;
+        }
+        if is_module_code(c) && overlaps(std::slice::from_ref(&d), r) {
+            return true;
+        }
+        n = c.next_sibling();
+    }
+    false
 }
 
 /// A top-level function or class definition (possibly decorated).
@@ -124,17 +179,26 @@ fn is_definition(n: Node) -> bool {
 
 /// The `body` ranges of top-level (possibly decorated) functions and classes.
 fn top_level_bodies(root: Node) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
     let mut cursor = root.walk();
-    for c in root.named_children(&mut cursor) {
-        let def = if c.kind_name() == "decorated_definition" { c.child_by_field_id(crate::field_id!("definition")) } else { Some(c) };
-        if let Some(d) = def.filter(|d| matches!(d.kind_name(), "function_definition" | "class_definition")) {
-            if let Some(b) = d.child_by_field_id(crate::field_id!("body")) {
-                out.push(b.byte_range());
-            }
-        }
+    root.named_children(&mut cursor).filter_map(definition_body).collect()
+}
+
+/// The `body` range of `c`, a (possibly decorated) function or class.
+fn definition_body(c: Node) -> Option<Range<usize>> {
+    if !c.is_named() {
+        return None;
     }
-    out
+    let def = if c.kind_name() == "decorated_definition" { c.child_by_field_id(crate::field_id!("definition")) } else { Some(c) };
+    let d = def.filter(|d| matches!(d.kind_name(), "function_definition" | "class_definition"))?;
+    d.child_by_field_id(crate::field_id!("body")).map(|b| b.byte_range())
+}
+
+/// Whether `r` lies strictly inside the body of a top-level function or
+/// class of the tree under `root` (`all_inside` of `top_level_bodies`,
+/// reading only the statement at `r`).
+fn inside_body_now(root: Node, r: &Range<usize>) -> bool {
+    let Some(c) = root.first_child_for_byte(r.start) else { return false };
+    definition_body(c).is_some_and(|b| b.start < r.start && r.end < b.end)
 }
 
 /// Whether every range lies strictly inside one of `bodies` (sorted).
@@ -160,11 +224,16 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     // contributes only its name: when every change lies inside the body of
     // one, before the edit and after it, the facts stay as they were (shared,
     // not copied: this is the common keystroke).
-    let bodies = top_level_bodies(root);
+    // (The new tree's bodies are read only around the changes: reading
+    // them all cost a walk of the module's statements per keystroke.)
     let old_bodies: Vec<Range<usize>> =
         prev.bodies.iter().map(|b| changes.edits.iter().fold(b.clone(), |r, e| map_range(r, e))).collect();
     let mut renamed: Vec<String> = Vec::new();
-    let facts = if all_inside(&changes.dirty, &bodies) && all_inside(&changes.dirty, &old_bodies) {
+    debug_assert_eq!(
+        changes.dirty.iter().all(|r| inside_body_now(root, r)),
+        all_inside(&changes.dirty, &top_level_bodies(root))
+    );
+    let facts = if changes.dirty.iter().all(|r| inside_body_now(root, r)) && all_inside(&changes.dirty, &old_bodies) {
         let mut facts = prev.facts.clone();
         if facts.import_insert_at != insert_at {
             std::sync::Arc::make_mut(&mut facts).import_insert_at = insert_at;
@@ -207,6 +276,27 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     changed.extend(errors_now.iter().filter(|r| !errors_before.contains(r)).map(|r| r.start.min(src.len())..r.end.min(src.len())));
     let dirty: Vec<Range<usize>> = changed.iter().map(|r| widen_to_lines(src, r.clone())).collect();
     let mut tops = top_level_touching(root, &dirty);
+    let touched = tops.clone();
+    // Bodies: unchanged statements keep theirs; touched ones are read (a
+    // statement that only touches a touched one is not itself touched).
+    let bodies: Vec<Range<usize>> = {
+        let mut out: Vec<Range<usize>> = prev
+            .bodies
+            .iter()
+            .filter_map(|b| map_span(b, &changes.edits))
+            .filter(|b| {
+                !touches(&dirty, b)
+                    && !tops.iter().any(|t| {
+                        let t = t.byte_range();
+                        (t.start < b.end && b.start < t.end) || (t.start <= b.start && b.end <= t.end)
+                    })
+            })
+            .collect();
+        out.extend(tops.iter().filter_map(|t| definition_body(*t)));
+        out.sort_by_key(|r| (r.start, r.end));
+        out
+    };
+    debug_assert_eq!(bodies, top_level_bodies(root), "bodies kept per statement differ from the tree's");
     // Heights: unchanged statements keep theirs; touched ones are measured.
     let deep: Vec<Range<usize>> = match &prev.deep {
         Some(d) => {
@@ -308,14 +398,41 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     // statements: revisit every module-level statement mentioning a needle.
     let sibling = enabled.filtered(|r| !r.sibling_needles().is_empty());
     let sibling_rules = sibling.rules();
-    let needles: Vec<&str> = sibling_rules.iter().flat_map(|r| r.sibling_needles().iter().copied()).collect();
-    let module_code: Vec<Node> = if sibling_rules.is_empty() {
-        Vec::new()
-    } else {
-        let mut cursor = root.walk();
-        root.named_children(&mut cursor).filter(|c| !is_definition(*c) && c.kind_name() != "comment").collect()
+    let needles: Vec<&'static str> = sibling_rules.iter().flat_map(|r| r.sibling_needles().iter().copied()).collect();
+    let finders: Vec<memchr::memmem::Finder> = needles.iter().map(|n| memchr::memmem::Finder::new(n)).collect();
+    let mentions = |c: Node| -> bool {
+        let text = src.as_bytes().get(c.byte_range()).unwrap_or_default();
+        finders.iter().any(|f| f.find(text).is_some())
     };
-    let module_code_ranges: Vec<Range<usize>> = module_code.iter().map(|n| n.byte_range()).collect();
+    // Unchanged statements keep their answer; touched ones are read.
+    let sibling_stmts: Vec<Range<usize>> = match &prev.sibling_stmts {
+        _ if sibling_rules.is_empty() => Vec::new(),
+        Some((n, kept)) if *n == needles => {
+            let mut out: Vec<Range<usize>> = kept
+                .iter()
+                .filter_map(|r| map_span(r, &changes.edits))
+                .filter(|r| !touches(&dirty, r) && !touched.iter().any(|t| t.start_byte() < r.end && r.start < t.end_byte()))
+                .collect();
+            out.extend(touched.iter().filter(|c| is_module_code(**c) && mentions(**c)).map(|c| c.byte_range()));
+            out.sort_by_key(|r| (r.start, r.end));
+            out.dedup();
+            out
+        }
+        _ => {
+            let mut cursor = root.walk();
+            root.named_children(&mut cursor).filter(|c| is_module_code(*c) && mentions(*c)).map(|c| c.byte_range()).collect()
+        }
+    };
+    debug_assert_eq!(
+        sibling_stmts,
+        if sibling_rules.is_empty() {
+            Vec::new()
+        } else {
+            let mut cursor = root.walk();
+            root.named_children(&mut cursor).filter(|c| is_module_code(*c) && mentions(*c)).map(|c| c.byte_range()).collect::<Vec<_>>()
+        },
+        "needle statements kept per statement differ from the tree's"
+    );
     let class_level = enabled.filtered(|r| r.kinds().contains(&"class_definition"));
     let class_rules = class_level.rules();
     // The whole top-level statement: a class-level finding may sit on a decorator.
@@ -337,7 +454,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         if m.class_level && overlaps(&narrowed_ranges, &m.range) {
             continue;
         }
-        if overlaps(&module_code_ranges, &m.range) && sibling_rules.iter().any(|r| r.id() == m.rule) {
+        if sibling_rules.iter().any(|r| r.id() == m.rule) && in_module_code(root, &m.range) {
             continue;
         }
         // A fix of a kept finding that reaches into changed text would be stale.
@@ -369,7 +486,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
                 // The class and every class nested in it: their class-level
                 // findings were all dropped above. Those inside a re-walked
                 // method come from that walk.
-                for cls in crate::syntax::descendants(*c).into_iter().filter(|n| n.kind_name() == "class_definition") {
+                for cls in classes_within(*c, src) {
                     if methods.iter().any(|m| m.start_byte() <= cls.start_byte() && cls.end_byte() <= m.end_byte()) {
                         continue;
                     }
@@ -379,14 +496,12 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
             }
         }
     }
-    for c in &module_code {
+    for r in &sibling_stmts {
+        let Some(c) = root.first_child_for_byte(r.start).filter(|c| c.byte_range() == *r) else { continue };
         if tops.iter().any(|t| t.id() == c.id()) {
             continue;
         }
-        let text = src.get(c.byte_range()).unwrap_or("");
-        if needles.iter().any(|n| text.contains(n)) {
-            rules::walk(*c, &cx, &sibling, &mut raw);
-        }
+        rules::walk(c, &cx, &sibling, &mut raw);
     }
     raw.error_ranges = errors_now;
     let blocked = import_blocked(&raw.error_ranges, insert_at);
@@ -402,7 +517,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     fresh.extend(kept);
     super::sort_findings(&mut fresh);
     let error_ranges = raw_errors;
-    Checked { findings: fresh, facts: cx.module, bodies, import_blocked: blocked, error_ranges, deep: Some(deep) }
+    Checked { findings: fresh, facts: cx.module, bodies, import_blocked: blocked, error_ranges, deep: Some(deep), sibling_stmts: Some((needles, sibling_stmts)) }
 }
 
 /// Whether `name` occurs in `text` as a whole identifier.

@@ -77,8 +77,9 @@ impl Suppressions {
         // Find the directive text, then confirm with the tree that it sits in
         // a comment (a '#' inside a string is not one). No tree walk: this
         // runs on every incremental recheck.
+        let bytes = src.as_bytes();
         let mut last_comment = None;
-        for (at, _) in src.match_indices("pyexplain:") {
+        for at in memchr::memmem::find_iter(bytes, b"pyexplain:") {
             let Some(n) = root.descendant_for_byte_range(at, at + "pyexplain:".len()) else { continue };
             if n.kind_name() != "comment" || last_comment == Some(n.id()) {
                 continue;
@@ -94,20 +95,21 @@ impl Suppressions {
                 add(&mut s.lines, row, d);
             }
         }
-        // `# noqa`, in any case: search a lower-cased copy, only when the
-        // text has a `q` at all.
-        if memchr::memchr2(b'q', b'Q', src.as_bytes()).is_some() {
-            let lower = src.to_ascii_lowercase();
-            let mut last_comment = None;
-            for (at, _) in lower.match_indices("noqa") {
-                let Some(n) = root.descendant_for_byte_range(at, at + 4) else { continue };
-                if n.kind_name() != "comment" || last_comment == Some(n.id()) {
-                    continue;
-                }
-                last_comment = Some(n.id());
-                if let Some(d) = parse_noqa(crate::syntax::text(n, src)) {
-                    add(&mut s.noqa, n.start_position().row, d);
-                }
+        // `# noqa`, in any case: from each `q` (rare in code), without a
+        // lower-cased copy of the text.
+        let mut last_comment = None;
+        for q in memchr::memchr2_iter(b'q', b'Q', bytes) {
+            let Some(at) = q.checked_sub(2) else { continue };
+            if !bytes.get(at..at + 4).is_some_and(|w| w.eq_ignore_ascii_case(b"noqa")) {
+                continue;
+            }
+            let Some(n) = root.descendant_for_byte_range(at, at + 4) else { continue };
+            if n.kind_name() != "comment" || last_comment == Some(n.id()) {
+                continue;
+            }
+            last_comment = Some(n.id());
+            if let Some(d) = parse_noqa(crate::syntax::text(n, src)) {
+                add(&mut s.noqa, n.start_position().row, d);
             }
         }
         s

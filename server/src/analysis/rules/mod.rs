@@ -282,18 +282,37 @@ pub(crate) fn whole_file_nodes<'t>(root: Node<'t>, src: &str, needles: &[&str], 
     let mut found: Vec<Node<'t>> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let text = src.get(root.byte_range()).unwrap_or("");
-    for needle in needles {
-        for i in memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()) {
-            let at = root.start_byte() + i;
-            let mut cur = root.descendant_for_byte_range(at, at + needle.len());
-            while let Some(n) = cur {
-                if kinds.contains(&n.kind_name()) && seen.insert(n.id()) {
-                    found.push(n);
+    // One pass over the text per distinct four-byte start of the needles
+    // (`iteritems`, `itervalues` and `iterkeys` share one).
+    let mut heads: Vec<&[u8]> = needles.iter().map(|n| &n.as_bytes()[..n.len().min(4)]).collect();
+    heads.sort_unstable();
+    heads.dedup();
+    // Each needle's matches as its own search would give them: leftmost,
+    // not overlapping one another.
+    let mut next_free = vec![0usize; needles.len()];
+    let bytes = text.as_bytes();
+    for head in heads {
+        let finder = memchr::memmem::Finder::new(head);
+        let mut from = 0;
+        while let Some(j) = finder.find(&bytes[from..]) {
+            let i = from + j;
+            from = i + 1;
+            for (k, needle) in needles.iter().enumerate() {
+                if i < next_free[k] || needle.as_bytes()[..needle.len().min(4)] != *head || !bytes[i..].starts_with(needle.as_bytes()) {
+                    continue;
                 }
-                if n.id() == root.id() {
-                    break;
+                next_free[k] = i + needle.len();
+                let at = root.start_byte() + i;
+                let mut cur = root.descendant_for_byte_range(at, at + needle.len());
+                while let Some(n) = cur {
+                    if kinds.contains(&n.kind_name()) && seen.insert(n.id()) {
+                        found.push(n);
+                    }
+                    if n.id() == root.id() {
+                        break;
+                    }
+                    cur = n.up();
                 }
-                cur = n.up();
             }
         }
     }

@@ -59,7 +59,29 @@ fn is_dunder_like(name: &str) -> bool {
 }
 
 fn is_known(name: &str) -> bool {
-    METHODS.contains(&name) || OTHER.contains(&name)
+    // Asked for every dunder of the file on every keystroke: a set, not a
+    // scan of the two lists.
+    type Set = std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<Fnv>>;
+    static KNOWN: std::sync::OnceLock<Set> = std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| METHODS.iter().chain(OTHER.iter()).copied().collect()).contains(name)
+}
+
+/// FNV-1a: short names, no untrusted keys to defend against (the set is
+/// fixed), and cheaper than the default hasher for each dunder of the file.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 fn core(name: &str) -> &str {

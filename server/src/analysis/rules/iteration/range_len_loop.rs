@@ -202,12 +202,19 @@ impl Rule for RangeLenLoop {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         if node.kind_name() == "module" {
-            // Only module-level statements that mention `range` can hold one.
+            // Only module-level statements that mention `range` can hold one:
+            // one search of the text, not one per statement (this runs on
+            // every keystroke).
             let mut cursor = node.walk();
-            let mut stack: Vec<Node> = node
-                .named_children(&mut cursor)
-                .filter(|c| memchr::memmem::find(cx.text(*c).as_bytes(), b"range").is_some())
-                .collect();
+            let mut stack: Vec<Node> = Vec::new();
+            let text = cx.src.as_bytes().get(node.byte_range()).unwrap_or_default();
+            for i in memchr::memmem::find_iter(text, b"range") {
+                let at = node.start_byte() + i;
+                let Some(c) = node.first_child_for_byte(at) else { continue };
+                if c.is_named() && c.start_byte() <= at && at + 5 <= c.end_byte() && stack.last().is_none_or(|l| l.id() != c.id()) {
+                    stack.push(c);
+                }
+            }
             // Each entry: a statement or clause outside any function.
             while let Some(c) = stack.pop() {
                 match c.kind_name() {

@@ -26,6 +26,13 @@ impl Rule for LegacyTypingAliases {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        // Every finding names `typing.X` (`scope::refers_to`): only through an
+        // import of `typing` or of a name from it, or `from typing import *`.
+        // Without one, skip the module's statements (a walk per keystroke).
+        let typing = |m: &str| m == "typing" || m.starts_with("typing.");
+        if !cx.module.imports.values().any(|q| typing(q)) && !cx.module.star_imports.iter().any(|m| m == "typing") {
+            return;
+        }
         if node.kind_name() == "module" {
             for stmt in named_children(node) {
                 let Some(right) = stmt.named_child(0).filter(|a| stmt.kind_name() == "expression_statement" && a.kind_name() == "assignment").and_then(|a| a.child_by_field_id(crate::field_id!("right"))) else {
