@@ -369,7 +369,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
                 // The class and every class nested in it: their class-level
                 // findings were all dropped above. Those inside a re-walked
                 // method come from that walk.
-                for cls in crate::syntax::descendants(*c).into_iter().filter(|n| n.kind_name() == "class_definition") {
+                for cls in class_definitions(*c) {
                     if methods.iter().any(|m| m.start_byte() <= cls.start_byte() && cls.end_byte() <= m.end_byte()) {
                         continue;
                     }
@@ -520,6 +520,34 @@ fn error_ranges(root: Node) -> Vec<Range<usize>> {
                 stack.push(c);
             }
         }
+    }
+    out
+}
+
+/// The class definitions in the subtree of `node` (itself included), in
+/// document order. Only blocks, statements, clauses and definitions can hold
+/// one (or a subtree with a syntax error in it), so the walk skips every
+/// expression: on a long class this was most of a recheck.
+fn class_definitions(node: Node) -> Vec<Node> {
+    let can_hold = |n: &Node| {
+        let k = n.kind_name();
+        k == "block" || k.ends_with("_statement") || k.ends_with("_clause") || k.ends_with("_definition") || n.has_error()
+    };
+    let mut out = Vec::new();
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    let mut kids = Vec::new();
+    while let Some(n) = stack.pop() {
+        if n.kind_name() == "class_definition" {
+            out.push(n);
+        }
+        kids.extend(n.children(&mut cursor).filter(|c| can_hold(c)));
+        stack.extend(kids.drain(..).rev());
+    }
+    #[cfg(debug_assertions)]
+    {
+        let all: Vec<usize> = crate::syntax::descendants(node).into_iter().filter(|n| n.kind_name() == "class_definition").map(|n| n.id()).collect();
+        assert_eq!(out.iter().map(|n| n.id()).collect::<Vec<_>>(), all, "class_definitions skipped a class");
     }
     out
 }
