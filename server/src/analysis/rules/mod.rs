@@ -122,7 +122,7 @@ pub struct Enabled {
 
 /// The `call` rules by callee last name, each list in the order of the
 /// kind table (so findings come out in the same order as without it).
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct CallTable {
     /// Rules that want every call (an empty `callees`).
     every: Vec<&'static dyn Rule>,
@@ -234,12 +234,12 @@ pub fn enabled_rules(settings: &Settings, k: &Knowledge) -> Enabled {
     let lang = crate::syntax::language();
     let count = lang.node_kind_count();
     let mut table: Vec<Vec<&'static dyn Rule>> = vec![Vec::new(); count + 1];
+    let mut on: Vec<bool> = Vec::with_capacity(all().len());
     for &rule in all() {
-        let Some(doc) = k.rule(rule.id()) else { continue };
-        if !settings.rule_enabled(rule.id(), doc.meta.default, &doc.meta.ruff) {
-            continue;
-        }
-        if settings.target_version < rule.min_python() {
+        let enabled = k.rule(rule.id()).is_some_and(|doc| settings.rule_enabled(rule.id(), doc.meta.default, &doc.meta.ruff))
+            && settings.target_version >= rule.min_python();
+        on.push(enabled);
+        if !enabled {
             continue;
         }
         for kind in rule.kinds() {
@@ -248,7 +248,18 @@ pub fn enabled_rules(settings: &Settings, k: &Knowledge) -> Enabled {
             }
         }
     }
-    let calls = CallTable::new(&table);
+    // The call table is a function of which rules are on: built once per
+    // set on this thread (every file of a project has the same set, and a
+    // recheck asks again), not for every check.
+    thread_local! {
+        static CALLS: std::cell::RefCell<Option<(Vec<bool>, CallTable)>> = const { std::cell::RefCell::new(None) };
+    }
+    let cached = CALLS.with(|c| c.borrow().as_ref().filter(|(set, _)| *set == on).map(|(_, t)| t.clone()));
+    let calls = cached.unwrap_or_else(|| {
+        let t = CallTable::new(&table);
+        CALLS.with(|c| *c.borrow_mut() = Some((on, t.clone())));
+        t
+    });
     Enabled { table, calls }
 }
 

@@ -34,6 +34,29 @@ fn always_runs(node: Node, func: Node) -> bool {
     false
 }
 
+/// Whether the text defines a method one of the two hooks could be: without
+/// either name in it, no attribute can be in one. Asked for every attribute,
+/// so answered once per rule walk (a search of the text, not a walk up from
+/// each attribute to its function).
+fn has_hook(cx: &Context) -> bool {
+    let compute = || {
+        let b = cx.src.as_bytes();
+        memchr::memmem::find(b, b"__getattribute__").is_some() || memchr::memmem::find(b, b"__setattr__").is_some()
+    };
+    thread_local! {
+        static HOOK: std::cell::Cell<Option<(u64, bool)>> = const { std::cell::Cell::new(None) };
+    }
+    let Some(walk) = syntax::walk_id() else { return compute() };
+    if let Some((w, has)) = HOOK.with(|h| h.get()) {
+        if w == walk {
+            return has;
+        }
+    }
+    let has = compute();
+    HOOK.with(|h| h.set(Some((walk, has))));
+    has
+}
+
 impl Rule for GetattributeSetattrRecursion {
     fn id(&self) -> &'static str {
         "getattribute-setattr-recursion"
@@ -45,6 +68,9 @@ impl Rule for GetattributeSetattrRecursion {
         super::Scope::Function
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        if !has_hook(cx) {
+            return;
+        }
         let Some(obj) = node.child_by_field_id(crate::field_id!("object")).filter(|o| o.kind_name() == "identifier") else { return };
         let Some(attr) = node.child_by_field_id(crate::field_id!("attribute")) else { return };
         let Some(func) = syntax::enclosing_function(node).filter(|f| f.kind_name() == "function_definition") else { return };

@@ -48,7 +48,14 @@ impl Rule for DictIndexInKeyLoop {
             "identifier" => (right, false),
             _ => return,
         };
-        if !syntax::is_name_or_attribute(dict_node) || cx.text(dict_node) == "self" || probes_keys(dict_node, cx) {
+        if !syntax::is_name_or_attribute(dict_node) || cx.text(dict_node) == "self" {
+            return;
+        }
+        // A finding needs a `d[k]` read in the body: without both texts in it
+        // there is none, and neither the function's text nor the body's tree
+        // need be searched (most loops).
+        let body_text = cx.text(body);
+        if !body_text.contains(cx.text(left)) || !body_text.contains(cx.text(dict_node)) || probes_keys(dict_node, cx) {
             return;
         }
         let d = cx.text(dict_node);

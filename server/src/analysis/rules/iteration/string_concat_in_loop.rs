@@ -87,6 +87,11 @@ impl Rule for StringConcatInLoop {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
+        // Every candidate below is an `s += …`: without the token in the
+        // body's text there is none (most loops), and no tree to walk.
+        if memchr::memmem::find(cx.text(body).as_bytes(), b"+=").is_none() {
+            return;
+        }
         // The `s += …` statements of the body (its own, or under one `if`).
         // A `+=` followed by `break` or `return` in its own block runs at
         // most once per loop: nothing is built piece by piece.
