@@ -227,6 +227,10 @@ fn edited_blocks_are_read_as_the_whole_file_reads_them() {
         ("try:\n    pass\nexcept E:\n    pass\ny = 2\n", "y = 2", "finally:\n    pass", "finally", false),
         // An indented first line joins the block before it (a generator now).
         ("def f():\n    return 1\ny = 2\n", "y = 2", "    yield 2", "yield", false),
+        // An incomplete last statement: tree-sitter joins the next line to it.
+        ("x = 1\nind(a): pass\n", "x = 1", "def", ":", false),
+        ("x = 1\nind(a): pass\n", "x = 1", "class", ":", false),
+        ("x = 1\nyield a\n", "x = 1", "x =", "yield", false),
         // PEP 701: quotes nested in a replacement field close with it.
         ("x = 1\ny = 2\n", "x = 1", "x = f\"{a[\"k\"]:>{w}}\" if b else 0", "if", true),
         ("x = 1\ny = 2\n", "x = 1", "x = f'{\"}\"!r}' if b else 0", "if", true),

@@ -445,6 +445,9 @@ impl Document {
         }
         if self.unparsed.len() <= MAX_VIEW_EDITS {
             if let Some(old) = self.parsed_text.clone() {
+                // In a tree with a syntax error, error recovery's pieces
+                // join the blocks, and a statement is read from it only
+                // when it and its neighbours are clean (`view_from`).
                 if let Some(v) = self.view_from(&self.tree, &self.unparsed, Some(old), offset) {
                     return Some(v);
                 }
@@ -584,14 +587,28 @@ impl Document {
         // it touches to the start of the next untouched one, in the current
         // text; and whether it starts at the module's first statement.
         let mut blocks: Vec<(Range<usize>, bool)> = Vec::new();
+        // Blocks start and end at statements that begin a line unindented:
+        // error recovery may leave indented pieces of a broken statement
+        // at the top level; they join the block.
+        // Statements with a syntax error next to a block join it too, a few
+        // at most: the statement before a block must have ended cleanly.
+        let unindented = |i: usize| nodes[i].start_position().column == 0;
+        let clean = |i: usize| unindented(i) && !nodes[i].has_error();
         for d in &dirty {
-            let first = tops.iter().rposition(|r| r.start <= d.start);
-            // The statement before the block must have ended cleanly.
+            let mut first = (0..tops.len()).rev().find(|&i| tops[i].start <= d.start && unindented(i));
+            // (and a statement that the edits indent joins the one before).
+            let indented_now = |i: usize| cur.get(fwd(tops[i].start, false)).is_some_and(|c| indent(*c));
+            for _ in 0..8 {
+                match first {
+                    Some(i) if i > 0 && (nodes[i - 1].has_error() || indented_now(i)) => first = (0..i).rev().find(|&j| unindented(j)),
+                    _ => break,
+                }
+            }
             if first.is_some_and(|i| i > 0 && nodes[i - 1].has_error()) {
                 return None;
             }
             let start = first.map_or(0, |i| tops[i].start);
-            let end = tops.iter().find(|r| r.start > d.end).map_or(old_len, |r| r.start);
+            let end = (0..tops.len()).find(|&i| tops[i].start > d.end && clean(i)).map_or(old_len, |i| tops[i].start);
             let (s, e) = (fwd(start, false), fwd(end, true));
             if e < s || e > cur.len() {
                 return None;
@@ -612,24 +629,32 @@ impl Document {
         if !merged.iter().all(|(b, _)| self_contained(cur, b.clone())) {
             return None;
         }
-        // Each block parsed alone must end complete (`parse_block`).
-        let mut hovered = None;
-        for (b, first) in &merged {
-            let a = self.parse_block(b.clone(), *first)?;
-            if b.start <= offset && offset < b.end {
-                hovered = Some(a);
+        // A block whose last statement is incomplete may be joined to the
+        // statement after it (`parse_block`): the hovered block, and the one
+        // that ends where the hovered statement begins, must end complete.
+        // The other blocks cannot change the hovered statement.
+        let ends_at = |x: usize| merged.iter().find(|(b, _)| b.end == x).map(|(b, f)| (b.clone(), *f));
+        if let Some((b, first)) = merged.iter().find(|(b, _)| b.start <= offset && offset < b.end) {
+            if let Some((p, pf)) = ends_at(b.start) {
+                self.parse_block(p, pf)?;
             }
-        }
-        if let Some(a) = hovered {
-            return self.view_of(a, offset);
+            return self.view_of(self.parse_block(b.clone(), *first)?, offset);
         }
         // Outside the edited blocks: an untouched statement (a position
         // inside text an edit wrote lies in an edited block).
         let at = back(offset, edits.len(), false);
         let i = tops.iter().position(|r| r.start <= at && at <= r.end)?;
+        // In a tree with a syntax error, only a clean statement between
+        // clean neighbours is read (error recovery reaches its neighbours).
+        if !clean(i) || (i > 0 && !clean(i - 1)) || (i + 1 < tops.len() && !clean(i + 1)) {
+            return None;
+        }
         let region = tops.get(i.wrapping_sub(1)).map_or(0, |r| r.end)..tops.get(i + 1).map_or(old_len, |r| r.start);
         if dirty.iter().any(|d| d.start <= region.end && region.start <= d.end) {
             return None;
+        }
+        if let Some((p, pf)) = ends_at(fwd(tops[i].start, false)) {
+            self.parse_block(p, pf)?;
         }
         let Some(old) = old else {
             let end = tops.get(i + 1).map_or(old_len, |r| r.start);
