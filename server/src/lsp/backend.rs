@@ -164,6 +164,70 @@ impl Drop for CancelOnDrop {
 
 /// Run `f` on a blocking thread with a cancellation flag that is set when
 /// the calling future is dropped (a cancelled request).
+/// Diagnostics runs are background work: they run on threads of their own
+/// at a lower scheduling priority (nice 10 on Linux), so that a hover or a
+/// code action, on the runtime's threads at normal priority, is not kept
+/// waiting for a core by a check of a whole file while edits flow (two
+/// cores, a client typing: issue 13). The parse stays on the runtime's
+/// threads (a hover may wait for it: no priority inversion there).
+mod background {
+    use std::sync::mpsc::{channel, Receiver, Sender};
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    type Job = Box<dyn FnOnce() + Send>;
+
+    /// Threads: one more than the diagnostics runs allowed at once.
+    const THREADS: usize = super::DIAGNOSTIC_RUNS + 1;
+
+    static POOL: OnceLock<Mutex<Sender<Job>>> = OnceLock::new();
+
+    fn start() -> Mutex<Sender<Job>> {
+        let (tx, rx) = channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..THREADS {
+            let rx: Arc<Mutex<Receiver<Job>>> = rx.clone();
+            let _ = std::thread::Builder::new().name(format!("diagnostics-{i}")).stack_size(crate::cli::ANALYSIS_STACK).spawn(move || {
+                lower_priority();
+                loop {
+                    let job = match rx.lock() {
+                        Ok(r) => r.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        // A panic is the job's (its caller sees no answer);
+                        // the thread goes on.
+                        Ok(job) => drop(std::panic::catch_unwind(std::panic::AssertUnwindSafe(job))),
+                        Err(_) => return,
+                    }
+                }
+            });
+        }
+        Mutex::new(tx)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn lower_priority() {
+        // SAFETY: plain system calls on this thread's own id.
+        unsafe {
+            let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+            libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn lower_priority() {}
+
+    /// Run `f` on a background thread; None if it panicked.
+    pub async fn run<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = tx.send(f());
+        });
+        POOL.get_or_init(start).lock().ok()?.send(job).ok()?;
+        rx.await.ok()
+    }
+}
+
 async fn off_thread<T: Send + 'static>(f: impl FnOnce(Arc<AtomicBool>) -> T + Send + 'static) -> Option<T> {
     let cancel = Arc::new(AtomicBool::new(false));
     let _guard = CancelOnDrop(cancel.clone());
@@ -526,13 +590,13 @@ impl Shared {
             let seq = job.seq;
             let version = job.doc.version;
             let deadline = Instant::now() + budgets().0;
-            let ran = tokio::task::spawn_blocking(move || {
+            let ran = background::run(move || {
                 let (checked, stop) = job.run(deadline, cancel);
                 (job, checked, stop)
             })
             .await;
             drop(permit);
-            if let Ok((job, checked, stop)) = ran {
+            if let Some((job, checked, stop)) = ran {
                 if stop != Some(Stop::Cancelled) {
                     log_overrun("diagnostics", &key, &stop, budgets().0);
                     self.store(&key, &job, &checked, stop.is_some());
