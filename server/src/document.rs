@@ -1069,6 +1069,16 @@ fn point_at(text: &str, idx: &LineIndex, offset: usize) -> Point {
 mod tests {
     use super::*;
 
+    /// A seeded xorshift generator: `next(n)` is in `0..n`.
+    fn xorshift(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            seed ^= seed >> 12;
+            seed ^= seed << 25;
+            seed ^= seed >> 27;
+            (seed.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
+        }
+    }
+
     /// What `lexically_closed` reads as closed, and as left open.
     #[test]
     fn lexically_closed_reads_strings_brackets_and_fields() {
@@ -1133,13 +1143,7 @@ mod tests {
     fn coalesced_reparses_match_a_fresh_parse() {
         let base = "import os\n\ndef f(x):\n    y = x + 1\n    return y\n\nclass C:\n    def m(self):\n        return 'a'\n\nz = f(2)\n";
         let snippets = ["\"", "'", "(", ")", "x", "\n", "    ", "\"\"\"", "#", ":", "\\", "é", ""];
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = |n: usize| {
-            seed ^= seed >> 12;
-            seed ^= seed << 25;
-            seed ^= seed >> 27;
-            (seed.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         for _round in 0..80 {
             let mut d = Document::new(base.to_string(), 0);
             let mut held: Option<(Reparsed, String)> = None;
@@ -1227,13 +1231,7 @@ mod tests {
     #[test]
     fn kept_indent_bound_covers_the_text() {
         let snippets = [" ", "    ", "\t", "\\", "\\\n", "\n", "\r", "\r\n", "\x0c", "x", "\n        \\\n", "\n\n", "", &format!("{}\\\n", " ".repeat(64))];
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = |n: usize| {
-            seed ^= seed >> 12;
-            seed ^= seed << 25;
-            seed ^= seed >> 27;
-            (seed.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for _round in 0..200 {
             let mut d = Document::new("a\n  \\\n   b\n\tc\n".to_string(), 0);
             for step in 0..40 {
