@@ -772,6 +772,9 @@ impl StaleView {
 /// decorator and the statement after it starts a line unindented (else they
 /// would join); and nothing in it is left open (`lexically_closed`).
 fn self_contained(t: &[u8], b: Range<usize>) -> bool {
+    if b.start > b.end || b.end > t.len() {
+        return false;
+    }
     let line_start = |x: usize| x == 0 || matches!(t[x - 1], b'\n' | b'\r');
     if !line_start(b.start) {
         return false;
