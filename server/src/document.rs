@@ -902,6 +902,19 @@ fn scan(s: &[u8], mut line: impl FnMut(usize)) -> Result<bool, usize> {
     };
     while i < s.len() {
         let c = s[i];
+        // A quote in code (outside strings, and in a replacement field
+        // before its format spec) starts a string.
+        let in_code = match stack.last() {
+            None => true,
+            Some(Ctx::Field { spec, .. }) => !spec,
+            Some(Ctx::Str { .. }) => false,
+        };
+        if in_code && matches!(c, b'"' | b'\'') {
+            let (ctx, n) = string_at(i);
+            stack.push(ctx);
+            i += n;
+            continue;
+        }
         match stack.last().copied() {
             None => match c {
                 b'#' => {
@@ -938,12 +951,6 @@ fn scan(s: &[u8], mut line: impl FnMut(usize)) -> Result<bool, usize> {
                     if !significant(next) {
                         return Err(at);
                     }
-                    continue;
-                }
-                b'"' | b'\'' => {
-                    let (ctx, n) = string_at(i);
-                    stack.push(ctx);
-                    i += n;
                     continue;
                 }
                 _ => {}
@@ -992,12 +999,6 @@ fn scan(s: &[u8], mut line: impl FnMut(usize)) -> Result<bool, usize> {
                         set(&mut stack, d - 1, false);
                     }
                     b':' if d == 0 => set(&mut stack, 0, true),
-                    b'"' | b'\'' => {
-                        let (ctx, n) = string_at(i);
-                        stack.push(ctx);
-                        i += n;
-                        continue;
-                    }
                     _ => {}
                 }
             }
