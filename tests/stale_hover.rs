@@ -88,7 +88,7 @@ fn a_hover_from_the_tree_before_pending_edits_equals_the_hover_after_a_full_pars
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let (mut stale, mut compared, mut broken, mut broken_differ) = (0usize, 0usize, 0usize, 0usize);
     let (mut alone, mut alone_valid, mut refused, mut after_error, mut after_error_valid) = (0usize, 0usize, 0usize, 0usize, 0usize);
-    let mut scanned_valid = 0usize;
+    let (mut scanned_valid, mut same_valid) = (0usize, 0usize);
     let mut failures = Vec::new();
     for (name, text) in sources() {
         for round in 0..12 {
@@ -157,6 +157,7 @@ fn a_hover_from_the_tree_before_pending_edits_equals_the_hover_after_a_full_pars
                     continue;
                 }
                 alone_valid += view.parsed_alone() as usize;
+                same_valid += view.left_as_it_was() as usize;
                 after_error_valid += doc.tree.root_node().has_error() as usize;
                 if old != new {
                     failures.push(format!(
@@ -173,7 +174,7 @@ fn a_hover_from_the_tree_before_pending_edits_equals_the_hover_after_a_full_pars
         "stale hovers: {stale} of {compared} positions ({alone} from an edited block parsed alone, {alone_valid} of them in valid \
          text; {after_error} where the tree before the edits has a syntax error, {after_error_valid} of them in valid text; {refused} more refused for needing the module's \
          facts); in broken files {broken}, of which {broken_differ} differ; {scanned_valid} positions in valid text answered by a \
-         lexical scan alone"
+         lexical scan alone; {same_valid} in valid text from an edited block the edits left as it was"
     );
     assert!(failures.is_empty(), "{} stale hovers differ from a full parse:\n{}", failures.len(), failures.iter().take(5).cloned().collect::<Vec<_>>().join("\n\n"));
     // The view must serve enough hovers in valid text, or the test proves
@@ -183,6 +184,36 @@ fn a_hover_from_the_tree_before_pending_edits_equals_the_hover_after_a_full_pars
     assert!(scanned_valid >= 10_000, "only {scanned_valid} positions in valid text were answered by a lexical scan");
     assert!(after_error_valid >= 100, "only {after_error_valid} positions in valid text were answered after a tree with a syntax error");
     assert!(alone_valid >= 200, "only {alone_valid} positions in valid text were answered from an edited block parsed alone");
+    assert!(same_valid >= 200, "only {same_valid} positions in valid text were answered from an edited block left as it was");
+}
+
+/// A character typed (the tree parsed, broken) and deleted again (pending):
+/// the statements around it read as they did before it was typed, from the
+/// last tree without an error, with no parse: in the tree parsed with the
+/// character, error recovery reaches the whole class.
+#[test]
+fn a_block_an_edit_and_its_undo_left_as_it_was_is_read_without_a_parse() {
+    let text = "import os\n\nclass C:\n    def f(self):\n        return 1\n\n    def g(self):\n        yield 2\n\nx = 1\n";
+    let mut doc = Document::new(text.to_string(), 1);
+    let at = text.find("    def g").unwrap();
+    let typed = edits::ByteEdit { start: at, end: at, text: "x".into() }.change(&doc);
+    doc.apply_changes(&[typed], Encoding::Utf8, 2);
+    assert!(doc.tree.root_node().has_error());
+    let deleted = edits::ByteEdit { start: at, end: at + 1, text: String::new() }.change(&doc);
+    doc.apply_edits(&[deleted], Encoding::Utf8, 3);
+    assert_eq!(doc.text, text);
+    let k = Knowledge::get();
+    let settings = Settings::default();
+    let full = pyexplain::syntax::parse(&doc.text, None);
+    for token in ["def f", "return", "def g", "yield", "class"] {
+        let off = doc.text.find(token).unwrap();
+        let view = doc.stale_view(off).unwrap_or_else(|| panic!("no view for {token:?}"));
+        assert!(view.left_as_it_was() && !view.parsed_alone(), "{token:?}");
+        let got = hover_in_view(&view.text, &view.tree, view.offset, &[], &settings, k).unwrap().map(|h| (h.markdown, view.forward(h.range)));
+        let expect = hover_with_facts(&doc.text, &full, off, &[], &settings, k, None).map(|h| (h.markdown, h.range));
+        assert!(got.is_some(), "{token:?}");
+        assert_eq!(got, expect, "{token:?}");
+    }
 }
 
 /// A name waits for the parse even when its statement is untouched: what it
@@ -238,6 +269,13 @@ fn edited_blocks_are_read_as_the_whole_file_reads_them() {
         // A field left open leaves the rest of the file inside the string.
         ("x = 1\nfor i in y: pass\n", "x = 1", "x = f\"{a\"", "for", false),
         ("x = 1\nfor i in y: pass\n", "x = 1", "x = f'{'", "for", false),
+        // An edit that leaves a string open, or that continues the statement
+        // before it, reaches that statement and all after it; statements
+        // before them still read from the tree before the edits.
+        ("for i in y: pass\nx = 1\nz = 2\nw = 3\n", "z = 2", "z = 'open", "for", true),
+        ("for i in y: pass\nx = 1\nz = 2\nw = 3\n", "z = 2", "z = 'open", "=", false),
+        ("with a: pass\nif b: pass\nz = 2\n", "z = 2", "else: pass", "if", false),
+        ("with a: pass\nif b: pass\nz = 2\n", "z = 2", "else: pass", "with", true),
     ];
     let k = Knowledge::get();
     let settings = Settings::default();

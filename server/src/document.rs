@@ -81,12 +81,16 @@ struct Kept {
     /// Every edit since lay inside `errors`: the text differs from this
     /// tree's only where this tree has its errors.
     edits_in_errors: bool,
+    /// The tree's text, when it was kept while the tree was the document's
+    /// (for `stale_view`: a statement whose text the edits since left as
+    /// it was is read from this tree).
+    text: Option<std::sync::Arc<str>>,
 }
 
 impl Kept {
     fn new(tree: &Tree, text: &str) -> Kept {
         let errors = if tree.root_node().has_error() { error_lines(tree, text) } else { Vec::new() };
-        Kept { tree: tree.clone(), edits: Vec::new(), differs: Vec::new(), errors, edits_in_errors: true }
+        Kept { tree: tree.clone(), edits: Vec::new(), differs: Vec::new(), errors, edits_in_errors: true, text: None }
     }
 
     /// Record an edit made since; false when there are too many to keep.
@@ -271,6 +275,7 @@ impl Document {
                     }
                     if self.unparsed.is_empty() && !self.replaced && self.text.len() <= MAX_STALE_TEXT {
                         self.parsed_text = Some(std::sync::Arc::from(self.text.as_str()));
+                        self.share_parsed_text();
                     }
                     let start_point = point_at(&self.text, &self.line_index, start);
                     let old_end_point = point_at(&self.text, &self.line_index, end);
@@ -443,20 +448,24 @@ impl Document {
         if self.is_parsed() || self.replaced {
             return None;
         }
-        if self.unparsed.len() <= MAX_VIEW_EDITS {
-            if let Some(old) = self.parsed_text.clone() {
-                // In a tree with a syntax error, error recovery's pieces
-                // join the blocks, and a statement is read from it only
-                // when it and its neighbours are clean (`view_from`).
-                if let Some(v) = self.view_from(&self.tree, &self.unparsed, Some(old), offset) {
-                    return Some(v);
+        // Without parsing first (a statement read from an earlier tree),
+        // then parsing a block alone.
+        for cheap in [true, false] {
+            if self.unparsed.len() <= MAX_VIEW_EDITS {
+                if let Some(old) = self.parsed_text.clone() {
+                    // In a tree with a syntax error, error recovery's pieces
+                    // join the blocks, and a statement is read from it only
+                    // when it and its neighbours are clean (`view_from`).
+                    if let Some(v) = self.view_from(&self.tree, &self.unparsed, Some(old), offset, cheap) {
+                        return Some(v);
+                    }
                 }
             }
-        }
-        if self.tree.root_node().has_error() || self.parsed_text.is_none() {
-            if let Some(a) = self.anchor.as_ref().filter(|a| a.edits.len() <= MAX_VIEW_EDITS) {
-                if let Some(v) = self.view_from(&a.tree, &a.edits, None, offset) {
-                    return Some(v);
+            if self.tree.root_node().has_error() || self.parsed_text.is_none() {
+                if let Some(a) = self.anchor.as_ref().filter(|a| a.edits.len() <= MAX_VIEW_EDITS) {
+                    if let Some(v) = self.view_from(&a.tree, &a.edits, a.text.clone(), offset, cheap) {
+                        return Some(v);
+                    }
                 }
             }
         }
@@ -472,7 +481,7 @@ impl Document {
         if t.len() > MAX_STALE_TEXT || offset > t.len() {
             return None;
         }
-        let (starts, known) = statement_starts(t);
+        let (starts, known) = statement_starts(t, offset);
         let i = starts.partition_point(|&p| p <= offset).checked_sub(1)?;
         let (mut lo, mut hi) = (i, i + 1);
         // A statement glued to the one before (a decorator, a header wanting
@@ -539,8 +548,10 @@ impl Document {
     }
 
     /// `stale_view` from `tree`, which `edits` lead from to the current
-    /// text; `old`: the text of `tree`, when kept.
-    fn view_from(&self, tree: &Tree, edits: &[InputEdit], old: Option<std::sync::Arc<str>>, offset: usize) -> Option<StaleView> {
+    /// text; `old`: the text of `tree`, when kept. `cheap`: only a view that
+    /// needs no parse (a statement read from `tree`).
+    fn view_from(&self, tree: &Tree, edits: &[InputEdit], old: Option<std::sync::Arc<str>>, offset: usize, cheap: bool) -> Option<StaleView> {
+        let parse_block = |b: Range<usize>, first: bool| if cheap { None } else { self.parse_block(b, first) };
         let cur = self.text.as_bytes();
         let old_len = edits.iter().rev().try_fold(cur.len(), |n, e| (n + e.old_end_byte).checked_sub(e.new_end_byte))?;
         // A position of the text after edits[..upto] in the text before them
@@ -585,8 +596,9 @@ impl Document {
         let tops: Vec<Range<usize>> = nodes.iter().map(|c| c.byte_range()).collect();
         // Each edited block, from the start of the first top-level statement
         // it touches to the start of the next untouched one, in the current
-        // text; and whether it starts at the module's first statement.
-        let mut blocks: Vec<(Range<usize>, bool)> = Vec::new();
+        // text; and whether it starts at the module's first statement; and
+        // the same block in the text of `tree`.
+        let mut blocks: Vec<(Range<usize>, bool, Range<usize>)> = Vec::new();
         // Blocks start and end at statements that begin a line unindented:
         // error recovery may leave indented pieces of a broken statement
         // at the top level; they join the block.
@@ -594,8 +606,13 @@ impl Document {
         // at most: the statement before a block must have ended cleanly.
         let unindented = |i: usize| nodes[i].start_position().column == 0;
         let clean = |i: usize| unindented(i) && !nodes[i].has_error();
+        // Where the first edit that cannot be read as a block lies (in the
+        // text of `tree`): its effect may reach the statement before it and
+        // everything after, so only statements before those are read.
+        let mut barrier = usize::MAX;
         for d in &dirty {
-            let mut first = (0..tops.len()).rev().find(|&i| tops[i].start <= d.start && unindented(i));
+            let after = tops.partition_point(|r| r.start <= d.start);
+            let mut first = (0..after).rev().find(|&i| unindented(i));
             // (and a statement that the edits indent joins the one before).
             let indented_now = |i: usize| cur.get(fwd(tops[i].start, false)).is_some_and(|c| indent(*c));
             for _ in 0..8 {
@@ -604,67 +621,113 @@ impl Document {
                     _ => break,
                 }
             }
-            if first.is_some_and(|i| i > 0 && nodes[i - 1].has_error()) {
-                return None;
-            }
             let start = first.map_or(0, |i| tops[i].start);
-            let end = (0..tops.len()).find(|&i| tops[i].start > d.end && clean(i)).map_or(old_len, |i| tops[i].start);
+            if first.is_some_and(|i| i > 0 && nodes[i - 1].has_error()) {
+                barrier = barrier.min(start);
+                continue;
+            }
+            let end = (tops.partition_point(|r| r.start <= d.end)..tops.len()).find(|&i| clean(i)).map_or(old_len, |i| tops[i].start);
             let (s, e) = (fwd(start, false), fwd(end, true));
             if e < s || e > cur.len() {
-                return None;
+                barrier = barrier.min(start);
+                continue;
             }
-            blocks.push((s..e, first.is_none_or(|i| i == 0)));
+            blocks.push((s..e, first.is_none_or(|i| i == 0), start..end));
         }
         blocks.sort_by_key(|b| b.0.start);
-        let mut merged: Vec<(Range<usize>, bool)> = Vec::new();
-        for (b, first) in blocks {
+        let mut dirty = dirty;
+        let mut merged: Vec<(Range<usize>, bool, Range<usize>)> = Vec::new();
+        for (b, first, o) in blocks {
             match merged.last_mut() {
-                Some((m, f)) if b.start < m.end => {
+                Some((m, f, mo)) if b.start < m.end => {
                     m.end = m.end.max(b.end);
                     *f |= first;
+                    mo.start = mo.start.min(o.start);
+                    mo.end = mo.end.max(o.end);
                 }
-                _ => merged.push((b, first)),
+                _ => merged.push((b, first, o)),
             }
         }
-        if !merged.iter().all(|(b, _)| self_contained(cur, b.clone())) {
-            return None;
+        for (b, _, o) in &merged {
+            if !self_contained(cur, b.clone()) {
+                barrier = barrier.min(o.start);
+            }
+        }
+        merged.retain(|(_, _, o)| o.start < barrier);
+        dirty.retain(|d| d.start < barrier);
+        // Whether the statement that starts at or after `x` (in the text of
+        // `tree`) ends before the barrier.
+        let before_barrier = |x: usize| barrier == usize::MAX || tops.get(tops.partition_point(|r| r.start < x)).is_some_and(|r| r.end <= barrier);
+        // A block whose text the edits left as it was in `tree` (a letter
+        // typed and deleted) is not edited: its statements are read from
+        // `tree`, at the same place in the block.
+        let mut same: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+        if let Some(old) = old.as_deref() {
+            merged.retain(|(b, _, o)| {
+                let kept = old.as_bytes().get(o.clone()) != cur.get(b.clone());
+                if !kept {
+                    dirty.retain(|d| !(o.start <= d.start && d.end <= o.end));
+                    same.push((b.clone(), o.clone()));
+                }
+                kept
+            });
         }
         // A block whose last statement is incomplete may be joined to the
         // statement after it (`parse_block`): the hovered block, and the one
         // that ends where the hovered statement begins, must end complete.
         // The other blocks cannot change the hovered statement.
-        let ends_at = |x: usize| merged.iter().find(|(b, _)| b.end == x).map(|(b, f)| (b.clone(), *f));
-        if let Some((b, first)) = merged.iter().find(|(b, _)| b.start <= offset && offset < b.end) {
-            if let Some((p, pf)) = ends_at(b.start) {
-                self.parse_block(p, pf)?;
+        let ends_at = |x: usize| merged.iter().find(|(b, _, _)| b.end == x).map(|(b, f, _)| (b.clone(), *f));
+        if let Some((b, first, o)) = merged.iter().find(|(b, _, _)| b.start <= offset && offset < b.end) {
+            if !before_barrier(o.end) {
+                return None;
             }
-            return self.view_of(self.parse_block(b.clone(), *first)?, offset);
+            if let Some((p, pf)) = ends_at(b.start) {
+                parse_block(p, pf)?;
+            }
+            return self.view_of(parse_block(b.clone(), *first)?, offset);
         }
         // Outside the edited blocks: an untouched statement (a position
-        // inside text an edit wrote lies in an edited block).
-        let at = back(offset, edits.len(), false);
-        let i = tops.iter().position(|r| r.start <= at && at <= r.end)?;
+        // inside text an edit wrote lies in an edited block, or in one the
+        // edits left as it was).
+        let in_same = same.iter().find(|(b, _)| b.start <= offset && offset < b.end);
+        let at = match in_same {
+            Some((b, o)) => offset - b.start + o.start,
+            None => back(offset, edits.len(), false),
+        };
+        let i = tops.partition_point(|r| r.end < at);
+        if !tops.get(i).is_some_and(|r| r.start <= at) {
+            return None;
+        }
         // In a tree with a syntax error, only a clean statement between
         // clean neighbours is read (error recovery reaches its neighbours).
-        if !clean(i) || (i > 0 && !clean(i - 1)) || (i + 1 < tops.len() && !clean(i + 1)) {
+        if !clean(i) || (i > 0 && !clean(i - 1)) || (i + 1 < tops.len() && !clean(i + 1)) || !before_barrier(tops[i].end) {
             return None;
         }
         let region = tops.get(i.wrapping_sub(1)).map_or(0, |r| r.end)..tops.get(i + 1).map_or(old_len, |r| r.start);
         if dirty.iter().any(|d| d.start <= region.end && region.start <= d.end) {
             return None;
         }
-        if let Some((p, pf)) = ends_at(fwd(tops[i].start, false)) {
-            self.parse_block(p, pf)?;
+        // (where the hovered statement starts in the current text)
+        let here = match in_same {
+            Some((b, o)) => tops[i].start - o.start + b.start,
+            None => fwd(tops[i].start, false),
+        };
+        if let Some((p, pf)) = ends_at(here) {
+            parse_block(p, pf)?;
         }
         let Some(old) = old else {
             let end = tops.get(i + 1).map_or(old_len, |r| r.start);
             let b = fwd(tops[i].start, false)..fwd(end, true);
-            return if self_contained(cur, b.clone()) { self.view_of(self.parse_block(b, i == 0)?, offset) } else { None };
+            return if self_contained(cur, b.clone()) { self.view_of(parse_block(b, i == 0)?, offset) } else { None };
         };
         if at > old.len() || on_name(tree, &old, at) {
             return None;
         }
-        Some(StaleView { text: old, tree: tree.clone(), offset: at, map: ViewMap::Before(edits.to_vec()) })
+        let map = match in_same {
+            Some((b, o)) => ViewMap::Same { old_start: o.start, start: b.start, len: b.len(), edits: self.unparsed.clone() },
+            None => ViewMap::Before(edits.to_vec()),
+        };
+        Some(StaleView { text: old, tree: tree.clone(), offset: at, map })
     }
 }
 
@@ -692,6 +755,11 @@ struct Alone {
     range: Range<usize>,
 }
 
+/// How many statement starts past the hovered offset `scan_view` reads
+/// (it joins a statement to at most 8 after it): the rest of the text is
+/// not scanned.
+const STARTS_PAST: usize = 10;
+
 /// The most pending edits a view is built across.
 const MAX_VIEW_EDITS: usize = 64;
 
@@ -714,6 +782,9 @@ enum ViewMap {
     Before(Vec<InputEdit>),
     /// `prefix` bytes, then the current text's `start..start + len`.
     Block { start: usize, prefix: usize, len: usize, edits: Vec<InputEdit> },
+    /// An earlier text whose `old_start..old_start + len` is the current
+    /// text's `start..start + len` (the edits left that block as it was).
+    Same { old_start: usize, start: usize, len: usize, edits: Vec<InputEdit> },
 }
 
 /// A range of the current text that no pending edit touches, in the text
@@ -741,12 +812,22 @@ impl StaleView {
         matches!(self.map, ViewMap::Block { .. })
     }
 
+    /// Whether the view reads an edited block that the edits left as it
+    /// was (a letter typed and deleted) from an earlier tree.
+    pub fn left_as_it_was(&self) -> bool {
+        matches!(self.map, ViewMap::Same { .. })
+    }
+
     /// A range of the view's text, in the current text.
     pub fn forward(&self, r: Range<usize>) -> Range<usize> {
         match &self.map {
             ViewMap::Before(edits) => edits.iter().fold(r, |r, e| map_range(r, e)),
             ViewMap::Block { start, prefix, .. } => {
                 let to = |x: usize| x.saturating_sub(*prefix) + start;
+                to(r.start)..to(r.end)
+            }
+            ViewMap::Same { old_start, start, len, .. } => {
+                let to = |x: usize| x.clamp(*old_start, old_start + len) - old_start + start;
                 to(r.start)..to(r.end)
             }
         }
@@ -760,6 +841,10 @@ impl StaleView {
             ViewMap::Block { start, prefix, len, edits } => {
                 untouched_before(edits, r)?;
                 (r.start >= *start && r.end <= start + len).then(|| r.start - start + prefix..r.end - start + prefix)
+            }
+            ViewMap::Same { old_start, start, len, edits } => {
+                untouched_before(edits, r)?;
+                (r.start >= *start && r.end <= start + len).then(|| r.start - start + old_start..r.end - start + old_start)
             }
         }
     }
@@ -844,13 +929,17 @@ fn glued_to_before(t: &[u8], at: usize) -> bool {
 /// unindented with code that is no `else`/`elif`/`except`/`finally`. The
 /// second value: where what is known ends (the start of the line where an
 /// unterminated string, an unmatched bracket or an odd continuation stopped
-/// the scan; none of the starts is at or past it).
-fn statement_starts(t: &[u8]) -> (Vec<usize>, usize) {
+/// the scan, or where `STARTS_PAST` starts after `until` were found; none
+/// of the starts is at or past it).
+fn statement_starts(t: &[u8], until: usize) -> (Vec<usize>, usize) {
     let mut starts = vec![0];
+    let mut past = 0;
     let known = match scan(t, |p| {
         if p < t.len() && significant(&t[p..p + 1]) && !clause(&t[p..]) {
             starts.push(p);
+            past += (p > until) as usize;
         }
+        past < STARTS_PAST
     }) {
         Ok(_) => t.len(),
         // Nothing is known from the line where the scan stopped on.
@@ -865,18 +954,19 @@ fn statement_starts(t: &[u8]) -> (Vec<usize>, usize) {
 /// never closed before they open, no line continuation at the end, and a
 /// line break last (unless `at_end` of the text).
 fn lexically_closed(s: &[u8], at_end: bool) -> bool {
-    scan(s, |_| {}) == Ok(true) && (at_end || s.last().is_some_and(|c| matches!(c, b'\n' | b'\r')))
+    scan(s, |_| true) == Ok(true) && (at_end || s.last().is_some_and(|c| matches!(c, b'\n' | b'\r')))
 }
 
 /// Read `s` as Python's tokenizer reads strings, brackets, comments and
 /// line continuations, calling `line` with each line start outside all of
-/// them. Ok: read to the end, and whether nothing is open there. Err: where
+/// them (a false answer stops the scan there, as an Err at that line
+/// start). Ok: read to the end, and whether nothing is open there. Err: where
 /// it stopped (a string unterminated on its line, a bracket closed before
 /// it opens, a continuation with no line after it). The replacement fields
 /// of f- and t-strings are code again and may hold any quotes and nested
 /// f-strings (PEP 701); a field spread over lines, or holding a comment or
 /// a backslash, stops the scan (rare; the caller then parses).
-fn scan(s: &[u8], mut line: impl FnMut(usize)) -> Result<bool, usize> {
+fn scan(s: &[u8], mut line: impl FnMut(usize) -> bool) -> Result<bool, usize> {
     #[derive(Clone, Copy)]
     enum Ctx {
         Str { q: u8, triple: bool, fmt: bool },
@@ -923,8 +1013,7 @@ fn scan(s: &[u8], mut line: impl FnMut(usize)) -> Result<bool, usize> {
                     }
                     continue;
                 }
-                b'\n' if depth == 0 => line(i + 1),
-                b'\r' if depth == 0 && s.get(i + 1) != Some(&b'\n') => line(i + 1),
+                b'\n' | b'\r' if depth == 0 && !(c == b'\r' && s.get(i + 1) == Some(&b'\n')) && !line(i + 1) => return Err(i + 1),
                 b'(' | b'[' | b'{' => depth += 1,
                 b')' | b']' | b'}' => {
                     depth -= 1;
@@ -1016,8 +1105,22 @@ impl Document {
         let installed = self.install(r);
         if installed && !self.is_parsed() && !self.replaced && text.len() <= MAX_STALE_TEXT {
             self.parsed_text = Some(std::sync::Arc::from(text));
+            self.share_parsed_text();
         }
         installed
+    }
+
+    /// When the anchor is the tree the pending edits lead from, it keeps
+    /// that tree's text (shared, not copied) for `stale_view`, so that it
+    /// can still read statements from it after a broken tree replaces it.
+    fn share_parsed_text(&mut self) {
+        // (A node's id is its subtree's address: the root's differs between
+        // copies of a tree, its children's do not.)
+        let first = |t: &Tree| t.root_node().child(0).map(|n| n.id());
+        let n = self.unparsed.len();
+        if let Some(a) = self.anchor.as_mut().filter(|a| a.edits.len() == n && first(&a.tree).is_some() && first(&a.tree) == first(&self.tree)) {
+            a.text = self.parsed_text.clone();
+        }
     }
 }
 
