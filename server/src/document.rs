@@ -648,6 +648,18 @@ impl Document {
                 _ => merged.push((b, first, o)),
             }
         }
+        // Only the blocks that start before the end of the statement after
+        // the hovered one (or after the hovered block) can change what is
+        // hovered (see the barrier below): the others are not read.
+        let hovered_end = match merged.iter().find(|(b, _, _)| b.start <= offset && offset < b.end) {
+            Some((_, _, o)) => o.end,
+            None => {
+                let at = back(offset, edits.len(), false);
+                tops.get(tops.partition_point(|r| r.end < at)).map_or(old_len, |r| r.end)
+            }
+        };
+        let limit = tops.get(tops.partition_point(|r| r.start < hovered_end)).map_or(old_len, |r| r.end);
+        merged.retain(|(_, _, o)| o.start < limit);
         for (b, _, o) in &merged {
             if !self_contained(cur, b.clone()) {
                 barrier = barrier.min(o.start);
