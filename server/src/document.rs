@@ -424,18 +424,27 @@ impl Document {
     /// since: first the tree parsed before the pending edits; when that
     /// fails and that tree has a syntax error (its top-level statements are
     /// then error recovery's guess), the last tree without one (the anchor
-    /// kept for reparses). Every block of top-level statements the edits
-    /// touched must be self-contained in the current text (`self_contained`:
-    /// no string, bracket or line continuation left open, nothing that would
-    /// join it to the statement before or after). Then:
+    /// kept for reparses). Views that need no parse are tried first, from
+    /// either tree. Each block of top-level statements the edits touched
+    /// that starts before the end of the statement after the hovered one
+    /// must be self-contained in the current text (`self_contained`: no
+    /// string, bracket or line continuation left open, nothing that would
+    /// join it to the statement before or after); the first one that is not
+    /// (or that error recovery keeps from being delimited) is a barrier:
+    /// it may reach the statement before it and everything after, so only
+    /// statements whose next statement ends before it are read. Then:
     /// - a hover inside an edited block of at most `MAX_VIEW_BLOCK` bytes:
     ///   that block alone, freshly parsed (after a `pass` line when
     ///   statements come before it, so that its first statement does not
     ///   pass for the module's first: a docstring, a `__future__` import);
+    ///   but a block whose text the edits left as it was in the earlier
+    ///   tree (a letter typed, parsed, and deleted) is read from that tree
+    ///   like an untouched one;
     /// - a hover in an untouched top-level statement whose surrounding gaps
-    ///   hold no edit either: the tree parsed before the pending edits, with
-    ///   `offset` mapped into its text; from the anchor (whose text is not
-    ///   kept), that statement parsed alone, as above.
+    ///   hold no edit either: the earlier tree, with `offset` mapped into
+    ///   its text (the anchor keeps its text when it was the document's
+    ///   tree at the first pending edit; without it, that statement is
+    ///   parsed alone, as above).
     ///
     /// Either way the hovered statement is read with the same tokens, from
     /// the same scanner state, as a full parse of the current text reads it,
