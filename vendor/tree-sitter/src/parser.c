@@ -782,7 +782,13 @@ static Subtree ts_parser__reuse_node(
 
     if (!ts_subtree_external_scanner_state_eq(self->reusable_node.last_external_token, last_external_token)) {
       LOG("reusable_node_has_different_external_scanner_state symbol:%s", TREE_NAME(result));
-      reusable_node_advance(&self->reusable_node);
+      // pyexplain patch (see vendor/tree-sitter/PYEXPLAIN.md): descend into
+      // the node, as for a node with changes, instead of skipping it whole.
+      // Its children are checked one by one, each against the scanner state
+      // before it, so nothing is reused that this check would refuse.
+      if (!reusable_node_descend(&self->reusable_node)) {
+        reusable_node_advance(&self->reusable_node);
+      }
       continue;
     }
 
