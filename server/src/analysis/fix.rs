@@ -192,13 +192,11 @@ impl Replay {
             self.text = text;
             return true;
         }
-        let incremental_ok = !self.tree.root_node().has_error()
-            && !self.text.contains('\r')
-            && !text.contains('\r')
-            && crate::syntax::parse_len(&text) == text.len();
+        let len = crate::syntax::parse_len(&text);
+        let incremental_ok = !self.tree.root_node().has_error() && !self.text.contains('\r') && !text.contains('\r') && len == text.len();
         let mut done = false;
         if incremental_ok {
-            let (input, old, tree) = reparse(&self.text, &self.tree, &applied, &text);
+            let (input, old, tree) = reparse(&self.text, &self.tree, &applied, &text, len);
             if !tree.root_node().has_error() {
                 // The written ranges, in the new text's offsets, and what the reparse changed.
                 let mut dirty = Vec::with_capacity(applied.len());
@@ -224,7 +222,7 @@ impl Replay {
             }
         }
         if !done {
-            self.tree = crate::syntax::parse(&text, None);
+            self.tree = crate::syntax::parse_prefix(&text, None, len);
             self.checked = incremental::check_full(&text, &self.tree, settings, k);
         }
         self.text = text;
@@ -234,18 +232,19 @@ impl Replay {
 
 /// `tree` (of `src`) told about the edits `applied` (sorted, non-overlapping,
 /// in `src`'s offsets; `src` has no `\r`), and `text` (`src` with them
-/// applied) parsed reusing it: the tree-sitter edits, the edited old tree
+/// applied, `len` its `syntax::parse_len`) parsed reusing it: the
+/// tree-sitter edits, the edited old tree
 /// (for `changed_ranges`) and the new tree. tree-sitter is vendored with a
 /// fix to its reuse (`vendor/tree-sitter/PYEXPLAIN.md`): without it a fix
 /// inserting a statement at the start of a function body re-lexed the rest
 /// of the file (on `test_inspect.py` half of `check`'s instructions).
-fn reparse(src: &str, tree: &Tree, applied: &[&Edit], text: &str) -> (Vec<InputEdit>, Tree, Tree) {
+fn reparse(src: &str, tree: &Tree, applied: &[&Edit], text: &str, len: usize) -> (Vec<InputEdit>, Tree, Tree) {
     let input = input_edits(src, applied);
     let mut old = tree.clone();
     for e in &input {
         old.edit(e);
     }
-    let new = crate::syntax::parse(text, Some(&old));
+    let new = crate::syntax::parse_prefix(text, Some(&old), len);
     (input, old, new)
 }
 
@@ -335,7 +334,7 @@ mod tests {
     /// not apply.
     fn reparse_equals_fresh(src: &str, tree: &Tree, edits: &[Edit], what: &str) -> Option<(String, Tree)> {
         let (text, applied) = apply_edits_tracked(src, edits)?;
-        let (_, _, new) = reparse(src, tree, &applied, &text);
+        let (_, _, new) = reparse(src, tree, &applied, &text, crate::syntax::parse_len(&text));
         let fresh = crate::syntax::parse(&text, None);
         assert!(nodes(new.root_node()) == nodes(fresh.root_node()), "{what}: incremental reparse differs from a fresh parse:\n{text}");
         Some((text, new))
