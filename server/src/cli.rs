@@ -869,19 +869,13 @@ fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
         }
         let next = AtomicUsize::new(0);
         let slots: Vec<Mutex<Option<FileResult>>> = files.iter().map(|_| Mutex::new(None)).collect();
-        // Largest files first: the threads take the next file when done, so
-        // a large file taken last kept one thread busy alone at the end (the
-        // pylint sample's wall time was set by its two largest files). The
-        // report keeps the discovery order (`slots`).
-        let mut order: Vec<(u64, usize)> = files.iter().enumerate().map(|(i, f)| (std::fs::metadata(f).map_or(0, |m| m.len()), i)).collect();
-        order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(files.len().max(1));
         std::thread::scope(|s| {
             for _ in 0..threads {
                 let worker = std::thread::Builder::new().name("check".into()).stack_size(ANALYSIS_STACK);
                 let _ = worker.spawn_scoped(s, || loop {
-                    let Some(&(_, i)) = order.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
-                    let path = &files[i];
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
                     let display = path.display().to_string();
                     let r = match std::fs::read(path) {
                         Ok(bytes) => {
