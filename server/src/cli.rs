@@ -795,7 +795,7 @@ fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, 
             ..Default::default()
         };
     }
-    let tree = crate::syntax::parse(&src.text, None);
+    let tree = crate::syntax::parse_prefix(&src.text, None, parsed);
     let checked = analysis::incremental::check_full(&src.text, &tree, settings, k);
     let syntax_error = first_syntax_error(&src.text, &tree, k);
     let (fixable, fixable_unsafe) = fixable_counts(&src.text, &tree, &checked, settings, k, unsafe_fixes);

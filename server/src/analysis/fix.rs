@@ -192,18 +192,11 @@ impl Replay {
             self.text = text;
             return true;
         }
-        let incremental_ok = !self.tree.root_node().has_error()
-            && !self.text.contains('\r')
-            && !text.contains('\r')
-            && crate::syntax::parse_len(&text) == text.len();
+        let len = crate::syntax::parse_len(&text);
+        let incremental_ok = !self.tree.root_node().has_error() && !self.text.contains('\r') && !text.contains('\r') && len == text.len();
         let mut done = false;
         if incremental_ok {
-            let input = input_edits(&self.text, &applied);
-            let mut old = self.tree.clone();
-            for e in &input {
-                old.edit(e);
-            }
-            let tree = crate::syntax::parse(&text, Some(&old));
+            let (input, old, tree) = reparse(&self.text, &self.tree, &applied, &text, len);
             if !tree.root_node().has_error() {
                 // The written ranges, in the new text's offsets, and what the reparse changed.
                 let mut dirty = Vec::with_capacity(applied.len());
@@ -229,12 +222,30 @@ impl Replay {
             }
         }
         if !done {
-            self.tree = crate::syntax::parse(&text, None);
+            self.tree = crate::syntax::parse_prefix(&text, None, len);
             self.checked = incremental::check_full(&text, &self.tree, settings, k);
         }
         self.text = text;
         true
     }
+}
+
+/// `tree` (of `src`) told about the edits `applied` (sorted, non-overlapping,
+/// in `src`'s offsets; `src` has no `\r`), and `text` (`src` with them
+/// applied, `len` its `syntax::parse_len`) parsed reusing it: the
+/// tree-sitter edits, the edited old tree
+/// (for `changed_ranges`) and the new tree. tree-sitter is vendored with a
+/// fix to its reuse (`vendor/tree-sitter/PYEXPLAIN.md`): without it a fix
+/// inserting a statement at the start of a function body re-lexed the rest
+/// of the file (on `test_inspect.py` half of `check`'s instructions).
+fn reparse(src: &str, tree: &Tree, applied: &[&Edit], text: &str, len: usize) -> (Vec<InputEdit>, Tree, Tree) {
+    let input = input_edits(src, applied);
+    let mut old = tree.clone();
+    for e in &input {
+        old.edit(e);
+    }
+    let new = crate::syntax::parse_prefix(text, Some(&old), len);
+    (input, old, new)
 }
 
 /// The tree-sitter edits for `applied` (sorted, non-overlapping, in `src`'s
@@ -273,4 +284,201 @@ fn input_edits(src: &str, applied: &[&Edit]) -> Vec<InputEdit> {
     }
     out.reverse();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::NodeExt;
+    use std::path::{Path, PathBuf};
+    use tree_sitter::Node;
+
+    /// Every node of the tree under `root`, in document order: kind, byte
+    /// range, points, and whether it is named, missing or an error.
+    fn nodes(root: Node) -> Vec<(u16, std::ops::Range<usize>, Point, Point, bool, bool, bool)> {
+        let mut out = Vec::new();
+        let mut cursor = root.walk();
+        loop {
+            let n = cursor.node();
+            out.push((n.kind_id(), n.byte_range(), n.start_position(), n.end_position(), n.is_named(), n.is_missing(), n.is_error()));
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return out;
+                }
+            }
+        }
+    }
+
+    fn py_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else { return };
+        let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for p in paths {
+            if p.is_dir() {
+                py_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "py") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Reparse `src` (parsed as `tree`) after `edits` as the replay does,
+    /// and compare the new tree with a fresh parse of the new text, node
+    /// for node. Returns the new text and tree, or None when the edits do
+    /// not apply.
+    fn reparse_equals_fresh(src: &str, tree: &Tree, edits: &[Edit], what: &str) -> Option<(String, Tree)> {
+        let (text, applied) = apply_edits_tracked(src, edits)?;
+        let (_, _, new) = reparse(src, tree, &applied, &text, crate::syntax::parse_len(&text));
+        let fresh = crate::syntax::parse(&text, None);
+        assert!(nodes(new.root_node()) == nodes(fresh.root_node()), "{what}: incremental reparse differs from a fresh parse:\n{text}");
+        Some((text, new))
+    }
+
+    /// The statements that start the bodies of the functions in `root`.
+    fn body_starts(root: Node) -> Vec<Node> {
+        let mut out = Vec::new();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            if n.kind_name() == "function_definition" {
+                if let Some(first) = n.child_by_field_id(crate::field_id!("body")).and_then(|b| b.named_child(0)) {
+                    if first.start_position().row != n.start_position().row && first.kind_name() != "comment" {
+                        out.push(first);
+                    }
+                }
+            }
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor));
+        }
+        out.sort_by_key(|n| n.start_byte());
+        out
+    }
+
+    /// tree-sitter's reuse (vendored with a patch, `reparse`) gives the tree
+    /// a fresh parse gives, node for node: over every fixture and example,
+    /// for every round of fix-all's edits (safe and unsafe, all rules), for
+    /// a statement inserted at the start of function bodies (the edit that
+    /// made tree-sitter skip every later statement before the patch), one
+    /// body at a time and all at once, for the first body statement removed,
+    /// and for a string opened at a body's start (the scanner state then
+    /// really differs up to the end of the file).
+    #[test]
+    fn incremental_reparse_equals_a_fresh_parse() {
+        let k = Knowledge::get();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        py_files(&root.join("tests/fixtures"), &mut files);
+        py_files(&root.join("examples"), &mut files);
+        assert!(files.len() > 200, "fixtures not found");
+        let all = Settings { select: Some(vec!["ALL".to_string()]), target_version: (3, 12), ..Settings::default() };
+        let (mut rounds, mut insertions) = (0, 0);
+        for path in &files {
+            let Ok(src) = crate::cli::decode(&std::fs::read(path).unwrap()) else { continue };
+            let src = src.text;
+            if src.contains('\r') || crate::syntax::parse_len(&src) < src.len() {
+                continue;
+            }
+            let what = path.display().to_string();
+            let tree = crate::syntax::parse(&src, None);
+            for unsafe_fixes in [false, true] {
+                let (mut text, mut t) = (src.clone(), tree.clone());
+                for _ in 0..MAX_ROUNDS {
+                    let findings = incremental::check_full(&text, &t, &all, k).findings;
+                    let (edits, _) = select_edits(&findings, unsafe_fixes);
+                    if edits.is_empty() {
+                        break;
+                    }
+                    let Some((next, next_tree)) = reparse_equals_fresh(&text, &t, &edits, &what) else { break };
+                    if next == text {
+                        break;
+                    }
+                    rounds += 1;
+                    (text, t) = (next, next_tree);
+                }
+            }
+            let starts = body_starts(tree.root_node());
+            let mut every = Vec::new();
+            for first in starts.iter().take(4) {
+                let at = first.start_byte();
+                let indent = crate::syntax::indent_at(&src, at);
+                for new_text in [format!("x = 1\n{indent}"), format!("if a is None:\n{indent}    a = []\n{indent}"), format!("s = '''\n{indent}")] {
+                    reparse_equals_fresh(&src, &tree, &[Edit::insert(at, new_text)], &what);
+                    insertions += 1;
+                }
+                // The first statement's line removed, when another follows.
+                if let Some(second) = first.next_named_sibling().filter(|n| n.start_position().row > first.end_position().row) {
+                    let line = at - indent.len();
+                    let next_line = second.start_byte() - crate::syntax::indent_at(&src, second.start_byte()).len();
+                    reparse_equals_fresh(&src, &tree, &[Edit::delete(line..next_line)], &what);
+                }
+                every.push(Edit::insert(at, format!("y = []\n{indent}")));
+            }
+            if every.len() > 1 {
+                reparse_equals_fresh(&src, &tree, &every, &what);
+            }
+        }
+        // Not vacuous: many replay rounds and body-start insertions compared.
+        assert!(rounds > 200 && insertions > 300, "{rounds} {insertions}");
+    }
+}
+
+#[cfg(test)]
+mod reuse_tests {
+    use tree_sitter::{InputEdit, Parser, Point};
+
+    /// How many tokens tree-sitter lexes reparsing `new` from `old_text`'s
+    /// tree after one insertion at `at` (counted with its logger).
+    fn tokens_lexed(old_text: &str, at: usize, inserted: &str) -> usize {
+        let mut parser = Parser::new();
+        parser.set_language(&crate::syntax::language()).unwrap();
+        let mut old = parser.parse(old_text, None).unwrap();
+        let point = |text: &str, off: usize| {
+            let before = &text[..off];
+            Point { row: before.matches('\n').count(), column: off - before.rfind('\n').map_or(0, |i| i + 1) }
+        };
+        let new = format!("{}{inserted}{}", &old_text[..at], &old_text[at..]);
+        old.edit(&InputEdit {
+            start_byte: at,
+            old_end_byte: at,
+            new_end_byte: at + inserted.len(),
+            start_position: point(old_text, at),
+            old_end_position: point(old_text, at),
+            new_end_position: point(&new, at + inserted.len()),
+        });
+        let lexed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = lexed.clone();
+        parser.set_logger(Some(Box::new(move |_, msg: &str| {
+            if msg.starts_with("lexed_lookahead") {
+                count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        })));
+        let tree = parser.parse(&new, Some(&old)).unwrap();
+        assert_eq!(tree.root_node().to_sexp(), crate::syntax::parse(&new, None).root_node().to_sexp());
+        lexed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The vendored tree-sitter's patch is in effect: a statement inserted
+    /// at the start of a method body re-lexes about that statement, not
+    /// every class after it (unpatched: the whole rest of the file). A
+    /// count of tokens, not a time.
+    #[test]
+    fn a_statement_inserted_at_a_body_start_relexes_only_nearby_tokens() {
+        let mut src = String::new();
+        for i in 0..200 {
+            src.push_str(&format!("class C{i}:\n    def f(self):\n        a = {i}\n        return a\n\n"));
+        }
+        let at = src.find("a = 0").unwrap();
+        let body_start = tokens_lexed(&src, at, "x = 1\n        ");
+        let body_middle = tokens_lexed(&src, src.find("return a").unwrap(), "x = 1\n        ");
+        // (The logger reports a lookahead at each of the 200 class
+        // boundaries too: about 206 for either, and 3,995 for the first
+        // before the patch.)
+        assert!(body_middle < 400, "{body_middle}");
+        assert!(body_start <= body_middle + 20, "inserting at a body's start re-lexed {body_start} tokens (the mid-body insertion: {body_middle})");
+    }
 }
