@@ -276,6 +276,15 @@ fn edited_blocks_are_read_as_the_whole_file_reads_them() {
         ("for i in y: pass\nx = 1\nz = 2\nw = 3\n", "z = 2", "z = 'open", "=", false),
         ("with a: pass\nif b: pass\nz = 2\n", "z = 2", "else: pass", "if", false),
         ("with a: pass\nif b: pass\nz = 2\n", "z = 2", "else: pass", "with", true),
+        // Error recovery gave up on the module (the root is an ERROR node):
+        // its clean children are no module's statements.
+        (
+            "import asyncio\nfrom asyncio import TaskGroup\n\n\nasync def main():\n    async with TaskGroup() as group:\n        group.create_task(job(4))f\"{h asyncio.timeout(1):\n        print(await task, results)\n\n\nasyncio.run(main())\n",
+            "f\"{h",
+            "\n    async with",
+            "import",
+            false,
+        ),
     ];
     let k = Knowledge::get();
     let settings = Settings::default();

@@ -599,6 +599,12 @@ impl Document {
             x
         };
         let root = tree.root_node();
+        // Error recovery may give up on the module itself: the root is then
+        // an ERROR node, and its children, clean as they may be, are no
+        // module's statements (a hover finds no `module` above them).
+        if root.kind() != "module" {
+            return None;
+        }
         let dirty: Vec<Range<usize>> = edits.iter().enumerate().map(|(i, e)| back(e.start_byte, i, false)..back(e.old_end_byte, i, true)).collect();
         let mut cursor = root.walk();
         let nodes: Vec<tree_sitter::Node> = root.children(&mut cursor).filter(|c| c.kind() != "comment").collect();
