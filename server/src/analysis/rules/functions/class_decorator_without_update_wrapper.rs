@@ -48,13 +48,22 @@ impl Rule for ClassDecoratorWithoutUpdateWrapper {
     fn id(&self) -> &'static str {
         "class-decorator-without-update-wrapper"
     }
+    // Whether the class is used as a decorator is read from the whole file
+    // (`@Name` anywhere): dispatched on `module`, so that an edit anywhere
+    // rechecks it, and only on classes whose text holds `__call__`.
     fn kinds(&self) -> &'static [&'static str] {
-        &["class_definition"]
+        &["module"]
     }
     fn scope(&self) -> Scope {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        super::whole_file_nodes(node, cx.src, &["__call__"], &["class_definition"], |n| self.check_class(n, cx, out));
+    }
+}
+
+impl ClassDecoratorWithoutUpdateWrapper {
+    fn check_class(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let (Some(name), Some(body)) = (node.child_by_field_id(crate::field_id!("name")), node.child_by_field_id(crate::field_id!("body"))) else { return };
         let class_name = cx.text(name);
         if cx.text(node).contains("update_wrapper") || cx.text(node).contains("wraps(") || cx.text(body).contains("__slots__") {
