@@ -465,10 +465,10 @@ def close(self):
 /// quote, delete the opening one; open a parenthesis there (or before a
 /// name) and delete it; type a letter at the end of the line and delete it.
 /// An opened string leaves tree-sitter-python's scanner with a different
-/// state for every later token, and the reparse reports the rest of the
-/// file changed: the recheck narrows that to the statements that differ
-/// structurally (`document::structurally_changed`, which debug builds check
-/// node by node). After each edit the recheck equals a full check.
+/// state for every later token: the reparse then finds what changed by its
+/// own structural comparison (`document::structural_changes`, whose
+/// shortcuts debug builds check node by node) instead of tree-sitter's.
+/// After each edit the recheck equals a full check.
 #[test]
 fn benchmark_edit_cycles_recheck_like_full() {
     let k = Knowledge::get();
