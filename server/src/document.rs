@@ -187,6 +187,153 @@ fn leaves_open(text: &str, edits: &[InputEdit]) -> bool {
     depth > 0
 }
 
+/// The ranges of `new` whose syntax may differ from `old` (edited to match
+/// it): what `Tree::changed_ranges` tells, found more cheaply. The two trees
+/// are compared node by node from the root, matching children by kind and
+/// range. A pair is the same without going further down when it is one
+/// subtree (the reparse reused it), or when neither has a syntax error and
+/// they agree in parse state, child and descendant counts, and the old one
+/// holds no edit: the same text, parsed from the same state, into as many
+/// nodes. (tree-sitter's own comparison descends into every subtree whose
+/// preceding external scanner state differs, and an edit that opens a
+/// string leaves one on every later token of the file: about 40M
+/// instructions on a 10,000-line file, where this compares the top-level
+/// statements.) Debug builds check each such pair node by node. Used after
+/// such an edit; elsewhere tree-sitter's comparison costs about as much.
+fn structural_changes(old: &Tree, new: &Tree, text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    diff_nodes(old.root_node(), new.root_node(), true, &mut out);
+    out.sort_by_key(|r| (r.start, r.end));
+    // Ranges apart by whitespace alone are one (as tree-sitter reports them).
+    let blank = |a: usize, b: usize| text.as_bytes().get(a..b).is_some_and(|g| g.iter().all(|c| c.is_ascii_whitespace()));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(out.len());
+    for r in out {
+        match merged.last_mut() {
+            Some(m) if r.start <= m.end || blank(m.end, r.start) => m.end = m.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// Whether `o` (of the old tree) and `n` are the same subtree without
+/// looking below them (`structural_changes`).
+fn same_at_once(o: tree_sitter::Node, n: tree_sitter::Node) -> bool {
+    if o.id() == n.id() {
+        return true;
+    }
+    let same = !o.has_changes()
+        && !o.has_error()
+        && !n.has_error()
+        && o.parse_state() == n.parse_state()
+        && o.child_count() == n.child_count()
+        && o.descendant_count() == n.descendant_count();
+    debug_assert!(!same || same_tree(o, n), "taken as unchanged, but differs:\n{}\n{}", o.to_sexp(), n.to_sexp());
+    same
+}
+
+/// Add to `out` the ranges where the children of `o` and `n` (same kind,
+/// the same place but for the root) differ; `top`: they are the roots
+/// (whose children, the module's statements, have no fields).
+fn diff_nodes(o: tree_sitter::Node, n: tree_sitter::Node, top: bool, out: &mut Vec<Range<usize>>) {
+    if same_at_once(o, n) {
+        return;
+    }
+    // An ERROR node that changed, changed as a whole (as tree-sitter says).
+    if n.is_error() {
+        out.push(n.byte_range());
+        return;
+    }
+    let (mut oc, mut nc) = (o.walk(), n.walk());
+    let (mut o_more, mut n_more) = (oc.goto_first_child(), nc.goto_first_child());
+    if !o_more || !n_more {
+        // Two leaves: the same token unless an edit touched it.
+        if !o_more && !n_more && !o.has_changes() {
+            return;
+        }
+        out.push(n.byte_range());
+        return;
+    }
+    // Inside a statement, one range from the first difference to the last
+    // (tree-sitter's ranges span the nodes between, whose tokens it re-read).
+    let first = out.len();
+    while o_more || n_more {
+        let (a, b) = (o_more.then(|| oc.node()), n_more.then(|| nc.node()));
+        match (a, b) {
+            (Some(a), Some(b)) if a.start_byte() == b.start_byte() => {
+                if a.kind_id() == b.kind_id()
+                    && a.end_byte() == b.end_byte()
+                    && a.is_missing() == b.is_missing()
+                    && a.is_named() == b.is_named()
+                    && (top || oc.field_id() == nc.field_id())
+                {
+                    diff_nodes(a, b, false, out);
+                } else {
+                    out.push(a.byte_range());
+                    out.push(b.byte_range());
+                }
+                o_more = oc.goto_next_sibling();
+                n_more = nc.goto_next_sibling();
+            }
+            (Some(a), b) if b.is_none_or(|b| a.start_byte() < b.start_byte()) => {
+                out.push(a.byte_range());
+                o_more = oc.goto_next_sibling();
+            }
+            (_, Some(b)) => {
+                out.push(b.byte_range());
+                n_more = nc.goto_next_sibling();
+            }
+            _ => break,
+        }
+    }
+    if !top && out.len() > first + 1 {
+        let start = out[first..].iter().map(|r| r.start).min().unwrap_or(0);
+        let end = out[first..].iter().map(|r| r.end).max().unwrap_or(0);
+        out.truncate(first);
+        out.push(start..end);
+    }
+}
+
+/// Whether `a` and `b` are the same subtree: node by node the same kinds,
+/// ranges, fields, and missing or error nodes.
+fn same_tree(a: tree_sitter::Node, b: tree_sitter::Node) -> bool {
+    let (mut x, mut y) = (a.walk(), b.walk());
+    loop {
+        let (m, n) = (x.node(), y.node());
+        if m.kind_id() != n.kind_id()
+            || m.byte_range() != n.byte_range()
+            || m.is_missing() != n.is_missing()
+            || m.is_error() != n.is_error()
+            || x.field_id() != y.field_id()
+        {
+            return false;
+        }
+        let down = x.goto_first_child();
+        if down != y.goto_first_child() {
+            return false;
+        }
+        if down {
+            continue;
+        }
+        loop {
+            let next = x.goto_next_sibling();
+            if next != y.goto_next_sibling() {
+                return false;
+            }
+            if next {
+                break;
+            }
+            let up = x.goto_parent();
+            if up != y.goto_parent() {
+                return false;
+            }
+            if !up {
+                return true;
+            }
+        }
+    }
+}
+
 /// A tree for the text of a document as it was when `reparse` ran, to
 /// `install` in that document or a later version of it.
 #[derive(Clone)]
@@ -353,7 +500,8 @@ impl Document {
             Anchor,
             Broken,
         }
-        let base = if leaves_open(&self.text, &self.unparsed) {
+        let opens = leaves_open(&self.text, &self.unparsed);
+        let base = if opens {
             match &self.broken {
                 Some(b) if b.edits_in_errors && !b.errors.is_empty() => Base::Broken,
                 _ => Base::Current,
@@ -371,7 +519,14 @@ impl Document {
             old.edit(e);
         }
         let tree = syntax::parse_prefix(&self.text, Some(&old), syntax::parse_len_within(&self.text, self.indent_bound));
-        let from_base: Vec<Range<usize>> = old.changed_ranges(&tree).map(|r| r.start_byte..r.end_byte).collect();
+        // After an edit that opens a string, from the current tree, every
+        // later token has another scanner state: tree-sitter's comparison
+        // would visit them all (`structural_changes`).
+        let from_base: Vec<Range<usize>> = if opens && base == Base::Current {
+            structural_changes(&old, &tree, &self.text)
+        } else {
+            old.changed_ranges(&tree).map(|r| r.start_byte..r.end_byte).collect()
+        };
         // The new tree differs from the current one only where it differs
         // from the base, or the base from the current tree.
         let mut changed = from_base.clone();
@@ -1214,6 +1369,39 @@ mod tests {
     }
 
     /// What `lexically_closed` reads as closed, and as left open.
+    /// Every node of `new` that no range of `cover` touches is, with its
+    /// whole subtree, the node at the same place in `old` (edited to match).
+    /// (A recheck revisits every statement that a changed range touches.)
+    fn assert_same_outside(old: tree_sitter::Node, new: tree_sitter::Node, cover: &[Range<usize>], text: &str) {
+        let hit = |n: tree_sitter::Node| {
+            let r = n.byte_range();
+            cover.iter().any(|m| m.start <= r.end && r.start <= m.end)
+        };
+        if !hit(new) {
+            assert!(
+                old.kind_id() == new.kind_id() && old.byte_range() == new.byte_range() && super::same_tree(old, new),
+                "{:?} {:?} changed outside {cover:?}:\n{}\n{}\n{text}",
+                new.kind(),
+                new.byte_range(),
+                old.to_sexp(),
+                new.to_sexp()
+            );
+            return;
+        }
+        let mut oc = old.walk();
+        let olds: Vec<tree_sitter::Node> = old.children(&mut oc).collect();
+        let mut nc = new.walk();
+        // (Zero-width nodes, a MISSING token or an empty ERROR, may come and
+        // go unreported, as with tree-sitter's ranges: a recheck compares
+        // the error ranges itself.)
+        for n in new.children(&mut nc).filter(|n| n.start_byte() < n.end_byte()) {
+            match olds.iter().find(|o| o.byte_range() == n.byte_range() && o.kind_id() == n.kind_id()) {
+                Some(o) => assert_same_outside(*o, n, cover, text),
+                None => assert!(hit(n), "{:?} {:?} new outside {cover:?}:\n{text}", n.kind(), n.byte_range()),
+            }
+        }
+    }
+
     #[test]
     fn lexically_closed_reads_strings_brackets_and_fields() {
         let closed = [
@@ -1336,13 +1524,10 @@ mod tests {
                                     _ => merged.push(c),
                                 }
                             }
-                            for x in prev.changed_ranges(&r.tree) {
-                                assert!(
-                                    merged.iter().any(|m| m.start <= x.start_byte && x.end_byte <= m.end),
-                                    "{x:?} not covered by {merged:?}\n{}",
-                                    d.text
-                                );
-                            }
+                            // Outside the cover, the trees are the same node
+                            // for node (tree-sitter's own ranges also count
+                            // tokens whose preceding scanner state differs).
+                            assert_same_outside(prev.root_node(), r.tree.root_node(), &merged, &d.text);
                         }
                         assert!(d.install(r));
                         assert!(d.is_parsed());
