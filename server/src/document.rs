@@ -5,17 +5,19 @@
 //! and the tree is brought up to date once, for all of them, by whoever
 //! needs it next (`reparse`, then `install`). `apply_changes` does both.
 //!
-//! Which old tree a reparse starts from decides its cost, never its result
-//! (tree-sitter's incremental parse equals a fresh one for any old tree and
-//! the edits that lead from its text). An edit that opens a string or a
-//! bracket leaves tree-sitter-python's scanner with a different state for
-//! every token after it, so nothing after the edit can be reused: 15–25 ms
-//! on a 10,000-line file. The edit that closes it again would pay the same
+//! Which old tree a reparse starts from decides its cost, not its result
+//! in valid text (tree-sitter's incremental parse then equals a fresh one
+//! for any old tree and the edits that lead from its text; in broken text
+//! error recovery may place its ERROR nodes differently). An edit that
+//! opens a bracket (and, before the vendored grammar's scanner fix,
+//! `vendor/tree-sitter-python/PYEXPLAIN.md`, a string) leaves the parser
+//! in a different state for every token after it, so little after the
+//! edit can be reused. The edit that closes it again would pay the same
 //! against that broken tree, but costs only the edited statement against
 //! the last tree without a syntax error (the anchor), whose later tokens
-//! have the scanner's state of the mended text. Likewise, opening the same
-//! string again costs little against the last tree with an error there. So
-//! a reparse starts from one of those two kept trees when the edited lines
+//! have the state of the mended text. Likewise, opening the same string
+//! again costs little against the last tree with an error there. So a
+//! reparse starts from one of those two kept trees when the edited lines
 //! suggest it (`leaves_open`), else from the current tree.
 
 use crate::line_index::{Encoding, LineIndex};
