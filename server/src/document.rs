@@ -611,12 +611,20 @@ impl Document {
     /// name) by `analysis::hover::hover_in_view`. None: no view (the caller
     /// parses).
     pub fn stale_view(&self, offset: usize) -> Option<StaleView> {
+        // Without parsing first (a statement read from an earlier tree),
+        // then parsing a block alone.
+        self.stale_view_pass(offset, false).or_else(|| self.stale_view_pass(offset, true))
+    }
+
+    /// One pass of `stale_view`: `parse` false, only the views that need no
+    /// parse (cheap enough to answer on the thread that reads the request);
+    /// true, the others.
+    pub fn stale_view_pass(&self, offset: usize, parse: bool) -> Option<StaleView> {
         if self.is_parsed() || self.replaced {
             return None;
         }
-        // Without parsing first (a statement read from an earlier tree),
-        // then parsing a block alone.
-        for cheap in [true, false] {
+        {
+            let cheap = !parse;
             if self.unparsed.len() <= MAX_VIEW_EDITS {
                 if let Some(old) = self.parsed_text.clone() {
                     // In a tree with a syntax error, error recovery's pieces
@@ -635,7 +643,7 @@ impl Document {
                 }
             }
         }
-        self.scan_view(offset)
+        if parse { self.scan_view(offset) } else { None }
     }
 
     /// A view with no earlier tree: the top-level statements around

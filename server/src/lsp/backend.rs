@@ -168,8 +168,10 @@ impl Drop for CancelOnDrop {
 /// at a lower scheduling priority (nice 10 on Linux), so that a hover or a
 /// code action, on the runtime's threads at normal priority, is not kept
 /// waiting for a core by a check of a whole file while edits flow (two
-/// cores, a client typing: issue 13). The parse stays on the runtime's
-/// threads (a hover may wait for it: no priority inversion there).
+/// cores, a client typing: issue 13). Their parse is background work too;
+/// a request that needs the tree while it runs does not wait for it (that
+/// would be a priority inversion) but parses the document itself
+/// (`Shared::parsed`, `urgent`).
 mod background {
     use std::sync::mpsc::{channel, Receiver, Sender};
     use std::sync::{Arc, Mutex, OnceLock};
@@ -312,13 +314,14 @@ impl Backend {
         let enc = self.enc();
         let k = self.k_for(&settings);
         let notes = self.notes_dirs(&settings);
-        let answer = off_thread(move |cancel| {
-            budget::run(None, Some(cancel), || {
+        // The answer from one pass of the view (`Document::stale_view_pass`).
+        let run = move |parse: bool, cancel: Option<Arc<AtomicBool>>| {
+            budget::run(None, cancel, || {
                 guard(|| {
                     let offset = convert::offset(&doc, pos, enc);
-                    let view = doc.stale_view(offset)?;
+                    let view = doc.stale_view_pass(offset, parse)?;
                     let findings: Vec<Finding> =
-                        findings.into_iter().filter_map(|f| Some(Finding { range: view.back(&f.range)?, ..f })).collect();
+                        findings.iter().filter_map(|f| Some(Finding { range: view.back(&f.range)?, ..f.clone() })).collect();
                     let h = analysis::hover::hover_in_view(&view.text, &view.tree, view.offset, &findings, &settings, k)?;
                     Some(h.map(|h| {
                         let range = convert::range(&doc, &view.forward(h.range.clone()), enc);
@@ -327,8 +330,15 @@ impl Backend {
                 })
             })
             .0
-        })
-        .await;
+        };
+        // A view that needs no parse (a statement read from an earlier tree:
+        // a few hundred microseconds) answers here: a hop to another thread
+        // can wait milliseconds for a core while a parse and the client
+        // share two. The others (a block parsed alone) go off this thread.
+        let answer = match run(false, None) {
+            Ok(None) => off_thread(move |cancel| run(true, Some(cancel))).await,
+            first => Some(first),
+        };
         match answer {
             Some(Ok(Some(h))) => Some(Ok(h)),
             Some(Ok(None)) => None,
@@ -519,7 +529,10 @@ impl Shared {
     /// and that edit's number. The tree is installed in the document (the
     /// next caller finds it ready) and what the parse found changed is
     /// recorded with that edit, for rechecks. Blocking: on a blocking thread.
-    fn parsed(&self, key: &str) -> Option<(Arc<Document>, u64)> {
+    /// `urgent` (a request waits for it): when the diagnostics run's parse,
+    /// at a lower priority, holds the document, the tree is parsed here for
+    /// this caller alone rather than waited for.
+    fn parsed(&self, key: &str, urgent: bool) -> Option<(Arc<Document>, u64)> {
         let lock = {
             let e = self.docs.get(key)?;
             if e.doc.is_parsed() {
@@ -527,7 +540,24 @@ impl Shared {
             }
             e.parse_lock.clone()
         };
-        let _parsing = lock.lock().unwrap_or_else(|p| p.into_inner());
+        let _parsing = match lock.try_lock() {
+            Ok(g) => g,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) if urgent => {
+                let (doc, seq) = {
+                    let e = self.docs.get(key)?;
+                    (e.doc.clone(), e.seq)
+                };
+                if doc.is_parsed() {
+                    return Some((doc, seq));
+                }
+                let r = guard(|| doc.reparse()).ok()?;
+                let mut d = Arc::unwrap_or_clone(doc);
+                d.install(r);
+                return Some((Arc::new(d), seq));
+            }
+            Err(std::sync::TryLockError::WouldBlock) => lock.lock().unwrap_or_else(|p| p.into_inner()),
+        };
         // Another caller may have parsed while this one waited.
         let (doc, seq, generation) = {
             let e = self.docs.get(key)?;
@@ -569,7 +599,9 @@ impl Shared {
             let Ok(permit) = self.runs.acquire().await else { return };
             let sh = self.clone();
             let k2 = key.clone();
-            let Ok(Some((doc, seq))) = tokio::task::spawn_blocking(move || sh.parsed(&k2)).await else {
+            // The parse is background work too (nice 10, `background`): a
+            // request that needs the tree parses it itself (`parsed`).
+            let Some(Some((doc, seq))) = background::run(move || sh.parsed(&k2, false)).await else {
                 if let Some(mut e) = self.docs.get_mut(&key) {
                     if e.generation == generation {
                         e.running = false;
@@ -652,7 +684,7 @@ impl Shared {
             Some(d) => d,
             None => {
                 let (sh, k2) = (self.clone(), key.to_string());
-                off_thread(move |_| sh.parsed(&k2)).await.flatten()?
+                off_thread(move |_| sh.parsed(&k2, true)).await.flatten()?
             }
         };
         let job = self.docs.get(key)?.job_for(doc, seq);
@@ -993,7 +1025,7 @@ impl LanguageServer for Backend {
             Some(d) => d,
             None => {
                 let (sh, k2) = (self.shared.clone(), key.clone());
-                match off_thread(move |_| sh.parsed(&k2)).await.flatten() {
+                match off_thread(move |_| sh.parsed(&k2, true)).await.flatten() {
                     Some(d) => d,
                     None => return Ok(None),
                 }
