@@ -1216,18 +1216,7 @@ mod tests {
     /// rounds of fresh parses and full checks give.
     #[test]
     fn fixable_counts_equal_fix_all_on_every_fixture() {
-        fn py_files(dir: &Path, out: &mut Vec<PathBuf>) {
-            let Ok(rd) = std::fs::read_dir(dir) else { return };
-            let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            paths.sort();
-            for p in paths {
-                if p.is_dir() {
-                    py_files(&p, out);
-                } else if p.extension().is_some_and(|x| x == "py") {
-                    out.push(p);
-                }
-            }
-        }
+        use crate::analysis::fix::tests::fixture_sources;
         /// fix-all as it was: a fresh parse and a full check every round.
         fn reference(src: &str, settings: &Settings, k: &Knowledge, unsafe_fixes: bool) -> fix::FixAll {
             let mut text = src.to_string();
@@ -1252,16 +1241,10 @@ mod tests {
             fix::FixAll { text, applied, remaining }
         }
         let k = Knowledge::get();
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        py_files(&root.join("tests/fixtures"), &mut files);
-        py_files(&root.join("examples"), &mut files);
-        assert!(files.len() > 200, "fixtures not found");
         let all = Settings { select: Some(vec!["ALL".to_string()]), target_version: (3, 12), ..Settings::default() };
         let (mut counted, mut shared_and_parted) = (0, 0);
-        for path in &files {
-            let Ok(src) = decode(&std::fs::read(path).unwrap()) else { continue };
-            let src = src.text;
+        for (path, src) in &fixture_sources() {
+            let src = src.clone();
             for settings in [&Settings::default(), &all] {
                 let safe = fix::fix_all(&src, settings, k, false);
                 let unsafe_ = fix::fix_all(&src, settings, k, true);

@@ -287,7 +287,7 @@ fn input_edits(src: &str, applied: &[&Edit]) -> Vec<InputEdit> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::syntax::NodeExt;
     use std::path::{Path, PathBuf};
@@ -296,23 +296,21 @@ mod tests {
     /// Every node of the tree under `root`, in document order: kind, byte
     /// range, points, and whether it is named, missing or an error.
     fn nodes(root: Node) -> Vec<(u16, std::ops::Range<usize>, Point, Point, bool, bool, bool)> {
-        let mut out = Vec::new();
-        let mut cursor = root.walk();
-        loop {
-            let n = cursor.node();
-            out.push((n.kind_id(), n.byte_range(), n.start_position(), n.end_position(), n.is_named(), n.is_missing(), n.is_error()));
-            if cursor.goto_first_child() {
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    return out;
-                }
-            }
-        }
+        crate::syntax::descendants(root)
+            .into_iter()
+            .map(|n| (n.kind_id(), n.byte_range(), n.start_position(), n.end_position(), n.is_named(), n.is_missing(), n.is_error()))
+            .collect()
+    }
+
+    /// Every fixture and example, decoded, in path order (also for the
+    /// CLI's tests).
+    pub(crate) fn fixture_sources() -> Vec<(PathBuf, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        py_files(&root.join("tests/fixtures"), &mut files);
+        py_files(&root.join("examples"), &mut files);
+        assert!(files.len() > 200, "fixtures not found");
+        files.into_iter().filter_map(|p| Some((p.clone(), crate::cli::decode(&std::fs::read(&p).ok()?).ok()?.text))).collect()
     }
 
     fn py_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -370,16 +368,10 @@ mod tests {
     #[test]
     fn incremental_reparse_equals_a_fresh_parse() {
         let k = Knowledge::get();
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        py_files(&root.join("tests/fixtures"), &mut files);
-        py_files(&root.join("examples"), &mut files);
-        assert!(files.len() > 200, "fixtures not found");
         let all = Settings { select: Some(vec!["ALL".to_string()]), target_version: (3, 12), ..Settings::default() };
         let (mut rounds, mut insertions) = (0, 0);
-        for path in &files {
-            let Ok(src) = crate::cli::decode(&std::fs::read(path).unwrap()) else { continue };
-            let src = src.text;
+        for (path, src) in &fixture_sources() {
+            let src = src.clone();
             if src.contains('\r') || crate::syntax::parse_len(&src) < src.len() {
                 continue;
             }
