@@ -303,3 +303,23 @@ fn edited_blocks_are_read_as_the_whole_file_reads_them() {
         assert!(got.is_some() || !must, "{text:?} with {old:?} -> {new:?}: no view for {token:?}");
     }
 }
+
+/// tree-sitter reads `@`, blank lines and an expression as one decorator
+/// (Python's tokenizer would end the `@` line), which then takes the
+/// definition after it: the lexical scan must not split them. Found by the
+/// property test (seed 24).
+#[test]
+fn a_decorator_spread_over_lines_takes_the_definition_after_it() {
+    let k = Knowledge::get();
+    let settings = Settings::default();
+    for text in ["x = 1\n@\n\n'''doc'''\nclass C:\n    pass\ny = 2\n", "x = 1\n@(\n    d\n)\nclass C:\n    pass\ny = 2\n"] {
+        let doc = Document::new(text.to_string(), 1);
+        let off = text.find("class").unwrap();
+        let full = pyexplain::syntax::parse(text, None);
+        assert!(!full.root_node().has_error(), "{text:?}");
+        let expect = hover_with_facts(text, &full, off, &[], &settings, k, None).map(|h| (h.markdown, h.range));
+        let view = doc.scan_view(off).unwrap_or_else(|| panic!("no view for {text:?}"));
+        let got = hover_in_view(&view.text, &view.tree, view.offset, &[], &settings, k).unwrap().map(|h| (h.markdown, view.forward(h.range)));
+        assert_eq!(got, expect, "{text:?}");
+    }
+}

@@ -665,16 +665,19 @@ impl Document {
             if b.end > known || b.len() > MAX_VIEW_BLOCK {
                 return None;
             }
-            if self_contained(t, b.clone()) {
+            // (a decorator chain still open before the block, or at its end)
+            let open_before = lo > 0 && in_open_decorator(t, &starts[..lo]);
+            let open_after = in_open_decorator(t, &starts[..hi]);
+            if self_contained(t, b.clone()) && !open_before && !open_after {
                 // The statement before must end complete, as this block must.
                 if lo > 0 {
                     self.parse_block(starts[lo - 1]..b.start, lo == 1)?;
                 }
                 return self.view_of(self.parse_block(b, lo == 0)?, offset);
             }
-            if lo > 0 && glued_to_before(t, b.start) {
+            if lo > 0 && (glued_to_before(t, b.start) || open_before) {
                 lo -= 1;
-            } else if hi < starts.len() && last_line(&t[b.clone()]).is_some_and(wants_next) {
+            } else if hi < starts.len() && (last_line(&t[b.clone()]).is_some_and(wants_next) || open_after) {
                 hi += 1;
             } else {
                 return None;
@@ -1104,6 +1107,25 @@ fn last_line(s: &[u8]) -> Option<&[u8]> {
 fn wants_next(l: &[u8]) -> bool {
     let code = l.iter().position(|c| *c == b'#').map_or(l, |i| &l[..i]);
     l.trim_ascii_start().starts_with(b"@") || code.trim_ascii_end().ends_with(b":")
+}
+
+/// Whether the last of `starts` begins a line that continues an open
+/// decorator: it is glued to the line before, is no definition itself, and
+/// the chain of glued lines it ends in begins with `@`. tree-sitter reads
+/// `@`, a blank line and `'''doc'''` as one decorator, which then takes the
+/// `class` after it.
+fn in_open_decorator(t: &[u8], starts: &[usize]) -> bool {
+    let line = |p: usize| t[p..].split(|c| matches!(c, b'\n' | b'\r')).next().unwrap_or(&[]).trim_ascii_start();
+    let definition = |p: usize| ["def ", "class ", "async "].iter().any(|k| line(p).starts_with(k.as_bytes()));
+    for &p in starts.iter().rev() {
+        if line(p).starts_with(b"@") {
+            return true;
+        }
+        if definition(p) || !glued_to_before(t, p) {
+            return false;
+        }
+    }
+    false
 }
 
 /// Whether the code line before `at` takes the statement at `at` (looked
