@@ -1238,6 +1238,12 @@ fn scan(s: &[u8], mut line: impl FnMut(usize) -> bool) -> Result<bool, usize> {
                 b'\\' => {
                     // A continuation: a line break must follow, and more text.
                     let at = i;
+                    // A line that starts with one (outside brackets):
+                    // tree-sitter takes the next line's indentation, the
+                    // tokenizer this line's.
+                    if depth == 0 && s[..at].iter().rev().take_while(|c| !matches!(c, b'\n' | b'\r')).all(|c| matches!(c, b' ' | b'\t' | b'\x0c')) {
+                        return Err(at);
+                    }
                     i += 1;
                     if s.get(i) == Some(&b'\r') {
                         i += 1;
@@ -1441,6 +1447,7 @@ mod tests {
             "x = (1,\n     2)\n",
             "s = 'a' \"b\" '''c\nd''' r'\\''\n",
             "x = 1 \\\n    + 2\n",
+            "x = [1,\n\\\n    2]\n",
             "# a comment with ' and (\n",
             "y = f\"{a['k']:>{w}} {b!r:{'<'}{n}} {{}}\"\n",
             "z = f'{\"}\"}' + t'{x}' + F\"{x:#x}\"\n",
@@ -1449,8 +1456,10 @@ mod tests {
             "elf = 'x'\n",
         ];
         let open = [
+            // (a line that starts with a continuation: tree-sitter and the
+            // tokenizer take different indentations for what follows)
+            "x = 1\n\\\n    y = 2\n",
             "x = (1,\n",
-            "x = 1)\n",
             "s = 'abc\n",
             "s = '''abc\n",
             "x = 1 \\\n",
