@@ -162,8 +162,6 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Run `f` on a blocking thread with a cancellation flag that is set when
-/// the calling future is dropped (a cancelled request).
 /// Diagnostics runs are background work: they run on threads of their own
 /// at a lower scheduling priority (nice 10 on Linux), so that a hover or a
 /// code action, on the runtime's threads at normal priority, is not kept
@@ -230,6 +228,8 @@ mod background {
     }
 }
 
+/// Run `f` on a blocking thread with a cancellation flag that is set when
+/// the calling future is dropped (a cancelled request).
 async fn off_thread<T: Send + 'static>(f: impl FnOnce(Arc<AtomicBool>) -> T + Send + 'static) -> Option<T> {
     let cancel = Arc::new(AtomicBool::new(false));
     let _guard = CancelOnDrop(cancel.clone());
