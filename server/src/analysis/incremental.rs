@@ -179,8 +179,7 @@ fn is_definition(n: Node) -> bool {
 
 /// The `body` ranges of top-level (possibly decorated) functions and classes.
 fn top_level_bodies(root: Node) -> Vec<Range<usize>> {
-    let mut cursor = root.walk();
-    root.named_children(&mut cursor).filter_map(definition_body).collect()
+    crate::syntax::named_children(root).into_iter().filter_map(definition_body).collect()
 }
 
 /// The `body` range of `c`, a (possibly decorated) function or class.
@@ -309,8 +308,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
             out
         }
         None => {
-            let mut cursor = root.walk();
-            root.children(&mut cursor).filter(|c| is_deep(*c)).map(|c| c.byte_range()).collect()
+            crate::syntax::children(root).into_iter().filter(|c| is_deep(*c)).map(|c| c.byte_range()).collect()
         }
     };
     // Inside a top-level class, an edit within one method's body re-walks
@@ -379,8 +377,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     }
     tops.sort_by_key(|n| n.start_byte());
     if !renamed.is_empty() {
-        let mut cursor = root.walk();
-        for c in root.children(&mut cursor) {
+        for c in crate::syntax::children(root).into_iter() {
             let text = src.get(c.byte_range()).unwrap_or("");
             if renamed.iter().any(|n| contains_word(text, n)) && !tops.iter().any(|t| t.id() == c.id()) {
                 tops.push(c);
@@ -419,8 +416,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
             out
         }
         _ => {
-            let mut cursor = root.walk();
-            root.named_children(&mut cursor).filter(|c| is_module_code(*c) && mentions(*c)).map(|c| c.byte_range()).collect()
+            crate::syntax::named_children(root).into_iter().filter(|c| is_module_code(*c) && mentions(*c)).map(|c| c.byte_range()).collect()
         }
     };
     debug_assert_eq!(
@@ -428,8 +424,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         if sibling_rules.is_empty() {
             Vec::new()
         } else {
-            let mut cursor = root.walk();
-            root.named_children(&mut cursor).filter(|c| is_module_code(*c) && mentions(*c)).map(|c| c.byte_range()).collect::<Vec<_>>()
+            crate::syntax::named_children(root).into_iter().filter(|c| is_module_code(*c) && mentions(*c)).map(|c| c.byte_range()).collect::<Vec<_>>()
         },
         "needle statements kept per statement differ from the tree's"
     );
@@ -474,11 +469,24 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
             rules::dispatch(root, &cx, &module_rules, &mut raw.findings);
         }
     }
+    // A statement inside no deep top-level statement has no node taller
+    // than the rules' limit (`is_deep` measures one level less), so the walk
+    // need not measure it.
+    debug_assert_eq!(
+        {
+            let mut d = deep.clone();
+            d.sort_by_key(|r| r.start);
+            d
+        },
+        crate::syntax::children(root).into_iter().filter(|c| is_deep(*c)).map(|c| c.byte_range()).collect::<Vec<_>>(),
+        "heights kept per statement differ from the tree's"
+    );
+    let short = |n: &Node| n.descendant_count() < rules::MAX_RULE_HEIGHT || !deep.iter().any(|r| r.start <= n.start_byte() && n.end_byte() <= r.end);
     for top in &tops {
-        rules::walk(*top, &cx, &enabled, &mut raw);
+        rules::walk_within(*top, &cx, &enabled, &mut raw, short(top));
     }
     for m in &methods {
-        rules::walk(*m, &cx, &enabled, &mut raw);
+        rules::walk_within(*m, &cx, &enabled, &mut raw, short(m));
     }
     if !class_rules.is_empty() {
         for (c, top) in &narrowed_classes {
@@ -501,7 +509,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         if tops.iter().any(|t| t.id() == c.id()) {
             continue;
         }
-        rules::walk(c, &cx, &sibling, &mut raw);
+        rules::walk_within(c, &cx, &sibling, &mut raw, short(&c));
     }
     raw.error_ranges = errors_now;
     let blocked = import_blocked(&raw.error_ranges, insert_at);
@@ -624,13 +632,12 @@ fn error_ranges(root: Node) -> Vec<Range<usize>> {
         return out;
     }
     let mut stack = vec![root];
-    let mut cursor = root.walk();
     while let Some(n) = stack.pop() {
         if n.is_error() || n.is_missing() {
             let r = n.byte_range();
             out.push(if r.is_empty() { r.start.saturating_sub(1)..r.end + 1 } else { r });
         }
-        for c in n.children(&mut cursor) {
+        for c in crate::syntax::children(n).into_iter() {
             if c.has_error() {
                 stack.push(c);
             }

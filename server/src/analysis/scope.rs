@@ -78,8 +78,7 @@ impl ModuleFacts {
         // Only functions bound once, by their `def`, keep their entry.
         f.functions.retain(|name, _| counts.get(name) == Some(&1));
         // Imports nested in `if`/`try` at module level still bind module names.
-        let mut cursor = root.walk();
-        for stmt in root.named_children(&mut cursor) {
+        for stmt in crate::syntax::named_children(root).into_iter() {
             if matches!(stmt.kind_name(), "if_statement" | "try_statement" | "with_statement") {
                 visit_imports(stmt, src, &mut f);
             }
@@ -147,10 +146,9 @@ impl ModuleFacts {
 
 fn visit_imports(node: Node, src: &str, f: &mut ModuleFacts) {
     // An explicit stack: nesting depth is the input's to choose.
-    let mut cursor = node.walk();
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        let kids: Vec<Node> = n.named_children(&mut cursor).collect();
+        let kids: Vec<Node> = crate::syntax::named_children(n).into_iter().collect();
         for c in kids.into_iter().rev() {
             match c.kind_name() {
                 "import_statement" | "import_from_statement" => f.add_import(c, src),
@@ -210,7 +208,6 @@ pub fn collect_bindings(node: Node, src: &str, out: &mut HashSet<String>) {
         let i = walrus.partition_point(|&p| p < r.start);
         walrus.get(i).is_some_and(|&p| p + 2 <= r.end)
     };
-    let mut cursor = node.walk();
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
         match node.kind_name() {
@@ -262,7 +259,7 @@ pub fn collect_bindings(node: Node, src: &str, out: &mut HashSet<String>) {
             "global_statement" | "nonlocal_statement" => continue,
             _ => {}
         }
-        for c in node.named_children(&mut cursor) {
+        for c in crate::syntax::named_children(node).into_iter() {
             // Statements and their parts can bind names; an expression binds one
             // only through `:=` (a comprehension's own variables stay inside it),
             // so expressions without one are not walked.
@@ -281,7 +278,6 @@ pub fn collect_bindings(node: Node, src: &str, out: &mut HashSet<String>) {
 }
 
 fn target_names(node: Node, src: &str, out: &mut HashSet<String>) {
-    let mut cursor = node.walk();
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
         match node.kind_name() {
@@ -290,7 +286,7 @@ fn target_names(node: Node, src: &str, out: &mut HashSet<String>) {
             }
             "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "tuple" | "list"
             | "parenthesized_expression" | "as_pattern_target" => {
-                stack.extend(node.named_children(&mut cursor));
+                stack.extend(crate::syntax::named_children(node).into_iter());
             }
             _ => {}
         }
@@ -301,8 +297,7 @@ fn target_names(node: Node, src: &str, out: &mut HashSet<String>) {
 pub fn parameter_names(func: Node, src: &str) -> HashSet<String> {
     let mut out = HashSet::new();
     let Some(params) = func.child_by_field_id(crate::field_id!("parameters")) else { return out };
-    let mut cursor = params.walk();
-    for p in params.named_children(&mut cursor) {
+    for p in crate::syntax::named_children(params).into_iter() {
         let name = match p.kind_name() {
             "identifier" => Some(p),
             "default_parameter" | "typed_default_parameter" => p.child_by_field_id(crate::field_id!("name")),
@@ -479,7 +474,7 @@ mod tests {
                 out.push(super::refers_to(f, src, &facts, "decimal.Decimal"));
             }
             let mut c = n.walk();
-            stack.extend(n.children(&mut c));
+            stack.extend(crate::syntax::children(n).into_iter());
         }
         out
     }

@@ -195,7 +195,6 @@ pub fn ignore_edit(src: &str, tree: &tree_sitter::Tree, rule: &str, at: usize) -
     }
     let line = &src[line_start..line_end];
     // A comment already on the line? Extend an existing directive, or append one.
-    let mut cursor = root.walk();
     let mut stack = vec![root];
     let mut comment = None;
     while let Some(n) = stack.pop() {
@@ -206,7 +205,7 @@ pub fn ignore_edit(src: &str, tree: &tree_sitter::Tree, rule: &str, at: usize) -
             comment = Some(n);
             break;
         }
-        for c in n.children(&mut cursor) {
+        for c in crate::syntax::children(n).into_iter() {
             stack.push(c);
         }
     }

@@ -168,14 +168,13 @@ pub fn name_refs<'t>(node: Node<'t>, name: &str, cx: &Context) -> Vec<Node<'t>> 
 /// How many identifiers in the subtree of `node` spell `name` (attribute
 /// names and keyword names included, unlike `name_refs`).
 pub fn identifier_count(node: Node, name: &str, src: &str) -> usize {
-    let mut cursor = node.walk();
     let mut stack = vec![node];
     let mut n = 0;
     while let Some(x) = stack.pop() {
         if x.kind_name() == "identifier" && text(x, src) == name {
             n += 1;
         }
-        for c in x.children(&mut cursor) {
+        for c in crate::syntax::children(x).into_iter() {
             stack.push(c);
         }
     }
@@ -345,7 +344,6 @@ fn dict_facts(scope_node: Node, cx: &Context) -> std::rc::Rc<HashMap<String, Dic
 /// references and its assignments there bind it.
 fn dict_uses(scope_node: Node, cx: &Context) -> HashMap<String, DictUse> {
     let mut out: HashMap<String, DictUse> = HashMap::new();
-    let mut cursor = scope_node.walk();
     // (node, its parent): parents are known on the way down, never searched.
     let mut stack: Vec<(Node, Option<Node>)> = vec![(scope_node, None)];
     while let Some((n, parent)) = stack.pop() {
@@ -383,7 +381,7 @@ fn dict_uses(scope_node: Node, cx: &Context) -> HashMap<String, DictUse> {
             }
             _ => {}
         }
-        for c in n.children(&mut cursor) {
+        for c in crate::syntax::children(n).into_iter() {
             stack.push((c, Some(n)));
         }
     }

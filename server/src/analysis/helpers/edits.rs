@@ -119,7 +119,6 @@ pub fn reindentable(first: Node, last: Node, indent: &str, cx: &Context) -> bool
     }
     // Multi-line strings would change if their lines were indented.
     let parent = first.up().unwrap_or(first);
-    let mut cursor = parent.walk();
     let mut stack = vec![parent];
     while let Some(n) = stack.pop() {
         if n.end_byte() <= range.start || n.start_byte() >= range.end {
@@ -131,7 +130,7 @@ pub fn reindentable(first: Node, last: Node, indent: &str, cx: &Context) -> bool
         if n.kind_name() == "ERROR" {
             return false;
         }
-        for c in n.children(&mut cursor) {
+        for c in crate::syntax::children(n).into_iter() {
             stack.push(c);
         }
     }

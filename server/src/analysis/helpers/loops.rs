@@ -22,13 +22,12 @@ pub fn in_loop(node: Node) -> bool {
 /// Whether a `break` (or `continue`, per `kind`) inside `body` belongs to the
 /// loop whose body it is (not to a nested loop, function or class).
 pub fn has_own_jump(body: Node, kind: &str) -> bool {
-    let mut cursor = body.walk();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         if n.kind_name() == kind {
             return true;
         }
-        for c in n.children(&mut cursor) {
+        for c in crate::syntax::children(n).into_iter() {
             match c.kind_name() {
                 "function_definition" | "class_definition" | "lambda" | "decorated_definition" => {}
                 "for_statement" | "while_statement" => {

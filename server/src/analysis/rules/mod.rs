@@ -313,16 +313,23 @@ pub(crate) fn whole_file_nodes<'t>(root: Node<'t>, src: &str, needles: &[&str], 
                     continue;
                 }
                 next_free[k] = i + needle.len();
-                let at = root.start_byte() + i;
-                let mut cur = root.descendant_for_byte_range(at, at + needle.len());
-                while let Some(n) = cur {
+                let (at, end) = (root.start_byte() + i, root.start_byte() + i + needle.len());
+                // Down from the root through the nodes that hold the match:
+                // logarithmic through the module's balanced hidden nodes,
+                // where a search down and then `parent` back up visits
+                // every top-level statement before it.
+                let mut cur = root.walk();
+                loop {
+                    let n = cur.node();
+                    if n.start_byte() > at || n.end_byte() < end {
+                        break;
+                    }
                     if kinds.contains(&n.kind_name()) && seen.insert(n.id()) {
                         found.push(n);
                     }
-                    if n.id() == root.id() {
+                    if cur.goto_first_child_for_byte(at).is_none() {
                         break;
                     }
-                    cur = n.up();
                 }
             }
         }
@@ -404,7 +411,6 @@ pub(crate) fn too_tall(top: Node, limit: usize) -> std::collections::HashSet<usi
 /// entered: in real code that is a few nodes near the top, and at worst each
 /// node of the subtree once.
 pub(crate) fn taller_than(top: Node, limit: usize) -> bool {
-    let mut cursor = top.walk();
     // Nodes to enter, with their depth below `top`.
     let mut stack: Vec<(Node, usize)> = vec![(top, 0)];
     while let Some((n, depth)) = stack.pop() {
@@ -414,7 +420,7 @@ pub(crate) fn taller_than(top: Node, limit: usize) -> bool {
         if n.descendant_count() <= limit - depth {
             continue;
         }
-        for c in n.children(&mut cursor) {
+        for c in crate::syntax::children(n).into_iter() {
             stack.push((c, depth + 1));
         }
     }
@@ -460,62 +466,76 @@ pub(crate) fn dispatch_unchecked(node: Node, cx: &Context, rules: &[&'static dyn
 
 /// Walk the subtree of `top` (itself included), dispatching every node.
 pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFindings) {
-    let mut cursor = top.walk();
+    walk_within(top, cx, enabled, raw, false)
+}
+
+/// `walk`; `short`: the caller knows `top`'s subtree is at most
+/// `MAX_RULE_HEIGHT` levels tall (an incremental recheck keeps the heights of
+/// top-level statements), so no node of it is measured.
+pub(crate) fn walk_within(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFindings, short: bool) {
     let has_error = top.has_error();
     // The ancestors of the current node, for `NodeExt::up` in rules.
     let path = crate::syntax::AncestorPath::new(top);
+    let base = path.len();
     let call_ids = kind_ids("call");
     let local_renames = if enabled.calls.any_named { renamed_names(cx.src.get(top.byte_range()).unwrap_or("")) } else { Default::default() };
-    let tall = too_tall(top, MAX_RULE_HEIGHT);
+    let tall = if short { Default::default() } else { too_tall(top, MAX_RULE_HEIGHT) };
     let mut logged = false;
-    loop {
-        if crate::analysis::budget::exhausted() {
-            return;
-        }
-        let node = cursor.node();
-        if has_error && (node.is_error() || node.is_missing()) {
-            let r = node.byte_range();
-            raw.error_ranges.push(if r.is_empty() { r.start.saturating_sub(1)..r.end + 1 } else { r });
-        }
-        let is_call = enabled.calls.any_named && call_ids.contains(&node.kind_id());
-        let rules = if is_call {
-            Some(match callee_last_name(node, cx.src) {
-                Some((name, bare)) if !renamed(name, bare, &local_renames, cx) => enabled.calls.by_name.get(name).unwrap_or(&enabled.calls.every),
-                _ => &enabled.table[node.kind_id() as usize],
-            })
+    // The subtree in a cursor's order, gathered a piece at a time
+    // (`syntax::preorder`): a subtree of at most `WALK_PIECE` nodes at once;
+    // a larger one is its root, then its children's subtrees (an explicit
+    // stack, so any depth), so the buffer stays small on any file.
+    let mut pending: Vec<(Node, u32)> = vec![(top, 0)];
+    let mut piece: Vec<(Node, u32)> = Vec::new();
+    while let Some((sub, below)) = pending.pop() {
+        if sub.descendant_count() <= WALK_PIECE {
+            crate::syntax::preorder(sub, &mut piece);
         } else {
-            enabled.table.get(node.kind_id() as usize)
-        };
-        if let Some(rules) = rules {
-            if rules.is_empty() {
-            } else if tall.is_empty() || !tall.contains(&node.id()) {
-                dispatch_unchecked(node, cx, rules, &mut raw.findings);
-                #[cfg(debug_assertions)]
-                if is_call {
-                    check_skipped_call_rules(node, cx, &enabled.table[node.kind_id() as usize], rules);
-                }
-            } else if !logged {
-                logged = true;
-                log_skip(node);
-            }
+            piece.clear();
+            piece.push((sub, 0));
+            pending.extend(crate::syntax::children(sub).into_iter().rev().map(|c| (c, below + 1)));
         }
-        if cursor.goto_first_child() {
-            path.push(cursor.node());
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                path.pop();
-                path.push(cursor.node());
-                break;
-            }
-            if !cursor.goto_parent() {
+        for &(node, d) in &piece {
+            if crate::analysis::budget::exhausted() {
                 return;
             }
-            path.pop();
+            let depth = (below + d) as usize;
+            if depth > 0 {
+                path.truncate(base + depth - 1);
+                path.push(node);
+            }
+            if has_error && (node.is_error() || node.is_missing()) {
+                let r = node.byte_range();
+                raw.error_ranges.push(if r.is_empty() { r.start.saturating_sub(1)..r.end + 1 } else { r });
+            }
+            let is_call = enabled.calls.any_named && call_ids.contains(&node.kind_id());
+            let rules = if is_call {
+                Some(match callee_last_name(node, cx.src) {
+                    Some((name, bare)) if !renamed(name, bare, &local_renames, cx) => enabled.calls.by_name.get(name).unwrap_or(&enabled.calls.every),
+                    _ => &enabled.table[node.kind_id() as usize],
+                })
+            } else {
+                enabled.table.get(node.kind_id() as usize)
+            };
+            if let Some(rules) = rules {
+                if rules.is_empty() {
+                } else if tall.is_empty() || !tall.contains(&node.id()) {
+                    dispatch_unchecked(node, cx, rules, &mut raw.findings);
+                    #[cfg(debug_assertions)]
+                    if is_call {
+                        check_skipped_call_rules(node, cx, &enabled.table[node.kind_id() as usize], rules);
+                    }
+                } else if !logged {
+                    logged = true;
+                    log_skip(node);
+                }
+            }
         }
     }
 }
+
+/// How many nodes `walk_within` gathers at once (about 300 KB).
+const WALK_PIECE: usize = 4096;
 
 /// Debug builds: the call rules the callee's name skipped report nothing on
 /// this call (a `callees` list missing a name fails the fixture tests).

@@ -1,0 +1,85 @@
+// pyexplain addition (see ../PYEXPLAIN.md): one function, no change to
+// anything tree-sitter does. Included from lib.c after node.c, whose static
+// helpers it uses.
+
+#define PYEXPLAIN_MAX_HIDDEN_DEPTH 64
+
+// The children of `self` that a TSTreeCursor visits (visible or aliased
+// nodes, in order; hidden nodes are descended into, as `ts_node_child`
+// does), written to `out` (at most `cap` of them). Returns how many there
+// are, or UINT32_MAX when hidden nodes nest deeper than
+// PYEXPLAIN_MAX_HIDDEN_DEPTH (the caller then uses a cursor). One pass over
+// the subtrees: a cursor pays its bookkeeping at every hidden node, which on
+// a module of a thousand statements (held by balanced `module_repeat1`
+// nodes) costs a hundred times more.
+uint32_t ts_node_pyexplain_children(TSNode self, TSNode *out, uint32_t cap) {
+  if (!self.id) return 0;
+  NodeChildIterator stack[PYEXPLAIN_MAX_HIDDEN_DEPTH];
+  uint32_t depth = 0;
+  uint32_t count = 0;
+  stack[depth++] = ts_node_iterate_children(&self);
+  while (depth > 0) {
+    TSNode child;
+    if (!ts_node_child_iterator_next(&stack[depth - 1], &child)) {
+      depth--;
+      continue;
+    }
+    if (ts_node__is_relevant(child, true)) {
+      if (count < cap) out[count] = child;
+      count++;
+    } else if (ts_node__relevant_child_count(child, true) > 0) {
+      if (depth == PYEXPLAIN_MAX_HIDDEN_DEPTH) return UINT32_MAX;
+      stack[depth++] = ts_node_iterate_children(&child);
+    }
+  }
+  return count;
+}
+
+typedef struct {
+  NodeChildIterator iterator;
+  uint32_t depth;
+} PyexplainFrame;
+
+// The nodes of `self`'s subtree that a TSTreeCursor visits, `self` first, in
+// the cursor's order (depth first), each with its depth below `self` (the
+// cursor's `depth`): at most `cap` written to `out` and `depths`. Returns how
+// many there are (`ts_node_descendant_count`). One pass over the subtrees,
+// with a stack on the heap (any depth).
+uint32_t ts_node_pyexplain_preorder(TSNode self, TSNode *out, uint32_t *depths, uint32_t cap) {
+  if (!self.id) return 0;
+  uint32_t count = 0;
+  if (count < cap) {
+    out[count] = self;
+    depths[count] = 0;
+  }
+  count++;
+  Array(PyexplainFrame) stack = array_new();
+  PyexplainFrame first = {ts_node_iterate_children(&self), 1};
+  array_push(&stack, first);
+  while (stack.size > 0) {
+    PyexplainFrame *frame = array_back(&stack);
+    uint32_t depth = frame->depth;
+    TSNode child;
+    if (!ts_node_child_iterator_next(&frame->iterator, &child)) {
+      array_pop(&stack);
+      continue;
+    }
+    if (ts_node__is_relevant(child, true)) {
+      if (count < cap) {
+        out[count] = child;
+        depths[count] = depth;
+      }
+      count++;
+      if (ts_subtree_child_count(ts_node__subtree(child)) > 0) {
+        PyexplainFrame next = {ts_node_iterate_children(&child), depth + 1};
+        array_push(&stack, next);
+      }
+    } else if (ts_node__relevant_child_count(child, true) > 0) {
+      // A hidden node: its children are the cursor's children of the parent.
+      PyexplainFrame next = {ts_node_iterate_children(&child), depth};
+      array_push(&stack, next);
+    }
+  }
+  array_delete(&stack);
+  return count;
+}
