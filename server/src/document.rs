@@ -220,7 +220,8 @@ fn structural_changes(old: &Tree, new: &Tree, text: &str) -> Vec<Range<usize>> {
 /// Whether `o` (of the old tree) and `n` are the same subtree without
 /// looking below them (`structural_changes`).
 fn same_at_once(o: tree_sitter::Node, n: tree_sitter::Node) -> bool {
-    if o.id() == n.id() {
+    if o.id() == n.id() || syntax::same_subtree(o, n) {
+        debug_assert!(same_tree(o, n), "one subtree, but differs:\n{}\n{}", o.to_sexp(), n.to_sexp());
         return true;
     }
     let same = !o.has_changes()
@@ -318,7 +319,9 @@ fn diff_top(o: tree_sitter::Node, n: tree_sitter::Node, out: &mut Vec<Range<usiz
     while i < oc.len() || j < nc.len() {
         match (oc.get(i), nc.get(j)) {
             (Some(a), Some(b)) if a.start_byte() == b.start_byte() => {
-                if a.kind_id() == b.kind_id() && a.end_byte() == b.end_byte() && a.is_missing() == b.is_missing() && a.is_named() == b.is_named() {
+                if syntax::same_subtree(*a, *b) {
+                    // Reused by the reparse: unchanged.
+                } else if a.kind_id() == b.kind_id() && a.end_byte() == b.end_byte() && a.is_missing() == b.is_missing() && a.is_named() == b.is_named() {
                     diff_nodes(*a, *b, 1, out);
                 } else {
                     out.push(a.byte_range());

@@ -232,7 +232,19 @@ unsafe extern "C" {
     /// `vendor/tree-sitter/src/pyexplain.c`: the nodes a cursor visits from
     /// `node` down, `node` first, with their depths below it; at most `cap`
     /// written; returns their count.
+    /// `vendor/tree-sitter/src/pyexplain.c`: whether two nodes are one
+    /// subtree (shared or reused, not merely alike).
+    fn ts_node_pyexplain_same_subtree(a: tree_sitter::ffi::TSNode, b: tree_sitter::ffi::TSNode) -> bool;
     fn ts_node_pyexplain_preorder(node: tree_sitter::ffi::TSNode, out: *mut tree_sitter::ffi::TSNode, depths: *mut u32, cap: u32) -> u32;
+}
+
+/// Whether `a` and `b` are one subtree: an incremental parse reused it, or
+/// an edited copy of a tree shares it (same text, same structure; only the
+/// position may differ). `Node::id` tells the slot in the parent, which
+/// differs when the parent was rebuilt.
+pub fn same_subtree(a: Node<'_>, b: Node<'_>) -> bool {
+    // SAFETY: both are valid nodes; the function only reads them.
+    unsafe { ts_node_pyexplain_same_subtree(a.into_raw(), b.into_raw()) }
 }
 
 /// The nodes of `node`'s subtree in the order a cursor walks them, `node`

@@ -93,15 +93,17 @@ pub struct Context<'a> {
     /// Shared, so that a recheck that keeps the facts does not copy them.
     pub module: std::sync::Arc<scope::ModuleFacts>,
     pub settings: &'a Settings,
+    /// This check's searches of `src` (`helpers::text::occurrences`).
+    pub texts: helpers::text::Memo,
 }
 
 impl<'a> Context<'a> {
     pub fn new(src: &'a str, tree: &'a Tree, settings: &'a Settings) -> Self {
         let module = std::sync::Arc::new(scope::ModuleFacts::collect(tree.root_node(), src));
-        Context { src, tree, module, settings }
+        Context { src, tree, module, settings, texts: Default::default() }
     }
     pub fn with_facts(src: &'a str, tree: &'a Tree, settings: &'a Settings, module: std::sync::Arc<scope::ModuleFacts>) -> Self {
-        Context { src, tree, module, settings }
+        Context { src, tree, module, settings, texts: Default::default() }
     }
     pub fn text(&self, node: Node) -> &'a str {
         crate::syntax::text(node, self.src)
@@ -136,7 +138,7 @@ pub fn check(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) -> Vec<
 }
 
 pub(crate) fn finish(raw: rules::RawFindings, cx: &Context, k: &Knowledge) -> Vec<Finding> {
-    let sup = suppress::Suppressions::collect(cx.tree.root_node(), cx.src);
+    let sup = suppress::Suppressions::collect(cx.tree.root_node(), cx.src, &cx.texts);
     let mut out: Vec<Finding> = Vec::with_capacity(raw.findings.len());
     for mut f in raw.findings {
         if crate::syntax::overlaps_any(&raw.error_ranges, &f.range) {

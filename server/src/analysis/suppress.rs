@@ -72,14 +72,14 @@ pub fn parse_directive(comment: &str) -> Option<Option<Vec<String>>> {
 }
 
 impl Suppressions {
-    pub fn collect(root: Node, src: &str) -> Self {
+    pub fn collect(root: Node, src: &str, texts: &crate::analysis::helpers::text::Memo) -> Self {
         let mut s = Suppressions::default();
         // Find the directive text, then confirm with the tree that it sits in
         // a comment (a '#' inside a string is not one). No tree walk: this
         // runs on every incremental recheck.
         let bytes = src.as_bytes();
         let mut last_comment = None;
-        for at in memchr::memmem::find_iter(bytes, b"pyexplain:") {
+        for at in crate::analysis::helpers::text::occurrences(src, "pyexplain:", texts) {
             let Some(n) = root.descendant_for_byte_range(at, at + "pyexplain:".len()) else { continue };
             if n.kind_name() != "comment" || last_comment == Some(n.id()) {
                 continue;
@@ -98,7 +98,10 @@ impl Suppressions {
         // `# noqa`, in any case: from each `q` (rare in code), without a
         // lower-cased copy of the text.
         let mut last_comment = None;
-        for q in memchr::memchr2_iter(b'q', b'Q', bytes) {
+        let (lower, upper) = (crate::analysis::helpers::text::occurrences(src, "q", texts), crate::analysis::helpers::text::occurrences(src, "Q", texts));
+        let mut qs: Vec<usize> = lower.into_iter().chain(upper).collect();
+        qs.sort_unstable();
+        for q in qs {
             let Some(at) = q.checked_sub(2) else { continue };
             if !bytes.get(at..at + 4).is_some_and(|w| w.eq_ignore_ascii_case(b"noqa")) {
                 continue;

@@ -83,3 +83,15 @@ uint32_t ts_node_pyexplain_preorder(TSNode self, TSNode *out, uint32_t *depths, 
   array_delete(&stack);
   return count;
 }
+
+// Whether `a` and `b` are one subtree: the same node of the syntax, shared
+// by an edited copy of a tree or reused by an incremental parse (a node's
+// `id` is its slot in its parent, which differs when the parent was
+// rebuilt). False for leaves stored inline, which have no identity.
+bool ts_node_pyexplain_same_subtree(TSNode a, TSNode b) {
+  if (!a.id || !b.id) return false;
+  Subtree x = ts_node__subtree(a);
+  Subtree y = ts_node__subtree(b);
+  if (x.data.is_inline || y.data.is_inline) return false;
+  return x.ptr == y.ptr;
+}

@@ -10,3 +10,4 @@ pub mod edits;
 pub mod imports;
 pub mod loops;
 pub mod statements;
+pub mod text;

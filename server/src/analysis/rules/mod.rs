@@ -289,47 +289,35 @@ fn kind_ids(kind: &str) -> &'static [u16] {
 /// files without them cost nothing, and files with them no tree walk), once
 /// each, in document order (outer before inner). `f` must report only on a
 /// node whose own text holds a needle.
-pub(crate) fn whole_file_nodes<'t>(root: Node<'t>, src: &str, needles: &[&str], kinds: &[&str], mut f: impl FnMut(Node<'t>)) {
+pub(crate) fn whole_file_nodes<'t>(root: Node<'t>, cx: &Context, needles: &[&'static str], kinds: &[&str], mut f: impl FnMut(Node<'t>)) {
     let mut found: Vec<Node<'t>> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let text = src.get(root.byte_range()).unwrap_or("");
-    // One pass over the text per distinct four-byte start of the needles
-    // (`iteritems`, `itervalues` and `iterkeys` share one).
-    let mut heads: Vec<&[u8]> = needles.iter().map(|n| &n.as_bytes()[..n.len().min(4)]).collect();
-    heads.sort_unstable();
-    heads.dedup();
-    // Each needle's matches as its own search would give them: leftmost,
-    // not overlapping one another.
-    let mut next_free = vec![0usize; needles.len()];
-    let bytes = text.as_bytes();
-    for head in heads {
-        let finder = memchr::memmem::Finder::new(head);
-        let mut from = 0;
-        while let Some(j) = finder.find(&bytes[from..]) {
-            let i = from + j;
-            from = i + 1;
-            for (k, needle) in needles.iter().enumerate() {
-                if i < next_free[k] || needle.as_bytes()[..needle.len().min(4)] != *head || !bytes[i..].starts_with(needle.as_bytes()) {
-                    continue;
+    let span = root.byte_range();
+    for needle in needles {
+        // Each needle's matches as its own search would give them: leftmost,
+        // not overlapping one another.
+        let mut next_free = 0;
+        for at in crate::analysis::helpers::text::occurrences(cx.src, needle, &cx.texts) {
+            let end = at + needle.len();
+            if at < span.start || end > span.end || at < next_free {
+                continue;
+            }
+            next_free = end;
+            // Down from the root through the nodes that hold the match:
+            // logarithmic through the module's balanced hidden nodes,
+            // where a search down and then `parent` back up visits every
+            // top-level statement before it.
+            let mut cur = root.walk();
+            loop {
+                let n = cur.node();
+                if n.start_byte() > at || n.end_byte() < end {
+                    break;
                 }
-                next_free[k] = i + needle.len();
-                let (at, end) = (root.start_byte() + i, root.start_byte() + i + needle.len());
-                // Down from the root through the nodes that hold the match:
-                // logarithmic through the module's balanced hidden nodes,
-                // where a search down and then `parent` back up visits
-                // every top-level statement before it.
-                let mut cur = root.walk();
-                loop {
-                    let n = cur.node();
-                    if n.start_byte() > at || n.end_byte() < end {
-                        break;
-                    }
-                    if kinds.contains(&n.kind_name()) && seen.insert(n.id()) {
-                        found.push(n);
-                    }
-                    if cur.goto_first_child_for_byte(at).is_none() {
-                        break;
-                    }
+                if kinds.contains(&n.kind_name()) && seen.insert(n.id()) {
+                    found.push(n);
+                }
+                if cur.goto_first_child_for_byte(at).is_none() {
+                    break;
                 }
             }
         }

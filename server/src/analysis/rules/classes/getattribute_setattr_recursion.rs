@@ -40,8 +40,8 @@ fn always_runs(node: Node, func: Node) -> bool {
 /// each attribute to its function).
 fn has_hook(cx: &Context) -> bool {
     let compute = || {
-        let b = cx.src.as_bytes();
-        memchr::memmem::find(b, b"__getattribute__").is_some() || memchr::memmem::find(b, b"__setattr__").is_some()
+        use crate::analysis::helpers::text::contains;
+        contains(cx.src, "__getattribute__", &cx.texts) || contains(cx.src, "__setattr__", &cx.texts)
     };
     thread_local! {
         static HOOK: std::cell::Cell<Option<(u64, bool)>> = const { std::cell::Cell::new(None) };

@@ -238,8 +238,8 @@ fn candidates(src: &str) -> Vec<std::ops::Range<usize>> {
     let found = match k.as_ref() {
         Some(kept) => {
             let old = kept.text.as_bytes();
-            let p = common_prefix(old, new);
-            let s = common_suffix(&old[p..], &new[p..]);
+            let p = crate::analysis::helpers::text::common_prefix(old, new);
+            let s = crate::analysis::helpers::text::common_suffix(&old[p..], &new[p..]);
             // Rescan from the start of the run that the change may join
             // to the end of the one it may join after it.
             let mut a = p;
@@ -269,32 +269,6 @@ fn candidates(src: &str) -> Vec<std::ops::Range<usize>> {
         None => *k = Some(Kept { text: src.to_string(), found: found.clone() }),
     }
     found
-}
-
-/// The length of the longest common prefix of `a` and `b` (compared a
-/// block at a time, then a line, then bytes).
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    let n = a.len().min(b.len());
-    let mut i = 0;
-    for chunk in [4096, 64, 1] {
-        while i + chunk <= n && a[i..i + chunk] == b[i..i + chunk] {
-            i += chunk;
-        }
-    }
-    i
-}
-
-/// The length of the longest common suffix of `a` and `b`.
-fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    let n = a.len().min(b.len());
-    let (la, lb) = (a.len(), b.len());
-    let mut i = 0;
-    for chunk in [4096, 64, 1] {
-        while i + chunk <= n && a[la - i - chunk..la - i] == b[lb - i - chunk..lb - i] {
-            i += chunk;
-        }
-    }
-    i
 }
 
 impl MisspelledDunder {

@@ -33,10 +33,9 @@ impl Rule for MissingMainGuard {
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         // Most files never name a process API: skip the walk.
         let bytes = cx.src.as_bytes();
-        // (`ProcessPoolExecutor` holds `Process`, and `Process` and `Pool`
-        // start with a `P`, rarer than a pair of bytes: two searches.)
-        let named = memchr::memchr_iter(b'P', bytes).any(|i| bytes[i..].starts_with(b"Process") || bytes[i..].starts_with(b"Pool"))
-            || memchr::memmem::find(bytes, b"set_start_method").is_some();
+        // (`ProcessPoolExecutor` holds `Process`.)
+        use crate::analysis::helpers::text::contains;
+        let named = contains(cx.src, "Process", &cx.texts) || contains(cx.src, "Pool", &cx.texts) || contains(cx.src, "set_start_method", &cx.texts);
         debug_assert_eq!(named, LAST.iter().any(|n| memchr::memmem::find(bytes, n.as_bytes()).is_some()));
         if !named {
             return;

@@ -58,7 +58,7 @@ impl Rule for ClassDecoratorWithoutUpdateWrapper {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        super::whole_file_nodes(node, cx.src, &["__call__"], &["class_definition"], |n| self.check_class(n, cx, out));
+        super::whole_file_nodes(node, cx, &["__call__"], &["class_definition"], |n| self.check_class(n, cx, out));
     }
 }
 

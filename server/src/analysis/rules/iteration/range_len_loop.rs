@@ -207,9 +207,11 @@ impl Rule for RangeLenLoop {
             // every keystroke).
             let mut cursor = node.walk();
             let mut stack: Vec<Node> = Vec::new();
-            let text = cx.src.as_bytes().get(node.byte_range()).unwrap_or_default();
-            for i in memchr::memmem::find_iter(text, b"range") {
-                let at = node.start_byte() + i;
+            let span = node.byte_range();
+            for at in crate::analysis::helpers::text::occurrences(cx.src, "range", &cx.texts) {
+                if at < span.start || at + 5 > span.end {
+                    continue;
+                }
                 let Some(c) = node.first_child_for_byte(at) else { continue };
                 if c.is_named() && c.start_byte() <= at && at + 5 <= c.end_byte() && stack.last().is_none_or(|l| l.id() != c.id()) {
                     stack.push(c);

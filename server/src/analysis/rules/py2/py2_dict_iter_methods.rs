@@ -24,7 +24,7 @@ impl Rule for Py2DictIterMethods {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        super::whole_file_nodes(node, cx.src, METHODS, &["call"], |n| self.check_call(n, cx, out));
+        super::whole_file_nodes(node, cx, METHODS, &["call"], |n| self.check_call(n, cx, out));
     }
 }
 

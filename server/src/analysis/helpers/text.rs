@@ -1,0 +1,159 @@
+//! Searches of a file's text that module-level rules repeat on every
+//! incremental recheck, answered from the last long text's answers.
+
+use std::sync::Mutex;
+
+/// Texts at least this long keep their answers for the next search.
+const KEEP: usize = 32 * 1024;
+
+/// The last long text searched, with the occurrences found in it.
+struct Kept {
+    text: String,
+    /// Changes with `text`.
+    generation: u64,
+    found: Vec<(&'static str, Vec<usize>)>,
+}
+
+/// One check's record of the kept text: the generation it found equal to
+/// its own text, so that its later searches need not compare 0.35 MB again.
+#[derive(Default)]
+pub struct Memo(std::cell::Cell<Option<u64>>);
+
+static KEPT: Mutex<Option<Kept>> = Mutex::new(None);
+
+/// Where `needle` starts in `hay`, every occurrence (overlapping ones too),
+/// offset by `base`; only starts below `before` (absolute).
+fn scan(hay: &[u8], needle: &[u8], base: usize, before: usize, out: &mut Vec<usize>) {
+    let finder = memchr::memmem::Finder::new(needle);
+    let mut from = 0;
+    while let Some(i) = finder.find(&hay[from..]) {
+        let at = base + from + i;
+        if at >= before {
+            break;
+        }
+        out.push(at);
+        from += i + 1;
+    }
+}
+
+/// Every start of `needle` in `src` (overlapping occurrences included), in
+/// order. On a long text (a 10,000-line file: six rules, each a search of
+/// 0.35 MB per keystroke) the answers for the last text are kept, and
+/// after an edit only the bytes between the common prefix and suffix of the
+/// two texts (and a needle's length around them) are searched again. One
+/// text is kept, for whichever thread asks; a thread that finds it busy
+/// searches in full. Debug builds compare every answer with a full search.
+pub fn occurrences(src: &str, needle: &'static str, memo: &Memo) -> Vec<usize> {
+    let full = || {
+        let mut out = Vec::new();
+        scan(src.as_bytes(), needle.as_bytes(), 0, usize::MAX, &mut out);
+        out
+    };
+    if src.len() < KEEP || needle.is_empty() {
+        return full();
+    }
+    let Ok(mut kept) = KEPT.try_lock() else { return full() };
+    let k = kept.get_or_insert_with(|| Kept { text: String::new(), generation: 0, found: Vec::new() });
+    if memo.0.get() != Some(k.generation) && k.text != src {
+        let (old, new) = (k.text.as_bytes(), src.as_bytes());
+        let p = common_prefix(old, new);
+        let s = common_suffix(&old[p..], &new[p..]);
+        let (old_end, new_end) = (old.len() - s, new.len() - s);
+        for (n, hits) in k.found.iter_mut() {
+            let len = n.len();
+            // Untouched: an occurrence that ends within the prefix or
+            // starts within the suffix.
+            let keep_before = hits.partition_point(|&h| h + len <= p);
+            let after = hits.partition_point(|&h| h < old_end);
+            let mut next: Vec<usize> = hits[..keep_before].to_vec();
+            let from = (p + 1).saturating_sub(len);
+            let to = (new_end + len - 1).min(new.len());
+            if from < to {
+                scan(&new[from..to], n.as_bytes(), from, new_end, &mut next);
+            }
+            next.extend(hits[after..].iter().map(|&h| h - old_end + new_end));
+            *hits = next;
+        }
+        k.text.clear();
+        k.text.push_str(src);
+        k.generation += 1;
+    }
+    memo.0.set(Some(k.generation));
+    let hits = match k.found.iter().find(|(n, _)| *n == needle) {
+        Some((_, hits)) => hits.clone(),
+        None => {
+            let hits = full();
+            k.found.push((needle, hits.clone()));
+            hits
+        }
+    };
+    debug_assert_eq!(hits, full(), "occurrences of {needle:?} kept across an edit differ from a full search");
+    hits
+}
+
+/// Whether `needle` occurs in `src` (`occurrences`, for a long text).
+pub fn contains(src: &str, needle: &'static str, memo: &Memo) -> bool {
+    if src.len() < KEEP {
+        return memchr::memmem::find(src.as_bytes(), needle.as_bytes()).is_some();
+    }
+    !occurrences(src, needle, memo).is_empty()
+}
+
+/// The length of the longest common prefix of `a` and `b` (compared a
+/// block at a time, then a line, then bytes).
+pub fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    for chunk in [4096, 64, 1] {
+        while i + chunk <= n && a[i..i + chunk] == b[i..i + chunk] {
+            i += chunk;
+        }
+    }
+    i
+}
+
+/// The length of the longest common suffix of `a` and `b`.
+pub fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (la, lb) = (a.len(), b.len());
+    let mut i = 0;
+    for chunk in [4096, 64, 1] {
+        while i + chunk <= n && a[la - i - chunk..la - i] == b[lb - i - chunk..lb - i] {
+            i += chunk;
+        }
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{occurrences, Memo};
+
+    /// Kept answers equal full searches across random edits of a long
+    /// text, for needles that overlap themselves, meet at an edit's edges,
+    /// or appear and vanish with it.
+    #[test]
+    fn kept_occurrences_follow_edits() {
+        let mut text: String = (0..800).map(|i| format!("x{i} = iter(__call____call__) # range pyexplain:\n")).collect();
+        let needles = ["__call__", "__", "range", "iter", "pyexplain:", "aa"];
+        let mut seed: u64 = 0x5EED;
+        let mut rnd = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        let pieces = ["", "_", "__", "a", "aa", "range", "__call__", "iter", "\n", "pyexplain", ":"];
+        for _ in 0..150 {
+            let at = rnd(text.len());
+            let del = rnd(12).min(text.len() - at);
+            let ins = pieces[rnd(pieces.len())];
+            text.replace_range(at..at + del, ins);
+            let memo = Memo::default();
+            for n in needles {
+                let want: Vec<usize> = (0..text.len()).filter(|&i| text.as_bytes()[i..].starts_with(n.as_bytes())).collect();
+                assert_eq!(occurrences(&text, n, &memo), want, "{n:?}");
+            }
+        }
+    }
+}
