@@ -113,20 +113,21 @@ impl Kept {
 /// first few dozen: a file broken all over is not worth more).
 fn error_lines(tree: &Tree, text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
-    let mut stack = vec![tree.root_node()];
-    while let Some(n) = stack.pop() {
+    let mut within: Option<Range<usize>> = None;
+    for n in syntax::error_nodes(tree.root_node()) {
         if out.len() >= 64 {
             break;
         }
-        if n.is_error() || n.is_missing() {
-            let bytes = text.as_bytes();
-            let (s, e) = (n.start_byte().min(bytes.len()), n.end_byte().min(bytes.len()));
-            let s = bytes[..s].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let e = bytes[e..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| e + i);
-            out.push(s..e);
+        // A node inside an ERROR node already taken is its line's.
+        if within.as_ref().is_some_and(|w| w.start <= n.start_byte() && n.end_byte() <= w.end) {
             continue;
         }
-        stack.extend(crate::syntax::children(n).into_iter().filter(|c| c.has_error()));
+        within = Some(n.byte_range());
+        let bytes = text.as_bytes();
+        let (s, e) = (n.start_byte().min(bytes.len()), n.end_byte().min(bytes.len()));
+        let s = bytes[..s].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let e = bytes[e..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| e + i);
+        out.push(s..e);
     }
     out
 }

@@ -235,7 +235,33 @@ unsafe extern "C" {
     /// `vendor/tree-sitter/src/pyexplain.c`: whether two nodes are one
     /// subtree (shared or reused, not merely alike).
     fn ts_node_pyexplain_same_subtree(a: tree_sitter::ffi::TSNode, b: tree_sitter::ffi::TSNode) -> bool;
+    /// `vendor/tree-sitter/src/pyexplain.c`: the ERROR and MISSING nodes
+    /// under `node`, in order; at most `cap` written; returns their count.
+    fn ts_node_pyexplain_error_nodes(node: tree_sitter::ffi::TSNode, out: *mut tree_sitter::ffi::TSNode, cap: u32) -> u32;
     fn ts_node_pyexplain_preorder(node: tree_sitter::ffi::TSNode, out: *mut tree_sitter::ffi::TSNode, depths: *mut u32, cap: u32) -> u32;
+}
+
+/// The ERROR and MISSING nodes of `node`'s subtree (it included), in
+/// document order, nested ones too: found by entering only the subtrees
+/// that hold an error, in C (a cursor steps through every statement of a
+/// module with one error in it).
+pub fn error_nodes(node: Node<'_>) -> Vec<Node<'_>> {
+    if !node.has_error() {
+        return Vec::new();
+    }
+    let mut cap = 16usize;
+    loop {
+        let mut raw: Vec<tree_sitter::ffi::TSNode> = Vec::with_capacity(cap);
+        // SAFETY: `out` has room for `cap` nodes and the function writes at
+        // most `cap`; the nodes are valid while `node`'s tree lives.
+        let got = unsafe { ts_node_pyexplain_error_nodes(node.into_raw(), raw.as_mut_ptr(), cap as u32) } as usize;
+        if got <= cap {
+            unsafe { raw.set_len(got) };
+            // SAFETY: each is a non-null node of `node`'s tree.
+            return raw.into_iter().map(|r| unsafe { Node::from_raw(r) }).collect();
+        }
+        cap = got;
+    }
 }
 
 /// Whether `a` and `b` are one subtree: an incremental parse reused it, or

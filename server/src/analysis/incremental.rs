@@ -627,21 +627,11 @@ fn top_level_touching<'t>(root: Node<'t>, ranges: &[Range<usize>]) -> Vec<Node<'
 /// Every ERROR and MISSING range of the tree, visiting only subtrees that
 /// contain one.
 fn error_ranges(root: Node) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    if !root.has_error() {
-        return out;
-    }
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if n.is_error() || n.is_missing() {
+    crate::syntax::error_nodes(root)
+        .into_iter()
+        .map(|n| {
             let r = n.byte_range();
-            out.push(if r.is_empty() { r.start.saturating_sub(1)..r.end + 1 } else { r });
-        }
-        for c in crate::syntax::children(n).into_iter() {
-            if c.has_error() {
-                stack.push(c);
-            }
-        }
-    }
-    out
+            if r.is_empty() { r.start.saturating_sub(1)..r.end + 1 } else { r }
+        })
+        .collect()
 }

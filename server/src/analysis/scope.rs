@@ -473,7 +473,6 @@ mod tests {
                 let f = n.child_by_field_id(crate::field_id!("function")).unwrap();
                 out.push(super::refers_to(f, src, &facts, "decimal.Decimal"));
             }
-            let mut c = n.walk();
             stack.extend(crate::syntax::children(n).into_iter());
         }
         out

@@ -95,3 +95,36 @@ bool ts_node_pyexplain_same_subtree(TSNode a, TSNode b) {
   if (x.data.is_inline || y.data.is_inline) return false;
   return x.ptr == y.ptr;
 }
+
+// The ERROR and MISSING nodes of `self`'s subtree, in the cursor's order
+// (nested ones too): at most `cap` written to `out`; returns how many there
+// are. Only subtrees with an error are entered, hidden ones included, so a
+// module of a thousand statements with one error costs a path to it, where
+// a cursor steps through every statement.
+uint32_t ts_node_pyexplain_error_nodes(TSNode self, TSNode *out, uint32_t cap) {
+  if (!self.id || !ts_node_has_error(self)) return 0;
+  uint32_t count = 0;
+  if (ts_node_is_error(self) || ts_node_is_missing(self)) {
+    if (count < cap) out[count] = self;
+    count++;
+  }
+  Array(NodeChildIterator) stack = array_new();
+  array_push(&stack, ts_node_iterate_children(&self));
+  while (stack.size > 0) {
+    TSNode child;
+    if (!ts_node_child_iterator_next(array_back(&stack), &child)) {
+      array_pop(&stack);
+      continue;
+    }
+    if (!ts_node_has_error(child)) continue;
+    if (ts_node__is_relevant(child, true) && (ts_node_is_error(child) || ts_node_is_missing(child))) {
+      if (count < cap) out[count] = child;
+      count++;
+    }
+    if (ts_subtree_child_count(ts_node__subtree(child)) > 0) {
+      array_push(&stack, ts_node_iterate_children(&child));
+    }
+  }
+  array_delete(&stack);
+  return count;
+}
