@@ -226,6 +226,13 @@ mod background {
         POOL.get_or_init(start).lock().ok()?.send(job).ok()?;
         rx.await.ok()
     }
+
+    /// Run `f` on one of the threads, without waiting for it.
+    pub fn detach(f: impl FnOnce() + Send + 'static) {
+        if let Ok(pool) = POOL.get_or_init(start).lock() {
+            let _ = pool.send(Box::new(f));
+        }
+    }
 }
 
 /// Run `f` on a blocking thread with a cancellation flag that is set when
@@ -533,6 +540,12 @@ impl Shared {
     /// at a lower priority, holds the document, the tree is parsed here for
     /// this caller alone rather than waited for.
     fn parsed(&self, key: &str, urgent: bool) -> Option<(Arc<Document>, u64)> {
+        self.parsed_keeping(key, urgent, &mut Vec::new())
+    }
+
+    /// `parsed`, putting the trees it replaces in the document into
+    /// `retired` (for the diagnostics run to free after it publishes).
+    fn parsed_keeping(&self, key: &str, urgent: bool, retired: &mut Vec<crate::document::Retired>) -> Option<(Arc<Document>, u64)> {
         let lock = {
             let e = self.docs.get(key)?;
             if e.doc.is_parsed() {
@@ -578,7 +591,7 @@ impl Shared {
         }
         if e.seq == seq {
             drop(doc);
-            Arc::make_mut(&mut e.doc).install(r);
+            retired.extend(Arc::make_mut(&mut e.doc).install_keeping(r));
             return Some((e.doc.clone(), seq));
         }
         // Edits arrived during the parse: they stay pending on the new tree
@@ -597,36 +610,56 @@ impl Shared {
             // Give the rest of a burst of edits the chance to arrive.
             tokio::task::yield_now().await;
             let Ok(permit) = self.runs.acquire().await else { return };
-            let sh = self.clone();
-            let k2 = key.clone();
-            // The parse is background work too (nice 10, `background`): a
-            // request that needs the tree parses it itself (`parsed`).
-            let Some(Some((doc, seq))) = background::run(move || sh.parsed(&k2, false)).await else {
-                if let Some(mut e) = self.docs.get_mut(&key) {
-                    if e.generation == generation {
-                        e.running = false;
+            // The parse and the check in one trip to a background thread
+            // (nice 10, `background`; a request that needs the tree parses
+            // it itself, `parsed`): each trip is two thread wake-ups on the
+            // keystroke's path.
+            enum Run {
+                NoTree,
+                Reopened,
+                Ran(Job, Arc<Checked>, Option<Stop>, Vec<crate::document::Retired>),
+                /// The check panicked (the job's edit number).
+                Panicked(u64),
+            }
+            let (sh, k2) = (self.clone(), key.clone());
+            let run = background::run(move || {
+                let mut retired = Vec::new();
+                let Some((doc, seq)) = sh.parsed_keeping(&k2, false, &mut retired) else { return Run::NoTree };
+                let (job, cancel) = {
+                    let Some(mut e) = sh.docs.get_mut(&k2) else { return Run::Reopened };
+                    if e.generation != generation {
+                        return Run::Reopened;
                     }
+                    // Already stale: a newer edit arrived during the parse.
+                    let cancel = Arc::new(AtomicBool::new(e.seq != seq));
+                    e.cancel = cancel.clone();
+                    (e.job_for(doc, seq), cancel)
+                };
+                let deadline = Instant::now() + budgets().0;
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job.run(deadline, cancel))) {
+                    Ok((checked, stop)) => Run::Ran(job, checked, stop, retired),
+                    Err(_) => Run::Panicked(job.seq),
                 }
-                return;
-            };
-            let (job, cancel) = {
-                let Some(mut e) = self.docs.get_mut(&key) else { return };
-                if e.generation != generation {
-                    return;
-                }
-                // Already stale: a newer edit arrived during the parse.
-                let cancel = Arc::new(AtomicBool::new(e.seq != seq));
-                e.cancel = cancel.clone();
-                (e.job_for(doc, seq), cancel)
-            };
-            let seq = job.seq;
-            let version = job.doc.version;
-            let deadline = Instant::now() + budgets().0;
-            let ran = background::run(move || {
-                let (checked, stop) = job.run(deadline, cancel);
-                (job, checked, stop)
             })
             .await;
+            // Freed after the diagnostics are out.
+            let mut retired = Vec::new();
+            let (seq, ran) = match run {
+                Some(Run::Ran(job, checked, stop, r)) => {
+                    retired = r;
+                    (job.seq, Some((job, checked, stop)))
+                }
+                Some(Run::Panicked(seq)) => (seq, None),
+                Some(Run::Reopened) => return,
+                Some(Run::NoTree) | None => {
+                    if let Some(mut e) = self.docs.get_mut(&key) {
+                        if e.generation == generation {
+                            e.running = false;
+                        }
+                    }
+                    return;
+                }
+            };
             drop(permit);
             if let Some((job, checked, stop)) = ran {
                 if stop != Some(Stop::Cancelled) {
@@ -639,10 +672,13 @@ impl Shared {
                         let k = self.k_for(&job.settings);
                         let diags = guard(|| checked.findings.iter().map(|f| self.diagnostic(doc, f, enc, k)).collect::<Vec<_>>()).unwrap_or_default();
                         if let Ok(uri) = key.parse::<Uri>() {
-                            self.client.publish_diagnostics(uri, diags, Some(version)).await;
+                            self.client.publish_diagnostics(uri, diags, Some(doc.version)).await;
                         }
                     }
                 }
+            }
+            if !retired.is_empty() {
+                background::detach(move || drop(retired));
             }
             let Some(mut e) = self.docs.get_mut(&key) else { return };
             if e.generation != generation {
