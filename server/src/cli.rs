@@ -600,6 +600,9 @@ struct FileResult {
     /// How many findings `--fix` would fix, and how many more `--unsafe-fixes` would.
     fixable: usize,
     fixable_unsafe: usize,
+    /// Warnings for stderr, printed when every file is done, in list order
+    /// (the files are not checked in that order).
+    notes: Vec<String>,
 }
 
 /// The first ERROR or MISSING node of the tree, in source order, as ruff
@@ -760,10 +763,11 @@ fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, 
         }
     };
     let parsed = crate::syntax::parse_len(&src.text);
+    let mut notes = Vec::new();
     if parsed < src.text.len() {
         let line = (src.text[..parsed].matches('\n').count() + 1).to_string();
         let limit = crate::syntax::MAX_INDENT_LEVELS.to_string();
-        eprintln!("pyexplain: {}", k.ui("syntax.too_deep", &[("path", &display), ("limit", &limit), ("line", &line)]));
+        notes.push(format!("pyexplain: {}", k.ui("syntax.too_deep", &[("path", &display), ("limit", &limit), ("line", &line)])));
     }
     let unsafe_fixes = a.unsafe_fixes || settings.unsafe_fixes;
     if a.fix {
@@ -792,6 +796,7 @@ fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, 
             fixed: out.applied,
             error,
             syntax_error,
+            notes,
             ..Default::default()
         };
     }
@@ -799,7 +804,7 @@ fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, 
     let checked = analysis::incremental::check_full(&src.text, &tree, settings, k);
     let syntax_error = first_syntax_error(&src.text, &tree, k);
     let (fixable, fixable_unsafe) = fixable_counts(&src.text, &tree, &checked, settings, k, unsafe_fixes);
-    FileResult { display, text: src.text, findings: checked.findings, syntax_error, fixable, fixable_unsafe, ..Default::default() }
+    FileResult { display, text: src.text, findings: checked.findings, syntax_error, fixable, fixable_unsafe, notes, ..Default::default() }
 }
 
 /// How many findings `--fix` would fix in this text, and how many more
@@ -870,12 +875,13 @@ fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
         let next = AtomicUsize::new(0);
         let slots: Vec<Mutex<Option<FileResult>>> = files.iter().map(|_| Mutex::new(None)).collect();
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(files.len().max(1));
+        let order = largest_first(&files);
         std::thread::scope(|s| {
             for _ in 0..threads {
                 let worker = std::thread::Builder::new().name("check".into()).stack_size(ANALYSIS_STACK);
                 let _ = worker.spawn_scoped(s, || loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = files.get(i) else { break };
+                    let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
+                    let path = &files[i];
                     let display = path.display().to_string();
                     let r = match std::fs::read(path) {
                         Ok(bytes) => {
@@ -901,7 +907,21 @@ fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
         });
         results.extend(slots.into_iter().filter_map(|m| m.into_inner().unwrap()));
     }
+    for note in results.iter().flat_map(|r| &r.notes) {
+        eprintln!("{note}");
+    }
     report(&a, &results, &errors, k)
+}
+
+/// The order the workers take `files` in: largest first (by size on disk;
+/// equal sizes in list order), so that a large file is not started last
+/// while the other threads run out of work. Results are still reported in
+/// list order.
+fn largest_first(files: &[PathBuf]) -> Vec<usize> {
+    let sizes: Vec<u64> = files.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).collect();
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+    order
 }
 
 fn report(a: &CheckArgs, results: &[FileResult], errors: &[String], k: &Knowledge) -> i32 {
