@@ -1263,6 +1263,7 @@ mod tests {
         let k = Knowledge::get();
         let all = Settings { select: Some(vec!["ALL".to_string()]), target_version: (3, 12), ..Settings::default() };
         let (mut counted, mut shared_and_parted) = (0, 0);
+        let splits = fix::SPLITS.load(std::sync::atomic::Ordering::Relaxed);
         for (path, src) in &fixture_sources() {
             let src = src.clone();
             for settings in [&Settings::default(), &all] {
@@ -1286,8 +1287,10 @@ mod tests {
                 }
             }
         }
-        // Not vacuous: many fixes, and files where the two replays part.
-        assert!(counted > 200 && shared_and_parted > 10, "{counted} {shared_and_parted}");
+        // Not vacuous: many fixes, and files where the two replays part,
+        // many of them with the unsafe round built from the safe one.
+        let splits = fix::SPLITS.load(std::sync::atomic::Ordering::Relaxed) - splits;
+        assert!(counted > 200 && shared_and_parted > 10 && splits > 10, "{counted} {shared_and_parted} {splits}");
     }
 
     #[test]

@@ -155,6 +155,11 @@ pub fn select_edits(findings: &[Finding], unsafe_fixes: bool) -> (Vec<Edit>, Vec
     (chosen, rules)
 }
 
+/// How many times `count_fixes` built the unsafe round from the safe one
+/// (`Replay::split`): the CLI's count test checks it is not vacuous.
+#[cfg(test)]
+pub(crate) static SPLITS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// A text in the middle of fix-all: its tree and its findings.
 #[derive(Clone)]
 struct Replay {
@@ -239,6 +244,8 @@ impl Replay {
         if !after_all.apply(&own, true, settings, k) {
             return None;
         }
+        #[cfg(test)]
+        SPLITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Some((after_safe, after_all))
     }
 
