@@ -603,6 +603,10 @@ struct FileResult {
     /// Warnings for stderr, printed when every file is done, in list order
     /// (the files are not checked in that order).
     notes: Vec<String>,
+    /// The report's entries for this file (`render`), once rendered.
+    rendered: bool,
+    lines: Vec<String>,
+    json: Vec<serde_json::Value>,
 }
 
 /// The first ERROR or MISSING node of the tree, in source order, as ruff
@@ -929,6 +933,8 @@ fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
                             ..Default::default()
                         },
                     };
+                    let mut r = r;
+                    render(&mut r, a.json, k);
                     *slots[i].lock().unwrap() = Some(r);
                 });
             }
@@ -938,7 +944,67 @@ fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
     for note in results.iter().flat_map(|r| &r.notes) {
         eprintln!("{note}");
     }
-    report(&a, &results, &errors, k)
+    report(&a, &mut results, &errors, k)
+}
+
+/// The report's entries for one file: its text lines, or its JSON objects
+/// (`lines`, `json`). The workers render each file they check, so that the
+/// report itself, which runs alone at the end, only writes them out.
+fn render(r: &mut FileResult, json: bool, k: &Knowledge) {
+    r.rendered = true;
+    let syntax_rule = k.ui("syntax.rule", &[]);
+    let idx = LineIndex::new(&r.text);
+    if let Some((at, msg)) = &r.syntax_error {
+        let (l, c) = idx.position(&r.text, *at, Encoding::CodePoints);
+        if json {
+            r.json.push(serde_json::json!({
+                "path": r.display, "rule": syntax_rule, "line": l + 1, "column": c + 1,
+                "end_line": l + 1, "end_column": c + 1, "message": msg,
+                "severity": "error", "fix": null, "fixes": [],
+            }));
+        } else {
+            r.lines.push(format!("{}:{}:{}: {} {}", r.display, l + 1, c + 1, syntax_rule, msg));
+        }
+    }
+    for f in &r.findings {
+        let rule = k.rule(f.rule);
+        let message = rule.map(|d| d.meta.message.as_str()).unwrap_or("");
+        let (l, c) = idx.position(&r.text, f.range.start, Encoding::CodePoints);
+        let (el, ec) = idx.position(&r.text, f.range.end, Encoding::CodePoints);
+        let title_of = |fx: &analysis::Fix| rule.and_then(|d| d.fix(fx.kind)).map(|m| m.title.clone()).unwrap_or_default();
+        if json {
+            let fix_json = |fx: &analysis::Fix| {
+                let edits: Vec<serde_json::Value> = fx
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let (sl, sc) = idx.position(&r.text, e.range.start, Encoding::CodePoints);
+                        let (el, ec) = idx.position(&r.text, e.range.end, Encoding::CodePoints);
+                        serde_json::json!({"line": sl + 1, "column": sc + 1, "end_line": el + 1, "end_column": ec + 1, "new_text": e.new_text})
+                    })
+                    .collect();
+                serde_json::json!({"title": title_of(fx), "applicability": fx.applicability.as_str(), "edits": edits})
+            };
+            let fixes: Vec<serde_json::Value> = f.fixes.iter().map(&fix_json).collect();
+            r.json.push(serde_json::json!({
+                "path": r.display, "rule": f.rule, "line": l + 1, "column": c + 1,
+                "end_line": el + 1, "end_column": ec + 1, "message": message,
+                "severity": f.severity.as_str(), "fix": f.fixes.first().map(&fix_json), "fixes": fixes,
+            }));
+        } else {
+            r.lines.push(format!("{}:{}:{}: {} {}", r.display, l + 1, c + 1, f.rule, message));
+            for fx in &f.fixes {
+                let args = [("title", title_of(fx)), ("applicability", fx.applicability.as_str().to_string())];
+                let args: Vec<(&str, &str)> = args.iter().map(|(a, b)| (*a, b.as_str())).collect();
+                let key = match fx.applicability {
+                    Applicability::Safe => "cli.fix_available",
+                    Applicability::Unsafe => "cli.fix_available_unsafe",
+                    Applicability::DisplayOnly => "cli.fix_shown_only",
+                };
+                r.lines.push(format!("  {}", k.ui(key, &args)));
+            }
+        }
+    }
 }
 
 /// The order the workers take `files` in: largest first (by size on disk;
@@ -952,7 +1018,7 @@ fn largest_first(files: &[PathBuf]) -> Vec<usize> {
     order
 }
 
-fn report(a: &CheckArgs, results: &[FileResult], errors: &[String], k: &Knowledge) -> i32 {
+fn report(a: &CheckArgs, results: &mut [FileResult], errors: &[String], k: &Knowledge) -> i32 {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let stdin_fix = a.fix && results.iter().any(|r| r.display == "-");
@@ -965,9 +1031,8 @@ fn report(a: &CheckArgs, results: &[FileResult], errors: &[String], k: &Knowledg
     let mut unsafe_count = 0;
     let mut fixed_total = 0;
     let mut json = Vec::new();
-    let syntax_rule = k.ui("syntax.rule", &[]);
     let mut lines: Vec<String> = Vec::new();
-    for r in results {
+    for r in results.iter_mut() {
         if let Some(e) = &r.error {
             eprintln!("pyexplain: {e}");
             had_error = true;
@@ -983,60 +1048,12 @@ fn report(a: &CheckArgs, results: &[FileResult], errors: &[String], k: &Knowledg
         }
         fixable += r.fixable;
         unsafe_count += r.fixable_unsafe;
-        let idx = LineIndex::new(&r.text);
-        if let Some((at, msg)) = &r.syntax_error {
-            total += 1;
-            let (l, c) = idx.position(&r.text, *at, Encoding::CodePoints);
-            if a.json {
-                json.push(serde_json::json!({
-                    "path": r.display, "rule": syntax_rule, "line": l + 1, "column": c + 1,
-                    "end_line": l + 1, "end_column": c + 1, "message": msg,
-                    "severity": "error", "fix": null, "fixes": [],
-                }));
-            } else {
-                lines.push(format!("{}:{}:{}: {} {}", r.display, l + 1, c + 1, syntax_rule, msg));
-            }
+        total += r.syntax_error.is_some() as usize + r.findings.len();
+        if !r.rendered {
+            render(r, a.json, k);
         }
-        for f in &r.findings {
-            total += 1;
-            let rule = k.rule(f.rule);
-            let message = rule.map(|d| d.meta.message.as_str()).unwrap_or("");
-            let (l, c) = idx.position(&r.text, f.range.start, Encoding::CodePoints);
-            let (el, ec) = idx.position(&r.text, f.range.end, Encoding::CodePoints);
-            let title_of = |fx: &analysis::Fix| rule.and_then(|d| d.fix(fx.kind)).map(|m| m.title.clone()).unwrap_or_default();
-            if a.json {
-                let fix_json = |fx: &analysis::Fix| {
-                    let edits: Vec<serde_json::Value> = fx
-                        .edits
-                        .iter()
-                        .map(|e| {
-                            let (sl, sc) = idx.position(&r.text, e.range.start, Encoding::CodePoints);
-                            let (el, ec) = idx.position(&r.text, e.range.end, Encoding::CodePoints);
-                            serde_json::json!({"line": sl + 1, "column": sc + 1, "end_line": el + 1, "end_column": ec + 1, "new_text": e.new_text})
-                        })
-                        .collect();
-                    serde_json::json!({"title": title_of(fx), "applicability": fx.applicability.as_str(), "edits": edits})
-                };
-                let fixes: Vec<serde_json::Value> = f.fixes.iter().map(&fix_json).collect();
-                json.push(serde_json::json!({
-                    "path": r.display, "rule": f.rule, "line": l + 1, "column": c + 1,
-                    "end_line": el + 1, "end_column": ec + 1, "message": message,
-                    "severity": f.severity.as_str(), "fix": f.fixes.first().map(&fix_json), "fixes": fixes,
-                }));
-            } else {
-                lines.push(format!("{}:{}:{}: {} {}", r.display, l + 1, c + 1, f.rule, message));
-                for fx in &f.fixes {
-                    let args = [("title", title_of(fx)), ("applicability", fx.applicability.as_str().to_string())];
-                    let args: Vec<(&str, &str)> = args.iter().map(|(a, b)| (*a, b.as_str())).collect();
-                    let key = match fx.applicability {
-                        Applicability::Safe => "cli.fix_available",
-                        Applicability::Unsafe => "cli.fix_available_unsafe",
-                        Applicability::DisplayOnly => "cli.fix_shown_only",
-                    };
-                    lines.push(format!("  {}", k.ui(key, &args)));
-                }
-            }
-        }
+        json.append(&mut r.json);
+        lines.append(&mut r.lines);
         for line in lines.drain(..) {
             if stdin_fix {
                 eprintln!("{line}");
