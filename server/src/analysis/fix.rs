@@ -115,7 +115,17 @@ pub fn count_fixes(src: &str, tree: &Tree, checked: &Checked, settings: &Setting
             }
             continue;
         }
-        // The two part here: each goes on alone.
+        // The two part here: each goes on alone. When the unsafe round is
+        // the safe one plus edits of its own, it starts from the safe
+        // round's result (its reparse and recheck then cover only those
+        // edits) instead of from this text.
+        if round + 1 < MAX_ROUNDS {
+            if let Some((mut after_safe, mut after_all)) = replay.split(&s.0, &u.0, settings, k) {
+                safe += s.1.len() + after_safe.count_rest(round + 1, false, settings, k);
+                all += u.1.len() + after_all.count_rest(round + 1, true, settings, k);
+                break;
+            }
+        }
         let mut other = replay.clone();
         safe += other.count_from(round, s, false, settings, k);
         all += replay.count_from(round, u, true, settings, k);
@@ -144,6 +154,11 @@ pub fn select_edits(findings: &[Finding], unsafe_fixes: bool) -> (Vec<Edit>, Vec
     }
     (chosen, rules)
 }
+
+/// How many times `count_fixes` built the unsafe round from the safe one
+/// (`Replay::split`): the CLI's count test checks it is not vacuous.
+#[cfg(test)]
+pub(crate) static SPLITS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// A text in the middle of fix-all: its tree and its findings.
 #[derive(Clone)]
@@ -178,6 +193,60 @@ impl Replay {
             next = select_edits(&self.checked.findings, unsafe_fixes);
         }
         n
+    }
+
+    /// Rounds `round`.. of fix-all alone, after a round that was rechecked:
+    /// how many fixes they apply.
+    fn count_rest(&mut self, round: usize, unsafe_fixes: bool, settings: &Settings, k: &Knowledge) -> usize {
+        if round >= MAX_ROUNDS {
+            return 0;
+        }
+        let next = select_edits(&self.checked.findings, unsafe_fixes);
+        self.count_from(round, next, unsafe_fixes, settings, k)
+    }
+
+    /// One round that applies `safe` and one that applies `all` from this
+    /// text, both rechecked, when `all` is `safe` plus edits of its own: the
+    /// second is built from the first by applying only those edits, which
+    /// gives the same text (compared here), hence the same tree and
+    /// findings (an incremental reparse equals a fresh parse, a recheck a
+    /// full check: the invariants every round rests on). None when `all`
+    /// is not such a superset or either round would leave its text as it
+    /// is (the caller then replays each from this text).
+    fn split(&self, safe: &[Edit], all: &[Edit], settings: &Settings, k: &Knowledge) -> Option<(Replay, Replay)> {
+        let mut matched = vec![false; all.len()];
+        for e in safe {
+            let i = (0..all.len()).find(|&i| !matched[i] && all[i] == *e)?;
+            matched[i] = true;
+        }
+        let safe_text = apply_edits(&self.text, safe)?;
+        let all_text = apply_edits(&self.text, all)?;
+        // The edits of `all` alone, in the offsets of `safe_text`: no edit
+        // of `all` overlaps another, so each moves by what the safe edits
+        // before it added or removed.
+        let own: Vec<Edit> = (0..all.len())
+            .filter(|&i| !matched[i])
+            .map(|i| {
+                let e = &all[i];
+                let delta: isize = safe.iter().filter(|x| x.range.end <= e.range.start).map(|x| x.new_text.len() as isize - x.range.len() as isize).sum();
+                let shift = |p: usize| (p as isize + delta) as usize;
+                Edit { range: shift(e.range.start)..shift(e.range.end), new_text: e.new_text.clone() }
+            })
+            .collect();
+        if safe_text == self.text || all_text == safe_text || apply_edits(&safe_text, &own)? != all_text {
+            return None;
+        }
+        let mut after_safe = self.clone();
+        if !after_safe.apply(safe, true, settings, k) {
+            return None;
+        }
+        let mut after_all = after_safe.clone();
+        if !after_all.apply(&own, true, settings, k) {
+            return None;
+        }
+        #[cfg(test)]
+        SPLITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some((after_safe, after_all))
     }
 
     /// Apply `edits`; when `check`, reparse and recheck the new text (else
