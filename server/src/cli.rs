@@ -835,7 +835,7 @@ fn fixable_counts(src: &str, tree: &tree_sitter::Tree, checked: &analysis::incre
 /// allocate and free a node at a time, which glibc's malloc makes a tenth
 /// of `check`'s work (the server keeps the system allocator: its memory is
 /// measured). Called by `check` before it makes any tree-sitter object.
-fn tree_sitter_on_mimalloc() {
+pub fn tree_sitter_on_mimalloc() {
     use libmimalloc_sys as mi;
     unsafe extern "C" fn malloc(n: usize) -> *mut std::ffi::c_void {
         unsafe { mi::mi_malloc(n) }
@@ -1011,7 +1011,7 @@ fn render(r: &mut FileResult, json: bool, k: &Knowledge) {
 /// equal sizes in list order), so that a large file is not started last
 /// while the other threads run out of work. Results are still reported in
 /// list order.
-fn largest_first(files: &[PathBuf]) -> Vec<usize> {
+pub fn largest_first(files: &[PathBuf]) -> Vec<usize> {
     let sizes: Vec<u64> = files.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).collect();
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));

@@ -2,8 +2,9 @@
 //! (`tests/bench/bench.py`). It reads each listed file once and parses it with
 //! tree-sitter-python, with the same thread model as `pyexplain check` (one
 //! file per task, `available_parallelism()` scoped threads taking the next
-//! index from an atomic counter), and does nothing else: no decoding, no
-//! settings, no rules, no output per file.
+//! file, largest first, from an atomic counter) and the same allocator for
+//! tree-sitter (mimalloc), and does nothing else: no decoding, no settings,
+//! no rules, no output per file.
 //!
 //! Usage: `parse-floor [--threads N] [--files-from LIST] [FILE…]`, where LIST
 //! holds one path per line. Prints one summary line on stdout:
@@ -38,6 +39,9 @@ fn main() {
     let threads = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
         .min(files.len().max(1));
+    // As `check` does (`pyexplain::cli`), so that the floor is as fast.
+    pyexplain::cli::tree_sitter_on_mimalloc();
+    let order = pyexplain::cli::largest_first(&files);
     let next = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
     let errors = AtomicUsize::new(0);
@@ -49,7 +53,7 @@ fn main() {
                 parser.set_language(&tree_sitter_python::LANGUAGE.into()).expect("tree-sitter-python is ABI-compatible");
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = files.get(i) else { break };
+                    let Some(path) = order.get(i).map(|&j| &files[j]) else { break };
                     let Ok(src) = std::fs::read(path) else {
                         unreadable.fetch_add(1, Ordering::Relaxed);
                         continue;
