@@ -816,10 +816,14 @@ fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, 
 /// (so the summary is exact), and not at all without a fix to apply.
 fn fixable_counts(src: &str, tree: &tree_sitter::Tree, checked: &analysis::incremental::Checked, settings: &Settings, k: &Knowledge, unsafe_fixes: bool) -> (usize, usize) {
     let has = |a: Applicability| checked.findings.iter().any(|f| f.fixes.iter().any(|fx| fx.applicability == a));
-    // Without a safe fix the safe rounds apply nothing, without an unsafe
-    // one the unsafe rounds are the safe ones.
+    // Without a safe fix the safe rounds apply nothing. Without an unsafe
+    // one in this text the unsafe rounds may still part from the safe ones
+    // later: a safe fix can make a finding with an unsafe fix, which
+    // `--fix --unsafe-fixes` applies in its next round (`count_fixes`
+    // shares the rounds while both choose the same edits, so asking costs
+    // nothing until they part).
     let want_safe = has(Applicability::Safe) || (unsafe_fixes && has(Applicability::Unsafe));
-    let want_unsafe = !unsafe_fixes && has(Applicability::Unsafe);
+    let want_unsafe = !unsafe_fixes && (has(Applicability::Unsafe) || has(Applicability::Safe));
     if !want_safe && !want_unsafe {
         return (0, 0);
     }
