@@ -232,13 +232,13 @@ unsafe extern "C" {
     /// `vendor/tree-sitter/src/pyexplain.c`: the nodes a cursor visits from
     /// `node` down, `node` first, with their depths below it; at most `cap`
     /// written; returns their count.
+    fn ts_node_pyexplain_preorder(node: tree_sitter::ffi::TSNode, out: *mut tree_sitter::ffi::TSNode, depths: *mut u32, cap: u32) -> u32;
     /// `vendor/tree-sitter/src/pyexplain.c`: whether two nodes are one
     /// subtree (shared or reused, not merely alike).
     fn ts_node_pyexplain_same_subtree(a: tree_sitter::ffi::TSNode, b: tree_sitter::ffi::TSNode) -> bool;
     /// `vendor/tree-sitter/src/pyexplain.c`: the ERROR and MISSING nodes
     /// under `node`, in order; at most `cap` written; returns their count.
     fn ts_node_pyexplain_error_nodes(node: tree_sitter::ffi::TSNode, out: *mut tree_sitter::ffi::TSNode, cap: u32) -> u32;
-    fn ts_node_pyexplain_preorder(node: tree_sitter::ffi::TSNode, out: *mut tree_sitter::ffi::TSNode, depths: *mut u32, cap: u32) -> u32;
 }
 
 /// The ERROR and MISSING nodes of `node`'s subtree (it included), in
@@ -351,8 +351,7 @@ pub fn descendants(node: Node<'_>) -> Vec<Node<'_>> {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         out.push(n);
-        let kids: Vec<Node> = children(n).into_iter().collect();
-        for c in kids.into_iter().rev() {
+        for c in children(n).into_iter().rev() {
             stack.push(c);
         }
     }
@@ -459,7 +458,7 @@ pub fn has_comment_in(root: Node, range: Range<usize>) -> bool {
         if n.kind_name() == "comment" {
             return true;
         }
-        for c in children(n).into_iter() {
+        for c in children(n) {
             stack.push(c);
         }
     }
@@ -709,9 +708,9 @@ mod path_tests {
 
 #[cfg(test)]
 mod gather_tests {
-    use super::{children, parse, preorder, preorder_by_cursor};
+    use super::{children, error_nodes, parse, preorder, preorder_by_cursor};
 
-    /// The C passes (`children`, `preorder`) give what a cursor gives, node
+    /// The C passes (`children`, `preorder`, `error_nodes`) give what a cursor gives, node
     /// for node and depth for depth: on every fixture and example (broken
     /// files included), on deep nesting, and on a module of many statements
     /// (held by nested hidden `module_repeat1` nodes).
@@ -739,7 +738,10 @@ mod gather_tests {
         texts.push(format!("x = {}1{}\n", "(".repeat(2000), ")".repeat(2000)));
         texts.push((0..3000).map(|i| format!("a{i} = {i}\n")).collect());
         texts.push("def f(:\n  x = [1,\nclass\n\"\"\"\n@\n".into());
-        let mut nodes = 0;
+        texts.push("x = (1,\ny = 2\ndef g():\n    return [\n".into());
+        texts.push("print 'x'\nclass A(object:\n    pass\nexcept E, e:\n    pass\n".into());
+        texts.push((0..500).map(|i| if i % 50 == 7 { format!("b{i} = (\n") } else { format!("a{i} = {i}\n") }).collect());
+        let (mut nodes, mut broken) = (0, 0);
         for t in &texts {
             let tree = parse(t, None);
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
@@ -747,6 +749,10 @@ mod gather_tests {
             preorder_by_cursor(tree.root_node(), &mut slow);
             let key = |v: &Vec<(tree_sitter::Node, u32)>| v.iter().map(|(n, d)| (n.id(), n.byte_range(), n.kind_id(), *d)).collect::<Vec<_>>();
             assert_eq!(key(&fast), key(&slow), "preorder differs on {:?}", &t[..t.len().min(80)]);
+            let errors: Vec<_> = error_nodes(tree.root_node()).iter().map(|n| (n.id(), n.byte_range())).collect();
+            let want: Vec<_> = slow.iter().filter(|(n, _)| n.is_error() || n.is_missing()).map(|(n, _)| (n.id(), n.byte_range())).collect();
+            assert_eq!(errors, want, "error nodes differ on {:?}", &t[..t.len().min(80)]);
+            broken += usize::from(!want.is_empty());
             for (n, _) in &slow {
                 let mut c = n.walk();
                 let want: Vec<_> = n.children(&mut c).map(|k| (k.id(), k.byte_range())).collect();
@@ -763,5 +769,6 @@ mod gather_tests {
             nodes += slow.len();
         }
         assert!(nodes > 50_000, "{nodes}");
+        assert!(broken >= 5, "too few texts with a syntax error: {broken}");
     }
 }

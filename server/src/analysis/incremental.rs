@@ -377,7 +377,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     }
     tops.sort_by_key(|n| n.start_byte());
     if !renamed.is_empty() {
-        for c in crate::syntax::children(root).into_iter() {
+        for c in crate::syntax::children(root) {
             let text = src.get(c.byte_range()).unwrap_or("");
             if renamed.iter().any(|n| contains_word(text, n)) && !tops.iter().any(|t| t.id() == c.id()) {
                 tops.push(c);

@@ -78,7 +78,7 @@ impl ModuleFacts {
         // Only functions bound once, by their `def`, keep their entry.
         f.functions.retain(|name, _| counts.get(name) == Some(&1));
         // Imports nested in `if`/`try` at module level still bind module names.
-        for stmt in crate::syntax::named_children(root).into_iter() {
+        for stmt in crate::syntax::named_children(root) {
             if matches!(stmt.kind_name(), "if_statement" | "try_statement" | "with_statement") {
                 visit_imports(stmt, src, &mut f);
             }
@@ -259,7 +259,7 @@ pub fn collect_bindings(node: Node, src: &str, out: &mut HashSet<String>) {
             "global_statement" | "nonlocal_statement" => continue,
             _ => {}
         }
-        for c in crate::syntax::named_children(node).into_iter() {
+        for c in crate::syntax::named_children(node) {
             // Statements and their parts can bind names; an expression binds one
             // only through `:=` (a comprehension's own variables stay inside it),
             // so expressions without one are not walked.
@@ -286,7 +286,7 @@ fn target_names(node: Node, src: &str, out: &mut HashSet<String>) {
             }
             "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "tuple" | "list"
             | "parenthesized_expression" | "as_pattern_target" => {
-                stack.extend(crate::syntax::named_children(node).into_iter());
+                stack.extend(crate::syntax::named_children(node));
             }
             _ => {}
         }
@@ -297,7 +297,7 @@ fn target_names(node: Node, src: &str, out: &mut HashSet<String>) {
 pub fn parameter_names(func: Node, src: &str) -> HashSet<String> {
     let mut out = HashSet::new();
     let Some(params) = func.child_by_field_id(crate::field_id!("parameters")) else { return out };
-    for p in crate::syntax::named_children(params).into_iter() {
+    for p in crate::syntax::named_children(params) {
         let name = match p.kind_name() {
             "identifier" => Some(p),
             "default_parameter" | "typed_default_parameter" => p.child_by_field_id(crate::field_id!("name")),
@@ -473,7 +473,7 @@ mod tests {
                 let f = n.child_by_field_id(crate::field_id!("function")).unwrap();
                 out.push(super::refers_to(f, src, &facts, "decimal.Decimal"));
             }
-            stack.extend(crate::syntax::children(n).into_iter());
+            stack.extend(crate::syntax::children(n));
         }
         out
     }

@@ -208,7 +208,7 @@ pub fn ignore_edit(src: &str, tree: &tree_sitter::Tree, rule: &str, at: usize) -
             comment = Some(n);
             break;
         }
-        for c in crate::syntax::children(n).into_iter() {
+        for c in crate::syntax::children(n) {
             stack.push(c);
         }
     }

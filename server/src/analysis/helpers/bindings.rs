@@ -174,7 +174,7 @@ pub fn identifier_count(node: Node, name: &str, src: &str) -> usize {
         if x.kind_name() == "identifier" && text(x, src) == name {
             n += 1;
         }
-        for c in crate::syntax::children(x).into_iter() {
+        for c in crate::syntax::children(x) {
             stack.push(c);
         }
     }
@@ -381,7 +381,7 @@ fn dict_uses(scope_node: Node, cx: &Context) -> HashMap<String, DictUse> {
             }
             _ => {}
         }
-        for c in crate::syntax::children(n).into_iter() {
+        for c in crate::syntax::children(n) {
             stack.push((c, Some(n)));
         }
     }

@@ -130,7 +130,7 @@ pub fn reindentable(first: Node, last: Node, indent: &str, cx: &Context) -> bool
         if n.kind_name() == "ERROR" {
             return false;
         }
-        for c in crate::syntax::children(n).into_iter() {
+        for c in crate::syntax::children(n) {
             stack.push(c);
         }
     }

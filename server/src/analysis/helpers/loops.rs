@@ -27,7 +27,7 @@ pub fn has_own_jump(body: Node, kind: &str) -> bool {
         if n.kind_name() == kind {
             return true;
         }
-        for c in crate::syntax::children(n).into_iter() {
+        for c in crate::syntax::children(n) {
             match c.kind_name() {
                 "function_definition" | "class_definition" | "lambda" | "decorated_definition" => {}
                 "for_statement" | "while_statement" => {

@@ -408,7 +408,7 @@ pub(crate) fn taller_than(top: Node, limit: usize) -> bool {
         if n.descendant_count() <= limit - depth {
             continue;
         }
-        for c in crate::syntax::children(n).into_iter() {
+        for c in crate::syntax::children(n) {
             stack.push((c, depth + 1));
         }
     }
