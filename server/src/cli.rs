@@ -837,8 +837,9 @@ fn fixable_counts(src: &str, tree: &tree_sitter::Tree, checked: &analysis::incre
 
 /// Send tree-sitter's allocations to mimalloc: its parses and reparses
 /// allocate and free a node at a time, which glibc's malloc makes a tenth
-/// of `check`'s work (the server keeps the system allocator: its memory is
-/// measured). Called by `check` before it makes any tree-sitter object.
+/// of `check`'s work. Called by `check`, `parse-floor` and the server
+/// (`lsp::serve_cli`, which first turns off eager arena commit) before they
+/// make any tree-sitter object.
 pub fn tree_sitter_on_mimalloc() {
     use libmimalloc_sys as mi;
     unsafe extern "C" fn malloc(n: usize) -> *mut std::ffi::c_void {

@@ -98,10 +98,9 @@ impl Suppressions {
         // `# noqa`, in any case: from each `q` (rare in code), without a
         // lower-cased copy of the text.
         let mut last_comment = None;
-        let (lower, upper) = (crate::analysis::helpers::text::occurrences(src, "q", texts), crate::analysis::helpers::text::occurrences(src, "Q", texts));
-        let mut qs: Vec<usize> = lower.into_iter().chain(upper).collect();
-        qs.sort_unstable();
-        for q in qs {
+        // (Streamed, not kept: a one-byte needle's occurrences could be as
+        // many as the text's bytes.)
+        for q in memchr::memchr2_iter(b'q', b'Q', bytes) {
             let Some(at) = q.checked_sub(2) else { continue };
             if !bytes.get(at..at + 4).is_some_and(|w| w.eq_ignore_ascii_case(b"noqa")) {
                 continue;

@@ -6,6 +6,10 @@ use std::sync::Mutex;
 /// Texts at least this long keep their answers for the next search.
 const KEEP: usize = 32 * 1024;
 
+/// Texts longer than this are searched in full every time: what is kept
+/// (the text and every occurrence of every needle) grows with the text.
+const KEEP_MAX: usize = 8 * 1024 * 1024;
+
 /// The last long text searched, with the occurrences found in it.
 struct Kept {
     text: String,
@@ -49,7 +53,7 @@ pub fn occurrences(src: &str, needle: &'static str, memo: &Memo) -> Vec<usize> {
         scan(src.as_bytes(), needle.as_bytes(), 0, usize::MAX, &mut out);
         out
     };
-    if src.len() < KEEP || needle.is_empty() {
+    if src.len() < KEEP || src.len() > KEEP_MAX || needle.is_empty() {
         return full();
     }
     let Ok(mut kept) = KEPT.try_lock() else { return full() };
@@ -93,7 +97,7 @@ pub fn occurrences(src: &str, needle: &'static str, memo: &Memo) -> Vec<usize> {
 
 /// Whether `needle` occurs in `src` (`occurrences`, for a long text).
 pub fn contains(src: &str, needle: &'static str, memo: &Memo) -> bool {
-    if src.len() < KEEP {
+    if src.len() < KEEP || src.len() > KEEP_MAX {
         return memchr::memmem::find(src.as_bytes(), needle.as_bytes()).is_some();
     }
     !occurrences(src, needle, memo).is_empty()
