@@ -772,3 +772,178 @@ mod gather_tests {
         assert!(broken >= 5, "too few texts with a syntax error: {broken}");
     }
 }
+
+#[cfg(test)]
+mod relex_tests {
+    use super::{language, preorder_by_cursor};
+    use tree_sitter::{InputEdit, Parser, Point, Tree};
+
+    unsafe extern "C" {
+        /// `vendor/tree-sitter/src/parser.c` (pyexplain patch 2): the
+        /// first-leaf relex on or off for one parser.
+        fn ts_parser_pyexplain_set_relex(parser: *mut tree_sitter::ffi::TSParser, on: bool);
+    }
+
+    fn parser_with_relex(on: bool) -> Parser {
+        let mut p = Parser::new();
+        p.set_language(&language()).unwrap();
+        let raw = p.into_raw();
+        // SAFETY: `raw` is the live parser just made; ownership returns to
+        // the `Parser` built from it.
+        unsafe {
+            ts_parser_pyexplain_set_relex(raw, on);
+            Parser::from_raw(raw)
+        }
+    }
+
+    /// Every node of `tree` as the node API shows it (anonymous ones and
+    /// errors included).
+    fn nodes(tree: &Tree) -> Vec<(u16, std::ops::Range<usize>, Point, Point, [bool; 5], u32)> {
+        let mut all = Vec::new();
+        preorder_by_cursor(tree.root_node(), &mut all);
+        all.iter()
+            .map(|(n, _)| (n.kind_id(), n.byte_range(), n.start_position(), n.end_position(), [n.is_named(), n.is_missing(), n.is_error(), n.is_extra(), n.has_error()], n.child_count()))
+            .collect()
+    }
+
+    fn point_at(text: &str, at: usize) -> Point {
+        let row = text[..at].matches('\n').count();
+        Point::new(row, at - text[..at].rfind('\n').map_or(0, |i| i + 1))
+    }
+
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+    }
+
+    /// One edit of the benchmark's kinds (a letter typed or deleted, a
+    /// quote or bracket opened, a line broken or joined, a statement
+    /// inserted or a line removed) at a random place on a char boundary.
+    fn random_edit(rng: &mut Rng, text: &str) -> (usize, usize, String) {
+        let mut at = rng.below(text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let indent: String = text[line_start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        let next_char = text[at..].chars().next().map_or(0, char::len_utf8);
+        match rng.below(10) {
+            0 | 1 => (at, at, "x".into()),
+            2 => (at, at + next_char, String::new()),
+            3 => (at, at, "'".into()),
+            4 => (at, at, "\"\"\"".into()),
+            5 => (at, at, ["(", "[", "{", ")", ":"][rng.below(5)].into()),
+            6 => (at, at, format!("\n{indent}")),
+            7 => (line_start, line_start, format!("{indent}y = 1\n")),
+            8 => (line_start, (line_end + 1).min(text.len()), String::new()),
+            _ => (line_start, line_start, format!("{indent}def g():\n{indent}    pass\n")),
+        }
+    }
+
+    /// Reparse `new` from `old` edited by `(start, end, insert)`.
+    fn reparse(p: &mut Parser, old: &Tree, text: &str, new: &str, (start, end, insert): &(usize, usize, String)) -> Tree {
+        let mut t = old.clone();
+        t.edit(&InputEdit {
+            start_byte: *start,
+            old_end_byte: *end,
+            new_end_byte: start + insert.len(),
+            start_position: point_at(text, *start),
+            old_end_position: point_at(text, *end),
+            new_end_position: point_at(new, start + insert.len()),
+        });
+        p.parse(new, Some(&t)).unwrap()
+    }
+
+    /// Runs of random edits on `texts`, each reparsed with and without the
+    /// first-leaf relex (patch 2), each run following its own trees: the
+    /// trees must be the same node for node, broken text included, and
+    /// equal to a fresh parse wherever that has no error. Returns the
+    /// number of reparses and of reparses where the relex reused a node.
+    fn compare_runs(texts: &[String], edits_per_text: usize, seed: u64) -> usize {
+        let (mut on, mut off, mut fresh) = (parser_with_relex(true), parser_with_relex(false), parser_with_relex(true));
+        let mut reparses = 0;
+        for (i, src) in texts.iter().enumerate() {
+            if super::parse_len(src) < src.len() || src.contains('\r') {
+                continue;
+            }
+            let mut rng = Rng(seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let mut text = src.clone();
+            let first = fresh.parse(&text, None).unwrap();
+            let (mut t_on, mut t_off) = (first.clone(), first);
+            for _ in 0..edits_per_text {
+                let e = random_edit(&mut rng, &text);
+                let new = format!("{}{}{}", &text[..e.0], e.2, &text[e.1..]);
+                let n_on = reparse(&mut on, &t_on, &text, &new, &e);
+                let n_off = reparse(&mut off, &t_off, &text, &new, &e);
+                assert!(nodes(&n_on) == nodes(&n_off), "file {i}: the relex changed the tree after {e:?}\n{}", &new[..new.len().min(300)]);
+                let f = fresh.parse(&new, None).unwrap();
+                if !f.root_node().has_error() {
+                    assert!(nodes(&n_on) == nodes(&f), "file {i}: reparse differs from a fresh parse after {e:?}");
+                }
+                reparses += 1;
+                (text, t_on, t_off) = (new, n_on, n_off);
+            }
+        }
+        reparses
+    }
+
+    fn repo_texts() -> Vec<String> {
+        let mut texts = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("tests/fixtures"), root.join("examples")];
+        while let Some(d) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else { continue };
+            for e in entries {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "py") {
+                    texts.push(std::fs::read_to_string(p).unwrap_or_default());
+                }
+            }
+        }
+        texts
+    }
+
+    /// Patch 2 reuses nodes the unpatched parser rebuilt, and nothing else
+    /// changes: the same trees on every fixture and example under random
+    /// runs of edits. `PYEXPLAIN_RELEX_SWEEP=<file of paths>` runs the same
+    /// comparison over those files (the standard library, say).
+    #[test]
+    fn first_leaf_relex_changes_no_tree() {
+        let texts = repo_texts();
+        assert!(texts.len() > 100, "fixtures not found: {}", texts.len());
+        let n = compare_runs(&texts, 6, 7);
+        assert!(n > 600, "{n}");
+        // Not vacuous: the patch reuses statements a reparse of a long
+        // module rebuilt (a letter typed in the first of 400 statements).
+        let src: String = (0..400).map(|i| format!("from m{i} import n{i}\nx{i} = [{i}]\n")).collect();
+        let mut p = parser_with_relex(true);
+        let t = p.parse(&src, None).unwrap();
+        let edit = (5, 5, "z".to_string());
+        let new = format!("{}z{}", &src[..5], &src[5..]);
+        let count = |p: &mut Parser| {
+            let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let m = n.clone();
+            p.set_logger(Some(Box::new(move |_, msg| {
+                m.fetch_add(usize::from(msg.starts_with("reduce")), std::sync::atomic::Ordering::Relaxed);
+            })));
+            reparse(p, &t, &src, &new, &edit);
+            p.set_logger(None);
+            n.load(std::sync::atomic::Ordering::Relaxed)
+        };
+        let (with, without) = (count(&mut parser_with_relex(true)), count(&mut parser_with_relex(false)));
+        assert!(with * 2 < without, "reductions with the relex {with}, without {without}");
+        if let Ok(list) = std::env::var("PYEXPLAIN_RELEX_SWEEP") {
+            let files: Vec<String> = std::fs::read_to_string(list).unwrap().lines().filter_map(|p| std::fs::read_to_string(p).ok()).collect();
+            let n = compare_runs(&files, 8, 11);
+            eprintln!("relex sweep: {} files, {n} reparses", files.len());
+        }
+    }
+}

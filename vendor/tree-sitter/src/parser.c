@@ -111,6 +111,9 @@ struct TSParser {
   bool has_scanner_error;
   bool canceled_balancing;
   bool has_error;
+  // pyexplain patch 2 (see ../PYEXPLAIN.md): off only in tests that compare
+  // parses with and without it.
+  bool pyexplain_no_relex;
 };
 
 typedef struct {
@@ -750,6 +753,74 @@ static bool ts_parser__has_included_range_difference(
   );
 }
 
+// pyexplain patch 2 (see ../PYEXPLAIN.md): whether lexing here, in this
+// parse state, gives back the node's first leaf exactly (symbol, padding,
+// size, lookahead, keyword capture, external scanner state). The first leaf
+// check above refuses a token lexed in a state with another lex mode; such a
+// token is lexed again here, and when the lexer returns the same token the
+// node is reused as the check would have reused it. A parser that has shifted
+// a whole reused statement stands in the state after its reductions, while
+// the next statement's first token was lexed before them: without this,
+// every statement after an edit is rebuilt from a new first token. The token
+// lexed is cached, so a refusal costs no second lex.
+static bool ts_parser__pyexplain_relexes_first_leaf(
+  TSParser *self,
+  StackVersion version,
+  TSStateId state,
+  uint32_t position,
+  Subtree last_external_token,
+  Subtree node,
+  TableEntry *table_entry
+) {
+  if (self->pyexplain_no_relex) return false;
+  if (state == ERROR_STATE || ts_stack_version_count(self->stack) != 1) return false;
+  if (table_entry->action_count == 0) return false;
+  TSLexerMode mode = ts_language_lex_mode_for_state(self->language, state);
+  if (mode.lex_state == (uint16_t)(-1)) return false;
+
+  Subtree leaf = node;
+  while (ts_subtree_child_count(leaf) > 0) leaf = ts_subtree_children(leaf)[0];
+  if (
+    ts_subtree_size(leaf).bytes == 0 ||
+    ts_subtree_extra(leaf) ||
+    ts_subtree_missing(leaf) ||
+    ts_subtree_is_error(leaf) ||
+    ts_subtree_has_changes(leaf)
+  ) return false;
+
+  // The token cache holds what the lexer gave at this position, from this
+  // state's lex mode (the check above accepts only those).
+  Subtree token = ts_parser__get_cached_token(self, state, position, last_external_token, table_entry);
+  if (!token.ptr) {
+    token = ts_parser__lex(self, version, state);
+    if (self->has_scanner_error || !token.ptr) {
+      if (token.ptr) ts_subtree_release(&self->tree_pool, token);
+      ts_language_table_entry(self->language, state, ts_subtree_leaf_symbol(node), table_entry);
+      return false;
+    }
+    ts_parser__set_cached_token(self, position, last_external_token, token);
+  }
+  Length tp = ts_subtree_padding(token), lp = ts_subtree_padding(leaf);
+  Length ts = ts_subtree_size(token), ls = ts_subtree_size(leaf);
+  bool same =
+    ts_subtree_symbol(token) == ts_subtree_symbol(leaf) &&
+    tp.bytes == lp.bytes && tp.extent.row == lp.extent.row && tp.extent.column == lp.extent.column &&
+    ts.bytes == ls.bytes && ts.extent.row == ls.extent.row && ts.extent.column == ls.extent.column &&
+    ts_subtree_lookahead_bytes(token) == ts_subtree_lookahead_bytes(leaf) &&
+    ts_subtree_is_keyword(token) == ts_subtree_is_keyword(leaf) &&
+    ts_subtree_extra(token) == ts_subtree_extra(leaf) &&
+    ts_subtree_missing(token) == ts_subtree_missing(leaf) &&
+    ts_subtree_error_cost(token) == ts_subtree_error_cost(leaf) &&
+    ts_subtree_depends_on_column(token) == ts_subtree_depends_on_column(leaf) &&
+    ts_subtree_has_external_tokens(token) == ts_subtree_has_external_tokens(leaf) &&
+    (!ts_subtree_has_external_tokens(token) || ts_subtree_external_scanner_state_eq(token, leaf));
+  ts_subtree_release(&self->tree_pool, token);
+  // The table entry the caller reads is the one for the node's first leaf.
+  ts_language_table_entry(self->language, state, ts_subtree_leaf_symbol(node), table_entry);
+  if (same) LOG("pyexplain_relexed_first_leaf symbol:%s", TREE_NAME(node));
+  return same;
+}
+
 static Subtree ts_parser__reuse_node(
   TSParser *self,
   StackVersion version,
@@ -823,7 +894,10 @@ static Subtree ts_parser__reuse_node(
 
     TSSymbol leaf_symbol = ts_subtree_leaf_symbol(result);
     ts_language_table_entry(self->language, *state, leaf_symbol, table_entry);
-    if (!ts_parser__can_reuse_first_leaf(self, *state, result, table_entry)) {
+    if (
+      !ts_parser__can_reuse_first_leaf(self, *state, result, table_entry) &&
+      !ts_parser__pyexplain_relexes_first_leaf(self, version, *state, position, last_external_token, result, table_entry)
+    ) {
       LOG(
         "cant_reuse_node symbol:%s, first_leaf_symbol:%s",
         TREE_NAME(result),
@@ -1985,6 +2059,12 @@ static bool ts_parser_has_outstanding_parse(TSParser *self) {
 }
 
 // Parser - Public
+
+// pyexplain patch 2: turn the first-leaf relex off (tests compare parses
+// with and without it) or back on.
+void ts_parser_pyexplain_set_relex(TSParser *self, bool on) {
+  self->pyexplain_no_relex = !on;
+}
 
 TSParser *ts_parser_new(void) {
   TSParser *self = ts_calloc(1, sizeof(TSParser));
