@@ -2,6 +2,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <inttypes.h>
+#include <string.h>
 #include "tree_sitter/api.h"
 #include "./alloc.h"
 #include "./array.h"
@@ -114,6 +115,12 @@ struct TSParser {
   // pyexplain patch 2 (see ../PYEXPLAIN.md): off only in tests that compare
   // parses with and without it.
   bool pyexplain_no_relex;
+  // pyexplain patch 3: off only in tests.
+  bool pyexplain_no_runs;
+  // pyexplain patch 3: the grammar's module repetition symbol (0: none), and
+  // the language it was looked up in.
+  const TSLanguage *pyexplain_language;
+  TSSymbol pyexplain_repeat;
 };
 
 typedef struct {
@@ -224,6 +231,56 @@ static bool ts_parser__breakdown_top_of_stack(
   return did_break_down;
 }
 
+// pyexplain patch 3 (see ../PYEXPLAIN.md): whether `tree` is a run of
+// whole module-level statements that may be reused as one node. The hidden
+// node that holds a module's statements (`module_repeat1`) is always
+// fragile: its reduction competes with a SHIFT_REPEAT in the parse table.
+// So tree-sitter never reuses one, and a reparse shifts every statement of
+// the module one by one and rebuilds the repetition above them, however far
+// from the edit. Such a node is reused whole when it is unchanged, holds no
+// error, every statement in it is one tree-sitter would reuse (not fragile:
+// `pyexplain_clean`), the parser has one stack version, and its first
+// statement was parsed from the state the parser is in (checked at the
+// shift, `ts_parser__pyexplain_whole_run`).
+static bool ts_parser__pyexplain_run_candidate(TSParser *self, Subtree tree, TSStateId state) {
+  if (self->pyexplain_no_relex || self->pyexplain_no_runs || tree.data.is_inline) return false;
+  if (self->pyexplain_language != self->language) {
+    self->pyexplain_language = self->language;
+    self->pyexplain_repeat = 0;
+    uint32_t count = ts_language_symbol_count(self->language);
+    for (TSSymbol i = 0; i < count; i++) {
+      const char *name = ts_language_symbol_name(self->language, i);
+      if (name && strcmp(name, "module_repeat1") == 0 && !ts_language_symbol_metadata(self->language, i).visible) {
+        self->pyexplain_repeat = i;
+        break;
+      }
+    }
+  }
+  return
+    self->pyexplain_repeat != 0 &&
+    tree.ptr->symbol == self->pyexplain_repeat &&
+    tree.ptr->child_count > 0 &&
+    tree.ptr->pyexplain_clean &&
+    tree.ptr->error_cost == 0 &&
+    !tree.ptr->has_changes &&
+    state != ERROR_STATE &&
+    ts_stack_version_count(self->stack) == 1 &&
+    ts_stack_error_cost(self->stack, 0) == 0;
+}
+
+// pyexplain patch 3: a candidate run whose first statement was parsed from
+// `state`, and which the parse table lets the parser shift whole there.
+static bool ts_parser__pyexplain_whole_run(TSParser *self, Subtree tree, TSStateId state) {
+  if (!ts_parser__pyexplain_run_candidate(self, tree, state)) return false;
+  Subtree first = tree;
+  while (!first.data.is_inline && first.ptr->child_count > 0 && first.ptr->symbol == self->pyexplain_repeat) {
+    first = ts_subtree_children(first)[0];
+  }
+  if (ts_subtree_extra(first) || ts_subtree_child_count(first) == 0) return false;
+  if (ts_subtree_parse_state(first) != state) return false;
+  return ts_language_next_state(self->language, state, self->pyexplain_repeat) != 0;
+}
+
 static void ts_parser__breakdown_lookahead(
   TSParser *self,
   Subtree *lookahead,
@@ -232,7 +289,11 @@ static void ts_parser__breakdown_lookahead(
 ) {
   bool did_descend = false;
   Subtree tree = reusable_node_tree(reusable_node);
-  while (ts_subtree_child_count(tree) > 0 && ts_subtree_parse_state(tree) != state) {
+  while (
+    ts_subtree_child_count(tree) > 0 &&
+    ts_subtree_parse_state(tree) != state &&
+    !ts_parser__pyexplain_whole_run(self, tree, state)
+  ) {
     LOG("state_mismatch sym:%s", TREE_NAME(tree));
     reusable_node_descend(reusable_node);
     tree = reusable_node_tree(reusable_node);
@@ -870,7 +931,7 @@ static Subtree ts_parser__reuse_node(
       reason = "is_error";
     } else if (ts_subtree_missing(result)) {
       reason = "is_missing";
-    } else if (ts_subtree_is_fragile(result)) {
+    } else if (ts_subtree_is_fragile(result) && !ts_parser__pyexplain_run_candidate(self, result, *state)) {
       reason = "is_fragile";
     } else if (ts_parser__has_included_range_difference(
                  self,
@@ -1006,7 +1067,17 @@ static void ts_parser__shift(
     subtree_to_push = ts_subtree_from_mut(result);
   }
 
-  ts_stack_push(self->stack, version, subtree_to_push, !is_leaf, state);
+  // pyexplain patch 3: a reused run of statements is not broken down when
+  // the token after it is refused (its last statement is, by the same rule
+  // as any reused statement: see ts_parser__pyexplain_whole_run).
+  bool pending = !is_leaf && !(
+    self->pyexplain_repeat != 0 &&
+    ts_subtree_symbol(subtree_to_push) == self->pyexplain_repeat &&
+    self->pyexplain_language == self->language &&
+    !self->pyexplain_no_relex &&
+    !self->pyexplain_no_runs
+  );
+  ts_stack_push(self->stack, version, subtree_to_push, pending, state);
   if (ts_subtree_has_external_tokens(subtree_to_push)) {
     ts_stack_set_last_external_token(
       self->stack, version, ts_subtree_last_external_token(subtree_to_push)
@@ -2064,6 +2135,12 @@ static bool ts_parser_has_outstanding_parse(TSParser *self) {
 // with and without it) or back on.
 void ts_parser_pyexplain_set_relex(TSParser *self, bool on) {
   self->pyexplain_no_relex = !on;
+}
+
+// pyexplain patch 3: reuse of whole runs of statements on or off (patch 2
+// staying on); for tests that measure what each patch saves.
+void ts_parser_pyexplain_set_runs(TSParser *self, bool on) {
+  self->pyexplain_no_runs = !on;
 }
 
 TSParser *ts_parser_new(void) {

@@ -361,6 +361,7 @@ void ts_subtree_summarize_children(
   self.ptr->depends_on_column = false;
   self.ptr->has_external_scanner_state_change = false;
   self.ptr->dynamic_precedence = 0;
+  self.ptr->pyexplain_clean = true;
 
   uint32_t structural_index = 0;
   const TSSymbol *alias_sequence = ts_language_alias_sequence(language, self.ptr->production_id);
@@ -443,6 +444,15 @@ void ts_subtree_summarize_children(
     }
 
     if (ts_subtree_has_external_tokens(child)) self.ptr->has_external_tokens = true;
+
+    // pyexplain patch 3: whether a repetition holds only reusable nodes.
+    if (!child.data.is_inline) {
+      if (child.ptr->child_count > 0 && child.ptr->symbol == self.ptr->symbol) {
+        if (!child.ptr->pyexplain_clean) self.ptr->pyexplain_clean = false;
+      } else if (child.ptr->fragile_left || child.ptr->fragile_right) {
+        self.ptr->pyexplain_clean = false;
+      }
+    }
 
     if (ts_subtree_is_error(child)) {
       self.ptr->fragile_left = self.ptr->fragile_right = true;

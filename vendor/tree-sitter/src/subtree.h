@@ -126,6 +126,10 @@ typedef struct {
   bool has_external_tokens : 1;
   bool has_external_scanner_state_change : 1;
   bool depends_on_column: 1;
+  // pyexplain patch 3 (see ../PYEXPLAIN.md): every child is a node of the
+  // same symbol with this flag, or a node that is not fragile. Set by
+  // `ts_subtree_summarize_children`.
+  bool pyexplain_clean : 1;
   bool is_missing : 1;
   bool is_keyword : 1;
 
