@@ -967,6 +967,10 @@ fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
 /// report itself, which runs alone at the end, only writes them out.
 fn render(r: &mut FileResult, json: bool, k: &Knowledge) {
     r.rendered = true;
+    if r.syntax_error.is_none() && r.findings.is_empty() {
+        // Nothing to place: no line index to build.
+        return;
+    }
     let syntax_rule = k.ui("syntax.rule", &[]);
     let idx = LineIndex::new(&r.text);
     if let Some((at, msg)) = &r.syntax_error {
