@@ -18,7 +18,17 @@ pub fn main(args: &[String]) -> i32 {
     let (args, flag) = take_locale(args);
     let args = &args[..];
     let env_locale = Locale::from_env_vars(|v| std::env::var(v).ok());
-    let k = Knowledge::for_locale(flag.or(env_locale).unwrap_or_default());
+    let locale = flag.or(env_locale).unwrap_or_default();
+    let check = args.first().is_some_and(|c| c == "check");
+    if check {
+        // Before the knowledge: a translation's parity check parses its code
+        // examples on this thread, and a parser made by one allocator must
+        // not be freed (at exit) by the other.
+        tree_sitter_on_mimalloc();
+    }
+    // `check` reads the rules and its own strings, never a topic: it skips
+    // parsing the topics (`rules_for_locale`).
+    let k = if check { Knowledge::rules_for_locale(locale) } else { Knowledge::for_locale(locale) };
     LOCALE_CHOICE.get_or_init(|| (flag, env_locale));
     let Some(cmd) = args.first() else {
         eprintln!("{}", k.ui("cli.usage", &[]));
@@ -957,6 +967,10 @@ fn check_cmd(rest: &[String], k: &Knowledge) -> i32 {
 /// report itself, which runs alone at the end, only writes them out.
 fn render(r: &mut FileResult, json: bool, k: &Knowledge) {
     r.rendered = true;
+    if r.syntax_error.is_none() && r.findings.is_empty() {
+        // Nothing to place: no line index to build.
+        return;
+    }
     let syntax_rule = k.ui("syntax.rule", &[]);
     let idx = LineIndex::new(&r.text);
     if let Some((at, msg)) = &r.syntax_error {

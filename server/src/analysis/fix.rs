@@ -78,7 +78,7 @@ pub const MAX_ROUNDS: usize = 5;
 pub fn fix_all(src: &str, settings: &Settings, k: &Knowledge, unsafe_fixes: bool) -> FixAll {
     let tree = crate::syntax::parse(src, None);
     let checked = incremental::check_full(src, &tree, settings, k);
-    let mut replay = Replay { text: src.to_string(), tree, checked };
+    let mut replay = Replay { text: src.to_string(), tree, checked, indent: None };
     let mut applied = Vec::new();
     for _ in 0..MAX_ROUNDS {
         let (edits, rules) = select_edits(&replay.checked.findings, unsafe_fixes);
@@ -95,7 +95,11 @@ pub fn fix_all(src: &str, settings: &Settings, k: &Knowledge, unsafe_fixes: bool
 /// `fix_all`, shared between the two while they choose the same edits.
 /// `want` says which of the two counts are wanted (an unwanted one is 0).
 pub fn count_fixes(src: &str, tree: &Tree, checked: &Checked, settings: &Settings, k: &Knowledge, want: (bool, bool)) -> (usize, usize) {
-    let mut replay = Replay { text: src.to_string(), tree: tree.clone(), checked: checked.clone() };
+    // `parse_len` reads a text line by line once it has that many lines:
+    // one reading here spares one per round.
+    let indent = (memchr::memchr2_iter(b'\n', b'\r', src.as_bytes()).count() >= crate::syntax::MAX_INDENT_LEVELS)
+        .then(|| crate::syntax::indent_bound(src, 0, src.len()));
+    let mut replay = Replay { text: src.to_string(), tree: tree.clone(), checked: checked.clone(), indent };
     let (mut safe, mut all) = (0, 0);
     for round in 0..MAX_ROUNDS {
         let s = if want.0 { select_edits(&replay.checked.findings, false) } else { Default::default() };
@@ -166,6 +170,11 @@ struct Replay {
     text: String,
     tree: Tree,
     checked: Checked,
+    /// An upper bound of `text`'s line-start widths (`syntax::indent_bound`),
+    /// kept per round from the lines the edits wrote, when known: while it
+    /// is small, a round learns `syntax::parse_len` without reading the
+    /// whole text.
+    indent: Option<u64>,
 }
 
 impl Replay {
@@ -259,9 +268,25 @@ impl Replay {
         }
         if !check {
             self.text = text;
+            self.indent = None;
             return true;
         }
-        let len = crate::syntax::parse_len(&text);
+        // The lines the edits wrote (and those a width carries into), in
+        // the new text's offsets (`Document` keeps its bound the same way).
+        self.indent = self.indent.map(|b| {
+            let mut delta: isize = 0;
+            let mut bound = b;
+            for e in &applied {
+                let start = (e.range.start as isize + delta) as usize;
+                bound = bound.max(crate::syntax::indent_bound(&text, start, start + e.new_text.len()));
+                delta += e.new_text.len() as isize - e.range.len() as isize;
+            }
+            bound
+        });
+        let len = match self.indent {
+            Some(b) => crate::syntax::parse_len_within(&text, b),
+            None => crate::syntax::parse_len(&text),
+        };
         let incremental_ok = !self.tree.root_node().has_error() && !self.text.contains('\r') && !text.contains('\r') && len == text.len();
         let mut done = false;
         if incremental_ok {

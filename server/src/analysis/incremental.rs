@@ -123,31 +123,25 @@ fn is_deep(top: Node) -> bool {
     top.descendant_count() >= limit && rules::too_tall(top, limit).contains(&top.id())
 }
 
-/// `node` and every class nested in it, in document order (one cursor walk:
-/// no list of every node; a subtree whose text lacks the keyword `class`
-/// holds no class and is not entered).
+/// `node` and every class nested in it, in document order (a named node
+/// whose text lacks the keyword `class` holds no class and is not entered;
+/// the children of a node are read in one pass, `syntax::named_children`,
+/// where a cursor paid for every step through a hidden node).
 fn classes_within<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
-    let mut cursor = node.walk();
     let finder = memchr::memmem::Finder::new(b"class");
-    loop {
-        let n = cursor.node();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
         if n.kind_name() == "class_definition" {
             out.push(n);
         }
-        let may_hold = n.id() == node.id() || finder.find(src.as_bytes().get(n.byte_range()).unwrap_or_default()).is_some();
-        if may_hold && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return out;
+        for c in crate::syntax::named_children(n).into_iter().rev() {
+            if finder.find(src.as_bytes().get(c.byte_range()).unwrap_or_default()).is_some() {
+                stack.push(c);
             }
         }
     }
+    out
 }
 
 /// A module-level statement of code: named, not a definition nor a comment.

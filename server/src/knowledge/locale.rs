@@ -92,7 +92,13 @@ pub fn headings(doc: &Doc) -> Vec<String> {
 /// `# requires:` lines are kept whole: they are results and conditions,
 /// never translated.
 pub fn blank_comments(code: &str) -> String {
-    let tree = crate::syntax::parse(code, None);
+    // A parser of its own, dropped here: `syntax::parse` keeps one per
+    // thread, and this runs while the knowledge loads, before `check` and
+    // `serve` move tree-sitter to mimalloc, which would then free at exit
+    // a parser glibc allocated (a crash at exit). A code block has no `\r`
+    // and nests far less than `syntax::parse_len` allows: the same tree.
+    let mut parser = crate::syntax::parser();
+    let Some(tree) = parser.parse(code, None) else { return code.to_string() };
     let mut ranges = Vec::new();
     let mut stack = vec![tree.root_node()];
     while let Some(n) = stack.pop() {

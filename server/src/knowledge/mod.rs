@@ -208,10 +208,32 @@ impl Knowledge {
     /// Build from (stem, text) pairs; used for the embedded files and in tests.
     pub fn from_sources(topics: &[(&str, &str)], rules: &[(&str, &str)], interface: &str) -> Self {
         let mut k = Knowledge::default();
+        k.load_interface(interface);
+        k.load_topics(topics);
+        k.load_rules(rules);
+        k.stdlib_public = parse_stdlib_names(STDLIB_NAMES).into_iter().flat_map(|(m, ns)| ns.into_iter().map(move |n| format!("{m}.{n}"))).collect();
+        k
+    }
+
+    /// `from_sources` without topics and stdlib names: the rules and the
+    /// interface strings alone (`rules_for_locale`).
+    fn rules_from_sources(rules: &[(&str, &str)], interface: &str) -> Self {
+        let mut k = Knowledge::default();
+        k.load_interface(interface);
+        k.load_rules(rules);
+        k
+    }
+
+    fn load_interface(&mut self, interface: &str) {
         match Interface::parse(interface) {
-            Ok(i) => k.interface = i,
-            Err(e) => k.errors.push(format!("interface.toml: {e}")),
+            Ok(i) => self.interface = i,
+            Err(e) => self.errors.push(format!("interface.toml: {e}")),
         }
+    }
+
+    /// Parse and index the topics.
+    fn load_topics(&mut self, topics: &[(&str, &str)]) {
+        let k = self;
         for (stem, src) in topics {
             match parse_doc::<TopicMeta>(src) {
                 Ok((meta, doc)) => {
@@ -221,17 +243,6 @@ impl Knowledge {
                     k.topics.push(Topic { meta, doc });
                 }
                 Err(e) => k.errors.push(format!("topics/{stem}.md: {e}")),
-            }
-        }
-        for (stem, src) in rules {
-            match parse_doc::<RuleMeta>(src) {
-                Ok((meta, doc)) => {
-                    if meta.id != *stem {
-                        k.errors.push(format!("rules/{stem}.md: id `{}` differs from the file name", meta.id));
-                    }
-                    k.rules.push(RuleDoc { meta, doc });
-                }
-                Err(e) => k.errors.push(format!("rules/{stem}.md: {e}")),
             }
         }
         for (i, t) in k.topics.iter().enumerate() {
@@ -246,11 +257,25 @@ impl Knowledge {
                 k.by_name.entry(n.clone()).or_default().push(i);
             }
         }
+    }
+
+    /// Parse and index the rules.
+    fn load_rules(&mut self, rules: &[(&str, &str)]) {
+        let k = self;
+        for (stem, src) in rules {
+            match parse_doc::<RuleMeta>(src) {
+                Ok((meta, doc)) => {
+                    if meta.id != *stem {
+                        k.errors.push(format!("rules/{stem}.md: id `{}` differs from the file name", meta.id));
+                    }
+                    k.rules.push(RuleDoc { meta, doc });
+                }
+                Err(e) => k.errors.push(format!("rules/{stem}.md: {e}")),
+            }
+        }
         for (i, r) in k.rules.iter().enumerate() {
             k.rule_by_id.insert(r.meta.id.clone(), i);
         }
-        k.stdlib_public = parse_stdlib_names(STDLIB_NAMES).into_iter().flat_map(|(m, ns)| ns.into_iter().map(move |n| format!("{m}.{n}"))).collect();
-        k
     }
 
     /// The knowledge embedded in this binary, loaded once.
@@ -274,6 +299,23 @@ impl Knowledge {
                     files::ES_RULES,
                     files::ES_INTERFACE,
                 )
+            }),
+        }
+    }
+
+    /// The embedded rules and interface strings in `locale`, loaded once per
+    /// locale: what `check` reads (rule metadata, messages, fix titles, its
+    /// own strings), as `for_locale` has them, without the topics and the
+    /// stdlib names, which only hover, `explain` and `notes` read. Parsing
+    /// the topics was two thirds of loading the knowledge, paid by every
+    /// `check` process.
+    pub fn rules_for_locale(locale: Locale) -> &'static Knowledge {
+        static EN: OnceLock<Knowledge> = OnceLock::new();
+        static ES: OnceLock<Knowledge> = OnceLock::new();
+        match locale {
+            Locale::En => EN.get_or_init(|| Knowledge::rules_from_sources(files::RULES, files::INTERFACE)),
+            Locale::Es => ES.get_or_init(|| {
+                Knowledge::rules_from_sources(files::RULES, files::INTERFACE).translated(Locale::Es, &[], files::ES_RULES, files::ES_INTERFACE)
             }),
         }
     }

@@ -160,9 +160,22 @@ fn is_variable_in(n: Node, p: Node) -> bool {
     }
 }
 
+/// Every node of `node`'s subtree, `node` first, in document order: what
+/// `syntax::descendants` gives, read in one pass in C (`syntax::preorder`)
+/// instead of a call per node (a module-level loop's scope is the module).
+fn subtree(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut v = Vec::new();
+    syntax::preorder(node, &mut v);
+    let out: Vec<Node> = v.into_iter().map(|(n, _)| n).collect();
+    debug_assert!(out == syntax::descendants(node), "preorder differs from descendants");
+    out
+}
+
 /// The variable references named `name` inside `node`.
 pub fn name_refs<'t>(node: Node<'t>, name: &str, cx: &Context) -> Vec<Node<'t>> {
-    syntax::descendants(node).into_iter().filter(|n| is_variable(*n) && cx.text(*n) == name).collect()
+    // The text first: `is_variable` asks for the parent, which for a node
+    // off the walker's path is a search down from the root.
+    subtree(node).into_iter().filter(|n| cx.text(*n) == name && is_variable(*n)).collect()
 }
 
 /// How many identifiers in the subtree of `node` spell `name` (attribute
@@ -186,9 +199,7 @@ pub fn identifier_count(node: Node, name: &str, src: &str) -> usize {
 /// rebinds it; anything else reads it). Conservative: occurrences inside
 /// nested functions count as reads.
 pub fn used_after(scope: Node, end: usize, name: &str, cx: &Context) -> bool {
-    let first = syntax::descendants(scope)
-        .into_iter()
-        .find(|n| n.start_byte() >= end && is_variable(*n) && cx.text(*n) == name);
+    let first = subtree(scope).into_iter().find(|n| n.start_byte() >= end && cx.text(*n) == name && is_variable(*n));
     let Some(n) = first else { return false };
     let Some(p) = n.up() else { return true };
     let rebinds = matches!(p.kind_name(), "for_statement" | "assignment")
@@ -204,7 +215,7 @@ pub fn scope_node<'t>(node: Node<'t>, cx: &'t Context) -> Node<'t> {
 
 /// Identifiers used anywhere in `node` (for picking fresh names).
 pub fn identifiers(node: Node, cx: &Context) -> std::collections::HashSet<String> {
-    syntax::descendants(node).into_iter().filter(|n| n.kind_name() == "identifier").map(|n| cx.text(n).to_string()).collect()
+    subtree(node).into_iter().filter(|n| n.kind_name() == "identifier").map(|n| cx.text(n).to_string()).collect()
 }
 
 /// A name from `candidates` (then `base2`, `base3`…) not in `taken`.
@@ -419,7 +430,7 @@ fn bound_to_dict_rescanning(name: &str, scope_node: Node, cx: &Context) -> bool 
             return false;
         }
     }
-    for n in syntax::descendants(scope_node) {
+    for n in subtree(scope_node) {
         if n.kind_name() != "assignment" {
             continue;
         }

@@ -71,13 +71,16 @@ impl Rule for GetattributeSetattrRecursion {
         if !has_hook(cx) {
             return;
         }
-        let Some(obj) = node.child_by_field_id(crate::field_id!("object")).filter(|o| o.kind_name() == "identifier") else { return };
-        let Some(attr) = node.child_by_field_id(crate::field_id!("attribute")) else { return };
+        // The enclosing method first: in a file with a hook, most
+        // attributes lie outside it, and its name is one field lookup where
+        // the attribute's object and name are two.
         let Some(func) = syntax::enclosing_function(node).filter(|f| f.kind_name() == "function_definition") else { return };
         let name = func.child_by_field_id(crate::field_id!("name")).map(|n| cx.text(n)).unwrap_or("");
         if !matches!(name, "__getattribute__" | "__setattr__") || class_of_method(func).is_none() {
             return;
         }
+        let Some(obj) = node.child_by_field_id(crate::field_id!("object")).filter(|o| o.kind_name() == "identifier") else { return };
+        let Some(attr) = node.child_by_field_id(crate::field_id!("attribute")) else { return };
         if syntax::has_decorator(func, cx.src, &["staticmethod", "classmethod"]) {
             return;
         }

@@ -12,6 +12,11 @@ impl Rule for LambdaAssignment {
         &["assignment"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        // The value must be a lambda: a text test before any field lookup
+        // (this runs on every assignment).
+        if !cx.text(node).contains("lambda") {
+            return;
+        }
         let Some(stmt) = node.up().filter(|p| p.kind_name() == "expression_statement") else { return };
         let (Some(left), Some(right)) = (node.child_by_field_id(crate::field_id!("left")), node.child_by_field_id(crate::field_id!("right"))) else {
             return;

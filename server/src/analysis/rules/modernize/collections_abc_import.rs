@@ -25,6 +25,13 @@ impl Rule for CollectionsAbcImport {
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         // Cheap tests first: the compatibility-guard search walks ancestors.
         if node.kind_name() == "attribute" {
+            // An attribute's text ends with its name: most end with none of
+            // the ABCs, which a byte comparison tells before the two field
+            // lookups (this runs on every attribute of the file).
+            let t = cx.text(node).as_bytes();
+            if !t.last().is_some_and(|l| ABCS.iter().any(|a| a.as_bytes().last() == Some(l))) || !ABCS.iter().any(|a| t.ends_with(a.as_bytes())) {
+                return;
+            }
             let (Some(obj), Some(attr)) = (node.child_by_field_id(crate::field_id!("object")), node.child_by_field_id(crate::field_id!("attribute"))) else {
                 return;
             };

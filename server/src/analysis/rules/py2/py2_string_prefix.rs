@@ -13,6 +13,12 @@ impl Rule for Py2StringPrefix {
         &["string"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        // A string starts with its `string_start`: only a backquote or a
+        // `u`/`U` prefix can be reported (a byte test before the children
+        // are read; this runs on every string).
+        if !matches!(cx.text(node).as_bytes().first(), Some(b'u' | b'U' | b'`')) {
+            return;
+        }
         let Some(start) = node.child(0).filter(|c| c.kind_name() == "string_start") else { return };
         let st = cx.text(start);
         if st == "`" {

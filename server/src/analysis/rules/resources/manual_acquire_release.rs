@@ -38,7 +38,11 @@ impl Rule for ManualAcquireRelease {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         if node.kind_name() == "expression_statement" {
-            unprotected(node, cx, out);
+            // `L.acquire()` alone: a text test before the tree is read (this
+            // runs on every expression statement).
+            if cx.text(node).contains("acquire") {
+                unprotected(node, cx, out);
+            }
             return;
         }
         // try: ... finally: X.release() / X.close(), with no except/else.

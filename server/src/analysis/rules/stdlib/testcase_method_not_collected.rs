@@ -68,7 +68,15 @@ impl Rule for TestcaseMethodNotCollected {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(sup) = node.child_by_field_id(crate::field_id!("superclasses")) else { return };
-        if !code_children(sup).iter().any(|b| CASES.iter().any(|c| resolves_to(*b, cx, c))) {
+        // A base named through the imports can only be the case its
+        // qualified name spells (`scope::refers_to`): one `resolves_to`,
+        // and none for the bases no import names, unless a star import may
+        // bring a bare name in.
+        let is_case = |b: Node| match crate::analysis::scope::qualified_name(b, cx.src, &cx.module) {
+            Some(q) => CASES.iter().find(|c| **c == q).is_some_and(|c| resolves_to(b, cx, c)),
+            None => b.kind_name() == "identifier" && !cx.module.star_imports.is_empty() && CASES.iter().any(|c| resolves_to(b, cx, c)),
+        };
+        if !code_children(sup).iter().any(|b| is_case(*b)) {
             return;
         }
         let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };

@@ -31,6 +31,15 @@ impl Rule for PointlessStringStatement {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        // A statement that is one string starts with that string: its
+        // prefix letters, then a quote (or with a comment). A byte test
+        // before the children are read (this runs on every expression
+        // statement).
+        let t = cx.text(node).as_bytes();
+        let rest = &t[t.iter().take_while(|b| b.is_ascii_alphabetic()).count()..];
+        if !matches!(rest.first(), Some(b'"' | b'\'')) && t.first() != Some(&b'#') {
+            return;
+        }
         let kids: Vec<Node> = named_children(node).into_iter().filter(|c| c.kind_name() != "comment").collect();
         if kids.len() != 1 || !is_constant_string(kids[0]) {
             return;
