@@ -234,17 +234,8 @@ impl Knowledge {
     /// Parse and index the topics.
     fn load_topics(&mut self, topics: &[(&str, &str)]) {
         let k = self;
-        for (stem, src) in topics {
-            match parse_doc::<TopicMeta>(src) {
-                Ok((meta, doc)) => {
-                    if meta.id != *stem {
-                        k.errors.push(format!("topics/{stem}.md: id `{}` differs from the file name", meta.id));
-                    }
-                    k.topics.push(Topic { meta, doc });
-                }
-                Err(e) => k.errors.push(format!("topics/{stem}.md: {e}")),
-            }
-        }
+        let parsed = parse_docs::<TopicMeta>("topics", topics, |m| &m.id, &mut k.errors);
+        k.topics.extend(parsed.into_iter().map(|(meta, doc)| Topic { meta, doc }));
         for (i, t) in k.topics.iter().enumerate() {
             k.topic_by_id.insert(t.meta.id.clone(), i);
             for kw in &t.meta.keywords {
@@ -262,17 +253,8 @@ impl Knowledge {
     /// Parse and index the rules.
     fn load_rules(&mut self, rules: &[(&str, &str)]) {
         let k = self;
-        for (stem, src) in rules {
-            match parse_doc::<RuleMeta>(src) {
-                Ok((meta, doc)) => {
-                    if meta.id != *stem {
-                        k.errors.push(format!("rules/{stem}.md: id `{}` differs from the file name", meta.id));
-                    }
-                    k.rules.push(RuleDoc { meta, doc });
-                }
-                Err(e) => k.errors.push(format!("rules/{stem}.md: {e}")),
-            }
-        }
+        let parsed = parse_docs::<RuleMeta>("rules", rules, |m| &m.id, &mut k.errors);
+        k.rules.extend(parsed.into_iter().map(|(meta, doc)| RuleDoc { meta, doc }));
         for (i, r) in k.rules.iter().enumerate() {
             k.rule_by_id.insert(r.meta.id.clone(), i);
         }
@@ -414,4 +396,23 @@ pub fn interface_strings(src: &str) -> Result<Vec<(String, String)>, String> {
 /// The embedded file sources, for validation tests.
 pub fn embedded_sources() -> (&'static [(&'static str, &'static str)], &'static [(&'static str, &'static str)], &'static str) {
     (files::TOPICS, files::RULES, files::INTERFACE)
+}
+
+/// Parse each `<dir>/<stem>.md` of `files`, in order; a file that does not
+/// parse, or whose `id` differs from its name, is reported in `errors`
+/// (the first is left out, the second kept).
+fn parse_docs<M: serde::de::DeserializeOwned>(dir: &str, files: &[(&str, &str)], id: fn(&M) -> &String, errors: &mut Vec<String>) -> Vec<(M, Doc)> {
+    let mut out = Vec::with_capacity(files.len());
+    for (stem, src) in files {
+        match parse_doc::<M>(src) {
+            Ok((meta, doc)) => {
+                if id(&meta) != stem {
+                    errors.push(format!("{dir}/{stem}.md: id `{}` differs from the file name", id(&meta)));
+                }
+                out.push((meta, doc));
+            }
+            Err(e) => errors.push(format!("{dir}/{stem}.md: {e}")),
+        }
+    }
+    out
 }
