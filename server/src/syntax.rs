@@ -208,13 +208,18 @@ unsafe extern "C" {
 }
 
 #[cfg(test)]
-/// Turn patch 3's runs on or off for `p`.
-fn set_runs(p: &mut Parser, on: bool) {
+/// `p`'s C parser, still owned by `p`.
+fn raw_parser(p: &mut Parser) -> *mut tree_sitter::ffi::TSParser {
     // SAFETY: a bitwise copy of `p`'s pointer, given up at once by
     // `into_raw` (which does not drop the parser): `p` keeps owning it.
-    let raw = unsafe { std::ptr::read(p as *const Parser) }.into_raw();
-    // SAFETY: `raw` is `p`'s live parser.
-    unsafe { ts_parser_pyexplain_set_runs(raw, on) };
+    unsafe { std::ptr::read(p as *const Parser) }.into_raw()
+}
+
+#[cfg(test)]
+/// Turn patch 3's runs on or off for `p`.
+fn set_runs(p: &mut Parser, on: bool) {
+    // SAFETY: `p`'s live parser.
+    unsafe { ts_parser_pyexplain_set_runs(raw_parser(p), on) };
 }
 
 /// The source text of `node` (empty if the range is not on char boundaries).
@@ -804,13 +809,9 @@ mod relex_tests {
     fn parser_with_relex(on: bool) -> Parser {
         let mut p = Parser::new();
         p.set_language(&language()).unwrap();
-        let raw = p.into_raw();
-        // SAFETY: `raw` is the live parser just made; ownership returns to
-        // the `Parser` built from it.
-        unsafe {
-            ts_parser_pyexplain_set_relex(raw, on);
-            Parser::from_raw(raw)
-        }
+        // SAFETY: `p`'s live parser.
+        unsafe { ts_parser_pyexplain_set_relex(super::raw_parser(&mut p), on) };
+        p
     }
 
     /// Every node of `tree` as the node API shows it (anonymous ones and

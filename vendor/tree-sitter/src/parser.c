@@ -1067,9 +1067,13 @@ static void ts_parser__shift(
     subtree_to_push = ts_subtree_from_mut(result);
   }
 
-  // pyexplain patch 3: a reused run of statements is not broken down when
-  // the token after it is refused (its last statement is, by the same rule
-  // as any reused statement: see ts_parser__pyexplain_whole_run).
+  // pyexplain patch 3: a reused run of statements is pushed as not pending.
+  // When the token after a pending node is refused, tree-sitter breaks the
+  // node down along its right edge and tries again; for a run that leaves a
+  // deeper stack than its statements reused one by one would, and error
+  // recovery then takes another course (the proof test found such trees).
+  // The run is unchanged up to its lookahead bytes, so a refused token
+  // after it was not the one it was parsed with: the text is broken there.
   bool pending = !is_leaf && !(
     self->pyexplain_repeat != 0 &&
     ts_subtree_symbol(subtree_to_push) == self->pyexplain_repeat &&
