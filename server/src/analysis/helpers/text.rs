@@ -48,15 +48,21 @@ fn scan(hay: &[u8], needle: &[u8], base: usize, before: usize, out: &mut Vec<usi
 /// text is kept, for whichever thread asks; a thread that finds it busy
 /// searches in full. Debug builds compare every answer with a full search.
 pub fn occurrences(src: &str, needle: &'static str, memo: &Memo) -> Vec<usize> {
+    with_occurrences(src, needle, memo, <[usize]>::to_vec)
+}
+
+/// `f` of the starts of `needle` in `src` (`occurrences`), without copying
+/// the kept answers.
+fn with_occurrences<R>(src: &str, needle: &'static str, memo: &Memo, f: impl FnOnce(&[usize]) -> R) -> R {
     let full = || {
         let mut out = Vec::new();
         scan(src.as_bytes(), needle.as_bytes(), 0, usize::MAX, &mut out);
         out
     };
     if src.len() < KEEP || src.len() > KEEP_MAX || needle.is_empty() {
-        return full();
+        return f(&full());
     }
-    let Ok(mut kept) = KEPT.try_lock() else { return full() };
+    let Ok(mut kept) = KEPT.try_lock() else { return f(&full()) };
     let k = kept.get_or_insert_with(|| Kept { text: String::new(), generation: 0, found: Vec::new() });
     if memo.0.get() != Some(k.generation) && k.text != src {
         let (old, new) = (k.text.as_bytes(), src.as_bytes());
@@ -83,16 +89,16 @@ pub fn occurrences(src: &str, needle: &'static str, memo: &Memo) -> Vec<usize> {
         k.generation += 1;
     }
     memo.0.set(Some(k.generation));
-    let hits = match k.found.iter().find(|(n, _)| *n == needle) {
-        Some((_, hits)) => hits.clone(),
+    let at = match k.found.iter().position(|(n, _)| *n == needle) {
+        Some(i) => i,
         None => {
-            let hits = full();
-            k.found.push((needle, hits.clone()));
-            hits
+            k.found.push((needle, full()));
+            k.found.len() - 1
         }
     };
-    debug_assert_eq!(hits, full(), "occurrences of {needle:?} kept across an edit differ from a full search");
-    hits
+    let hits = &k.found[at].1;
+    debug_assert_eq!(*hits, full(), "occurrences of {needle:?} kept across an edit differ from a full search");
+    f(hits)
 }
 
 /// Whether `needle` occurs in `src` (`occurrences`, for a long text).
@@ -100,7 +106,7 @@ pub fn contains(src: &str, needle: &'static str, memo: &Memo) -> bool {
     if src.len() < KEEP || src.len() > KEEP_MAX {
         return memchr::memmem::find(src.as_bytes(), needle.as_bytes()).is_some();
     }
-    !occurrences(src, needle, memo).is_empty()
+    with_occurrences(src, needle, memo, |hits| !hits.is_empty())
 }
 
 /// The length of the longest common prefix of `a` and `b` (compared a
@@ -131,7 +137,7 @@ pub fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{occurrences, Memo};
+    use super::{contains, occurrences, Memo};
 
     /// Kept answers equal full searches across random edits of a long
     /// text, for needles that overlap themselves, meet at an edit's edges,
@@ -157,6 +163,7 @@ mod tests {
             for n in needles {
                 let want: Vec<usize> = (0..text.len()).filter(|&i| text.as_bytes()[i..].starts_with(n.as_bytes())).collect();
                 assert_eq!(occurrences(&text, n, &memo), want, "{n:?}");
+                assert_eq!(contains(&text, n, &memo), !want.is_empty(), "{n:?}");
             }
         }
     }
