@@ -28,16 +28,7 @@ pub fn serve_cli(args: &[String]) -> i32 {
         }
     }
     transport::set_log_file(log_file);
-    // tree-sitter's allocations on mimalloc, as in `check` (a reparse frees
-    // and allocates node by node; the keystroke benchmark's median was about
-    // a tenth lower than on glibc's malloc over three alternating runs), but
-    // without committing its arenas eagerly: with that default the server's
-    // peak memory on the 10,000-line file rose from 25.7 to 33 MiB, above
-    // ruff server's 29.7; without it, 26 MiB. `4`: `mi_option_arena_eager_commit`
-    // in mimalloc 3's `mimalloc.h` (libmimalloc-sys names no constant for it).
-    // SAFETY: before any allocation by mimalloc; an option is a plain value.
-    unsafe { libmimalloc_sys::mi_option_set(4, 0) };
-    crate::cli::tree_sitter_on_mimalloc();
+    // (tree-sitter is on mimalloc already: `cli::main`.)
     // Analysis recurses as deep as the input nests (within the depth guards):
     // every thread that may run it, worker or blocking, gets the same sized
     // stack as the CLI's analysis threads instead of tokio's 2 MiB.

@@ -29,7 +29,7 @@ impl Rule for CollectionsAbcImport {
             // the ABCs, which a byte comparison tells before the two field
             // lookups (this runs on every attribute of the file).
             let t = cx.text(node).as_bytes();
-            if !t.last().is_some_and(|l| ABCS.iter().any(|a| a.as_bytes().last() == Some(l))) || !ABCS.iter().any(|a| t.ends_with(a.as_bytes())) {
+            if !ABCS.iter().any(|a| t.ends_with(a.as_bytes())) {
                 return;
             }
             let (Some(obj), Some(attr)) = (node.child_by_field_id(crate::field_id!("object")), node.child_by_field_id(crate::field_id!("attribute"))) else {
