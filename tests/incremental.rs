@@ -528,3 +528,119 @@ fn benchmark_edit_cycles_recheck_like_full() {
     }
     assert!(rechecks > 500, "too few rechecks ({rechecks})");
 }
+
+/// An edit confined to a top-level class's header (a fix dropping
+/// `(object)`, bases added or swapped) rechecks the header, the class-level
+/// rules and the rules that read the header from inside
+/// (`Rule::reads_class_header`), not the whole class. Every top-level class
+/// of every fixture, its bases replaced by each of these and undone,
+/// rechecks to exactly the findings of a full check.
+#[test]
+fn class_header_edits_recheck_like_a_full_check() {
+    const BASES: &[&str] = &[
+        "",
+        "(object)",
+        "(unittest.TestCase)",
+        "(TestCase, Base)",
+        "(Exception)",
+        "(metaclass=ABCMeta)",
+        "(enum.Enum)",
+    ];
+    let before = incremental::HEADER_RECHECKS.load(std::sync::atomic::Ordering::Relaxed);
+    let mut edits = 0;
+    for (_, src) in fixtures() {
+        let tree = pyexplain::syntax::parse(&src, None);
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        for top in root.named_children(&mut cursor) {
+            let class = match top.kind() {
+                "class_definition" => top,
+                "decorated_definition" => match top.child_by_field_name("definition") {
+                    Some(d) if d.kind() == "class_definition" => d,
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            let Some(name) = class.child_by_field_name("name") else { continue };
+            let (start, end) = match class.child_by_field_name("superclasses") {
+                Some(s) => (s.start_byte(), s.end_byte()),
+                None => (name.end_byte(), name.end_byte()),
+            };
+            let old = &src[start..end];
+            for new in BASES.iter().filter(|b| **b != old) {
+                assert_versions_recheck_like_full(&src, &[&[(start, end, new)]]);
+                edits += 1;
+            }
+            // The same edit taking the name's last letter renames the class
+            // (`super(Name, self)` in its methods stops matching): no
+            // narrowing then.
+            if name.end_byte() - name.start_byte() > 1 && src.is_char_boundary(name.end_byte() - 1) {
+                assert_versions_recheck_like_full(&src, &[&[(name.end_byte() - 1, end, "(object)")]]);
+            }
+        }
+    }
+    let narrowed = incremental::HEADER_RECHECKS.load(std::sync::atomic::Ordering::Relaxed) - before;
+    // Not vacuous: most of these rechecks took the header path (tests run
+    // in parallel, so the counter may also count another test's).
+    assert!(edits > 500 && narrowed > edits, "{edits} header edits, {narrowed} header rechecks");
+}
+
+/// An edit confined to a method of a top-level class, in its parameter list
+/// or its body (a `mutable-default-argument` fix does both), rechecks that
+/// method and the class-level rules, not the whole class. Every method of
+/// every top-level class of every fixture, its parameters replaced, its
+/// body given a first statement, or both at once, and undone, rechecks to
+/// exactly the findings of a full check.
+#[test]
+fn method_signature_edits_recheck_like_a_full_check() {
+    const PARAMS: &[&str] = &["(self, a={}, b=None)", "(cls)", "()", "(self, *args, **kwargs)"];
+    const FIRST: &[&str] = &["x = []\n", "\"\"\"Doc.\"\"\"\n", "if a is None:\n    a = {}\n"];
+    let mut edits = 0;
+    for (_, src) in fixtures() {
+        let tree = pyexplain::syntax::parse(&src, None);
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        let mut defs = Vec::new();
+        for top in root.named_children(&mut cursor) {
+            let class = match top.kind() {
+                "class_definition" => top,
+                "decorated_definition" => match top.child_by_field_name("definition") {
+                    Some(d) if d.kind() == "class_definition" => d,
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            let Some(body) = class.child_by_field_name("body") else { continue };
+            let mut c2 = body.walk();
+            for s in body.named_children(&mut c2) {
+                let def = if s.kind() == "decorated_definition" { s.child_by_field_name("definition") } else { Some(s) };
+                defs.extend(def.filter(|d| d.kind() == "function_definition"));
+            }
+        }
+        for def in defs {
+            let (Some(params), Some(body)) = (def.child_by_field_name("parameters"), def.child_by_field_name("body")) else { continue };
+            if body.start_position().row == def.start_position().row {
+                continue;
+            }
+            let (p0, p1, b0) = (params.start_byte(), params.end_byte(), body.start_byte());
+            // Where the colon before the body ends (fixes insert there too).
+            let c0 = body.prev_sibling().map_or(b0, |c| c.end_byte());
+            let indent = " ".repeat(body.start_position().column);
+            let first = |t: &str| t.replace('\n', &format!("\n{indent}"));
+            for p in PARAMS.iter().filter(|p| **p != &src[p0..p1]) {
+                assert_versions_recheck_like_full(&src, &[&[(p0, p1, p)]]);
+                edits += 1;
+            }
+            for f in FIRST {
+                assert_versions_recheck_like_full(&src, &[&[(b0, b0, &first(f))]]);
+                // Both, the later edit first (each in the offsets of the text it edits).
+                assert_versions_recheck_like_full(&src, &[&[(b0, b0, &first(f)), (p0, p1, PARAMS[0])]]);
+                // Inserted just after the colon, as `mutable-default-argument` does.
+                let after_colon = format!("\n{indent}{}", f.trim_end().replace('\n', &format!("\n{indent}")));
+                assert_versions_recheck_like_full(&src, &[&[(c0, c0, &after_colon), (p0, p1, PARAMS[0])]]);
+                edits += 3;
+            }
+        }
+    }
+    assert!(edits > 1000, "{edits} method edits");
+}

@@ -52,6 +52,10 @@ pub struct Checked {
     /// date per statement like `deep`, so a keystroke does not read every
     /// module-level statement.
     sibling_stmts: Option<(Vec<&'static str>, Vec<Range<usize>>)>,
+    /// The names of the top-level classes (`class_name`), kept
+    /// per statement like `bodies`: a recheck narrows a class to its header
+    /// only where the old name, mapped through the edits, is the new one.
+    class_names: Vec<Range<usize>>,
 }
 
 fn import_blocked(error_ranges: &[Range<usize>], at: usize) -> bool {
@@ -114,7 +118,17 @@ pub fn check_full(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) ->
     let import_blocked = import_blocked(&raw.error_ranges, cx.module.import_insert_at);
     let error_ranges = raw.error_ranges.clone();
     let findings = super::finish(raw, &cx, k);
-    Checked { findings, facts: cx.module, bodies: top_level_bodies(tree.root_node()), import_blocked, error_ranges, deep: None, sibling_stmts: None }
+    let root = tree.root_node();
+    Checked {
+        findings,
+        facts: cx.module,
+        bodies: top_level_bodies(root),
+        import_blocked,
+        error_ranges,
+        deep: None,
+        sibling_stmts: None,
+        class_names: crate::syntax::named_children(root).into_iter().filter_map(class_name).collect(),
+    }
 }
 
 /// Whether top-level statement `top` is at least `MAX_RULE_HEIGHT` levels tall.
@@ -184,6 +198,12 @@ fn definition_body(c: Node) -> Option<Range<usize>> {
     let def = if c.kind_name() == "decorated_definition" { c.child_by_field_id(crate::field_id!("definition")) } else { Some(c) };
     let d = def.filter(|d| matches!(d.kind_name(), "function_definition" | "class_definition"))?;
     d.child_by_field_id(crate::field_id!("body")).map(|b| b.byte_range())
+}
+
+/// The name's range of `c`, a (possibly decorated) class.
+fn class_name(c: Node) -> Option<Range<usize>> {
+    let def = if c.kind_name() == "decorated_definition" { c.child_by_field_id(crate::field_id!("definition"))? } else { c };
+    (def.kind_name() == "class_definition").then(|| def.child_by_field_id(crate::field_id!("name")).map(|n| n.byte_range()))?
 }
 
 /// Whether `r` lies strictly inside the body of a top-level function or
@@ -290,6 +310,24 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         out
     };
     debug_assert_eq!(bodies, top_level_bodies(root), "bodies kept per statement differ from the tree's");
+    // Class names likewise; the old ones, mapped, tell which names stayed.
+    let old_names: Vec<Range<usize>> = prev.class_names.iter().filter_map(|r| map_span(r, &changes.edits)).collect();
+    let class_names: Vec<Range<usize>> = {
+        let mut out: Vec<Range<usize>> = old_names
+            .iter()
+            .filter(|r| !touches(&dirty, r) && !tops.iter().any(|t| t.start_byte() <= r.start && r.end <= t.end_byte()))
+            .cloned()
+            .collect();
+        out.extend(tops.iter().filter_map(|t| class_name(*t)));
+        out.sort_by_key(|r| (r.start, r.end));
+        out.dedup();
+        out
+    };
+    debug_assert_eq!(
+        class_names,
+        crate::syntax::named_children(root).into_iter().filter_map(class_name).collect::<Vec<_>>(),
+        "class names kept per statement differ from the tree's"
+    );
     // Heights: unchanged statements keep theirs; touched ones are measured.
     let deep: Vec<Range<usize>> = match &prev.deep {
         Some(d) => {
@@ -305,12 +343,21 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
             crate::syntax::children(root).into_iter().filter(|c| is_deep(*c)).map(|c| c.byte_range()).collect()
         }
     };
-    // Inside a top-level class, an edit within one method's body re-walks
-    // that method only (classes can be long); rules dispatched on the class
-    // itself run again on it, since they may read any method.
+    // Inside a top-level class, an edit within one method's body or
+    // parameter list re-walks that method only (classes can be long); rules
+    // dispatched on the class itself run again on it, since they may read
+    // any method.
     let mut narrowed_classes: Vec<(Node, Node)> = Vec::new();
     let mut methods: Vec<Node> = Vec::new();
-    tops.retain(|t| match narrow_to_methods(*t, &changed, &dirty) {
+    // An edit confined to a top-level class's header after its name (a fix
+    // dropping `(object)`, `metaclass=ABCMeta` becoming `ABC`): the header's
+    // nodes are walked, the rules dispatched on the class run again, and so
+    // do the rules that read the header from inside (`reads_class_header`)
+    // over the whole statement; nothing else in the body can have changed.
+    let enabled = rules::enabled_rules(settings, k);
+    let decorated_rules = enabled.rules().iter().any(|r| r.kinds().contains(&"decorated_definition"));
+    let mut headers: Vec<(Node, Node)> = Vec::new();
+    tops.retain(|t| match narrow_to_methods(*t, &changed, &dirty, src) {
         Some((class, ms)) => {
             narrowed_classes.push((class, *t));
             for m in ms {
@@ -320,8 +367,39 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
             }
             false
         }
-        None => true,
+        None => match narrow_to_header(*t, &changed, &dirty, &old_names) {
+            Some(class) if !(decorated_rules && t.kind_name() == "decorated_definition") => {
+                narrowed_classes.push((class, *t));
+                headers.push((class, *t));
+                false
+            }
+            _ => true,
+        },
     });
+    if !headers.is_empty() {
+        HEADER_RECHECKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+    // Every part of the header but the body: its nodes are walked again.
+    let header_parts: Vec<Node> = headers
+        .iter()
+        .flat_map(|(class, _)| crate::syntax::children(*class).into_iter().filter(|c| Some(c.id()) != class.child_by_field_id(crate::field_id!("body")).map(|b| b.id())))
+        .collect();
+    // A class-level statement may read the class's methods, their bodies
+    // included (`property-call-form`'s fix moves the `doc` argument to the
+    // getter's first statement): beside the edited methods, the class's
+    // statements that are not definitions are walked again (usually a few
+    // attributes).
+    for (class, top) in &narrowed_classes {
+        if headers.iter().any(|(_, t)| t.id() == top.id()) {
+            continue;
+        }
+        let Some(body) = class.child_by_field_id(crate::field_id!("body")) else { continue };
+        for s in crate::syntax::named_children(body) {
+            if !is_definition(s) && s.kind_name() != "comment" && !methods.iter().any(|x| x.id() == s.id()) {
+                methods.push(s);
+            }
+        }
+    }
     for m in methods.clone() {
         let mut n = m.next_named_sibling();
         while let Some(c) = n {
@@ -381,9 +459,13 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     }
     // Methods walked on their own, unless their class is walked whole anyway.
     methods.retain(|m| !tops.iter().any(|t| t.start_byte() <= m.start_byte() && m.end_byte() <= t.end_byte()));
-    let walked: Vec<Range<usize>> = tops.iter().chain(methods.iter()).map(|n| n.byte_range()).collect();
-
-    let enabled = rules::enabled_rules(settings, k);
+    let walked: Vec<Range<usize>> = tops.iter().chain(methods.iter()).chain(header_parts.iter()).map(|n| n.byte_range()).collect();
+    let header_tops: Vec<Range<usize>> = headers.iter().map(|(_, top)| top.byte_range()).collect();
+    // The rules reading a class's header from inside it (the rules
+    // dispatched on the class itself run again on it anyway).
+    let header_readers = enabled.filtered(|r| r.reads_class_header() && !r.kinds().contains(&"class_definition"));
+    let header_reader_rules = header_readers.rules();
+    let not_header_readers = enabled.filtered(|r| !r.reads_class_header());
     let module_rules = enabled.module_rules();
     // Rules whose module-level findings depend on other module-level
     // statements: revisit every module-level statement mentioning a needle.
@@ -443,6 +525,9 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         if m.class_level && overlaps(&narrowed_ranges, &m.range) {
             continue;
         }
+        if overlaps(&header_tops, &m.range) && header_reader_rules.iter().any(|r| r.id() == m.rule) {
+            continue;
+        }
         if sibling_rules.iter().any(|r| r.id() == m.rule) && in_module_code(root, &m.range) {
             continue;
         }
@@ -482,6 +567,14 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     for m in &methods {
         rules::walk_within(*m, &cx, &enabled, &mut raw, short(m));
     }
+    for p in &header_parts {
+        rules::walk_within(*p, &cx, &not_header_readers, &mut raw, short(p));
+    }
+    if !header_reader_rules.is_empty() {
+        for (_, top) in &headers {
+            rules::walk_within(*top, &cx, &header_readers, &mut raw, short(top));
+        }
+    }
     if !class_rules.is_empty() {
         for (c, top) in &narrowed_classes {
             if narrowed_ranges.iter().any(|r| *r == top.byte_range()) {
@@ -519,7 +612,16 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     fresh.extend(kept);
     super::sort_findings(&mut fresh);
     let error_ranges = raw_errors;
-    Checked { findings: fresh, facts: cx.module, bodies, import_blocked: blocked, error_ranges, deep: Some(deep), sibling_stmts: Some((needles, sibling_stmts)) }
+    Checked {
+        findings: fresh,
+        facts: cx.module,
+        bodies,
+        import_blocked: blocked,
+        error_ranges,
+        deep: Some(deep),
+        sibling_stmts: Some((needles, sibling_stmts)),
+        class_names,
+    }
 }
 
 /// Whether `name` occurs in `text` as a whole identifier.
@@ -550,9 +652,15 @@ fn widen_to_lines(src: &str, r: Range<usize>) -> Range<usize> {
 }
 
 /// If every change touching top-level statement `top`, a class, lies inside
-/// the body of one of its methods, the class and those methods. `raw` are
-/// the changed ranges, `widened` the same widened to whole lines.
-fn narrow_to_methods<'t>(top: Node<'t>, raw: &[Range<usize>], widened: &[Range<usize>]) -> Option<(Node<'t>, Vec<Node<'t>>)> {
+/// one of its methods (as the new tree has them), in the body or after the
+/// colon that opens it (tree-sitter reports a body given a new first
+/// statement as changed to its end), or in the parameter list of an
+/// error-free `def`
+/// (a fix making `x={}` `x=None` and adding `if x is None: x = {}`), the
+/// class and those methods. `raw` are the changed ranges, `widened` the
+/// same widened to whole lines (they may also hold a `def` line's
+/// indentation).
+fn narrow_to_methods<'t>(top: Node<'t>, raw: &[Range<usize>], widened: &[Range<usize>], src: &str) -> Option<(Node<'t>, Vec<Node<'t>>)> {
     let class = match top.kind_name() {
         "class_definition" => top,
         "decorated_definition" => top.child_by_field_id(crate::field_id!("definition")).filter(|d| d.kind_name() == "class_definition")?,
@@ -567,7 +675,9 @@ fn narrow_to_methods<'t>(top: Node<'t>, raw: &[Range<usize>], widened: &[Range<u
             "decorated_definition" => s.child_by_field_id(crate::field_id!("definition")).filter(|d| d.kind_name() == "function_definition")?,
             _ => return None,
         };
-        Some((s, def)).filter(|(s, _)| s.start_byte() <= r.start && r.end <= s.end_byte()).map(|(s, _)| s)
+        // A whole line starts with the statement's indentation.
+        let lead = src.get(r.start..s.start_byte()).is_some_and(|t| t.bytes().all(|b| b == b' ' || b == b'\t'));
+        Some((s, def)).filter(|(s, _)| (s.start_byte() <= r.start || lead) && r.end <= s.end_byte()).map(|(s, _)| s)
             .filter(|_| def.child_by_field_id(crate::field_id!("body")).is_some())
     };
     let mut out: Vec<Node<'t>> = Vec::new();
@@ -575,7 +685,12 @@ fn narrow_to_methods<'t>(top: Node<'t>, raw: &[Range<usize>], widened: &[Range<u
         let m = method_at(r)?;
         let def = if m.kind_name() == "decorated_definition" { m.child_by_field_id(crate::field_id!("definition"))? } else { m };
         let fb = def.child_by_field_id(crate::field_id!("body"))?;
-        if !(fb.start_byte() < r.start && r.end < fb.end_byte()) {
+        // From the end of the `def` line's colon: a statement inserted first.
+        let colon_end = fb.prev_sibling().filter(|c| c.kind_name() == ":").map_or(fb.start_byte(), |c| c.end_byte());
+        let in_body = colon_end <= r.start && r.end <= fb.end_byte();
+        let in_params = !def.has_error()
+            && def.child_by_field_id(crate::field_id!("parameters")).is_some_and(|p| p.start_byte() <= r.start && r.end <= p.end_byte());
+        if !(in_body || in_params) {
             return None;
         }
         if !out.iter().any(|o| o.id() == m.id()) {
@@ -589,6 +704,47 @@ fn narrow_to_methods<'t>(top: Node<'t>, raw: &[Range<usize>], widened: &[Range<u
         }
     }
     (!out.is_empty()).then_some((class, out))
+}
+
+/// How many rechecks narrowed a class to its header (`narrow_to_header`):
+/// the test of that narrowing checks it is not vacuous.
+#[doc(hidden)]
+pub static HEADER_RECHECKS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// If every change touching top-level statement `top`, an error-free class
+/// without type parameters, lies in its header between the name's start
+/// and the body (`raw`: tree-sitter reports the name as changed when an
+/// edit touches its end), on the header's own lines (`widened`: no body
+/// statement shares them), and the name is the old one, untouched by the
+/// edits (`old_names`: the old class names mapped through them), the class.
+fn narrow_to_header<'t>(top: Node<'t>, raw: &[Range<usize>], widened: &[Range<usize>], old_names: &[Range<usize>]) -> Option<Node<'t>> {
+    let class = match top.kind_name() {
+        "class_definition" => top,
+        "decorated_definition" => top.child_by_field_id(crate::field_id!("definition")).filter(|d| d.kind_name() == "class_definition")?,
+        _ => return None,
+    };
+    if top.has_error() || class.child_by_field_id(crate::field_id!("type_parameters")).is_some() {
+        return None;
+    }
+    let name = class.child_by_field_id(crate::field_id!("name"))?;
+    if !old_names.contains(&name.byte_range()) {
+        return None;
+    }
+    let body = class.child_by_field_id(crate::field_id!("body"))?;
+    let touching = |r: &&Range<usize>| top.start_byte() <= r.end && r.start <= top.end_byte();
+    let mut any = false;
+    for r in raw.iter().filter(touching) {
+        if !(name.start_byte() <= r.start && r.end <= body.start_byte()) {
+            return None;
+        }
+        any = true;
+    }
+    for r in widened.iter().filter(touching) {
+        if !(class.start_byte() <= r.start && r.end < body.start_byte()) {
+            return None;
+        }
+    }
+    any.then_some(class)
 }
 
 /// The module's children that overlap (or touch) any of `ranges`.

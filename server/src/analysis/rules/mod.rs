@@ -85,6 +85,17 @@ pub trait Rule: Sync + Send {
     fn scope(&self) -> Scope {
         Scope::Statement
     }
+    /// Whether a finding on a node inside a class may depend on that
+    /// class's header, its bases and keywords (`class T(unittest.TestCase)`),
+    /// read from the node. After an edit confined to a top-level class's
+    /// header (a fix dropping `(object)`), incremental re-checking reruns
+    /// only these rules over the class, besides the rules dispatched on the
+    /// class itself and every rule on the header; a rule that reads the
+    /// header from a body node and does not say so keeps a stale finding,
+    /// which `tests/incremental.rs` (`class_header_edits_…`) catches.
+    fn reads_class_header(&self) -> bool {
+        false
+    }
     /// For a rule whose findings in module-level code (outside top-level
     /// functions and classes) depend on other module-level statements — a
     /// `close()` further down, a list built just before a loop — the words

@@ -31,6 +31,10 @@ impl Rule for CacheOnMethod {
     fn kinds(&self) -> &'static [&'static str] {
         &["decorator"]
     }
+    fn reads_class_header(&self) -> bool {
+        // A method of an `Enum` or `Flag` subclass is not reported.
+        true
+    }
     fn scope(&self) -> super::Scope {
         super::Scope::Module
     }

@@ -15,6 +15,10 @@ impl Rule for ExplicitBaseInit {
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
     }
+    fn reads_class_header(&self) -> bool {
+        // `Base.__init__(self)` is reported only when `Base` is a base of the class.
+        true
+    }
     fn callees(&self) -> &'static [&'static str] {
         &["__init__"]
     }

@@ -44,6 +44,10 @@ impl Rule for UnittestFixtureCase {
     fn kinds(&self) -> &'static [&'static str] {
         &["function_definition"]
     }
+    fn reads_class_header(&self) -> bool {
+        // Only a method of a `unittest.TestCase` subclass is reported.
+        true
+    }
     fn scope(&self) -> Scope {
         Scope::Module
     }
