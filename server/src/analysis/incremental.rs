@@ -463,13 +463,13 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     let header_tops: Vec<Range<usize>> = headers.iter().map(|(_, top)| top.byte_range()).collect();
     // The rules reading a class's header from inside it (the rules
     // dispatched on the class itself run again on it anyway).
-    let header_readers = enabled.filtered(|r| r.reads_class_header() && !r.kinds().contains(&"class_definition"));
+    let header_readers = enabled.filtered("header readers", |r| r.reads_class_header() && !r.kinds().contains(&"class_definition"));
     let header_reader_rules = header_readers.rules();
-    let not_header_readers = enabled.filtered(|r| !r.reads_class_header());
+    let not_header_readers = enabled.filtered("not header readers", |r| !r.reads_class_header());
     let module_rules = enabled.module_rules();
     // Rules whose module-level findings depend on other module-level
     // statements: revisit every module-level statement mentioning a needle.
-    let sibling = enabled.filtered(|r| !r.sibling_needles().is_empty());
+    let sibling = enabled.filtered("sibling readers", |r| !r.sibling_needles().is_empty());
     let sibling_rules = sibling.rules();
     let needles: Vec<&'static str> = sibling_rules.iter().flat_map(|r| r.sibling_needles().iter().copied()).collect();
     let finders: Vec<memchr::memmem::Finder> = needles.iter().map(|n| memchr::memmem::Finder::new(n)).collect();
@@ -504,7 +504,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         },
         "needle statements kept per statement differ from the tree's"
     );
-    let class_level = enabled.filtered(|r| r.kinds().contains(&"class_definition"));
+    let class_level = enabled.filtered("class level", |r| r.kinds().contains(&"class_definition"));
     let class_rules = class_level.rules();
     // The whole top-level statement: a class-level finding may sit on a decorator.
     let narrowed_ranges: Vec<Range<usize>> = narrowed_classes

@@ -124,12 +124,22 @@ pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
 }
 
 /// The rules that settings and knowledge turn on, as a per-kind dispatch table.
+/// Built once per set of rules on a thread and shared (`enabled_rules`):
+/// every file of a project, and every recheck of a document, asks again.
+#[derive(Clone)]
 pub struct Enabled {
     /// Indexed by tree-sitter kind id: the rules that want that kind.
-    table: Vec<Vec<&'static dyn Rule>>,
+    table: std::sync::Arc<Vec<Vec<&'static dyn Rule>>>,
     /// `call` nodes, by the callee's last name.
-    calls: CallTable,
+    calls: std::sync::Arc<CallTable>,
+    /// Which rules of `all()` the set started from (`enabled_rules`): with
+    /// a filter's name, the key of a filtered table (`filtered`).
+    on: std::sync::Arc<Vec<bool>>,
 }
+
+/// How many tables a thread keeps (`enabled_rules`, `Enabled::filtered`):
+/// a project has one set of rules, a server a few over a session.
+const ENABLED_CACHE: usize = 16;
 
 /// The `call` rules by callee last name, each list in the order of the
 /// kind table (so findings come out in the same order as without it).
@@ -217,11 +227,33 @@ impl Enabled {
         self.table.iter().all(Vec::is_empty)
     }
 
-    /// The same table restricted to the rules `keep` accepts.
-    pub fn filtered(&self, keep: impl Fn(&dyn Rule) -> bool) -> Enabled {
+    /// The same table restricted to the rules `keep` accepts: built once per
+    /// set of rules and `name` (which names `keep`, the same function every
+    /// time) on this thread.
+    pub fn filtered(&self, name: &'static str, keep: impl Fn(&dyn Rule) -> bool) -> Enabled {
+        thread_local! {
+            static FILTERED: std::cell::RefCell<Vec<(&'static str, Enabled, Enabled)>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let hit = FILTERED.with(|c| {
+            c.borrow().iter().find(|(n, from, _)| *n == name && std::sync::Arc::ptr_eq(&from.table, &self.table)).map(|(_, _, e)| e.clone())
+        });
+        if let Some(hit) = hit {
+            return hit;
+        }
         let table: Vec<Vec<&'static dyn Rule>> = self.table.iter().map(|v| v.iter().copied().filter(|r| keep(*r)).collect()).collect();
         let calls = CallTable::new(&table);
-        Enabled { table, calls }
+        let on = all().iter().zip(self.on.iter()).map(|(r, on)| *on && keep(*r)).collect();
+        let e = Enabled { table: std::sync::Arc::new(table), calls: std::sync::Arc::new(calls), on: std::sync::Arc::new(on) };
+        FILTERED.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() == ENABLED_CACHE {
+                c.remove(0);
+            }
+            // The source table is kept alive with its filtered one, so the
+            // pointer it is found by is not reused by another table.
+            c.push((name, self.clone(), e.clone()));
+        });
+        e
     }
 
     /// Every enabled rule, once.
@@ -242,36 +274,40 @@ impl Enabled {
 }
 
 pub fn enabled_rules(settings: &Settings, k: &Knowledge) -> Enabled {
-    let lang = crate::syntax::language();
-    let count = lang.node_kind_count();
+    let on: Vec<bool> = all()
+        .iter()
+        .map(|rule| {
+            k.rule(rule.id()).is_some_and(|doc| settings.rule_enabled(rule.id(), doc.meta.default, &doc.meta.ruff))
+                && settings.target_version >= rule.min_python()
+        })
+        .collect();
+    // The tables are a function of which rules are on: built once per set
+    // on this thread, not for every check.
+    thread_local! {
+        static TABLES: std::cell::RefCell<Vec<Enabled>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if let Some(hit) = TABLES.with(|c| c.borrow().iter().find(|e| *e.on == on).cloned()) {
+        return hit;
+    }
+    let count = crate::syntax::language().node_kind_count();
     let mut table: Vec<Vec<&'static dyn Rule>> = vec![Vec::new(); count + 1];
-    let mut on: Vec<bool> = Vec::with_capacity(all().len());
-    for &rule in all() {
-        let enabled = k.rule(rule.id()).is_some_and(|doc| settings.rule_enabled(rule.id(), doc.meta.default, &doc.meta.ruff))
-            && settings.target_version >= rule.min_python();
-        on.push(enabled);
-        if !enabled {
-            continue;
-        }
+    for (&rule, _) in all().iter().zip(&on).filter(|(_, on)| **on) {
         for kind in rule.kinds() {
             for id in kind_ids(kind) {
                 table[*id as usize].push(rule);
             }
         }
     }
-    // The call table is a function of which rules are on: built once per
-    // set on this thread (every file of a project has the same set, and a
-    // recheck asks again), not for every check.
-    thread_local! {
-        static CALLS: std::cell::RefCell<Option<(Vec<bool>, CallTable)>> = const { std::cell::RefCell::new(None) };
-    }
-    let cached = CALLS.with(|c| c.borrow().as_ref().filter(|(set, _)| *set == on).map(|(_, t)| t.clone()));
-    let calls = cached.unwrap_or_else(|| {
-        let t = CallTable::new(&table);
-        CALLS.with(|c| *c.borrow_mut() = Some((on, t.clone())));
-        t
+    let calls = CallTable::new(&table);
+    let e = Enabled { table: std::sync::Arc::new(table), calls: std::sync::Arc::new(calls), on: std::sync::Arc::new(on) };
+    TABLES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() == ENABLED_CACHE {
+            c.remove(0);
+        }
+        c.push(e.clone());
     });
-    Enabled { table, calls }
+    e
 }
 
 /// Every kind id with this name (a name can map to several ids: named and
