@@ -644,3 +644,18 @@ fn method_signature_edits_recheck_like_a_full_check() {
     }
     assert!(edits > 1000, "{edits} method edits");
 }
+
+/// `property-call-form` offers to rename the accessors only where no other
+/// statement uses their names: a use added in another top-level statement
+/// must take the fix away at once, as a full check does (the rule read the
+/// whole file while dispatched on its own statement, so the recheck kept
+/// the stale fix, which would break the new call).
+#[test]
+fn property_call_form_fix_follows_uses_anywhere() {
+    let src = "class Person:\n    def get_name(self):\n        return self._name\n\n    def set_name(self, value):\n        self._name = value\n\n    name = property(get_name, set_name)\n\n\ndef f(p):\n    return 1\n";
+    let at = src.find("return 1").unwrap();
+    assert_versions_recheck_like_full(src, &[&[(at, at + 8, "return p.get_name()")]]);
+    let k = Knowledge::get();
+    let full = incremental::check_full(src, &pyexplain::syntax::parse(src, None), &all_rules(), k);
+    assert!(full.findings.iter().any(|f| f.rule == "property-call-form" && !f.fixes.is_empty()), "the fix to take away: {:?}", full.findings);
+}

@@ -384,22 +384,6 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         .iter()
         .flat_map(|(class, _)| crate::syntax::children(*class).into_iter().filter(|c| Some(c.id()) != class.child_by_field_id(crate::field_id!("body")).map(|b| b.id())))
         .collect();
-    // A class-level statement may read the class's methods, their bodies
-    // included (`property-call-form`'s fix moves the `doc` argument to the
-    // getter's first statement): beside the edited methods, the class's
-    // statements that are not definitions are walked again (usually a few
-    // attributes).
-    for (class, top) in &narrowed_classes {
-        if headers.iter().any(|(_, t)| t.id() == top.id()) {
-            continue;
-        }
-        let Some(body) = class.child_by_field_id(crate::field_id!("body")) else { continue };
-        for s in crate::syntax::named_children(body) {
-            if !is_definition(s) && s.kind_name() != "comment" && !methods.iter().any(|x| x.id() == s.id()) {
-                methods.push(s);
-            }
-        }
-    }
     for m in methods.clone() {
         let mut n = m.next_named_sibling();
         while let Some(c) = n {

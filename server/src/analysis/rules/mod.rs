@@ -336,7 +336,21 @@ fn kind_ids(kind: &str) -> &'static [u16] {
 /// files without them cost nothing, and files with them no tree walk), once
 /// each, in document order (outer before inner). `f` must report only on a
 /// node whose own text holds a needle.
-pub(crate) fn whole_file_nodes<'t>(root: Node<'t>, cx: &Context, needles: &[&'static str], kinds: &[&str], mut f: impl FnMut(Node<'t>)) {
+pub(crate) fn whole_file_nodes<'t>(root: Node<'t>, cx: &Context, needles: &[&'static str], kinds: &[&str], f: impl FnMut(Node<'t>)) {
+    whole_file_nodes_where(root, cx, needles, kinds, |_| true, f)
+}
+
+/// `whole_file_nodes` for the occurrences at the offsets `at` accepts (a
+/// cheap look at the bytes around it, such as "not after `@`").
+pub(crate) fn whole_file_nodes_where<'t>(
+    root: Node<'t>,
+    cx: &Context,
+    needles: &[&'static str],
+    kinds: &[&str],
+    at: impl Fn(usize) -> bool,
+    mut f: impl FnMut(Node<'t>),
+) {
+    let accept = at;
     let mut found: Vec<Node<'t>> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let span = root.byte_range();
@@ -350,6 +364,9 @@ pub(crate) fn whole_file_nodes<'t>(root: Node<'t>, cx: &Context, needles: &[&'st
                 continue;
             }
             next_free = end;
+            if !accept(at) {
+                continue;
+            }
             // Down from the root through the nodes that hold the match:
             // logarithmic through the module's balanced hidden nodes,
             // where a search down and then `parent` back up visits every

@@ -14,13 +14,28 @@ impl Rule for PropertyCallForm {
         "property-call-form"
     }
     fn kinds(&self) -> &'static [&'static str] {
-        &["assignment"]
+        // Dispatched on the module: the fix renames the accessors only
+        // where no other statement of the file uses their names, so a use
+        // added anywhere changes it (an incremental recheck reruns
+        // `module` rules after every edit). The assignments it reports
+        // hold the word `property`, not after `@` (`@property` is the
+        // common occurrence, and never such an assignment).
+        &["module"]
     }
     fn scope(&self) -> super::Scope {
         // The fix renames methods and checks every use in the file.
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let src = cx.src.as_bytes();
+        super::whole_file_nodes_where(node, cx, &["property"], &["assignment"], |at| at == 0 || src[at - 1] != b'@', |n| {
+            self.check_assignment(n, cx, out)
+        });
+    }
+}
+
+impl PropertyCallForm {
+    fn check_assignment(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(stmt) = node.up().filter(|p| p.kind_name() == "expression_statement") else { return };
         let Some(block) = stmt.up().filter(|p| p.kind_name() == "block") else { return };
         let Some(_class) = block.up().filter(|c| c.kind_name() == "class_definition") else { return };
