@@ -42,16 +42,45 @@ impl Rule for UnittestFixtureCase {
         "unittest-fixture-case"
     }
     fn kinds(&self) -> &'static [&'static str] {
-        &["function_definition"]
-    }
-    fn reads_class_header(&self) -> bool {
-        // Only a method of a `unittest.TestCase` subclass is reported.
-        true
+        // Dispatched on the module: a method called anywhere in the file
+        // (`self.setup()`) is a deliberate helper, so a call added or
+        // removed in any statement changes the finding (an incremental
+        // recheck reruns `module` rules after every edit). The methods it
+        // reports are the `def`s named like a hook (`hook_like_def`).
+        &["module"]
     }
     fn scope(&self) -> Scope {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        super::whole_file_nodes_where(node, cx, &["def"], &["function_definition"], |at| hook_like_def(cx.src, at), |n| {
+            self.check_def(n, cx, out)
+        });
+    }
+}
+
+/// Whether the `def` at byte `at` is the keyword, followed by a name that
+/// differs from a hook only in case and underscores.
+fn hook_like_def(src: &str, at: usize) -> bool {
+    let b = src.as_bytes();
+    let ident = |c: u8| c == b'_' || c.is_ascii_alphanumeric() || c >= 0x80;
+    if at > 0 && ident(b[at - 1]) {
+        return false;
+    }
+    let mut i = at + 3;
+    let spaced = i < b.len() && matches!(b[i], b' ' | b'\t' | b'\\' | b'\x0c');
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\x0c' | b'\\' | b'\r' | b'\n') {
+        i += 1;
+    }
+    let start = i;
+    while i < b.len() && ident(b[i]) {
+        i += 1;
+    }
+    spaced && src.get(start..i).is_some_and(|name| HOOKS.iter().any(|(h, _)| same_but_case(h, name) && *h != name))
+}
+
+impl UnittestFixtureCase {
+    fn check_def(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(name_node) = node.child_by_field_id(crate::field_id!("name")) else { return };
         let name = cx.text(name_node);
         let Some(&(hook, class_level)) = HOOKS.iter().find(|(h, _)| same_but_case(h, name) && *h != name) else { return };
