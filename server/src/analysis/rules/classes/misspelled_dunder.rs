@@ -121,7 +121,7 @@ fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a &'a str>) -> Vec
         if c.len().abs_diff(k.len()) > limit && name.len().abs_diff(cand.len()) > limit {
             continue;
         }
-        let d = osa_distance(&lower, k).min(osa_distance(name, cand)).min(osa_distance(c, k));
+        let d = osa_distance(&lower, k, limit).min(osa_distance(name, cand, limit)).min(osa_distance(c, k, limit));
         if d > limit || name == *cand {
             continue;
         }
@@ -342,41 +342,53 @@ impl MisspelledDunder {
     }
 }
 
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
-/// Asked for each known name near a candidate's length: bytes when both are
-/// ASCII (dunders are), and three rows of one buffer rather than a vector
-/// per row (an allocation per letter was most of the rule's cost).
-fn osa_distance(a: &str, b: &str) -> usize {
+/// Optimal string alignment distance (Levenshtein plus adjacent
+/// transpositions) when it is at most `limit`; above it, some number above
+/// `limit`. Asked for every known name near a candidate's length: bytes when
+/// both are ASCII (dunders are), three rows of one buffer (a vector per row
+/// was most of the rule's cost), and only the cells within `limit` of the
+/// diagonal: a path of cost at most `limit` never leaves them (each step off
+/// the diagonal costs one), and a cell outside counts as above the limit.
+fn osa_distance(a: &str, b: &str, limit: usize) -> usize {
     if a.is_ascii() && b.is_ascii() {
-        return osa(a.as_bytes(), b.as_bytes());
+        return osa(a.as_bytes(), b.as_bytes(), limit);
     }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    osa(&a, &b)
+    osa(&a, &b, limit)
 }
 
 /// `osa_distance` over any symbols: the table's rows `i - 2`, `i - 1` and
-/// `i` kept in turn in one buffer.
-fn osa<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+/// `i` kept in turn in one buffer, each computed within the band.
+fn osa<T: PartialEq>(a: &[T], b: &[T], limit: usize) -> usize {
     let (n, m) = (a.len(), b.len());
+    let over = limit + 1;
+    // The distance is at least the difference in length.
+    if n.abs_diff(m) > limit {
+        return over;
+    }
     let w = m + 1;
-    let mut rows = vec![0usize; 3 * w];
-    for (j, cell) in rows[w..2 * w].iter_mut().enumerate() {
-        // Row 0 (as row `i - 1` for i = 1).
+    let mut rows = vec![over; 3 * w];
+    for (j, cell) in rows[w..2 * w].iter_mut().enumerate().take(limit + 1) {
+        // Row 0 (as row `i - 1` for i = 1), within the band.
         *cell = j;
     }
     for i in 1..=n {
-        // Row `i` goes where row `i - 3` was: `i % 3` (row `i - 1` at
-        // `(i - 1) % 3`, row `i - 2` at `(i - 2) % 3`), with row 0 at slot 1.
+        // Row `i` goes where row `i - 3` was: slot `(i + 1) % 3`, with row 0
+        // at slot 1.
         let (cur, prev, prev2) = (((i + 1) % 3) * w, (i % 3) * w, ((i + 2) % 3) * w);
-        rows[cur] = i;
-        for j in 1..=m {
+        rows[cur..cur + w].fill(over);
+        if i <= limit {
+            rows[cur] = i;
+        }
+        let (lo, hi) = (i.saturating_sub(limit).max(1), (i + limit).min(m));
+        for j in lo..=hi {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             let mut v = (rows[prev + j] + 1).min(rows[cur + j - 1] + 1).min(rows[prev + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(rows[prev2 + j - 2] + 1);
             }
-            rows[cur + j] = v;
+            rows[cur + j] = v.min(over);
         }
     }
     rows[((n + 1) % 3) * w + m]
@@ -411,9 +423,10 @@ mod tests {
         d[n][m]
     }
 
-    /// The three-row distance equals the full table's, on the known names
-    /// against each other and against misspellings of them (swaps, drops,
-    /// doublings, case, non-ASCII letters, empty strings).
+    /// The banded distance equals the full table's wherever that is within
+    /// the limit and is above the limit elsewhere, for limits 0 to 3, on the
+    /// known names against each other and against misspellings of them
+    /// (swaps, drops, doublings, case, non-ASCII letters, empty strings).
     #[test]
     fn osa_distance_equals_the_full_table() {
         let names: Vec<&str> = METHODS.iter().chain(OTHER.iter()).copied().collect();
@@ -436,16 +449,21 @@ mod tests {
                 words.push(String::from_utf8(double).unwrap());
             }
         }
-        let mut checked = 0;
+        let (mut checked, mut near) = (0, 0);
         for (k, w) in words.iter().enumerate() {
             for n in names.iter().skip(k % 7).step_by(7) {
-                assert_eq!(osa_distance(w, n), osa_by_table(w, n), "{w:?} {n:?}");
-                assert_eq!(osa_distance(n, w), osa_by_table(n, w), "{n:?} {w:?}");
+                for limit in 0..4 {
+                    for (x, y) in [(w.as_str(), *n), (*n, w.as_str())] {
+                        let (got, want) = (osa_distance(x, y, limit), osa_by_table(x, y));
+                        assert!(if want <= limit { got == want } else { got > limit }, "{x:?} {y:?} limit {limit}: {got} for {want}");
+                        near += usize::from(want <= limit && want > 0);
+                    }
+                }
                 checked += 1;
             }
-            assert_eq!(osa_distance(w, w), 0);
+            assert_eq!(osa_distance(w, w, 0), 0);
         }
-        assert!(checked > 10_000, "{checked}");
+        assert!(checked > 10_000 && near > 100, "{checked} pairs, {near} within a limit");
     }
 
     /// The candidates kept from the last text, updated after an edit, equal
