@@ -696,7 +696,6 @@ mod tests {
                 named += fast.len();
             }
         }
-        eprintln!("{} files, {compared} nodes, {named} names", files.len());
         assert!(compared > 5_000 && named > 4_000, "{compared} nodes, {named} names");
     }
 
