@@ -48,7 +48,6 @@ struct Use<'t> {
 
 fn uses<'t>(body: Node<'t>, name: &str, cx: &Context) -> Vec<Use<'t>> {
     let mut out = Vec::new();
-    let mut cursor = body.walk();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         if n.kind_name() == "identifier" && cx.text(n) == name {
@@ -60,7 +59,7 @@ fn uses<'t>(body: Node<'t>, name: &str, cx: &Context) -> Vec<Use<'t>> {
             out.push(Use { ident: n, subscript: sub, store });
             continue;
         }
-        for c in n.children(&mut cursor) {
+        for c in syntax::children(n) {
             stack.push(c);
         }
     }
@@ -113,7 +112,6 @@ fn is_store(sub: Node) -> bool {
 /// Whether the body may change the sequence's length or rebind it.
 fn mutates(body: Node, seq: &str, cx: &Context) -> bool {
     const METHODS: &[&str] = &["append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"];
-    let mut cursor = body.walk();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         match n.kind_name() {
@@ -146,7 +144,7 @@ fn mutates(body: Node, seq: &str, cx: &Context) -> bool {
             }
             _ => {}
         }
-        for c in n.children(&mut cursor) {
+        for c in syntax::children(n) {
             stack.push(c);
         }
     }
@@ -171,13 +169,12 @@ fn element_name(seq: &str, taken: &HashSet<String>) -> String {
 
 fn identifiers_in(node: Node, cx: &Context) -> HashSet<String> {
     let mut out = HashSet::new();
-    let mut cursor = node.walk();
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         if n.kind_name() == "identifier" {
             out.insert(cx.text(n).to_string());
         }
-        for c in n.children(&mut cursor) {
+        for c in syntax::children(n) {
             stack.push(c);
         }
     }
@@ -203,7 +200,6 @@ impl Rule for RangeLenLoop {
             // Only module-level statements that mention `range` can hold one:
             // one search of the text, not one per statement (this runs on
             // every keystroke).
-            let mut cursor = node.walk();
             let mut stack: Vec<Node> = Vec::new();
             let span = node.byte_range();
             for at in crate::analysis::helpers::text::occurrences(cx.src, "range", &cx.texts) {
@@ -228,7 +224,9 @@ impl Rule for RangeLenLoop {
                         ) => {}
                     _ => continue,
                 }
-                stack.extend(c.named_children(&mut cursor));
+                // The C child pass: a cursor's step through a block's hidden
+                // repeat nodes costs ~600 instructions a child.
+                stack.extend(named_children(c));
             }
         } else if syntax::enclosing_function(node).is_some() {
             self.check_loop(node, cx, out);
