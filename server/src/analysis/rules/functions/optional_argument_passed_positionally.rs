@@ -132,8 +132,13 @@ impl OptionalArgumentPassedPositionally {
             if func.kind_name() != "identifier" {
                 return;
             }
+            // A finding flags a literal: without one, neither the `def` nor
+            // the scopes around the call need be read.
+            if !positional.iter().any(|a| is_literal(*a)) {
+                return;
+            }
             let name = cx.text(func);
-            if !cx.module.bindings.contains(name) || bound_in_function(name, node, cx.src) {
+            if !cx.module.bindings.contains(name) {
                 return;
             }
             let Some(def) = module_function(cx.tree.root_node(), name, cx) else { return };
@@ -147,6 +152,11 @@ impl OptionalArgumentPassedPositionally {
             };
             // Every argument from there on becomes a keyword: all must allow it.
             if (first..positional.len()).any(|i| !params[i].keywordable || !params[i].default) {
+                return;
+            }
+            // The name must mean the module's function here (a walk up
+            // through the scopes: last).
+            if bound_in_function(name, node, cx.src) {
                 return;
             }
             (params.into_iter().map(|p| p.name).collect(), first)
