@@ -348,22 +348,31 @@ pub fn preorder_by_cursor<'t>(node: Node<'t>, out: &mut Vec<(Node<'t>, u32)>) {
 /// instructions, and a module of a thousand statements holds them in as many
 /// hidden `module_repeat1` nodes.
 pub fn children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    children_into(node, &mut out);
+    out
+}
+
+/// `children`, written to `out` (cleared first): a walk that reads many
+/// child lists keeps one buffer (`scope::collect_bindings`).
+pub fn children_into<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
+    out.clear();
     let n = node.child_count() as usize;
     if n == 0 {
-        return Vec::new();
+        return;
     }
-    let mut raw: Vec<tree_sitter::ffi::TSNode> = Vec::with_capacity(n);
-    // SAFETY: `out` has room for `n` nodes and the function writes at most
-    // `cap` = `n`; it returns the count, and the nodes written are valid
-    // while `node`'s tree lives, which the lifetime of the result keeps.
-    let got = unsafe { ts_node_pyexplain_children(node.into_raw(), raw.as_mut_ptr(), n as u32) };
+    out.reserve(n);
+    // SAFETY: `Node` is a `repr(transparent)` `TSNode`; `out` has room for
+    // `n` nodes and the function writes at most `cap` = `n`; it returns the
+    // count, and the nodes written are valid while `node`'s tree lives,
+    // which the lifetime of `out`'s nodes keeps.
+    let got = unsafe { ts_node_pyexplain_children(node.into_raw(), out.as_mut_ptr().cast(), n as u32) };
     if got as usize == n {
-        unsafe { raw.set_len(n) };
-        // SAFETY: each is a non-null node of `node`'s tree.
-        return raw.into_iter().map(|r| unsafe { Node::from_raw(r) }).collect();
+        unsafe { out.set_len(n) };
+        return;
     }
     let mut c = node.walk();
-    node.children(&mut c).collect()
+    out.extend(node.children(&mut c));
 }
 
 /// Every node of the subtree rooted at `node` (the node included), in

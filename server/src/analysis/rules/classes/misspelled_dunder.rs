@@ -121,7 +121,7 @@ fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a &'a str>) -> Vec
         if c.len().abs_diff(k.len()) > limit && name.len().abs_diff(cand.len()) > limit {
             continue;
         }
-        let d = osa_distance(&lower, k).min(osa_distance(name, cand)).min(osa_distance(c, k));
+        let d = osa_distance(&lower, k, limit).min(osa_distance(name, cand, limit)).min(osa_distance(c, k, limit));
         if d > limit || name == *cand {
             continue;
         }
@@ -342,34 +342,129 @@ impl MisspelledDunder {
     }
 }
 
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
-fn osa_distance(a: &str, b: &str) -> usize {
+/// Optimal string alignment distance (Levenshtein plus adjacent
+/// transpositions) when it is at most `limit`; above it, some number above
+/// `limit`. Asked for every known name near a candidate's length: bytes when
+/// both are ASCII (dunders are), three rows of one buffer (a vector per row
+/// was most of the rule's cost), and only the cells within `limit` of the
+/// diagonal: a path of cost at most `limit` never leaves them (each step off
+/// the diagonal costs one), and a cell outside counts as above the limit.
+fn osa_distance(a: &str, b: &str, limit: usize) -> usize {
+    if a.is_ascii() && b.is_ascii() {
+        return osa(a.as_bytes(), b.as_bytes(), limit);
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    osa(&a, &b, limit)
+}
+
+/// `osa_distance` over any symbols: the table's rows `i - 2`, `i - 1` and
+/// `i` kept in turn in one buffer, each computed within the band.
+fn osa<T: PartialEq>(a: &[T], b: &[T], limit: usize) -> usize {
     let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
+    let over = limit + 1;
+    // The distance is at least the difference in length.
+    if n.abs_diff(m) > limit {
+        return over;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    let w = m + 1;
+    let mut rows = vec![over; 3 * w];
+    for (j, cell) in rows[w..2 * w].iter_mut().enumerate().take(limit + 1) {
+        // Row 0 (as row `i - 1` for i = 1), within the band.
+        *cell = j;
     }
     for i in 1..=n {
-        for j in 1..=m {
+        // Row `i` goes where row `i - 3` was: slot `(i + 1) % 3`, with row 0
+        // at slot 1.
+        let (cur, prev, prev2) = (((i + 1) % 3) * w, (i % 3) * w, ((i + 2) % 3) * w);
+        rows[cur..cur + w].fill(over);
+        if i <= limit {
+            rows[cur] = i;
+        }
+        let (lo, hi) = (i.saturating_sub(limit).max(1), (i + limit).min(m));
+        for j in lo..=hi {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (rows[prev + j] + 1).min(rows[cur + j - 1] + 1).min(rows[prev + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
+                v = v.min(rows[prev2 + j - 2] + 1);
             }
-            d[i][j] = v;
+            rows[cur + j] = v.min(over);
         }
     }
-    d[n][m]
+    rows[((n + 1) % 3) * w + m]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The full table of the distance, as it was first written.
+    fn osa_by_table(a: &str, b: &str) -> usize {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        let (n, m) = (a.len(), b.len());
+        let mut d = vec![vec![0usize; m + 1]; n + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for j in 0..=m {
+            d[0][j] = j;
+        }
+        for i in 1..=n {
+            for j in 1..=m {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = v;
+            }
+        }
+        d[n][m]
+    }
+
+    /// The banded distance equals the full table's wherever that is within
+    /// the limit and is above the limit elsewhere, for limits 0 to 3, on the
+    /// known names against each other and against misspellings of them
+    /// (swaps, drops, doublings, case, non-ASCII letters, empty strings).
+    #[test]
+    fn osa_distance_equals_the_full_table() {
+        let names: Vec<&str> = METHODS.iter().chain(OTHER.iter()).copied().collect();
+        let mut words: Vec<String> = vec![String::new(), "_".into(), "ab".into(), "ba".into(), "__ïnit__".into(), "__inít__".into(), "ça".into()];
+        for n in names.iter().take(60) {
+            let b = n.as_bytes();
+            words.push(n.to_string());
+            words.push(n.to_ascii_uppercase());
+            for i in 0..b.len() {
+                let mut drop = b.to_vec();
+                drop.remove(i);
+                words.push(String::from_utf8(drop).unwrap());
+                if i + 1 < b.len() {
+                    let mut swap = b.to_vec();
+                    swap.swap(i, i + 1);
+                    words.push(String::from_utf8(swap).unwrap());
+                }
+                let mut double = b.to_vec();
+                double.insert(i, b[i]);
+                words.push(String::from_utf8(double).unwrap());
+            }
+        }
+        let (mut checked, mut near) = (0, 0);
+        for (k, w) in words.iter().enumerate() {
+            for n in names.iter().skip(k % 7).step_by(7) {
+                for limit in 0..4 {
+                    for (x, y) in [(w.as_str(), *n), (*n, w.as_str())] {
+                        let (got, want) = (osa_distance(x, y, limit), osa_by_table(x, y));
+                        assert!(if want <= limit { got == want } else { got > limit }, "{x:?} {y:?} limit {limit}: {got} for {want}");
+                        near += usize::from(want <= limit && want > 0);
+                    }
+                }
+                checked += 1;
+            }
+            assert_eq!(osa_distance(w, w, 0), 0);
+        }
+        assert!(checked > 10_000 && near > 100, "{checked} pairs, {near} within a limit");
+    }
 
     /// The candidates kept from the last text, updated after an edit, equal
     /// a full scan of the new text: random one- to three-byte edits of a

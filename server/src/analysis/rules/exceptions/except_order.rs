@@ -97,6 +97,12 @@ fn is_subclass(sub: &str, sup: &str) -> bool {
 
 /// The builtin exception classes a clause names, with their nodes.
 fn caught<'t>(clause: Node<'t>, cx: &Context) -> Vec<(Node<'t>, &'static str)> {
+    candidates(clause, cx).into_iter().filter(|(i, _)| scope::refers_to(*i, cx.src, &cx.module, cx.text(*i))).collect()
+}
+
+/// The names a clause spells like builtin exception classes (`caught`
+/// before `refers_to` has said they mean the builtins).
+fn candidates<'t>(clause: Node<'t>, cx: &Context) -> Vec<(Node<'t>, &'static str)> {
     let Some(value) = statements::except_value(clause) else { return Vec::new() };
     let items = match value.kind_name() {
         "tuple" => code_children(value),
@@ -114,7 +120,7 @@ fn caught<'t>(clause: Node<'t>, cx: &Context) -> Vec<(Node<'t>, &'static str)> {
             let t = cx.text(i);
             let c = canonical(t);
             let (name, _) = BASES.iter().find(|(n, _)| *n == c)?;
-            scope::refers_to(i, cx.src, &cx.module, t).then_some((i, *name))
+            Some((i, *name))
         })
         .collect()
 }
@@ -132,6 +138,20 @@ impl Rule for ExceptOrder {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let clauses: Vec<Node> = code_children(node).into_iter().filter(|c| c.kind_name() == "except_clause").collect();
+        // Whether the names alone allow a shadowed clause: `caught` keeps
+        // a subset of each clause's candidates, so without a later candidate
+        // under an earlier one there is none, and no `refers_to` (a walk up
+        // through the scopes per name) is needed.
+        let mut spelled: Vec<&'static str> = Vec::new();
+        let mut possible = false;
+        for clause in &clauses {
+            let here = candidates(*clause, cx);
+            if here.iter().any(|(_, name)| spelled.iter().any(|e| is_subclass(name, e))) {
+                possible = true;
+                break;
+            }
+            spelled.extend(here.iter().map(|(_, n)| *n));
+        }
         let mut earlier: Vec<&'static str> = Vec::new();
         for (i, clause) in clauses.iter().enumerate() {
             let bare = statements::except_value(*clause).is_none();
@@ -143,7 +163,7 @@ impl Rule for ExceptOrder {
                 }
                 continue;
             }
-            let here = caught(*clause, cx);
+            let here = if possible { caught(*clause, cx) } else { Vec::new() };
             for (n, name) in &here {
                 if earlier.iter().any(|e| is_subclass(name, e)) {
                     out.push(Finding::new(self.id(), n.byte_range()));

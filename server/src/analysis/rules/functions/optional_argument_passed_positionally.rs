@@ -74,6 +74,38 @@ impl Rule for OptionalArgumentPassedPositionally {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        // The call's text before its tree: the rule sees every call, and
+        // reading the callee costs a field search. A finding needs the
+        // callee to end with `Thread`, or to be a name the module facts
+        // know as a function, and the callee starts the call's text.
+        if !may_report(node, cx) {
+            #[cfg(debug_assertions)]
+            {
+                let mut full = Vec::new();
+                self.check_full(node, cx, &mut full);
+                debug_assert!(full.is_empty(), "the text pre-test skipped a finding at {:?}", node.byte_range());
+            }
+            return;
+        }
+        self.check_full(node, cx, out);
+    }
+}
+
+/// Whether the text of `call` allows a finding: it holds `Thread`, or its
+/// leading name (the callee when the callee is a bare name: a name's token
+/// is the longest run of name characters) is a module function. A name
+/// followed by a non-ASCII byte may go on: the test then lets it through.
+fn may_report(call: Node, cx: &Context) -> bool {
+    static THREAD: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    let text = cx.text(call);
+    let run = text.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+    text.as_bytes().get(run).is_some_and(|b| *b >= 0x80)
+        || (!cx.module.functions.is_empty() && cx.module.functions.contains_key(&text[..run]))
+        || THREAD.get_or_init(|| memchr::memmem::Finder::new("Thread")).find(text.as_bytes()).is_some()
+}
+
+impl OptionalArgumentPassedPositionally {
+    fn check_full(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(func) = node.child_by_field_id(crate::field_id!("function")) else { return };
         // Cheap tests first, before the arguments are read: most calls are
         // neither `Thread(...)` nor calls of a module-level function the
@@ -100,8 +132,13 @@ impl Rule for OptionalArgumentPassedPositionally {
             if func.kind_name() != "identifier" {
                 return;
             }
+            // A finding flags a literal: without one, neither the `def` nor
+            // the scopes around the call need be read.
+            if !positional.iter().any(|a| is_literal(*a)) {
+                return;
+            }
             let name = cx.text(func);
-            if !cx.module.bindings.contains(name) || bound_in_function(name, node, cx.src) {
+            if !cx.module.bindings.contains(name) {
                 return;
             }
             let Some(def) = module_function(cx.tree.root_node(), name, cx) else { return };
@@ -115,6 +152,11 @@ impl Rule for OptionalArgumentPassedPositionally {
             };
             // Every argument from there on becomes a keyword: all must allow it.
             if (first..positional.len()).any(|i| !params[i].keywordable || !params[i].default) {
+                return;
+            }
+            // The name must mean the module's function here (a walk up
+            // through the scopes: last).
+            if bound_in_function(name, node, cx.src) {
                 return;
             }
             (params.into_iter().map(|p| p.name).collect(), first)

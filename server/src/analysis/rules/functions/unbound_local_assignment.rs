@@ -44,9 +44,10 @@ enum Step<'t> {
 fn visit<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'t>) {
     let mut stack = vec![Step::Visit(n, p)];
     let mut next = Vec::new();
+    let mut kids = Vec::new();
     while let Some(step) = stack.pop() {
         match step {
-            Step::Visit(n, p) => visit_one(n, p, cx, f, &mut next),
+            Step::Visit(n, p) => visit_one(n, p, cx, f, &mut next, &mut kids),
             Step::Target(t, at) => bind_target(t, at, cx, f, &mut next),
         }
         stack.extend(next.drain(..).rev());
@@ -68,8 +69,9 @@ fn bind_target<'t>(t: Node<'t>, at: usize, cx: &Context, f: &mut Facts<'t>, next
     }
 }
 
-/// One node of the walk: its bindings and reads now, its parts as `next` steps.
-fn visit_one<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'t>, next: &mut Vec<Step<'t>>) {
+/// One node of the walk: its bindings and reads now, its parts as `next`
+/// steps; `kids` is a buffer for child lists.
+fn visit_one<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'t>, next: &mut Vec<Step<'t>>, kids: &mut Vec<Node<'t>>) {
     match n.kind_name() {
         "identifier" => {
             if p.is_some_and(|p| is_load_in(n, p)) {
@@ -201,8 +203,11 @@ fn visit_one<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'
         }
         _ => {}
     }
-    for c in named_children(n) {
-        next.push(Step::Visit(c, Some(n)));
+    syntax::children_into(n, kids);
+    for &c in kids.iter() {
+        if c.is_named() {
+            next.push(Step::Visit(c, Some(n)));
+        }
     }
 }
 
@@ -221,27 +226,51 @@ fn is_load_in(id: Node, p: Node) -> bool {
     }
 }
 
-/// Names bound in the scopes around `func`: the module and enclosing functions.
-fn outer_has(name: &str, func: Node, cx: &Context) -> Option<bool> {
-    let mut cur = func.up();
-    while let Some(n) = cur {
-        match n.kind_name() {
-            "function_definition" => {
-                if scope::parameter_names(n, cx.src).contains(name) {
-                    return Some(false);
+/// The scopes around a function, innermost first, up to the first lambda:
+/// each enclosing function's parameters and body bindings (gathered once
+/// per check, not per name asked).
+struct Outer {
+    functions: Vec<(HashSet<String>, Option<std::rc::Rc<HashSet<String>>>)>,
+    /// A lambda encloses the function (beyond `functions`): the answer is
+    /// unknown for names those do not bind.
+    in_lambda: bool,
+}
+
+impl Outer {
+    fn of(func: Node, cx: &Context) -> Outer {
+        let mut out = Outer { functions: Vec::new(), in_lambda: false };
+        let mut cur = func.up();
+        while let Some(n) = cur {
+            match n.kind_name() {
+                "function_definition" => {
+                    let body = n.child_by_field_id(crate::field_id!("body")).map(|b| crate::analysis::scope::scope_bindings(b, cx.src));
+                    out.functions.push((scope::parameter_names(n, cx.src), body));
                 }
-                if let Some(body) = n.child_by_field_id(crate::field_id!("body")) {
-                    if crate::analysis::scope::scope_bindings(body, cx.src).contains(name) {
-                        return Some(false);
-                    }
+                "lambda" => {
+                    out.in_lambda = true;
+                    break;
                 }
+                _ => {}
             }
-            "lambda" => return None,
-            _ => {}
+            cur = n.up();
         }
-        cur = n.up();
+        out
     }
-    (cx.module.bindings.contains(name) || cx.module.imports.contains_key(name)).then_some(true)
+
+    /// Whether `name` is bound in the scopes around the function: the module
+    /// (Some(true)), an enclosing function (Some(false)), or neither (None,
+    /// also when a lambda lies between).
+    fn has(&self, name: &str, cx: &Context) -> Option<bool> {
+        for (params, body) in &self.functions {
+            if params.contains(name) || body.as_ref().is_some_and(|b| b.contains(name)) {
+                return Some(false);
+            }
+        }
+        if self.in_lambda {
+            return None;
+        }
+        (cx.module.bindings.contains(name) || cx.module.imports.contains_key(name)).then_some(true)
+    }
 }
 
 impl Rule for UnboundLocalAssignment {
@@ -260,9 +289,12 @@ impl Rule for UnboundLocalAssignment {
         // Cheap test first: a finding needs a name this function binds that
         // an outer scope binds too (`del x` binds as well, and the cached
         // statement-level bindings do not count it).
+        // The scopes around, gathered when first asked.
+        let outer_cell = std::cell::OnceCell::new();
+        let outer = || outer_cell.get_or_init(|| Outer::of(node, cx));
         if !cx.text(body).contains("del ") {
             let local = crate::analysis::scope::scope_bindings(body, cx.src);
-            if !local.iter().any(|n| outer_has(n, node, cx).is_some()) {
+            if !local.iter().any(|n| outer().has(n, cx).is_some()) {
                 return;
             }
         }
@@ -287,7 +319,7 @@ impl Rule for UnboundLocalAssignment {
             if in_loop_binding(*r, body, name, cx) {
                 continue;
             }
-            let Some(module_level) = outer_has(name, node, cx) else { continue };
+            let Some(module_level) = outer().has(name, cx) else { continue };
             reported.insert(name);
             let mut finding = Finding::new(self.id(), r.byte_range());
             if module_level {

@@ -19,15 +19,6 @@ impl Rule for IfInThenSetdefault {
         if node.child_by_field_id(crate::field_id!("alternative")).is_some() {
             return;
         }
-        // Inside a method named `setdefault` this is the implementation:
-        // `self.setdefault(k, v)` there would call itself.
-        let mut scope_node = syntax::enclosing_function(node);
-        while let Some(f) = scope_node {
-            if f.kind_name() == "function_definition" && f.child_by_field_id(crate::field_id!("name")).is_some_and(|n| cx.text(n) == "setdefault") {
-                return;
-            }
-            scope_node = syntax::enclosing_function(f);
-        }
         let Some(cond) = node.child_by_field_id(crate::field_id!("condition")) else { return };
         let kids = crate::syntax::children(cond);
         if cond.kind_name() != "comparison_operator" || kids.len() != 3 || kids[1].kind_name() != "not in" {
@@ -52,6 +43,17 @@ impl Rule for IfInThenSetdefault {
         };
         if cx.text(obj) != cx.text(dict) || cx.text(idx) != cx.text(key) {
             return;
+        }
+        // Inside a method named `setdefault` this is the implementation:
+        // `self.setdefault(k, v)` there would call itself. (After the
+        // shape: walking up to every enclosing function cost more than the
+        // tests above, for every `if`.)
+        let mut scope_node = syntax::enclosing_function(node);
+        while let Some(f) = scope_node {
+            if f.kind_name() == "function_definition" && f.child_by_field_id(crate::field_id!("name")).is_some_and(|n| cx.text(n) == "setdefault") {
+                return;
+            }
+            scope_node = syntax::enclosing_function(f);
         }
         // `setdefault(k, v)` computes `v` every time; the `if` computes it
         // only when the key is missing. That matters for a call (a memo
