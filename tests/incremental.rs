@@ -659,3 +659,54 @@ fn property_call_form_fix_follows_uses_anywhere() {
     let full = incremental::check_full(src, &pyexplain::syntax::parse(src, None), &all_rules(), k);
     assert!(full.findings.iter().any(|f| f.rule == "property-call-form" && !f.fixes.is_empty()), "the fix to take away: {:?}", full.findings);
 }
+
+/// A rule whose finding depends on how a name is used elsewhere in the file
+/// must be rerun when a use appears anywhere (see the test above). Every
+/// name a fixture defines (functions, classes, methods, assignments), used
+/// in a new statement at the end of the module, and as an attribute there,
+/// rechecks to exactly the findings of a full check.
+#[test]
+fn a_use_of_a_defined_name_anywhere_rechecks_like_a_full_check() {
+    let mut edits = 0;
+    for (_, src) in fixtures() {
+        let tree = pyexplain::syntax::parse(&src, None);
+        let mut names: Vec<String> = Vec::new();
+        let mut stack = vec![tree.root_node()];
+        while let Some(n) = stack.pop() {
+            let name = match n.kind() {
+                "function_definition" | "class_definition" => n.child_by_field_name("name"),
+                "assignment" => n.child_by_field_name("left").filter(|l| l.kind() == "identifier"),
+                _ => None,
+            };
+            if let Some(name) = name {
+                let t = src[name.byte_range()].to_string();
+                if !names.contains(&t) {
+                    names.push(t);
+                }
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        let end = src.len();
+        let nl = if src.ends_with('\n') { "" } else { "\n" };
+        for name in names.iter().take(40) {
+            assert_versions_recheck_like_full(&src, &[&[(end, end, &format!("{nl}{name}()\n"))]]);
+            assert_versions_recheck_like_full(&src, &[&[(end, end, &format!("{nl}print(obj.{name})\n"))]]);
+            edits += 2;
+        }
+    }
+    assert!(edits > 1000, "{edits} uses added");
+}
+
+/// The same for a test case imported under another name, which
+/// `testcase-method-not-collected` finds by the import, not by the word
+/// `TestCase` in the class: the finding is there, and a call added at the
+/// end takes it away in the recheck as in a full check.
+#[test]
+fn a_renamed_test_case_import_is_followed() {
+    let src = "from unittest import TestCase as TC\n\n\nclass T(TC):\n    def check_x(self):\n        self.assertTrue(1)\n";
+    let k = Knowledge::get();
+    let full = incremental::check_full(src, &pyexplain::syntax::parse(src, None), &all_rules(), k);
+    assert!(full.findings.iter().any(|f| f.rule == "testcase-method-not-collected"), "{:?}", full.findings);
+    assert_versions_recheck_like_full(src, &[&[(src.len(), src.len(), "T().check_x()\n")]]);
+}

@@ -60,13 +60,37 @@ impl Rule for TestcaseMethodNotCollected {
         "testcase-method-not-collected"
     }
     fn kinds(&self) -> &'static [&'static str] {
-        &["class_definition"]
+        // Dispatched on the module: a call of the method anywhere in the
+        // file makes it a helper, so a call added or removed in any
+        // statement changes the finding (an incremental recheck reruns
+        // `module` rules after every edit).
+        &["module"]
     }
     fn scope(&self) -> super::Scope {
         // Calls from anywhere in the file count, and `TestCase` resolves through imports.
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        // The classes whose bases may name a test case: their text holds
+        // `TestCase` (`unittest.TestCase`, `TestCase` from an import or a
+        // star import, `case.IsolatedAsyncioTestCase`), unless an import
+        // binds a case to another name (`TestCase as TC`): then every class.
+        let renamed = cx.module.imports.iter().any(|(local, q)| CASES.contains(&q.as_str()) && !local.contains("TestCase"));
+        if renamed {
+            let src = cx.src.as_bytes();
+            let keyword = |at: usize| {
+                let ident = |c: u8| c == b'_' || c.is_ascii_alphanumeric() || c >= 0x80;
+                !(at > 0 && ident(src[at - 1])) && src.get(at + 5).is_some_and(|c| matches!(c, b' ' | b'\t' | b'\\' | b'\x0c'))
+            };
+            super::whole_file_nodes_where(node, cx, &["class"], &["class_definition"], keyword, |n| self.check_class(n, cx, out));
+        } else {
+            super::whole_file_nodes(node, cx, &["TestCase"], &["class_definition"], |n| self.check_class(n, cx, out));
+        }
+    }
+}
+
+impl TestcaseMethodNotCollected {
+    fn check_class(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(sup) = node.child_by_field_id(crate::field_id!("superclasses")) else { return };
         // A base named through the imports can only be the case its
         // qualified name spells (`scope::refers_to`): one `resolves_to`
