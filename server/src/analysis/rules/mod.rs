@@ -135,6 +135,8 @@ pub struct Enabled {
     /// Which rules of `all()` the set started from (`enabled_rules`): with
     /// a filter's name, the key of a filtered table (`filtered`).
     on: std::sync::Arc<Vec<bool>>,
+    /// Every rule of the table, once, in the table's order (`rules`).
+    list: std::sync::Arc<Vec<&'static dyn Rule>>,
 }
 
 /// How many tables a thread keeps (`enabled_rules`, `Enabled::filtered`):
@@ -243,7 +245,8 @@ impl Enabled {
         let table: Vec<Vec<&'static dyn Rule>> = self.table.iter().map(|v| v.iter().copied().filter(|r| keep(*r)).collect()).collect();
         let calls = CallTable::new(&table);
         let on = all().iter().zip(self.on.iter()).map(|(r, on)| *on && keep(*r)).collect();
-        let e = Enabled { table: std::sync::Arc::new(table), calls: std::sync::Arc::new(calls), on: std::sync::Arc::new(on) };
+        let list = std::sync::Arc::new(table_rules(&table));
+        let e = Enabled { table: std::sync::Arc::new(table), calls: std::sync::Arc::new(calls), on: std::sync::Arc::new(on), list };
         FILTERED.with(|c| {
             let mut c = c.borrow_mut();
             if c.len() == ENABLED_CACHE {
@@ -258,13 +261,7 @@ impl Enabled {
 
     /// Every enabled rule, once.
     pub fn rules(&self) -> Vec<&'static dyn Rule> {
-        let mut out: Vec<&'static dyn Rule> = Vec::new();
-        for r in self.table.iter().flatten() {
-            if !out.iter().any(|o| o.id() == r.id()) {
-                out.push(*r);
-            }
-        }
-        out
+        self.list.to_vec()
     }
 
     /// The enabled rules dispatched on the `module` node.
@@ -299,7 +296,8 @@ pub fn enabled_rules(settings: &Settings, k: &Knowledge) -> Enabled {
         }
     }
     let calls = CallTable::new(&table);
-    let e = Enabled { table: std::sync::Arc::new(table), calls: std::sync::Arc::new(calls), on: std::sync::Arc::new(on) };
+    let list = std::sync::Arc::new(table_rules(&table));
+    let e = Enabled { table: std::sync::Arc::new(table), calls: std::sync::Arc::new(calls), on: std::sync::Arc::new(on), list };
     TABLES.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() == ENABLED_CACHE {
@@ -308,6 +306,17 @@ pub fn enabled_rules(settings: &Settings, k: &Knowledge) -> Enabled {
         c.push(e.clone());
     });
     e
+}
+
+/// Every rule of a dispatch table, once, in the table's order.
+fn table_rules(table: &[Vec<&'static dyn Rule>]) -> Vec<&'static dyn Rule> {
+    let mut out: Vec<&'static dyn Rule> = Vec::new();
+    for r in table.iter().flatten() {
+        if !out.iter().any(|o| o.id() == r.id()) {
+            out.push(*r);
+        }
+    }
+    out
 }
 
 /// Every kind id with this name (a name can map to several ids: named and

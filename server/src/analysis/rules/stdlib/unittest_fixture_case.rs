@@ -62,21 +62,34 @@ impl Rule for UnittestFixtureCase {
 /// Whether the `def` at byte `at` is the keyword, followed by a name that
 /// differs from a hook only in case and underscores.
 fn hook_like_def(src: &str, at: usize) -> bool {
+    // This runs at every `def` of the file on every keystroke: most are
+    // rejected by their first letter (past underscores, as `same_but_case`
+    // compares) or their length, before the name is compared with a hook.
     let b = src.as_bytes();
     let ident = |c: u8| c == b'_' || c.is_ascii_alphanumeric() || c >= 0x80;
     if at > 0 && ident(b[at - 1]) {
         return false;
     }
     let mut i = at + 3;
-    let spaced = i < b.len() && matches!(b[i], b' ' | b'\t' | b'\\' | b'\x0c');
+    if !(i < b.len() && matches!(b[i], b' ' | b'\t' | b'\\' | b'\x0c')) {
+        return false;
+    }
     while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\x0c' | b'\\' | b'\r' | b'\n') {
         i += 1;
     }
     let start = i;
-    while i < b.len() && ident(b[i]) {
+    while i < b.len() && b[i] == b'_' {
         i += 1;
     }
-    spaced && src.get(start..i).is_some_and(|name| HOOKS.iter().any(|(h, _)| same_but_case(h, name) && *h != name))
+    if !matches!(b.get(i).map(u8::to_ascii_lowercase), Some(b's' | b't' | b'a')) {
+        return false;
+    }
+    let mut letters = 0;
+    while i < b.len() && ident(b[i]) {
+        letters += usize::from(b[i] != b'_');
+        i += 1;
+    }
+    matches!(letters, 5 | 8 | 10 | 13) && src.get(start..i).is_some_and(|name| HOOKS.iter().any(|(h, _)| same_but_case(h, name) && *h != name))
 }
 
 impl UnittestFixtureCase {
