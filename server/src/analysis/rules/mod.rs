@@ -28,9 +28,14 @@
 //! - what a finding may depend on is the contract of `Scope` (its enclosing
 //!   top-level statement and the one before it, or module facts); a rule
 //!   that reads other module-level statements declares `sibling_needles`,
-//!   and one that reads the whole file runs from the `module` node, ideally
-//!   behind a text prefilter (`whole_file_nodes`). `tests/incremental.rs`
-//!   checks the contract on random edits.
+//!   and one that reads the whole file (whether a name is used anywhere,
+//!   as property-call-form's and testcase-method-not-collected's do) runs
+//!   from the `module` node, ideally behind a text prefilter
+//!   (`whole_file_nodes`, `whole_file_nodes_where`). A rule that reads its
+//!   enclosing class's bases from a node inside the class says so
+//!   (`reads_class_header`). `tests/incremental.rs` checks the contract on
+//!   random edits, on edits to every class header and method signature of
+//!   the fixtures, and with a use of every name a fixture defines.
 //! - cheap tests first, then anything that walks: the walk is shared, a
 //!   rule's own sub-walks are not.
 //! - `node.up()` (not `parent()`), `node.kind_name()` (not `kind()`) and
