@@ -529,6 +529,19 @@ fn benchmark_edit_cycles_recheck_like_full() {
     assert!(rechecks > 500, "too few rechecks ({rechecks})");
 }
 
+/// The top-level classes under `root`, decorated or not.
+fn top_level_classes(root: tree_sitter::Node) -> Vec<tree_sitter::Node> {
+    let mut cursor = root.walk();
+    let tops: Vec<tree_sitter::Node> = root.named_children(&mut cursor).collect();
+    tops.into_iter()
+        .filter_map(|top| match top.kind() {
+            "class_definition" => Some(top),
+            "decorated_definition" => top.child_by_field_name("definition").filter(|d| d.kind() == "class_definition"),
+            _ => None,
+        })
+        .collect()
+}
+
 /// An edit confined to a top-level class's header (a fix dropping
 /// `(object)`, bases added or swapped) rechecks the header, the class-level
 /// rules and the rules that read the header from inside
@@ -551,16 +564,7 @@ fn class_header_edits_recheck_like_a_full_check() {
     for (_, src) in fixtures() {
         let tree = pyexplain::syntax::parse(&src, None);
         let root = tree.root_node();
-        let mut cursor = root.walk();
-        for top in root.named_children(&mut cursor) {
-            let class = match top.kind() {
-                "class_definition" => top,
-                "decorated_definition" => match top.child_by_field_name("definition") {
-                    Some(d) if d.kind() == "class_definition" => d,
-                    _ => continue,
-                },
-                _ => continue,
-            };
+        for class in top_level_classes(root) {
             let Some(name) = class.child_by_field_name("name") else { continue };
             let (start, end) = match class.child_by_field_name("superclasses") {
                 Some(s) => (s.start_byte(), s.end_byte()),
@@ -599,17 +603,8 @@ fn method_signature_edits_recheck_like_a_full_check() {
     for (_, src) in fixtures() {
         let tree = pyexplain::syntax::parse(&src, None);
         let root = tree.root_node();
-        let mut cursor = root.walk();
         let mut defs = Vec::new();
-        for top in root.named_children(&mut cursor) {
-            let class = match top.kind() {
-                "class_definition" => top,
-                "decorated_definition" => match top.child_by_field_name("definition") {
-                    Some(d) if d.kind() == "class_definition" => d,
-                    _ => continue,
-                },
-                _ => continue,
-            };
+        for class in top_level_classes(root) {
             let Some(body) = class.child_by_field_name("body") else { continue };
             let mut c2 = body.walk();
             for s in body.named_children(&mut c2) {

@@ -248,19 +248,10 @@ impl Enabled {
             return hit;
         }
         let table: Vec<Vec<&'static dyn Rule>> = self.table.iter().map(|v| v.iter().copied().filter(|r| keep(*r)).collect()).collect();
-        let calls = CallTable::new(&table);
-        let on = all().iter().zip(self.on.iter()).map(|(r, on)| *on && keep(*r)).collect();
-        let list = std::sync::Arc::new(table_rules(&table));
-        let e = Enabled { table: std::sync::Arc::new(table), calls: std::sync::Arc::new(calls), on: std::sync::Arc::new(on), list };
-        FILTERED.with(|c| {
-            let mut c = c.borrow_mut();
-            if c.len() == ENABLED_CACHE {
-                c.remove(0);
-            }
-            // The source table is kept alive with its filtered one, so the
-            // pointer it is found by is not reused by another table.
-            c.push((name, self.clone(), e.clone()));
-        });
+        let e = Enabled::new(table, all().iter().zip(self.on.iter()).map(|(r, on)| *on && keep(*r)).collect());
+        // The source table is kept alive with its filtered one, so the
+        // pointer it is found by is not reused by another table.
+        FILTERED.with(|c| remember(&mut c.borrow_mut(), (name, self.clone(), e.clone())));
         e
     }
 
@@ -300,17 +291,44 @@ pub fn enabled_rules(settings: &Settings, k: &Knowledge) -> Enabled {
             }
         }
     }
-    let calls = CallTable::new(&table);
-    let list = std::sync::Arc::new(table_rules(&table));
-    let e = Enabled { table: std::sync::Arc::new(table), calls: std::sync::Arc::new(calls), on: std::sync::Arc::new(on), list };
-    TABLES.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() == ENABLED_CACHE {
-            c.remove(0);
-        }
-        c.push(e.clone());
-    });
+    let e = Enabled::new(table, on);
+    TABLES.with(|c| remember(&mut c.borrow_mut(), e.clone()));
     e
+}
+
+impl Enabled {
+    /// The tables for `table`, built from the rules `on` marks in `all()`.
+    fn new(table: Vec<Vec<&'static dyn Rule>>, on: Vec<bool>) -> Enabled {
+        let calls = CallTable::new(&table);
+        let list = std::sync::Arc::new(table_rules(&table));
+        Enabled { table: std::sync::Arc::new(table), calls: std::sync::Arc::new(calls), on: std::sync::Arc::new(on), list }
+    }
+}
+
+/// Add `item` to a thread's cache of tables, forgetting the oldest beyond
+/// `ENABLED_CACHE`.
+fn remember<T>(cache: &mut Vec<T>, item: T) {
+    if cache.len() == ENABLED_CACHE {
+        cache.remove(0);
+    }
+    cache.push(item);
+}
+
+/// A rule's cheap pre-test (a look at the text before the tree): when it
+/// fails, `full` (the rule's check) is skipped. Debug builds run `full`
+/// anyway and assert it reports nothing, so a pre-test that would skip a
+/// finding fails the fixture tests.
+pub(crate) fn behind_pretest(passes: bool, node: Node, cx: &Context, out: &mut Vec<Finding>, full: impl FnOnce(Node, &Context, &mut Vec<Finding>)) {
+    if passes {
+        full(node, cx, out);
+        return;
+    }
+    #[cfg(debug_assertions)]
+    {
+        let mut skipped = Vec::new();
+        full(node, cx, &mut skipped);
+        debug_assert!(skipped.is_empty(), "the text pre-test skipped a finding at {:?}", node.byte_range());
+    }
 }
 
 /// Every rule of a dispatch table, once, in the table's order.

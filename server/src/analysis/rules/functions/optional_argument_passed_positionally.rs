@@ -78,16 +78,7 @@ impl Rule for OptionalArgumentPassedPositionally {
         // reading the callee costs a field search. A finding needs the
         // callee to end with `Thread`, or to be a name the module facts
         // know as a function, and the callee starts the call's text.
-        if !may_report(node, cx) {
-            #[cfg(debug_assertions)]
-            {
-                let mut full = Vec::new();
-                self.check_full(node, cx, &mut full);
-                debug_assert!(full.is_empty(), "the text pre-test skipped a finding at {:?}", node.byte_range());
-            }
-            return;
-        }
-        self.check_full(node, cx, out);
+        super::behind_pretest(may_report(node, cx), node, cx, out, |n, cx, out| self.check_full(n, cx, out));
     }
 }
 

@@ -37,16 +37,7 @@ impl Rule for ManualIndexCounter {
         // The increment's `+=` in the loop's text before the statement
         // before the loop: `prev_named_sibling` searches down from the root
         // (7,000 instructions a loop), and most loops count nothing.
-        if !cx.text(node).contains("+=") {
-            #[cfg(debug_assertions)]
-            {
-                let mut full = Vec::new();
-                self.check_full(node, cx, &mut full);
-                debug_assert!(full.is_empty(), "the text pre-test skipped a finding at {:?}", node.byte_range());
-            }
-            return;
-        }
-        self.check_full(node, cx, out);
+        super::behind_pretest(cx.text(node).contains("+="), node, cx, out, |n, cx, out| self.check_full(n, cx, out));
     }
 }
 
