@@ -639,11 +639,10 @@ fn widen_to_lines(src: &str, r: Range<usize>) -> Range<usize> {
 /// one of its methods (as the new tree has them), in the body or after the
 /// colon that opens it (tree-sitter reports a body given a new first
 /// statement as changed to its end), or in the parameter list of an
-/// error-free `def`
-/// (a fix making `x={}` `x=None` and adding `if x is None: x = {}`), the
-/// class and those methods. `raw` are the changed ranges, `widened` the
-/// same widened to whole lines (they may also hold a `def` line's
-/// indentation).
+/// error-free `def` (a fix making `x={}` `x=None` and adding `if x is None:
+/// x = {}`), the class and those methods. `raw` are the changed ranges,
+/// `widened` the same widened to whole lines (they may also hold a `def`
+/// line's indentation).
 fn narrow_to_methods<'t>(top: Node<'t>, raw: &[Range<usize>], widened: &[Range<usize>], src: &str) -> Option<(Node<'t>, Vec<Node<'t>>)> {
     let class = match top.kind_name() {
         "class_definition" => top,

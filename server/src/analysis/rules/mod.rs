@@ -372,17 +372,16 @@ pub(crate) fn whole_file_nodes<'t>(root: Node<'t>, cx: &Context, needles: &[&'st
     whole_file_nodes_where(root, cx, needles, kinds, |_| true, f)
 }
 
-/// `whole_file_nodes` for the occurrences at the offsets `at` accepts (a
+/// `whole_file_nodes` for the occurrences whose offset `accept` accepts (a
 /// cheap look at the bytes around it, such as "not after `@`").
 pub(crate) fn whole_file_nodes_where<'t>(
     root: Node<'t>,
     cx: &Context,
     needles: &[&'static str],
     kinds: &[&str],
-    at: impl Fn(usize) -> bool,
+    accept: impl Fn(usize) -> bool,
     mut f: impl FnMut(Node<'t>),
 ) {
-    let accept = at;
     let mut found: Vec<Node<'t>> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let span = root.byte_range();
