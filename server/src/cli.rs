@@ -563,11 +563,29 @@ struct SettingsCache {
 
 impl SettingsCache {
     fn project(&self, abs: &Path, k: &Knowledge) -> std::sync::Arc<config::Project> {
-        let dir = abs.parent().unwrap_or(abs).to_path_buf();
-        if let Some(p) = self.by_dir.lock().unwrap().get(&dir) {
+        let dir = abs.parent().unwrap_or(abs);
+        self.project_of_dir(dir, abs, k)
+    }
+
+    /// The project of the files in `dir`, discovered from `from` (a file in
+    /// it, or `dir` itself) when not known yet. A directory that holds none of the
+    /// names discovery reads there (`config::DISCOVERY_NAMES`) has its
+    /// parent's project: discovery would read the same files from its
+    /// parent up. So each directory is probed once, not once per directory
+    /// below it (a tree of 50 files in 40 directories cost 2,400 failed
+    /// opens, before any file was checked).
+    fn project_of_dir(&self, dir: &Path, from: &Path, k: &Knowledge) -> std::sync::Arc<config::Project> {
+        if let Some(p) = self.by_dir.lock().unwrap().get(dir) {
             return p.clone();
         }
-        let p = std::sync::Arc::new(config::Project::discover(abs, None, k));
+        let holds_none = || config::DISCOVERY_NAMES.iter().all(|n| std::fs::symlink_metadata(dir.join(n)).is_err());
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty() && dir.is_dir() && holds_none()) {
+            let p = self.project_of_dir(parent, parent, k);
+            self.by_dir.lock().unwrap().insert(dir.to_path_buf(), p.clone());
+            return p;
+        }
+        let dir = dir.to_path_buf();
+        let p = std::sync::Arc::new(config::Project::discover(from, None, k));
         for w in &p.warnings {
             if self.warned.lock().unwrap().insert(w.clone()) {
                 eprintln!("{w}");
@@ -1263,6 +1281,64 @@ mod tests {
         let name = "a".repeat(40);
         assert!(!glob_match("*a*a*a*a*a*a*a*a*a*a*a*a*b", &name));
         assert!(!glob_match("**a**a**a**a**a**a**a**a**a**a**b", &"a/".repeat(200)));
+    }
+
+    /// A directory's project taken from its parent's (`project_of_dir`)
+    /// equals a fresh discovery, whichever of the names discovery reads
+    /// stands at whichever level, for files at every depth.
+    #[test]
+    fn projects_shared_with_the_parent_directory_equal_a_fresh_discovery() {
+        let k = crate::knowledge::Knowledge::get();
+        let base = std::env::temp_dir().join(format!("pyexplain-projects-{}", std::process::id()));
+        let contents = |name: &str| match name {
+            "pyproject.toml" => "[project]\nrequires-python = \">=3.9\"\n[tool.ruff]\ntarget-version = \"py310\"\n[tool.pyexplain]\nselect = [\"bare-except\"]\n",
+            "setup.cfg" => "[options]\npython_requires = >=3.8\n",
+            "setup.py" => "setup(python_requires='>=3.7')\n",
+            ".ruff.toml" | "ruff.toml" => "target-version = \"py312\"\n[lint]\nignore = [\"E722\"]\n",
+            _ => "",
+        };
+        let seen = |p: &config::Project| {
+            (
+                p.base.clone(),
+                p.warnings.clone(),
+                p.sources.clone(),
+                p.ruff.as_ref().map(|r| format!("{r:?}")),
+                p.ruff_version.clone(),
+            )
+        };
+        let mut differed = 0;
+        // Written out, not `DISCOVERY_NAMES`: a name missing there must fail here.
+        let names = ["pyproject.toml", "setup.cfg", "setup.py", ".ruff.toml", "ruff.toml", ".venv", "venv"];
+        for (i, name) in names.iter().enumerate() {
+            for level in 0..3 {
+                let root = base.join(format!("{i}-{level}"));
+                let dirs = [root.join("a"), root.join("a/b"), root.join("a/b/c")];
+                std::fs::create_dir_all(&dirs[2]).unwrap();
+                let at = dirs[level].join(name);
+                if name.contains("venv") {
+                    std::fs::create_dir_all(at.join("lib/python3.12/site-packages/ruff-0.9.1.dist-info")).unwrap();
+                } else {
+                    std::fs::write(&at, contents(name)).unwrap();
+                }
+                let files: Vec<PathBuf> = dirs.iter().map(|d| d.join("m.py")).collect();
+                for f in &files {
+                    std::fs::write(f, "x = 1\n").unwrap();
+                }
+                // Shallow files first, then deep ones, and the reverse.
+                for order in [files.clone(), files.iter().rev().cloned().collect()] {
+                    let cache = SettingsCache::default();
+                    for f in &order {
+                        let fresh = config::Project::discover(f, None, k);
+                        let shared = cache.project(f, k);
+                        assert_eq!(seen(&shared), seen(&fresh), "{name} in level {level}, file {}", f.display());
+                        differed += usize::from(seen(&fresh) != seen(&config::Project::discover(&root.join("x.py"), None, k)));
+                    }
+                }
+            }
+        }
+        // Each name changes what discovery finds (the test sees them all).
+        assert!(differed >= names.len() * 3, "{differed}");
+        let _ = std::fs::remove_dir_all(&base);
     }
 
     #[cfg(unix)]

@@ -9,7 +9,7 @@
 pub mod project;
 pub mod ruff;
 
-pub use project::{Project, TargetOrigin};
+pub use project::{Project, TargetOrigin, DISCOVERY_NAMES};
 
 use crate::knowledge::{Knowledge, Severity};
 use serde::Deserialize;

@@ -50,6 +50,12 @@ pub struct Project {
     pub ruff_version: Option<String>,
 }
 
+/// Every name `Project::discover` reads in a directory on the way up: the
+/// project files, the ruff configurations and the virtual environments
+/// (`find_ruff_version`). A directory holding none of them contributes
+/// nothing, so its files' project is its parent directory's.
+pub const DISCOVERY_NAMES: [&str; 7] = ["pyproject.toml", "setup.cfg", "setup.py", ".ruff.toml", "ruff.toml", ".venv", "venv"];
+
 impl Project {
     /// Discover the project of `file` (or of the directory `file`), looking no
     /// higher than `stop` for the pyproject.toml (the workspace root).
