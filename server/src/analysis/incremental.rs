@@ -137,10 +137,13 @@ fn is_deep(top: Node) -> bool {
     top.descendant_count() >= limit && rules::too_tall(top, limit).contains(&top.id())
 }
 
-/// `node` and every class nested in it, in document order (a named node
-/// whose text lacks the keyword `class` holds no class and is not entered;
-/// the children of a node are read in one pass, `syntax::named_children`,
-/// where a cursor paid for every step through a hidden node).
+/// `node` and every class nested in it, in document order. A class is a
+/// statement, so only the nodes that hold statements (blocks, compound
+/// statements and their clauses, definitions, error nodes) are entered, and
+/// only when their text holds the keyword `class`: a long class's methods'
+/// expressions are never read. The children of a node are read in one pass,
+/// `syntax::named_children`, where a cursor paid for every step through a
+/// hidden node.
 fn classes_within<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     let finder = memchr::memmem::Finder::new(b"class");
@@ -150,12 +153,53 @@ fn classes_within<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
             out.push(n);
         }
         for c in crate::syntax::named_children(n).into_iter().rev() {
-            if finder.find(src.as_bytes().get(c.byte_range()).unwrap_or_default()).is_some() {
+            if holds_statements(c) && finder.find(src.as_bytes().get(c.byte_range()).unwrap_or_default()).is_some() {
                 stack.push(c);
             }
         }
     }
+    #[cfg(debug_assertions)]
+    {
+        // Every class, found by entering every named node.
+        let mut all = Vec::new();
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            if n.kind_name() == "class_definition" {
+                all.push(n);
+            }
+            stack.extend(crate::syntax::named_children(n).into_iter().rev());
+        }
+        assert_eq!(out, all, "classes_within skipped a class");
+    }
     out
+}
+
+/// Whether a class definition can lie inside `n`: `n` is a class itself or
+/// one of the nodes a statement can stand in (tree-sitter-python puts a
+/// statement only in a module, a block, a compound statement's clause, a
+/// decorated definition or an error node).
+fn holds_statements(n: Node) -> bool {
+    matches!(
+        n.kind_name(),
+        "class_definition"
+            | "block"
+            | "function_definition"
+            | "decorated_definition"
+            | "if_statement"
+            | "elif_clause"
+            | "else_clause"
+            | "for_statement"
+            | "while_statement"
+            | "try_statement"
+            | "except_clause"
+            | "except_group_clause"
+            | "finally_clause"
+            | "with_statement"
+            | "match_statement"
+            | "case_clause"
+            | "module"
+            | "ERROR"
+    )
 }
 
 /// A module-level statement of code: named, not a definition nor a comment.
@@ -570,7 +614,12 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
                         continue;
                     }
                     let _path = crate::syntax::AncestorPath::new(cls);
-                    rules::dispatch(cls, &cx, &class_rules, &mut raw.findings);
+                    if short(&cls) {
+                        // Inside no deep statement: not too tall (as `dispatch` would find).
+                        rules::dispatch_unchecked(cls, &cx, &class_rules, &mut raw.findings);
+                    } else {
+                        rules::dispatch(cls, &cx, &class_rules, &mut raw.findings);
+                    }
                 }
             }
         }
