@@ -99,7 +99,13 @@ pub fn count_fixes(src: &str, tree: &Tree, checked: &Checked, settings: &Setting
     // one reading here spares one per round.
     let indent = (memchr::memchr2_iter(b'\n', b'\r', src.as_bytes()).count() >= crate::syntax::MAX_INDENT_LEVELS)
         .then(|| crate::syntax::indent_bound(src, 0, src.len()));
-    let mut replay = Replay { text: src.to_string(), tree: tree.clone(), checked: checked.clone(), indent };
+    // Only findings with a fix to apply choose a round's edits (a finding
+    // without one neither is taken nor blocks another, `select_edits`), so
+    // the rounds recheck with the rules that can fix something only.
+    let settings = &fixing_rules_only(settings, k);
+    let mut checked = checked.clone();
+    checked.findings.retain(|f| settings.select.as_ref().is_some_and(|ids| ids.iter().any(|id| id == f.rule)));
+    let mut replay = Replay { text: src.to_string(), tree: tree.clone(), checked, indent };
     let (mut safe, mut all) = (0, 0);
     for round in 0..MAX_ROUNDS {
         let s = if want.0 { select_edits(&replay.checked.findings, false) } else { Default::default() };
@@ -136,6 +142,31 @@ pub fn count_fixes(src: &str, tree: &Tree, checked: &Checked, settings: &Setting
         break;
     }
     (safe, all)
+}
+
+/// `settings` with only the rules it enables whose knowledge lists a fix
+/// that `--fix` or `--fix --unsafe-fixes` may apply: `analysis::finish`
+/// drops every fix the knowledge does not list and lowers each to the
+/// listed applicability, so the other rules' findings never carry one.
+/// Named in `select`, they are enabled exactly as before: `ignore`, the
+/// ruff configuration and the target version had let each of them through.
+fn fixing_rules_only(settings: &Settings, k: &Knowledge) -> Settings {
+    let enabled = super::rules::enabled_rules(settings, k);
+    let ids: Vec<String> = enabled
+        .rules()
+        .iter()
+        .map(|r| r.id())
+        .filter(|id| k.rule(id).is_some_and(|d| d.meta.fixes.iter().any(|m| allowed(m.applicability, true))))
+        .map(str::to_string)
+        .collect();
+    let mut fixing = settings.clone();
+    fixing.select = Some(ids);
+    debug_assert_eq!(
+        super::rules::enabled_rules(&fixing, k).rules().iter().map(|r| r.id()).collect::<Vec<_>>(),
+        fixing.select.iter().flatten().map(String::as_str).collect::<Vec<_>>(),
+        "the fixing rules are enabled exactly"
+    );
+    fixing
 }
 
 /// The edits of every allowed fix whose edits do not overlap those chosen
