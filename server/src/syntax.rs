@@ -252,9 +252,10 @@ unsafe extern "C" {
     /// hidden nodes nest too deep for it.
     fn ts_node_pyexplain_children(node: tree_sitter::ffi::TSNode, out: *mut tree_sitter::ffi::TSNode, cap: u32) -> u32;
     /// `vendor/tree-sitter/src/pyexplain.c`: the nodes a cursor visits from
-    /// `node` down, `node` first, with their depths below it; at most `cap`
-    /// written; returns their count.
-    fn ts_node_pyexplain_preorder(node: tree_sitter::ffi::TSNode, out: *mut tree_sitter::ffi::TSNode, depths: *mut u32, cap: u32) -> u32;
+    /// `node` down, `node` first, with their depths below it (without the
+    /// anonymous leaves that are not MISSING when `skip_anonymous_leaves`);
+    /// at most `cap` written; returns their count.
+    fn ts_node_pyexplain_preorder(node: tree_sitter::ffi::TSNode, out: *mut RawVisit, cap: u32, skip_anonymous_leaves: bool) -> u32;
     /// `vendor/tree-sitter/src/pyexplain.c`: whether two nodes are one
     /// subtree (shared or reused, not merely alike).
     fn ts_node_pyexplain_same_subtree(a: tree_sitter::ffi::TSNode, b: tree_sitter::ffi::TSNode) -> bool;
@@ -301,26 +302,57 @@ pub fn same_subtree(a: Node<'_>, b: Node<'_>) -> bool {
 /// costs about 570 instructions. `out` holds `node.descendant_count()`
 /// entries: callers bound that.
 pub fn preorder<'t>(node: Node<'t>, out: &mut Vec<(Node<'t>, u32)>) {
+    let mut visits = Vec::new();
+    preorder_visits(node, &mut visits, false);
+    out.clear();
+    out.extend(visits.into_iter().map(|v| (v.node, v.depth)));
+}
+
+/// One node of a preorder pass (`preorder_visits`) and its depth below the
+/// subtree's root; laid out as the C pass writes it (`PyexplainVisit`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct Visit<'t> {
+    pub node: Node<'t>,
+    pub depth: u32,
+}
+
+/// `Visit` as C sees it (`Node` is `repr(transparent)` over `TSNode`).
+#[repr(C)]
+struct RawVisit {
+    node: tree_sitter::ffi::TSNode,
+    depth: u32,
+}
+
+/// `preorder`, written straight into `out` by the C pass (no second
+/// buffer); with `skip_anonymous_leaves`, without the anonymous nodes that
+/// have no children and are not MISSING (punctuation and keywords, about
+/// half of a tree's nodes: the rule walk dispatches only on named kinds, and
+/// a leaf is no node's ancestor).
+pub fn preorder_visits<'t>(node: Node<'t>, out: &mut Vec<Visit<'t>>, skip_anonymous_leaves: bool) {
     out.clear();
     let n = node.descendant_count();
     if let Ok(cap) = u32::try_from(n) {
-        let mut raw: Vec<tree_sitter::ffi::TSNode> = Vec::with_capacity(n);
-        let mut depths: Vec<u32> = Vec::with_capacity(n);
-        // SAFETY: both buffers have room for `cap` entries and the function
-        // writes at most `cap`; the nodes written are valid while `node`'s
-        // tree lives, which `'t` keeps.
-        let got = unsafe { ts_node_pyexplain_preorder(node.into_raw(), raw.as_mut_ptr(), depths.as_mut_ptr(), cap) };
-        if got == cap {
-            unsafe {
-                raw.set_len(n);
-                depths.set_len(n);
-            }
-            // SAFETY: each is a non-null node of `node`'s tree.
-            out.extend(raw.into_iter().zip(depths).map(|(r, d)| (unsafe { Node::from_raw(r) }, d)));
+        out.reserve(n);
+        // SAFETY: `out` has room for `cap` entries of `RawVisit`'s layout
+        // (`Visit` is `repr(C)` with a `repr(transparent)` `TSNode`) and the
+        // function writes at most `cap`; the nodes written are valid while
+        // `node`'s tree lives, which `'t` keeps.
+        let got = unsafe { ts_node_pyexplain_preorder(node.into_raw(), out.as_mut_ptr().cast::<RawVisit>(), cap, skip_anonymous_leaves) };
+        if got <= cap {
+            // SAFETY: the first `got` entries were written.
+            unsafe { out.set_len(got as usize) };
             return;
         }
     }
-    preorder_by_cursor(node, out);
+    let mut all = Vec::new();
+    preorder_by_cursor(node, &mut all);
+    out.extend(
+        all.into_iter()
+            .enumerate()
+            .filter(|(i, (n, _))| *i == 0 || !skip_anonymous_leaves || n.is_named() || n.is_missing() || n.child_count() > 0)
+            .map(|(_, (node, depth))| Visit { node, depth }),
+    );
 }
 
 /// `preorder` with a cursor (what the C pass must equal; tests compare them).
@@ -739,7 +771,7 @@ mod path_tests {
 
 #[cfg(test)]
 mod gather_tests {
-    use super::{children, error_nodes, parse, preorder, preorder_by_cursor};
+    use super::{children, error_nodes, parse, preorder, preorder_by_cursor, preorder_visits};
 
     /// The C passes (`children`, `preorder`, `error_nodes`) give what a cursor gives, node
     /// for node and depth for depth: on every fixture and example (broken
@@ -772,7 +804,7 @@ mod gather_tests {
         texts.push("x = (1,\ny = 2\ndef g():\n    return [\n".into());
         texts.push("print 'x'\nclass A(object:\n    pass\nexcept E, e:\n    pass\n".into());
         texts.push((0..500).map(|i| if i % 50 == 7 { format!("b{i} = (\n") } else { format!("a{i} = {i}\n") }).collect());
-        let (mut nodes, mut broken) = (0, 0);
+        let (mut nodes, mut broken, mut skipped) = (0, 0, 0);
         for t in &texts {
             let tree = parse(t, None);
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
@@ -780,6 +812,17 @@ mod gather_tests {
             preorder_by_cursor(tree.root_node(), &mut slow);
             let key = |v: &Vec<(tree_sitter::Node, u32)>| v.iter().map(|(n, d)| (n.id(), n.byte_range(), n.kind_id(), *d)).collect::<Vec<_>>();
             assert_eq!(key(&fast), key(&slow), "preorder differs on {:?}", &t[..t.len().min(80)]);
+            // Without the anonymous leaves that are not MISSING: the cursor's list, filtered.
+            let mut named = Vec::new();
+            preorder_visits(tree.root_node(), &mut named, true);
+            let want: Vec<_> = slow
+                .iter()
+                .enumerate()
+                .filter(|(i, (n, _))| *i == 0 || n.is_named() || n.is_missing() || n.child_count() > 0)
+                .map(|(_, (n, d))| (n.id(), n.byte_range(), n.kind_id(), *d))
+                .collect();
+            assert_eq!(named.iter().map(|v| (v.node.id(), v.node.byte_range(), v.node.kind_id(), v.depth)).collect::<Vec<_>>(), want);
+            skipped += slow.len() - want.len();
             let errors: Vec<_> = error_nodes(tree.root_node()).iter().map(|n| (n.id(), n.byte_range())).collect();
             let want: Vec<_> = slow.iter().filter(|(n, _)| n.is_error() || n.is_missing()).map(|(n, _)| (n.id(), n.byte_range())).collect();
             assert_eq!(errors, want, "error nodes differ on {:?}", &t[..t.len().min(80)]);
@@ -800,6 +843,7 @@ mod gather_tests {
             nodes += slow.len();
         }
         assert!(nodes > 50_000, "{nodes}");
+        assert!(skipped > nodes / 4, "{skipped} of {nodes} skipped");
         assert!(broken >= 5, "too few texts with a syntax error: {broken}");
     }
 }

@@ -40,17 +40,27 @@ typedef struct {
   uint32_t depth;
 } PyexplainFrame;
 
+// One node of `ts_node_pyexplain_preorder`'s answer: the node and its
+// depth below the subtree's root (the cursor's `depth`).
+typedef struct {
+  TSNode node;
+  uint32_t depth;
+} PyexplainVisit;
+
 // The nodes of `self`'s subtree that a TSTreeCursor visits, `self` first, in
-// the cursor's order (depth first), each with its depth below `self` (the
-// cursor's `depth`): at most `cap` written to `out` and `depths`. Returns how
-// many there are (`ts_node_descendant_count`). One pass over the subtrees,
-// with a stack on the heap (any depth).
-uint32_t ts_node_pyexplain_preorder(TSNode self, TSNode *out, uint32_t *depths, uint32_t cap) {
+// the cursor's order (depth first), each with its depth below `self`: at most
+// `cap` written to `out`. Returns how many there are: all of them
+// (`ts_node_descendant_count`), or, with `skip_anonymous_leaves`, all but the
+// anonymous nodes without children that are not MISSING (tokens:
+// punctuation and keywords; no rule is dispatched on them, and a leaf is
+// nobody's ancestor).
+// One pass over the subtrees, with a stack on the heap (any depth).
+uint32_t ts_node_pyexplain_preorder(TSNode self, PyexplainVisit *out, uint32_t cap, bool skip_anonymous_leaves) {
   if (!self.id) return 0;
   uint32_t count = 0;
   if (count < cap) {
-    out[count] = self;
-    depths[count] = 0;
+    out[count].node = self;
+    out[count].depth = 0;
   }
   count++;
   Array(PyexplainFrame) stack = array_new();
@@ -65,12 +75,15 @@ uint32_t ts_node_pyexplain_preorder(TSNode self, TSNode *out, uint32_t *depths, 
       continue;
     }
     if (ts_node__is_relevant(child, true)) {
+      Subtree subtree = ts_node__subtree(child);
+      bool has_children = ts_subtree_child_count(subtree) > 0;
+      if (skip_anonymous_leaves && !has_children && !ts_node_is_named(child) && !ts_subtree_missing(subtree)) continue;
       if (count < cap) {
-        out[count] = child;
-        depths[count] = depth;
+        out[count].node = child;
+        out[count].depth = depth;
       }
       count++;
-      if (ts_subtree_child_count(ts_node__subtree(child)) > 0) {
+      if (has_children) {
         PyexplainFrame next = {ts_node_iterate_children(&child), depth + 1};
         array_push(&stack, next);
       }

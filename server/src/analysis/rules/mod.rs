@@ -568,17 +568,19 @@ pub(crate) fn walk_within(top: Node, cx: &Context, enabled: &Enabled, raw: &mut 
     // (`syntax::preorder`): a subtree of at most `WALK_PIECE` nodes at once;
     // a larger one is its root, then its children's subtrees (an explicit
     // stack, so any depth), so the buffer stays small on any file.
+    // Without anonymous leaves: rules are dispatched on named kinds only
+    // (`kind_ids`), a leaf is no node's ancestor, and MISSING ones stay.
     let mut pending: Vec<(Node, u32)> = vec![(top, 0)];
-    let mut piece: Vec<(Node, u32)> = Vec::new();
+    let mut piece: Vec<crate::syntax::Visit> = Vec::new();
     while let Some((sub, below)) = pending.pop() {
         if sub.descendant_count() <= WALK_PIECE {
-            crate::syntax::preorder(sub, &mut piece);
+            crate::syntax::preorder_visits(sub, &mut piece, true);
         } else {
             piece.clear();
-            piece.push((sub, 0));
+            piece.push(crate::syntax::Visit { node: sub, depth: 0 });
             pending.extend(crate::syntax::children(sub).into_iter().rev().map(|c| (c, below + 1)));
         }
-        for &(node, d) in &piece {
+        for &crate::syntax::Visit { node, depth: d } in &piece {
             if crate::analysis::budget::exhausted() {
                 return;
             }
