@@ -24,12 +24,16 @@ impl Rule for Py2DictIterMethods {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        super::whole_file_nodes(node, cx, METHODS, &["call"], |n| self.check_call(n, cx, out));
+        // Whether a class of the file defines a method, asked once per name:
+        // each answer is a walk of the whole tree (a test file with a dozen
+        // `iteritems()` calls spent a third of its check on them).
+        let mut defined: Vec<(&'static str, bool)> = Vec::new();
+        super::whole_file_nodes(node, cx, METHODS, &["call"], |n| self.check_call(n, cx, &mut defined, out));
     }
 }
 
 impl Py2DictIterMethods {
-    fn check_call(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+    fn check_call(&self, node: Node, cx: &Context, defined: &mut Vec<(&'static str, bool)>, out: &mut Vec<Finding>) {
         let Some(func) = node.child_by_field_id(crate::field_id!("function")).filter(|f| f.kind_name() == "attribute") else { return };
         let Some(attr) = func.child_by_field_id(crate::field_id!("attribute")) else { return };
         let new = match cx.text(attr) {
@@ -51,7 +55,16 @@ impl Py2DictIterMethods {
         // A class of this file that defines the method: its objects are not
         // dicts. Inside a class that defines any of these methods, the calls
         // are its own protocol too.
-        if defines_method(cx, cx.text(attr)) || in_class_defining_iter_methods(node, cx) {
+        let Some(&name) = METHODS.iter().find(|m| **m == cx.text(attr)) else { return };
+        let defines = match defined.iter().find(|(n, _)| *n == name) {
+            Some(&(_, d)) => d,
+            None => {
+                let d = defines_method(cx, name);
+                defined.push((name, d));
+                d
+            }
+        };
+        if defines || in_class_defining_iter_methods(node, cx) {
             return;
         }
         // Only a dict is known to have the Python 3 method the fix calls.
@@ -99,9 +112,46 @@ impl Py2DictIterMethods {
 const METHODS: &[&str] = &["iteritems", "itervalues", "iterkeys", "viewitems", "viewvalues", "viewkeys"];
 
 /// Whether a class of the file (at any depth) defines a method or class
-/// attribute called `name`.
-fn defines_method(cx: &Context, name: &str) -> bool {
-    syntax::descendants(cx.tree.root_node()).into_iter().any(|c| c.kind_name() == "class_definition" && class_defines(c, cx, &[name]))
+/// attribute called `name`. Found from the text: the `def`s and
+/// assignments around each occurrence of the name (`whole_file_nodes`), not
+/// a walk of every node (a test file with a dozen `iteritems()` calls spent
+/// a quarter of its check walking).
+fn defines_method(cx: &Context, name: &'static str) -> bool {
+    let mut found = false;
+    super::whole_file_nodes(cx.tree.root_node(), cx, &[name], &["function_definition", "assignment"], |n| {
+        found = found || binds_in_class_body(n, name, cx);
+    });
+    debug_assert_eq!(
+        found,
+        syntax::descendants(cx.tree.root_node()).into_iter().any(|c| c.kind_name() == "class_definition" && class_defines(c, cx, &[name])),
+        "defines_method({name})"
+    );
+    found
+}
+
+/// Whether `n`, a `def` or an assignment, binds `name` as a member of a
+/// class body, as `class_defines` reads one: a `def` (decorated or not) in
+/// the body, or an assignment that is a body statement's first part.
+fn binds_in_class_body(n: Node, name: &str, cx: &Context) -> bool {
+    let in_class_body = |b: Option<Node>| b.is_some_and(|b| b.kind_name() == "block" && b.up().is_some_and(|c| c.kind_name() == "class_definition"));
+    match n.kind_name() {
+        "function_definition" => {
+            if !n.child_by_field_id(crate::field_id!("name")).is_some_and(|x| cx.text(x) == name) {
+                return false;
+            }
+            let p = n.up();
+            let p = if p.is_some_and(|p| p.kind_name() == "decorated_definition") { p.and_then(|p| p.up()) } else { p };
+            in_class_body(p)
+        }
+        "assignment" => {
+            if !n.child_by_field_id(crate::field_id!("left")).is_some_and(|l| cx.text(l) == name) {
+                return false;
+            }
+            let Some(e) = n.up().filter(|e| e.kind_name() == "expression_statement") else { return false };
+            e.named_child(0).is_some_and(|a| a.id() == n.id()) && in_class_body(e.up())
+        }
+        _ => false,
+    }
 }
 
 /// Whether `class` binds one of `names` in its body: a `def` or an assignment.
