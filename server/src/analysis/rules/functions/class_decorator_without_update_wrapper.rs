@@ -58,8 +58,67 @@ impl Rule for ClassDecoratorWithoutUpdateWrapper {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        super::whole_file_nodes(node, cx, &["__call__"], &["class_definition"], |n| self.check_class(n, cx, out));
+        // Most files use no class of theirs as a decorator: two byte searches
+        // rule that out before the search for `__call__` and the walks down
+        // to its classes (a syntax error leaves the class headers unsure).
+        let passes = node.has_error() || may_decorate_with_own_class(cx.src.as_bytes());
+        super::behind_pretest(passes, node, cx, out, |n, cx, out| {
+            super::whole_file_nodes(n, cx, &["__call__"], &["class_definition"], |c| self.check_class(c, cx, out))
+        });
     }
+}
+
+/// The text pre-test, for a text without syntax errors: whether some
+/// `@Name` followed by what `check_class`'s use test accepts (a newline,
+/// space, tab or `(`) names a class that a `class` keyword of the text
+/// defines. The name after `class` is read past the white space, line
+/// continuations and comments that tree-sitter allows there; a byte above
+/// ASCII there (Unicode spaces tree-sitter also allows, a non-ASCII name)
+/// makes the answer yes.
+fn may_decorate_with_own_class(src: &[u8]) -> bool {
+    let ident = |c: u8| c == b'_' || c.is_ascii_alphanumeric();
+    // The words after `@` that the use test can accept.
+    let mut words: Vec<&[u8]> = Vec::new();
+    for at in memchr::memchr_iter(b'@', src) {
+        let rest = &src[at + 1..];
+        let mut len = 0;
+        while len < rest.len() && (ident(rest[len]) || rest[len] >= 0x80) {
+            len += 1;
+        }
+        let word = &rest[..len];
+        if len > 0 && rest.get(len).is_some_and(|c| matches!(c, b'\n' | b'\r' | b' ' | b'\t' | b'(')) && !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    if words.is_empty() {
+        return false;
+    }
+    for at in memchr::memmem::find_iter(src, b"class") {
+        if (at > 0 && ident(src[at - 1])) || src.get(at + 5).is_some_and(|&c| ident(c)) {
+            continue;
+        }
+        let mut i = at + 5;
+        loop {
+            match src.get(i) {
+                Some(b' ' | b'\t' | b'\x0b' | b'\x0c' | b'\r' | b'\n' | b'\\') => i += 1,
+                Some(b'#') => {
+                    while i < src.len() && !matches!(src[i], b'\n' | b'\r') {
+                        i += 1;
+                    }
+                }
+                Some(&c) if c >= 0x80 => return true,
+                _ => break,
+            }
+        }
+        let from = i;
+        while i < src.len() && ident(src[i]) {
+            i += 1;
+        }
+        if src.get(i).is_some_and(|&c| c >= 0x80) || (i > from && words.contains(&&src[from..i])) {
+            return true;
+        }
+    }
+    false
 }
 
 impl ClassDecoratorWithoutUpdateWrapper {
@@ -142,4 +201,25 @@ fn fix(init_body: Node, func: &str, cx: &Context) -> Option<Fix> {
     let mut edits = vec![edit];
     edits.extend(import);
     Some(Fix::unsafe_("add-update-wrapper", edits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_decorate_with_own_class as pretest;
+
+    #[test]
+    fn pretest_finds_the_class_names_tree_sitter_reads() {
+        let dec = "\n@Dec\ndef f():\n    pass\n";
+        assert!(pretest(format!("class Dec:\n    pass\n{dec}").as_bytes()));
+        assert!(pretest(format!("class \\\n        Dec:\n    pass\n{dec}").as_bytes()));
+        assert!(pretest(format!("x = 1;class\tDec(object):\n    pass\n{dec}").as_bytes()));
+        assert!(pretest(format!("class\u{a0}Dec:\n    pass\n{dec}").as_bytes()));
+        assert!(pretest(b"class Dec:\n    pass\n\n@Dec(1)\ndef f():\n    pass\n"));
+        // No `@Dec` that the use test accepts, or no class `Dec`.
+        assert!(!pretest(b"class Dec:\n    pass\n\n@Dec.make\ndef f():\n    pass\n"));
+        assert!(!pretest(b"class Decorator:\n    pass\n\n@Dec\ndef f():\n    pass\n"));
+        assert!(!pretest(b"class Dec:\n    pass\n\n@Decorator\ndef f():\n    pass\n"));
+        assert!(!pretest(b"subclass Dec\n@Dec\n"));
+        assert!(!pretest(b"x = a @ b\nclass Dec: pass\n"));
+    }
 }

@@ -286,11 +286,29 @@ impl Rule for UnboundLocalAssignment {
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(body) = node.child_by_field_id(crate::field_id!("body")) else { return };
+        let outer_cell = std::cell::OnceCell::new();
+        let outer = || outer_cell.get_or_init(|| Outer::of(node, cx));
+        let nested = || {
+            let mut cur = node.up();
+            while let Some(n) = cur {
+                if matches!(n.kind_name(), "function_definition" | "lambda") {
+                    return true;
+                }
+                cur = n.up();
+            }
+            false
+        };
+        let passes = may_read_then_bind(body, cx, &nested, &|w| outer().has(w, cx).is_some());
+        super::behind_pretest(passes, node, cx, out, |n, cx, out| self.check_full(n, body, cx, out, &outer_cell));
+    }
+}
+
+impl UnboundLocalAssignment {
+    fn check_full(&self, node: Node, body: Node, cx: &Context, out: &mut Vec<Finding>, outer_cell: &std::cell::OnceCell<Outer>) {
         // Cheap test first: a finding needs a name this function binds that
         // an outer scope binds too (`del x` binds as well, and the cached
         // statement-level bindings do not count it).
         // The scopes around, gathered when first asked.
-        let outer_cell = std::cell::OnceCell::new();
         let outer = || outer_cell.get_or_init(|| Outer::of(node, cx));
         if !cx.text(body).contains("del ") {
             let local = crate::analysis::scope::scope_bindings(body, cx.src);
@@ -329,6 +347,248 @@ impl Rule for UnboundLocalAssignment {
             }
             out.push(finding);
         }
+    }
+}
+
+/// The text pre-test: whether the body may read a name it binds that the
+/// scopes around bind too, as a finding needs (`check_full` asks
+/// `Outer::has` of the same name). Read from the body's text, which must be
+/// ASCII and without syntax errors (error recovery may drop the tokens
+/// between a target and its `=`; tree-sitter takes some Unicode spaces
+/// between tokens), and without `import` (imports bind names the text does
+/// not show so):
+///
+/// - each name the walk binds (`visit`) is a whole word of the text (a run
+///   of `[A-Za-z0-9_]`) not after `.` (an attribute), and, unless it may be
+///   a `def`/`class` name: followed (past blanks) by what can follow a target
+///   (`may_follow_target`); not right after a keyword that starts an
+///   expression (`return x`, `in x`) nor inside the brackets of a call, a
+///   subscript or a dict or set (`inside_expression`), unless it is `x :=`;
+/// - the read is another such word, unless the binding is `x op= …`
+///   (perhaps with the operator on a continued line), which reads `x`.
+///
+/// A name the filter of the module's names rules out is not bound there;
+/// the scopes of enclosing functions are only gathered for a nested
+/// function that has such a word. Far cheaper than collecting every body's
+/// bindings from the tree, and most functions have no such word.
+fn may_read_then_bind(body: Node, cx: &Context, nested: &dyn Fn() -> bool, outer_has: &dyn Fn(&str) -> bool) -> bool {
+    let src = cx.src.as_bytes();
+    let (start, end) = (body.start_byte(), body.end_byte().min(src.len()));
+    let text = &src[start..end];
+    if body.has_error() || !text.is_ascii() || memchr::memmem::find(text, b"import").is_some() {
+        return true;
+    }
+    let names = (!nested()).then(|| ModuleNames::of(cx));
+    let mut i = start;
+    // The previous word.
+    let mut prev: (usize, usize) = (0, 0);
+    while i < end {
+        if !ident(src[i]) {
+            i += 1;
+            continue;
+        }
+        let from = i;
+        while i < end && ident(src[i]) {
+            i += 1;
+        }
+        let word = &src[from..i];
+        let (pf, pt) = std::mem::replace(&mut prev, (from, i));
+        if from > 0 && src[from - 1] == b'.' {
+            continue;
+        }
+        // The previous word, when only blanks lie between it and this one.
+        let before = (pt > start && src[pt..from].iter().all(|&c| blank(c))).then(|| &src[pf..pt]);
+        let mut j = i;
+        while j < end && blank(src[j]) {
+            j += 1;
+        }
+        let next = &src[j..end];
+        // A `def` or `class` name: after the keyword, or first on its line
+        // (`def \`, or `def  # …` then the name: tree-sitter takes both).
+        let defines = pt > start && matches!(&src[pf..pt], b"def" | b"class")
+            || next.first().is_some_and(|c| matches!(c, b'(' | b'['))
+                && src[..from].iter().rev().take_while(|&&c| !matches!(c, b'\n' | b'\r')).all(|&c| blank(c));
+        let walrus = next.starts_with(b":=");
+        if !defines && !may_follow_target(next) {
+            continue;
+        }
+        if let Some(names) = &names {
+            if !names.may_hold(word) {
+                continue;
+            }
+        }
+        if !defines && !walrus {
+            let reads = |k: &[u8]| {
+                matches!(k, b"return" | b"if" | b"elif" | b"while" | b"not" | b"and" | b"or" | b"is" | b"in" | b"yield" | b"await" | b"raise" | b"assert" | b"else")
+            };
+            if before.is_some_and(reads) || inside_expression(src, start, from) {
+                continue;
+            }
+        }
+        // `x \` then `+= …` on the next line reads `x` too.
+        if !(augmented(next) || next.first() == Some(&b'\\') || occurs_twice(text, word)) {
+            continue;
+        }
+        let Ok(w) = std::str::from_utf8(word) else { return true };
+        let bound_outside = match &names {
+            Some(_) => cx.module.bindings.contains(w) || cx.module.imports.contains_key(w),
+            None => outer_has(w),
+        };
+        if bound_outside {
+            return true;
+        }
+    }
+    false
+}
+
+fn ident(c: u8) -> bool {
+    /// `[A-Za-z0-9_]`, by byte.
+    static IDENT: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            t[c] = b == b'_' || b.is_ascii_alphanumeric();
+            c += 1;
+        }
+        t
+    };
+    IDENT[c as usize]
+}
+
+fn blank(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\x0b' | b'\x0c')
+}
+
+/// Whether `rest` (the text after a word and its blanks) can follow an
+/// assignment, `for`, `as`, `:=` or `del` target: `=` (not `==`), an
+/// augmented operator, `,` `)` `]` `:` `;`, `in`, the end of the line (or a
+/// comment, a continuation, other white space) or of the body.
+fn may_follow_target(rest: &[u8]) -> bool {
+    match rest {
+        [] => true,
+        [b'=', b'=', ..] => false,
+        [c, ..] if *c <= b' ' => true,
+        [b'=' | b',' | b')' | b']' | b':' | b';' | b'#' | b'\\', ..] => true,
+        [b'i', b'n', ..] => rest.get(2).is_none_or(|&c| !ident(c)),
+        _ => augmented(rest),
+    }
+}
+
+/// Whether the word at `at` stands, on its line, inside the brackets of a
+/// call or subscript (`f(…)`, `x[…]`: after a name that is not a keyword,
+/// or after `)` or `]`) or of a dict or set (`{…}`), where no target stands
+/// (a `:=` aside). Reads back to the line's start, stopping (unsure) at a
+/// quote or `#`: the text it reads is code, whose brackets balance.
+fn inside_expression(src: &[u8], start: usize, at: usize) -> bool {
+    let mut depth = 0usize;
+    let mut k = at;
+    while k > start {
+        k -= 1;
+        match src[k] {
+            b'\n' | b'\r' | b'"' | b'\'' | b'#' => return false,
+            b')' | b']' | b'}' => depth += 1,
+            b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
+            b'{' => return true,
+            b'(' | b'[' => {
+                let mut w = k;
+                while w > start && ident(src[w - 1]) {
+                    w -= 1;
+                }
+                let call = if w < k {
+                    !src[w].is_ascii_digit() && !is_keyword(&src[w..k])
+                } else {
+                    k > start && matches!(src[k - 1], b')' | b']')
+                };
+                if call {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Python's keywords (3 and 2), which a bracket after them does not call.
+fn is_keyword(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"False" | b"None" | b"True" | b"and" | b"as" | b"assert" | b"async" | b"await" | b"break" | b"class" | b"continue"
+            | b"def" | b"del" | b"elif" | b"else" | b"except" | b"finally" | b"for" | b"from" | b"global" | b"if" | b"import"
+            | b"in" | b"is" | b"lambda" | b"nonlocal" | b"not" | b"or" | b"pass" | b"raise" | b"return" | b"try" | b"while"
+            | b"with" | b"yield" | b"exec"
+    )
+}
+
+/// Whether `rest` starts with an augmented assignment's operator (`+=`, `//=` …).
+fn augmented(rest: &[u8]) -> bool {
+    match rest {
+        [b'/', b'/', b'=', ..] | [b'*', b'*', b'=', ..] | [b'>', b'>', b'=', ..] | [b'<', b'<', b'=', ..] => true,
+        [c, b'=', ..] => matches!(c, b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'^' | b'|' | b'@'),
+        _ => false,
+    }
+}
+
+/// Whether `word` occurs at least twice in `text` as a whole word not after `.`.
+fn occurs_twice(text: &[u8], word: &[u8]) -> bool {
+    memchr::memmem::find_iter(text, word)
+        .filter(|&at| {
+            let end = at + word.len();
+            (at == 0 || !(ident(text[at - 1]) || text[at - 1] == b'.')) && text.get(end).is_none_or(|&c| !ident(c))
+        })
+        .nth(1)
+        .is_some()
+}
+
+/// A Bloom filter of the names the module binds (its bindings and imports),
+/// built once per rule walk: a name it does not hold is not bound there.
+#[derive(Clone)]
+struct ModuleNames([u64; 64]);
+
+thread_local! {
+    /// The filter of the walk in progress: (walk id, module facts' address, filter).
+    static NAMES: std::cell::RefCell<Option<(u64, usize, ModuleNames)>> = const { std::cell::RefCell::new(None) };
+}
+
+impl ModuleNames {
+    fn of(cx: &Context) -> ModuleNames {
+        let build = || {
+            let mut f = ModuleNames([0; 64]);
+            for n in cx.module.bindings.iter().chain(cx.module.imports.keys()) {
+                let (a, b) = Self::bits(n.as_bytes());
+                f.0[a / 64] |= 1 << (a % 64);
+                f.0[b / 64] |= 1 << (b % 64);
+            }
+            f
+        };
+        let Some(walk) = syntax::walk_id() else { return build() };
+        let key = std::sync::Arc::as_ptr(&cx.module) as usize;
+        NAMES.with(|c| {
+            let mut c = c.borrow_mut();
+            match &*c {
+                Some((w, k, f)) if *w == walk && *k == key => f.clone(),
+                _ => {
+                    let f = build();
+                    *c = Some((walk, key, f.clone()));
+                    f
+                }
+            }
+        })
+    }
+
+    /// Two bit positions of `name` (FNV-1a).
+    fn bits(name: &[u8]) -> (usize, usize) {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for &c in name {
+            h = (h ^ c as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        ((h % 4096) as usize, ((h >> 32) % 4096) as usize)
+    }
+
+    fn may_hold(&self, name: &[u8]) -> bool {
+        let (a, b) = Self::bits(name);
+        self.0[a / 64] & (1 << (a % 64)) != 0 && self.0[b / 64] & (1 << (b % 64)) != 0
     }
 }
 

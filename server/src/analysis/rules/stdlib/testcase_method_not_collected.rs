@@ -82,14 +82,90 @@ impl Rule for TestcaseMethodNotCollected {
                 let ident = |c: u8| c == b'_' || c.is_ascii_alphanumeric() || c >= 0x80;
                 !(at > 0 && ident(src[at - 1])) && src.get(at + 5).is_some_and(|c| matches!(c, b' ' | b'\t' | b'\\' | b'\x0c'))
             };
-            super::whole_file_nodes_where(node, cx, &["class"], &["class_definition"], keyword, |n| self.check_class(n, cx, out));
+            super::whole_file_nodes_where(node, cx, &["class"], &["class_definition"], keyword, |n| self.check_class_if_candidates(n, cx, out));
         } else {
-            super::whole_file_nodes(node, cx, &["TestCase"], &["class_definition"], |n| self.check_class(n, cx, out));
+            super::whole_file_nodes(node, cx, &["TestCase"], &["class_definition"], |n| self.check_class_if_candidates(n, cx, out));
         }
     }
 }
 
+/// Skip stretches of white space, line continuations and comments (what
+/// tree-sitter allows between tokens) from `i`; None at a byte above ASCII
+/// (some Unicode spaces count too: unsure).
+fn skip_extras(src: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        match src.get(i) {
+            Some(b' ' | b'\t' | b'\x0b' | b'\x0c' | b'\r' | b'\n' | b'\\') => i += 1,
+            Some(b'#') => {
+                while i < src.len() && !matches!(src[i], b'\n' | b'\r') {
+                    i += 1;
+                }
+            }
+            Some(&c) if c >= 0x80 => return None,
+            _ => return Some(i),
+        }
+    }
+}
+
+/// The text pre-test, for a class without syntax errors: whether its text
+/// holds a `def` whose header `check_class` keeps as a candidate: a name
+/// that does not start with `test` or `_` and is not a hook, and one plain
+/// parameter (`(self)`, `(self,)`, with white space and comments around).
+/// A byte above ASCII in a header makes the answer yes.
+fn may_have_candidate(text: &[u8]) -> bool {
+    let ident = |c: u8| c == b'_' || c.is_ascii_alphanumeric();
+    let word = |i: usize| {
+        let mut j = i;
+        while j < text.len() && ident(text[j]) {
+            j += 1;
+        }
+        j
+    };
+    for at in memchr::memmem::find_iter(text, b"def") {
+        if (at > 0 && ident(text[at - 1])) || text.get(at + 3).is_some_and(|&c| ident(c)) {
+            continue;
+        }
+        let Some(from) = skip_extras(text, at + 3) else { return true };
+        let to = word(from);
+        let name = &text[from..to];
+        if name.is_empty() || name.starts_with(b"test") || name.starts_with(b"_") || HOOKS.iter().any(|h| h.as_bytes() == name) {
+            continue;
+        }
+        // `(`, a name, an optional `,`, `)`.
+        let Some(i) = skip_extras(text, to) else { return true };
+        if text.get(i) != Some(&b'(') {
+            // Type parameters (`def f[T](self)`), or no `def` header.
+            if text.get(i) == Some(&b'[') {
+                return true;
+            }
+            continue;
+        }
+        let Some(p) = skip_extras(text, i + 1) else { return true };
+        let q = word(p);
+        if q == p {
+            continue;
+        }
+        let Some(mut i) = skip_extras(text, q) else { return true };
+        if text.get(i) == Some(&b',') {
+            let Some(j) = skip_extras(text, i + 1) else { return true };
+            i = j;
+        }
+        if text.get(i) == Some(&b')') {
+            return true;
+        }
+    }
+    false
+}
+
 impl TestcaseMethodNotCollected {
+    /// `check_class` for a class whose text may hold a candidate method
+    /// (`may_have_candidate`): most test cases hold only `test…` methods,
+    /// hooks and helpers with arguments.
+    fn check_class_if_candidates(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        let passes = node.has_error() || may_have_candidate(cx.text(node).as_bytes());
+        super::behind_pretest(passes, node, cx, out, |n, cx, out| self.check_class(n, cx, out));
+    }
+
     fn check_class(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let Some(sup) = node.child_by_field_id(crate::field_id!("superclasses")) else { return };
         // A base named through the imports can only be the case its
@@ -160,5 +236,23 @@ impl TestcaseMethodNotCollected {
             }
             out.push(f);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_have_candidate as pretest;
+
+    #[test]
+    fn pretest_reads_candidate_headers() {
+        assert!(pretest(b"class T(TestCase):\n    def check(self):\n        pass\n"));
+        assert!(pretest(b"class T(TestCase):\n    async def check( self , ):\n        pass\n"));
+        assert!(pretest(b"class T(TestCase):\n    def \\\n  check(  # why\n  self):\n        pass\n"));
+        assert!(pretest(b"class T(TestCase):\n    def check[X](self):\n        pass\n"));
+        assert!(pretest("class T(TestCase):\n    def v\u{e9}rifier(self):\n        pass\n".as_bytes()));
+        // Only tests, hooks, private methods and helpers with arguments.
+        assert!(!pretest(b"class T(TestCase):\n    def test_a(self):\n        pass\n    def setUp(self):\n        pass\n"));
+        assert!(!pretest(b"class T(TestCase):\n    def _check(self):\n        pass\n    def check(self, x):\n        pass\n"));
+        assert!(!pretest(b"class T(TestCase):\n    def check(self=None):\n        pass\n    undef(self)\n"));
     }
 }
