@@ -69,6 +69,13 @@ fn with_occurrences<R>(src: &str, needle: &'static str, memo: &Memo, f: impl FnO
         let p = common_prefix(old, new);
         let s = common_suffix(&old[p..], &new[p..]);
         let (old_end, new_end) = (old.len() - s, new.len() - s);
+        if p + s < new.len() / 2 {
+            // Another text (the next file of a `check`), not an edit of
+            // this one: searching it again for every kept needle would
+            // search for words no rule may ask about. Each needle asked is
+            // searched once, below.
+            k.found.clear();
+        }
         for (n, hits) in k.found.iter_mut() {
             let len = n.len();
             // Untouched: an occurrence that ends within the prefix or
