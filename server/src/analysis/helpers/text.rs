@@ -175,3 +175,21 @@ mod tests {
         }
     }
 }
+
+/// Skip stretches of white space, line continuations and comments (what
+/// tree-sitter allows between tokens) from `i`; None at a byte above ASCII
+/// (some Unicode spaces count too: unsure).
+pub fn skip_extras(src: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        match src.get(i) {
+            Some(b' ' | b'\t' | b'\x0b' | b'\x0c' | b'\r' | b'\n' | b'\\') => i += 1,
+            Some(b'#') => {
+                while i < src.len() && !matches!(src[i], b'\n' | b'\r') {
+                    i += 1;
+                }
+            }
+            Some(&c) if c >= 0x80 => return None,
+            _ => return Some(i),
+        }
+    }
+}

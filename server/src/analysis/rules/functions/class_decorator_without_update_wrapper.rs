@@ -4,6 +4,7 @@
 
 use crate::analysis::helpers::imports::module_attr;
 use crate::analysis::helpers::statements::first_statement;
+use crate::analysis::helpers::text::skip_extras;
 use super::prelude::*;
 
 pub struct ClassDecoratorWithoutUpdateWrapper;
@@ -97,19 +98,7 @@ fn may_decorate_with_own_class(src: &[u8]) -> bool {
         if (at > 0 && ident(src[at - 1])) || src.get(at + 5).is_some_and(|&c| ident(c)) {
             continue;
         }
-        let mut i = at + 5;
-        loop {
-            match src.get(i) {
-                Some(b' ' | b'\t' | b'\x0b' | b'\x0c' | b'\r' | b'\n' | b'\\') => i += 1,
-                Some(b'#') => {
-                    while i < src.len() && !matches!(src[i], b'\n' | b'\r') {
-                        i += 1;
-                    }
-                }
-                Some(&c) if c >= 0x80 => return true,
-                _ => break,
-            }
-        }
+        let Some(mut i) = skip_extras(src, at + 5) else { return true };
         let from = i;
         while i < src.len() && ident(src[i]) {
             i += 1;

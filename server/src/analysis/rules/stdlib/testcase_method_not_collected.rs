@@ -4,6 +4,7 @@
 
 use super::prelude::*;
 use crate::analysis::helpers::imports::resolves_to;
+use crate::analysis::helpers::text::skip_extras;
 use crate::syntax::code_children;
 
 pub struct TestcaseMethodNotCollected;
@@ -85,24 +86,6 @@ impl Rule for TestcaseMethodNotCollected {
             super::whole_file_nodes_where(node, cx, &["class"], &["class_definition"], keyword, |n| self.check_class_if_candidates(n, cx, out));
         } else {
             super::whole_file_nodes(node, cx, &["TestCase"], &["class_definition"], |n| self.check_class_if_candidates(n, cx, out));
-        }
-    }
-}
-
-/// Skip stretches of white space, line continuations and comments (what
-/// tree-sitter allows between tokens) from `i`; None at a byte above ASCII
-/// (some Unicode spaces count too: unsure).
-fn skip_extras(src: &[u8], mut i: usize) -> Option<usize> {
-    loop {
-        match src.get(i) {
-            Some(b' ' | b'\t' | b'\x0b' | b'\x0c' | b'\r' | b'\n' | b'\\') => i += 1,
-            Some(b'#') => {
-                while i < src.len() && !matches!(src[i], b'\n' | b'\r') {
-                    i += 1;
-                }
-            }
-            Some(&c) if c >= 0x80 => return None,
-            _ => return Some(i),
         }
     }
 }
