@@ -262,6 +262,17 @@ unsafe extern "C" {
     /// `vendor/tree-sitter/src/pyexplain.c`: the ERROR and MISSING nodes
     /// under `node`, in order; at most `cap` written; returns their count.
     fn ts_node_pyexplain_error_nodes(node: tree_sitter::ffi::TSNode, out: *mut tree_sitter::ffi::TSNode, cap: u32) -> u32;
+    /// `vendor/tree-sitter/src/pyexplain.c`: whether a node of `node`'s
+    /// subtree lies `limit` or more levels below it.
+    fn ts_node_pyexplain_taller_than(node: tree_sitter::ffi::TSNode, limit: u32) -> bool;
+}
+
+/// Whether some node of `node`'s subtree lies `limit` or more levels below
+/// it (the cursor's levels): one pass in C that enters only the nodes with
+/// more descendants than the levels left (`analysis::rules::taller_than`).
+pub fn taller_than(node: Node<'_>, limit: usize) -> bool {
+    // SAFETY: a valid node; the function only reads its tree.
+    unsafe { ts_node_pyexplain_taller_than(node.into_raw(), u32::try_from(limit).unwrap_or(u32::MAX)) }
 }
 
 /// The ERROR and MISSING nodes of `node`'s subtree (it included), in
@@ -308,13 +319,23 @@ pub fn preorder<'t>(node: Node<'t>, out: &mut Vec<(Node<'t>, u32)>) {
     out.extend(visits.into_iter().map(|v| (v.node, v.depth)));
 }
 
-/// One node of a preorder pass (`preorder_visits`) and its depth below the
-/// subtree's root; laid out as the C pass writes it (`PyexplainVisit`).
+/// One node of a preorder pass (`preorder_visits`), its depth below the
+/// subtree's root and its kind (`Node::kind_id`, read by the pass while the
+/// node is in the cache); laid out as the C pass writes it
+/// (`PyexplainVisit`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct Visit<'t> {
     pub node: Node<'t>,
     pub depth: u32,
+    pub kind: u16,
+}
+
+impl<'t> Visit<'t> {
+    /// The visit of `node` at `depth`.
+    pub fn new(node: Node<'t>, depth: u32) -> Self {
+        Visit { node, depth, kind: node.kind_id() }
+    }
 }
 
 /// `Visit` as C sees it (`Node` is `repr(transparent)` over `TSNode`).
@@ -322,6 +343,7 @@ pub struct Visit<'t> {
 struct RawVisit {
     node: tree_sitter::ffi::TSNode,
     depth: u32,
+    symbol: tree_sitter::ffi::TSSymbol,
 }
 
 /// `preorder`, written straight into `out` by the C pass (no second
@@ -351,7 +373,7 @@ pub fn preorder_visits<'t>(node: Node<'t>, out: &mut Vec<Visit<'t>>, skip_anonym
         all.into_iter()
             .enumerate()
             .filter(|(i, (n, _))| *i == 0 || !skip_anonymous_leaves || n.is_named() || n.is_missing() || n.child_count() > 0)
-            .map(|(_, (node, depth))| Visit { node, depth }),
+            .map(|(_, (node, depth))| Visit::new(node, depth)),
     );
 }
 
@@ -660,19 +682,59 @@ pub fn walk_id() -> Option<u64> {
 /// The walker's ancestor path for `NodeExt::up`, valid while this value
 /// lives: dropping it (also on unwinding) clears the path, so no node
 /// outlives its tree there.
+/// `top`, its parent, its parent's parent… up to the root, listed from the
+/// root down: `Node::parent` once per level.
+fn ancestors_by_parent(top: Node<'_>) -> Vec<Node<'_>> {
+    let mut chain = vec![top];
+    let mut n = top;
+    while let Some(p) = n.parent() {
+        chain.push(p);
+        n = p;
+    }
+    chain.reverse();
+    chain
+}
+
+/// `ancestors_by_parent(top)` (`root` is `top`'s tree's root), found from
+/// the root down with `Node::child_with_descendant`, one step per level,
+/// where `Node::parent` walks down from the root on every call (a chain built
+/// upwards costs its depth squared). `Node::parent` is that same descent, so
+/// the node before `top` is its parent; and while no node on the way is
+/// empty, the descent to any of them picks the same children (each child
+/// taken is the first with children that ends at or after the target's end,
+/// and the targets nest), so each is the parent of the next. With an empty
+/// node on the way, or a descent that stops short, the parents are asked.
+fn ancestors_down_to<'t>(root: Node<'t>, top: Node<'t>) -> Vec<Node<'t>> {
+    let same = |a: Node, b: Node| a.id() == b.id() && a.byte_range() == b.byte_range();
+    let mut chain = vec![root];
+    let mut n = root;
+    while !same(n, top) {
+        if n.start_byte() == n.end_byte() {
+            return ancestors_by_parent(top);
+        }
+        match n.child_with_descendant(top) {
+            Some(c) if c.id() != n.id() => {
+                chain.push(c);
+                n = c;
+            }
+            _ => return ancestors_by_parent(top),
+        }
+    }
+    if top.start_byte() == top.end_byte() {
+        return ancestors_by_parent(top);
+    }
+    chain
+}
+
 pub struct AncestorPath(());
 
 impl AncestorPath {
     /// Start a path at `root` (the tree's root) and then `top`'s ancestors
     /// down to `top` itself.
-    pub fn new(top: Node<'_>) -> Self {
-        let mut chain = vec![top];
-        let mut n = top;
-        while let Some(p) = n.parent() {
-            chain.push(p);
-            n = p;
-        }
-        chain.reverse();
+    pub fn new(root: Node<'_>, top: Node<'_>) -> Self {
+        let chain = ancestors_down_to(root, top);
+        #[cfg(debug_assertions)]
+        assert_eq!(chain, ancestors_by_parent(top), "ancestors of {:?} from the root differ from its parents", top.byte_range());
         WALK_ID.with(|w| w.set(w.get().wrapping_add(1)));
         TOP_DEFS.with(|c| *c.borrow_mut() = None);
         // SAFETY: see `NodeExt::up`; cleared in `Drop`.
@@ -739,7 +801,7 @@ mod path_tests {
         let src = "import os\nclass A(object):\n    def f(self, x=[]):\n        for i in range(len(x)):\n            print(x[i] if i else (lambda: 0)())\n";
         let tree = super::parse(src, None);
         let mut cursor = tree.root_node().walk();
-        let path = AncestorPath::new(tree.root_node());
+        let path = AncestorPath::new(tree.root_node(), tree.root_node());
         let mut seen = 0;
         loop {
             let node = cursor.node();
@@ -821,7 +883,7 @@ mod gather_tests {
                 .filter(|(i, (n, _))| *i == 0 || n.is_named() || n.is_missing() || n.child_count() > 0)
                 .map(|(_, (n, d))| (n.id(), n.byte_range(), n.kind_id(), *d))
                 .collect();
-            assert_eq!(named.iter().map(|v| (v.node.id(), v.node.byte_range(), v.node.kind_id(), v.depth)).collect::<Vec<_>>(), want);
+            assert_eq!(named.iter().map(|v| (v.node.id(), v.node.byte_range(), v.kind, v.depth)).collect::<Vec<_>>(), want);
             skipped += slow.len() - want.len();
             let errors: Vec<_> = error_nodes(tree.root_node()).iter().map(|n| (n.id(), n.byte_range())).collect();
             let want: Vec<_> = slow.iter().filter(|(n, _)| n.is_error() || n.is_missing()).map(|(n, _)| (n.id(), n.byte_range())).collect();

@@ -259,7 +259,7 @@ impl Replay {
             let i = (0..all.len()).find(|&i| !matched[i] && all[i] == *e)?;
             matched[i] = true;
         }
-        let safe_text = apply_edits(&self.text, safe)?;
+        let (safe_text, safe_applied) = apply_edits_tracked(&self.text, safe)?;
         let all_text = apply_edits(&self.text, all)?;
         // The edits of `all` alone, in the offsets of `safe_text`: no edit
         // of `all` overlaps another, so each moves by what the safe edits
@@ -273,15 +273,18 @@ impl Replay {
                 Edit { range: shift(e.range.start)..shift(e.range.end), new_text: e.new_text.clone() }
             })
             .collect();
-        if safe_text == self.text || all_text == safe_text || apply_edits(&safe_text, &own)? != all_text {
+        let (own_text, own_applied) = apply_edits_tracked(&safe_text, &own)?;
+        if safe_text == self.text || all_text == safe_text || own_text != all_text {
             return None;
         }
+        // The texts just built are the rounds' texts (`apply` would build
+        // them again).
         let mut after_safe = self.clone();
-        if !after_safe.apply(safe, true, settings, k) {
+        if !after_safe.apply_text(safe_text, &safe_applied, true, settings, k) {
             return None;
         }
         let mut after_all = after_safe.clone();
-        if !after_all.apply(&own, true, settings, k) {
+        if !after_all.apply_text(own_text, &own_applied, true, settings, k) {
             return None;
         }
         #[cfg(test)]
@@ -294,6 +297,12 @@ impl Replay {
     /// whether the text changed (nothing else is done when it does not).
     fn apply(&mut self, edits: &[Edit], check: bool, settings: &Settings, k: &Knowledge) -> bool {
         let Some((text, applied)) = apply_edits_tracked(&self.text, edits) else { return false };
+        self.apply_text(text, &applied, check, settings, k)
+    }
+
+    /// `apply`, given what `apply_edits_tracked` made of the edits: the new
+    /// text and the edits applied.
+    fn apply_text(&mut self, text: String, applied: &[&Edit], check: bool, settings: &Settings, k: &Knowledge) -> bool {
         if text == self.text {
             return false;
         }
@@ -307,7 +316,7 @@ impl Replay {
         self.indent = self.indent.map(|b| {
             let mut delta: isize = 0;
             let mut bound = b;
-            for e in &applied {
+            for e in applied {
                 let start = (e.range.start as isize + delta) as usize;
                 bound = bound.max(crate::syntax::indent_bound(&text, start, start + e.new_text.len()));
                 delta += e.new_text.len() as isize - e.range.len() as isize;
@@ -321,12 +330,12 @@ impl Replay {
         let incremental_ok = !self.tree.root_node().has_error() && !self.text.contains('\r') && !text.contains('\r') && len == text.len();
         let mut done = false;
         if incremental_ok {
-            let (input, old, tree) = reparse(&self.text, &self.tree, &applied, &text, len);
+            let (input, old, tree) = reparse(&self.text, &self.tree, applied, &text, len);
             if !tree.root_node().has_error() {
                 // The written ranges, in the new text's offsets, and what the reparse changed.
                 let mut dirty = Vec::with_capacity(applied.len());
                 let mut delta: isize = 0;
-                for e in &applied {
+                for e in applied {
                     let start = (e.range.start as isize + delta) as usize;
                     dirty.push(start..start + e.new_text.len());
                     delta += e.new_text.len() as isize - e.range.len() as isize;

@@ -134,7 +134,7 @@ pub fn check_full(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) ->
 /// Whether top-level statement `top` is at least `MAX_RULE_HEIGHT` levels tall.
 fn is_deep(top: Node) -> bool {
     let limit = rules::MAX_RULE_HEIGHT.saturating_sub(1);
-    top.descendant_count() >= limit && rules::too_tall(top, limit).contains(&top.id())
+    top.descendant_count() >= limit && rules::taller_than(top, limit)
 }
 
 /// `node` and every class nested in it, in document order. A class is a
@@ -613,7 +613,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
                     if methods.iter().any(|m| m.start_byte() <= cls.start_byte() && cls.end_byte() <= m.end_byte()) {
                         continue;
                     }
-                    let _path = crate::syntax::AncestorPath::new(cls);
+                    let _path = crate::syntax::AncestorPath::new(root, cls);
                     if short(&cls) {
                         // Inside no deep statement: not too tall (as `dispatch` would find).
                         rules::dispatch_unchecked(cls, &cx, &class_rules, &mut raw.findings);

@@ -45,7 +45,19 @@ typedef struct {
 typedef struct {
   TSNode node;
   uint32_t depth;
+  TSSymbol symbol;
 } PyexplainVisit;
+
+// Ask the cache for the heap data of `subtree`'s children: the pass reads
+// each child's flags next, and the tree, built by the parse, is mostly out
+// of the cache by then (a hint only; it changes no result).
+static inline void pyexplain_prefetch_children(Subtree subtree) {
+  uint32_t n = ts_subtree_child_count(subtree);
+  const Subtree *kids = ts_subtree_children(subtree);
+  for (uint32_t i = 0; i < n; i++) {
+    if (!kids[i].data.is_inline) __builtin_prefetch(kids[i].ptr);
+  }
+}
 
 // The nodes of `self`'s subtree that a TSTreeCursor visits, `self` first, in
 // the cursor's order (depth first), each with its depth below `self`: at most
@@ -61,8 +73,10 @@ uint32_t ts_node_pyexplain_preorder(TSNode self, PyexplainVisit *out, uint32_t c
   if (count < cap) {
     out[count].node = self;
     out[count].depth = 0;
+    out[count].symbol = ts_node_symbol(self);
   }
   count++;
+  if (ts_subtree_child_count(ts_node__subtree(self)) > 0) pyexplain_prefetch_children(ts_node__subtree(self));
   Array(PyexplainFrame) stack = array_new();
   PyexplainFrame first = {ts_node_iterate_children(&self), 1};
   array_push(&stack, first);
@@ -81,14 +95,17 @@ uint32_t ts_node_pyexplain_preorder(TSNode self, PyexplainVisit *out, uint32_t c
       if (count < cap) {
         out[count].node = child;
         out[count].depth = depth;
+        out[count].symbol = ts_node_symbol(child);
       }
       count++;
       if (has_children) {
+        pyexplain_prefetch_children(subtree);
         PyexplainFrame next = {ts_node_iterate_children(&child), depth + 1};
         array_push(&stack, next);
       }
     } else if (ts_node__relevant_child_count(child, true) > 0) {
       // A hidden node: its children are the cursor's children of the parent.
+      pyexplain_prefetch_children(ts_node__subtree(child));
       PyexplainFrame next = {ts_node_iterate_children(&child), depth};
       array_push(&stack, next);
     }
@@ -140,4 +157,43 @@ uint32_t ts_node_pyexplain_error_nodes(TSNode self, TSNode *out, uint32_t cap) {
   }
   array_delete(&stack);
   return count;
+}
+
+// Whether some node of `self`'s subtree lies `limit` or more levels below
+// `self` (the cursor's levels: visible or aliased nodes; hidden ones are
+// descended into at their parent's level), i.e. the subtree is taller than
+// `limit` nodes. A node whose subtree holds no more nodes than the levels
+// left cannot reach that depth and is not entered, so real code costs the
+// few large nodes near the top. One pass, a stack on the heap (any depth).
+bool ts_node_pyexplain_taller_than(TSNode self, uint32_t limit) {
+  if (!self.id) return false;
+  if (limit == 0) return true;
+  if (ts_node_descendant_count(self) <= limit) return false;
+  bool tall = false;
+  Array(PyexplainFrame) stack = array_new();
+  PyexplainFrame first = {ts_node_iterate_children(&self), 1};
+  array_push(&stack, first);
+  while (stack.size > 0) {
+    PyexplainFrame *frame = array_back(&stack);
+    uint32_t depth = frame->depth;
+    TSNode child;
+    if (!ts_node_child_iterator_next(&frame->iterator, &child)) {
+      array_pop(&stack);
+      continue;
+    }
+    if (ts_node__is_relevant(child, true)) {
+      if (depth >= limit) {
+        tall = true;
+        break;
+      }
+      if (ts_node_descendant_count(child) <= limit - depth) continue;
+      PyexplainFrame next = {ts_node_iterate_children(&child), depth + 1};
+      array_push(&stack, next);
+    } else if (ts_node__relevant_child_count(child, true) > 0) {
+      PyexplainFrame next = {ts_node_iterate_children(&child), depth};
+      array_push(&stack, next);
+    }
+  }
+  array_delete(&stack);
+  return tall;
 }

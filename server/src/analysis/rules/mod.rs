@@ -267,6 +267,63 @@ impl Enabled {
 }
 
 pub fn enabled_rules(settings: &Settings, k: &Knowledge) -> Enabled {
+    // What the set depends on (`Settings::rule_enabled` and the target
+    // version), remembered per thread with the set: a check asks once per
+    // file and once per recheck, and testing 81 rules against the settings
+    // cost more than comparing these.
+    thread_local! {
+        static BY_SETTINGS: std::cell::RefCell<Vec<(EnabledKey, Enabled)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if let Some(hit) = BY_SETTINGS.with(|c| c.borrow().iter().find(|(key, _)| key.matches(settings, k)).map(|(_, e)| e.clone())) {
+        #[cfg(debug_assertions)]
+        assert_eq!(*hit.on, *enabled_rules_uncached(settings, k).on, "enabled rules remembered for equal settings differ");
+        return hit;
+    }
+    let e = enabled_rules_uncached(settings, k);
+    BY_SETTINGS.with(|c| remember(&mut c.borrow_mut(), (EnabledKey::of(settings, k), e.clone())));
+    e
+}
+
+/// The settings `enabled_rules` reads, and the knowledge it reads them with.
+struct EnabledKey {
+    knowledge: usize,
+    select: Option<Vec<String>>,
+    ignore: Vec<String>,
+    ruff: Option<std::sync::Arc<crate::config::ruff::RuffView>>,
+    respect_ruff_config: bool,
+    defer_to_ruff: bool,
+    target_version: (u8, u8),
+}
+
+impl EnabledKey {
+    fn of(s: &Settings, k: &Knowledge) -> EnabledKey {
+        EnabledKey {
+            knowledge: k as *const Knowledge as usize,
+            select: s.select.clone(),
+            ignore: s.ignore.clone(),
+            ruff: s.ruff.clone(),
+            respect_ruff_config: s.respect_ruff_config,
+            defer_to_ruff: s.defer_to_ruff,
+            target_version: s.target_version,
+        }
+    }
+    fn matches(&self, s: &Settings, k: &Knowledge) -> bool {
+        self.knowledge == k as *const Knowledge as usize
+            && self.target_version == s.target_version
+            && self.respect_ruff_config == s.respect_ruff_config
+            && self.defer_to_ruff == s.defer_to_ruff
+            && self.select == s.select
+            && self.ignore == s.ignore
+            && match (&self.ruff, &s.ruff) {
+                (None, None) => true,
+                (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b) || **a == **b,
+                _ => false,
+            }
+    }
+}
+
+/// `enabled_rules` without the memo by settings.
+fn enabled_rules_uncached(settings: &Settings, k: &Knowledge) -> Enabled {
     let on: Vec<bool> = all()
         .iter()
         .map(|rule| {
@@ -492,8 +549,19 @@ pub(crate) fn too_tall(top: Node, limit: usize) -> std::collections::HashSet<usi
 /// `limit` levels below it). A subtree of n nodes is at most n levels tall,
 /// so only nodes with more descendants than the levels still wanted are
 /// entered: in real code that is a few nodes near the top, and at worst each
-/// node of the subtree once.
+/// node of the subtree once. The pass runs in C (`syntax::taller_than`),
+/// without a child list per node entered; this is the reference it equals.
 pub(crate) fn taller_than(top: Node, limit: usize) -> bool {
+    let fast = crate::syntax::taller_than(top, limit);
+    #[cfg(debug_assertions)]
+    assert_eq!(fast, taller_than_by_lists(top, limit), "taller_than({limit}) differs at {:?}", top.byte_range());
+    fast
+}
+
+/// `taller_than` from child lists (`syntax::children`): what the C pass is
+/// held to (debug builds compare them on every call).
+#[cfg(any(test, debug_assertions))]
+fn taller_than_by_lists(top: Node, limit: usize) -> bool {
     // Nodes to enter, with their depth below `top`.
     let mut stack: Vec<(Node, usize)> = vec![(top, 0)];
     while let Some((n, depth)) = stack.pop() {
@@ -558,7 +626,7 @@ pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFind
 pub(crate) fn walk_within(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFindings, short: bool) {
     let has_error = top.has_error();
     // The ancestors of the current node, for `NodeExt::up` in rules.
-    let path = crate::syntax::AncestorPath::new(top);
+    let path = crate::syntax::AncestorPath::new(cx.tree.root_node(), top);
     let base = path.len();
     let call_ids = kind_ids("call");
     let local_renames = if enabled.calls.any_named { renamed_names(cx.src.get(top.byte_range()).unwrap_or("")) } else { Default::default() };
@@ -577,10 +645,10 @@ pub(crate) fn walk_within(top: Node, cx: &Context, enabled: &Enabled, raw: &mut 
             crate::syntax::preorder_visits(sub, &mut piece, true);
         } else {
             piece.clear();
-            piece.push(crate::syntax::Visit { node: sub, depth: 0 });
+            piece.push(crate::syntax::Visit::new(sub, 0));
             pending.extend(crate::syntax::children(sub).into_iter().rev().map(|c| (c, below + 1)));
         }
-        for &crate::syntax::Visit { node, depth: d } in &piece {
+        for &crate::syntax::Visit { node, depth: d, kind } in &piece {
             if crate::analysis::budget::exhausted() {
                 return;
             }
@@ -593,14 +661,14 @@ pub(crate) fn walk_within(top: Node, cx: &Context, enabled: &Enabled, raw: &mut 
                 let r = node.byte_range();
                 raw.error_ranges.push(if r.is_empty() { r.start.saturating_sub(1)..r.end + 1 } else { r });
             }
-            let is_call = enabled.calls.any_named && call_ids.contains(&node.kind_id());
+            let is_call = enabled.calls.any_named && call_ids.contains(&kind);
             let rules = if is_call {
                 Some(match callee_last_name(node, cx.src) {
                     Some((name, bare)) if !renamed(name, bare, &local_renames, cx) => enabled.calls.by_name.get(name).unwrap_or(&enabled.calls.every),
-                    _ => &enabled.table[node.kind_id() as usize],
+                    _ => &enabled.table[kind as usize],
                 })
             } else {
-                enabled.table.get(node.kind_id() as usize)
+                enabled.table.get(kind as usize)
             };
             if let Some(rules) = rules {
                 if rules.is_empty() {
@@ -608,7 +676,7 @@ pub(crate) fn walk_within(top: Node, cx: &Context, enabled: &Enabled, raw: &mut 
                     dispatch_unchecked(node, cx, rules, &mut raw.findings);
                     #[cfg(debug_assertions)]
                     if is_call {
-                        check_skipped_call_rules(node, cx, &enabled.table[node.kind_id() as usize], rules);
+                        check_skipped_call_rules(node, cx, &enabled.table[kind as usize], rules);
                     }
                 } else if !logged {
                     logged = true;
@@ -683,6 +751,7 @@ mod height_tests {
                 for n in crate::syntax::descendants(tree.root_node()) {
                     let want = h[&n.id()] > limit;
                     assert_eq!(super::taller_than(n, limit), want, "limit {limit}, {} at {}", n.kind(), n.start_byte());
+                    assert_eq!(super::taller_than_by_lists(n, limit), want, "by lists, limit {limit}, {} at {}", n.kind(), n.start_byte());
                     assert_eq!(set.contains(&n.id()), want, "too_tall, limit {limit}, {} at {}", n.kind(), n.start_byte());
                     tall_seen += usize::from(want && limit == 200);
                 }
