@@ -37,12 +37,41 @@ fn has_self_assert(func: Node, this: &str, cx: &Context) -> bool {
     false
 }
 
-/// Whether `name` occurs as an identifier anywhere in the file other than at `except`.
+/// Whether `name` occurs as an identifier anywhere in the file other than
+/// at `except`, or inside a string: found from the occurrences of `name` in
+/// the text (the smallest node there, and its ancestors up to a string),
+/// not by a walk of the whole tree per candidate method.
 fn used_elsewhere(root: Node, name: &str, except: Node, cx: &Context) -> bool {
     // Cheap text test first: most names occur once.
     if cx.src.matches(name).count() <= 1 {
         return false;
     }
+    let found = memchr::memmem::find_iter(cx.src.as_bytes(), name.as_bytes()).any(|at| {
+        let Some(mut n) = root.descendant_for_byte_range(at, at + name.len()) else { return false };
+        if n.kind_name() == "identifier" && n.id() != except.id() && cx.text(n) == name {
+            return true;
+        }
+        // A string holding the occurrence (an f-string's names are
+        // identifiers, found above).
+        loop {
+            if n.kind_name() == "string" {
+                return true;
+            }
+            match n.parent() {
+                Some(p) => n = p,
+                None => return false,
+            }
+        }
+    });
+    #[cfg(debug_assertions)]
+    assert_eq!(found, used_elsewhere_by_walk(root, name, except, cx), "used_elsewhere({name:?})");
+    found
+}
+
+/// `used_elsewhere` by a walk of every named node: what the occurrence
+/// search is held to (debug builds compare them on every call).
+#[cfg(debug_assertions)]
+fn used_elsewhere_by_walk(root: Node, name: &str, except: Node, cx: &Context) -> bool {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         if n.kind_name() == "identifier" && n.id() != except.id() && cx.text(n) == name {
