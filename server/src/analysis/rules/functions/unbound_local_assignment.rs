@@ -310,7 +310,7 @@ impl UnboundLocalAssignment {
         // statement-level bindings do not count it).
         // The scopes around, gathered when first asked.
         let outer = || outer_cell.get_or_init(|| Outer::of(node, cx));
-        if !cx.text(body).contains("del ") {
+        if !has_del(cx.text(body).as_bytes()) {
             let local = crate::analysis::scope::scope_bindings(body, cx.src);
             if !local.iter().any(|n| outer().has(n, cx).is_some()) {
                 return;
@@ -539,6 +539,13 @@ fn occurs_twice(text: &[u8], word: &[u8]) -> bool {
         })
         .nth(1)
         .is_some()
+}
+
+/// Whether `text` holds the word `del` (a `del` statement, in any of its
+/// spellings: `del x`, `del(x)`, `del\tx`, `del[x]`, `del\` and a new line),
+/// or something that looks like it in a string or a comment.
+fn has_del(text: &[u8]) -> bool {
+    memchr::memmem::find_iter(text, b"del").any(|at| (at == 0 || !ident(text[at - 1])) && text.get(at + 3).is_none_or(|&c| !ident(c)))
 }
 
 /// A Bloom filter of the names the module binds (its bindings and imports),
