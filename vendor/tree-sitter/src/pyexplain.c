@@ -40,24 +40,14 @@ typedef struct {
   uint32_t depth;
 } PyexplainFrame;
 
-// One node of `ts_node_pyexplain_preorder`'s answer: the node and its
-// depth below the subtree's root (the cursor's `depth`).
+// One node of `ts_node_pyexplain_preorder`'s answer: the node, its depth
+// below the subtree's root (the cursor's `depth`) and its kind
+// (`ts_node_symbol`, read while the node is in the cache).
 typedef struct {
   TSNode node;
   uint32_t depth;
   TSSymbol symbol;
 } PyexplainVisit;
-
-// Ask the cache for the heap data of `subtree`'s children: the pass reads
-// each child's flags next, and the tree, built by the parse, is mostly out
-// of the cache by then (a hint only; it changes no result).
-static inline void pyexplain_prefetch_children(Subtree subtree) {
-  uint32_t n = ts_subtree_child_count(subtree);
-  const Subtree *kids = ts_subtree_children(subtree);
-  for (uint32_t i = 0; i < n; i++) {
-    if (!kids[i].data.is_inline) __builtin_prefetch(kids[i].ptr);
-  }
-}
 
 // The nodes of `self`'s subtree that a TSTreeCursor visits, `self` first, in
 // the cursor's order (depth first), each with its depth below `self`: at most
@@ -76,7 +66,6 @@ uint32_t ts_node_pyexplain_preorder(TSNode self, PyexplainVisit *out, uint32_t c
     out[count].symbol = ts_node_symbol(self);
   }
   count++;
-  if (ts_subtree_child_count(ts_node__subtree(self)) > 0) pyexplain_prefetch_children(ts_node__subtree(self));
   Array(PyexplainFrame) stack = array_new();
   PyexplainFrame first = {ts_node_iterate_children(&self), 1};
   array_push(&stack, first);
@@ -99,13 +88,11 @@ uint32_t ts_node_pyexplain_preorder(TSNode self, PyexplainVisit *out, uint32_t c
       }
       count++;
       if (has_children) {
-        pyexplain_prefetch_children(subtree);
         PyexplainFrame next = {ts_node_iterate_children(&child), depth + 1};
         array_push(&stack, next);
       }
     } else if (ts_node__relevant_child_count(child, true) > 0) {
       // A hidden node: its children are the cursor's children of the parent.
-      pyexplain_prefetch_children(ts_node__subtree(child));
       PyexplainFrame next = {ts_node_iterate_children(&child), depth};
       array_push(&stack, next);
     }
