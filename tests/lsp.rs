@@ -626,8 +626,9 @@ fn a_hover_links_to_the_users_notes_that_show_the_construct() {
     let (mut c, _) = locale_client(None, json!({"notes": [dir.to_str().unwrap()]}));
     let y = hover_md(&mut c, 2, 10);
     let last = y.lines().last().unwrap_or("");
-    assert!(last.starts_with("[Your notes: Generadores](file:///") && last.contains("generadores.md#L1)"), "{y}");
-    assert!(last.contains("[Your notes: Generators](file:///") && last.contains("generators.md#L5)"), "{y}");
+    // The reader's language first (the client's locale is English here).
+    assert!(last.starts_with("[Your notes: Generators](file:///") && last.contains("generators.md#L5)"), "{y}");
+    assert!(last.contains("[Your notes: Generadores](file:///") && last.contains("generadores.md#L1)"), "{y}");
     assert!(!y.contains("Data pipelines"), "at most two sections, those about `yield` first: {y}");
     // The finding's hover links to the section that shows the same finding.
     let r = hover_md(&mut c, 1, 19);

@@ -85,7 +85,15 @@ fn the_example_notes_are_indexed_by_construct_and_finding() {
     assert_eq!(msgs.len(), 1, "{msgs:?}");
     assert!(msgs[0].contains("generadores.md:22") && msgs[0].contains("does not parse"), "{msgs:?}");
 
-    // Hover lines: sections about the construct first, at most two, linked at their line.
+    // Each section's language, from its words (a section without prose of
+    // its own takes its file's).
+    let lang = |title: &str| idx.files.iter().flat_map(|f| f.sections.iter()).find(|s| s.title == title).and_then(|s| s.lang.clone());
+    assert_eq!(lang("Generators").as_deref(), Some("en"));
+    assert_eq!(lang("Generadores").as_deref(), Some("es"));
+    assert_eq!(lang("Recorrer con índice").as_deref(), Some("es"));
+    assert_eq!(lang("Index loops").as_deref(), Some("en"));
+    // Hover lines: sections about the construct first, in the reader's
+    // language first, at most two, linked at their line.
     let en = Knowledge::get();
     let line = notes::hover_line(&idx, Some("yield"), &[], en).unwrap();
     let gen_es = dir.join("es/generadores.md");
@@ -93,15 +101,22 @@ fn the_example_notes_are_indexed_by_construct_and_finding() {
     assert_eq!(
         line,
         format!(
-            "[Your notes: Generadores]({}) · [Your notes: Generators]({})",
-            notes::file_link(&gen_es, 1),
-            notes::file_link(&gen_en, 5)
+            "[Your notes: Generators]({}) · [Your notes: Generadores]({})",
+            notes::file_link(&gen_en, 5),
+            notes::file_link(&gen_es, 1)
         )
     );
     assert!(!line.contains("pipelines"));
     assert!(line.contains("#L5)"));
     let es = Knowledge::for_locale(Locale::Es);
-    assert!(notes::hover_line(&idx, Some("yield"), &[], es).unwrap().starts_with("[Tus notas: Generadores]("));
+    assert_eq!(
+        notes::hover_line(&idx, Some("yield"), &[], es).unwrap(),
+        format!(
+            "[Tus notas: Generadores]({}) · [Tus notas: Generators]({})",
+            notes::file_link(&gen_es, 1),
+            notes::file_link(&gen_en, 5)
+        )
+    );
     // A finding links to the section that shows it.
     assert!(notes::hover_line(&idx, None, &["range-len-loop".to_string()], en).unwrap().contains("Index loops"));
     assert_eq!(notes::hover_line(&idx, Some("lambda"), &[], en), None);

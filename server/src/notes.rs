@@ -50,6 +50,10 @@ pub struct Section {
     pub about: Vec<String>,
     /// Rule ids of the findings in the section's code.
     pub rules: Vec<String>,
+    /// The language its prose is written in (`en`, `es`), when the words
+    /// tell (`guess_lang`): the hover lists the reader's language first.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,7 +89,8 @@ struct CacheFile {
 }
 
 fn fingerprint(k: &Knowledge) -> String {
-    format!("{}:{}:{}", env!("CARGO_PKG_VERSION"), k.topics.len(), k.rules.len())
+    // `lang`: sections carry their language (caches written before do not).
+    format!("{}:{}:{}:lang", env!("CARGO_PKG_VERSION"), k.topics.len(), k.rules.len())
 }
 
 /// A Markdown text split into sections: (title, heading line, body lines
@@ -146,6 +151,63 @@ fn python_blocks(body: &[(usize, &str)]) -> Vec<(usize, String)> {
         }
     }
     out
+}
+
+/// The lines of a section body outside code fences.
+fn prose<'a>(body: &'a [(usize, &'a str)]) -> impl Iterator<Item = &'a str> + 'a {
+    let mut fence: Option<char> = None;
+    body.iter().filter_map(move |&(_, line)| {
+        let t = line.trim_start();
+        let mark = ['`', '~'].into_iter().find(|&c| t.starts_with(&c.to_string().repeat(3)));
+        match (fence, mark) {
+            (None, Some(c)) => {
+                fence = Some(c);
+                None
+            }
+            (Some(open), Some(c)) if open == c => {
+                fence = None;
+                None
+            }
+            (Some(_), _) => None,
+            (None, None) => Some(line),
+        }
+    })
+}
+
+/// Words common in English prose and not in Spanish, and the reverse
+/// (`a`, shared by both, is in neither).
+const EN_WORDS: &[&str] = &[
+    "the", "of", "and", "to", "is", "in", "it", "that", "for", "with", "on", "as", "are", "this", "be", "an", "by", "you",
+    "your", "when", "not", "or", "from", "at", "which", "its", "each", "one", "out",
+];
+const ES_WORDS: &[&str] = &[
+    "el", "la", "los", "las", "un", "una", "unos", "unas", "de", "del", "que", "y", "en", "es", "por", "para", "con", "se",
+    "su", "sus", "lo", "al", "como", "pero", "más", "o", "cuando", "esta", "este", "son", "uno",
+];
+
+/// The language of `lines` (`en` or `es`): which of the two languages'
+/// common words (and Spanish's ñ, accents, ¿ and ¡) occur more often; None
+/// when neither leads. Code spans (between backticks) are left out.
+fn guess_lang<'a>(lines: impl Iterator<Item = &'a str>) -> Option<String> {
+    let (mut en, mut es) = (0usize, 0usize);
+    for line in lines {
+        for (i, part) in line.split('`').enumerate() {
+            if i % 2 == 1 {
+                continue;
+            }
+            let lower = part.to_lowercase();
+            es += lower.chars().filter(|c| "ñáéíóú¿¡".contains(*c)).count();
+            for w in lower.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+                en += usize::from(EN_WORDS.contains(&w));
+                es += usize::from(ES_WORDS.contains(&w));
+            }
+        }
+    }
+    match en.cmp(&es) {
+        std::cmp::Ordering::Greater => Some("en".to_string()),
+        std::cmp::Ordering::Less => Some("es".to_string()),
+        std::cmp::Ordering::Equal => None,
+    }
 }
 
 /// The first paragraph of a section body (outside code), as plain text.
@@ -283,7 +345,10 @@ pub fn index_text(text: &str, display: &str, file_title: &str, k: &Knowledge) ->
     let mut sections = Vec::new();
     let mut messages = Vec::new();
     let settings = Settings::default();
-    for (title, line, body) in split_sections(text, file_title) {
+    let split = split_sections(text, file_title);
+    // A section whose own words do not tell takes the file's language.
+    let file_lang = guess_lang(split.iter().flat_map(|(title, _, body)| std::iter::once(title.as_str()).chain(prose(body))));
+    for (title, line, body) in split {
         let blocks = python_blocks(&body);
         if blocks.is_empty() {
             continue;
@@ -322,7 +387,8 @@ pub fn index_text(text: &str, display: &str, file_title: &str, k: &Knowledge) ->
         }
         let para = first_paragraph(&body);
         let about = topics.iter().filter(|id| is_about(&title, &para, id)).cloned().collect();
-        sections.push(Section { title, line, topics, about, rules });
+        let lang = guess_lang(std::iter::once(title.as_str()).chain(prose(&body))).or_else(|| file_lang.clone());
+        sections.push(Section { title, line, topics, about, rules, lang });
     }
     (sections, messages)
 }
@@ -471,8 +537,9 @@ pub fn shared(dirs: &[PathBuf]) -> Arc<NotesIndex> {
 }
 
 /// Sections that show topic `topic` or one of `rules`, those about the
-/// construct first, then in file and line order.
-pub fn sections_for<'i>(idx: &'i NotesIndex, topic: Option<&str>, rules: &[String]) -> Vec<(&'i NoteFile, &'i Section)> {
+/// construct first, in the reader's language (`locale`) before another
+/// known one, then in file and line order.
+pub fn sections_for<'i>(idx: &'i NotesIndex, topic: Option<&str>, rules: &[String], locale: &str) -> Vec<(&'i NoteFile, &'i Section)> {
     let mut found: Vec<(bool, &NoteFile, &Section)> = Vec::new();
     for f in &idx.files {
         for s in &f.sections {
@@ -485,7 +552,7 @@ pub fn sections_for<'i>(idx: &'i NotesIndex, topic: Option<&str>, rules: &[Strin
             }
         }
     }
-    found.sort_by_key(|(about, _, _)| !*about);
+    found.sort_by_key(|(about, _, s)| (!*about, s.lang.as_deref().is_some_and(|l| l != locale)));
     found.into_iter().map(|(_, f, s)| (f, s)).collect()
 }
 
@@ -512,7 +579,7 @@ fn link_text(s: &str) -> String {
 
 /// The hover's "Your notes" line: links to at most two sections.
 pub fn hover_line(idx: &NotesIndex, topic: Option<&str>, rules: &[String], k: &Knowledge) -> Option<String> {
-    let found = sections_for(idx, topic, rules);
+    let found = sections_for(idx, topic, rules, k.locale.code());
     if found.is_empty() {
         return None;
     }
@@ -528,7 +595,7 @@ pub fn hover_line(idx: &NotesIndex, topic: Option<&str>, rules: &[String], k: &K
 pub fn explain_lines(idx: &NotesIndex, id: &str, k: &Knowledge) -> Option<String> {
     let is_topic = k.topic(id).is_some();
     let rules = if k.rule(id).is_some() { vec![id.to_string()] } else { Vec::new() };
-    let found = sections_for(idx, is_topic.then_some(id), &rules);
+    let found = sections_for(idx, is_topic.then_some(id), &rules, k.locale.code());
     if found.is_empty() {
         return None;
     }
@@ -561,6 +628,20 @@ mod tests {
         assert!(!is_about("Reading files", "Open and close.", "yield"));
         assert!(is_about("Loops with enumerate", "", "enumerate"));
         assert!(!is_about("Numerate things", "", "enumerate"));
+    }
+
+    #[test]
+    fn a_sections_language_from_its_words() {
+        let g = |t: &str| guess_lang(t.lines());
+        assert_eq!(g("Generators\nA generator function hands out the values one at a time.").as_deref(), Some("en"));
+        assert_eq!(g("Generadores\nUna función generadora entrega sus valores de uno en uno.").as_deref(), Some("es"));
+        assert_eq!(g("¿Por qué?").as_deref(), Some("es"));
+        // Code spans and bare titles tell nothing.
+        assert_eq!(g("`for el in la: de(que)`"), None);
+        assert_eq!(g("Generators"), None);
+        // Prose only: fenced code is left out.
+        let body = [(1, "```python"), (2, "the = of = and = 1"), (3, "```"), (4, "Con un ejemplo.")];
+        assert_eq!(guess_lang(prose(&body)).as_deref(), Some("es"));
     }
 
     #[test]
