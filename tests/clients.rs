@@ -124,6 +124,21 @@ fn session(name: &str, recorded: &Value) {
         json!({"textDocument": {"uri": uri}, "range": diag["range"], "context": {"diagnostics": [diag], "triggerKind": 1}}),
     );
     let actions = r["result"].as_array().unwrap_or_else(|| panic!("{name}: {r:#}"));
+
+    // Hover on the finding (after the code action, which waits for the
+    // findings of the current settings): VS Code (and its builds) shows the
+    // diagnostic's message in the hover box already, so the heading does not
+    // repeat it; the other clients show diagnostics apart and get it.
+    let col = column(TEXT, 4, "range", enc) as u64;
+    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 4, "character": col}}));
+    let md = h["result"]["contents"]["value"].as_str().unwrap_or_else(|| panic!("{name}: no hover on the finding: {h:#}"));
+    let message = diag["message"].as_str().unwrap();
+    let vscode = ["Visual Studio Code", "code-server"].contains(&recorded["clientInfo"]["name"].as_str().unwrap_or(""));
+    if vscode {
+        assert!(md.starts_with("**pyexplain: range-len-loop**\n\n") && !md.contains(message), "{name}: {md}");
+    } else {
+        assert!(md.starts_with(&format!("**pyexplain: range-len-loop** — {message}")), "{name}: {md}");
+    }
     let fix = actions.iter().find(|a| a["title"] == FIX_TITLE).unwrap_or_else(|| panic!("{name}: {actions:#?}"));
     assert_eq!(fix["kind"], "quickfix", "{name}");
     if document_changes {

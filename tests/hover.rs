@@ -285,7 +285,7 @@ fn brief_hovers_keep_to_the_limits() {
     for r in &k.rules {
         let at = format!("rule {}", r.meta.id);
         let b = brief_rule(r, None, k);
-        let md = hover::render_rule(r, None, Verbosity::Brief, k);
+        let md = hover::render_rule(r, None, Verbosity::Brief, false, k);
         let mut p = Vec::new();
         let w = word_count(&b.why);
         if w > BRIEF_PROSE_WORDS {
@@ -410,9 +410,9 @@ fn rule_hovers_match_snapshots() {
         let snap = format!(
             "<!-- {} (brief) -->\n{}\n\n<!-- {} (full) -->\n{}\n",
             r.meta.id,
-            hover::render_rule(r, None, Verbosity::Brief, k),
+            hover::render_rule(r, None, Verbosity::Brief, false, k),
             r.meta.id,
-            hover::render_rule(r, None, Verbosity::Full, k)
+            hover::render_rule(r, None, Verbosity::Full, false, k)
         );
         let path = dir.join(format!("{}.md", r.meta.id));
         if update {

@@ -240,9 +240,9 @@ fn spanish_hovers_match_snapshots() {
         let s = format!(
             "<!-- {} (brief) -->\n{}\n\n<!-- {} (full) -->\n{}\n",
             r.meta.id,
-            hover::render_rule(r, None, Verbosity::Brief, k),
+            hover::render_rule(r, None, Verbosity::Brief, false, k),
             r.meta.id,
-            hover::render_rule(r, None, Verbosity::Full, k)
+            hover::render_rule(r, None, Verbosity::Full, false, k)
         );
         snaps.push((format!("rule-{}.md", r.meta.id), s));
     }

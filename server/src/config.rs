@@ -53,6 +53,11 @@ pub struct Settings {
     /// The `notes` setting: folders of the user's own Markdown notes, as
     /// written (relative ones are resolved by the caller).
     pub notes: Vec<String>,
+    /// The editor shows a diagnostic's message in the hover box itself,
+    /// just above the server's hover (VS Code does; told from `clientInfo`):
+    /// the brief hover of a finding then leaves the message out of its
+    /// heading instead of saying it twice.
+    pub diagnostics_in_hover: bool,
 }
 
 impl Default for Settings {
@@ -73,6 +78,7 @@ impl Default for Settings {
             stub: false,
             locale: None,
             notes: Vec::new(),
+            diagnostics_in_hover: false,
         }
     }
 }

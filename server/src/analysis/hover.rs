@@ -1010,15 +1010,23 @@ pub fn brief_rule(r: &RuleDoc, finding: Option<&Finding>, k: &Knowledge) -> Brie
     }
 }
 
-/// Markdown for a rule (the explanation shown inside a finding).
-pub fn render_rule(r: &RuleDoc, finding: Option<&Finding>, verbosity: Verbosity, k: &Knowledge) -> String {
+/// Markdown for a rule (the explanation shown inside a finding). With
+/// `message_shown` (the editor shows the finding's message right above the
+/// hover, `Settings::diagnostics_in_hover`), the brief heading is the rule's
+/// id alone.
+pub fn render_rule(r: &RuleDoc, finding: Option<&Finding>, verbosity: Verbosity, message_shown: bool, k: &Knowledge) -> String {
     let fix_lines = |fixes: &[(String, String)]| -> String {
         fixes.iter().map(|(title, how)| format!("*{}:* {} ({how})\n\n", k.ui("hover.fix", &[]), escape_prose(title))).collect()
     };
     match verbosity {
         Verbosity::Brief => {
             let b = brief_rule(r, finding, k);
-            let mut md = format!("**{}** — {}\n\n", k.ui("hover.rule_heading", &[("rule", &r.meta.id)]), escape_prose(&b.message));
+            let heading = k.ui("hover.rule_heading", &[("rule", &r.meta.id)]);
+            let mut md = if message_shown && finding.is_some() {
+                format!("**{heading}**\n\n")
+            } else {
+                format!("**{heading}** — {}\n\n", escape_prose(&b.message))
+            };
             if !b.why.is_empty() {
                 md.push_str(&escape_prose(&b.why));
                 md.push_str("\n\n");
@@ -1088,7 +1096,7 @@ fn hover_inner(
     let mut range: Option<Range<usize>> = None;
     for f in findings.iter().filter(|f| f.range.start <= offset && offset <= f.range.end) {
         if let Some(r) = k.rule(f.rule) {
-            parts.push(render_rule(r, Some(f), settings.hover_verbosity, k));
+            parts.push(render_rule(r, Some(f), settings.hover_verbosity, settings.diagnostics_in_hover, k));
             rules.push(f.rule.to_string());
             range.get_or_insert(f.range.clone());
         }
@@ -1126,7 +1134,7 @@ fn hover_inner(
 pub fn explain_id(id: &str, k: &Knowledge) -> Option<String> {
     let mut parts = Vec::new();
     if let Some(r) = k.rule(id) {
-        parts.push(render_rule(r, None, Verbosity::Full, k));
+        parts.push(render_rule(r, None, Verbosity::Full, false, k));
     }
     if let Some(t) = k.topic(id) {
         parts.push(render_topic(t, None, Verbosity::Full, k));

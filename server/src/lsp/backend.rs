@@ -265,6 +265,17 @@ struct ClientInfo {
     root: Option<PathBuf>,
     /// The client's `locale` from `initialize` (VS Code's display language).
     locale: Option<String>,
+    /// The client shows a diagnostic's message in the hover box
+    /// (`shows_diagnostics_in_hover`).
+    diagnostics_in_hover: bool,
+}
+
+/// Whether a client of this name (`clientInfo.name`) shows a diagnostic's
+/// message in the hover box, above the server's hover: VS Code and the
+/// editors built from it (`Visual Studio Code`, `Code - OSS`, `code-server`,
+/// `VSCodium`) do; Neovim, Helix and Emacs show diagnostics apart.
+fn shows_diagnostics_in_hover(name: &str) -> bool {
+    name.to_lowercase().contains("code")
 }
 
 /// What the diagnostics tasks share with the handlers.
@@ -405,6 +416,7 @@ impl Backend {
                 warnings.extend(s.merge_json(l, k));
             }
         }
+        s.diagnostics_in_hover = self.info.read().is_ok_and(|i| i.diagnostics_in_hover);
         (s, warnings)
     }
 
@@ -877,6 +889,7 @@ impl LanguageServer for Backend {
                 .is_some_and(|r| r.properties.iter().any(|p| p == "edit"));
             info.root = root;
             info.locale = params.locale.clone();
+            info.diagnostics_in_hover = params.client_info.as_ref().is_some_and(|c| shows_diagnostics_in_hover(&c.name));
         }
         if let Some(opts) = params.initialization_options {
             if let Ok(mut l) = self.layers.write() {
