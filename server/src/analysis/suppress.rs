@@ -2,7 +2,9 @@
 //! and ruff's `# noqa` (bare: every rule) and `# noqa: CODE, …` (the rules
 //! whose ruff twin is one of the codes, matched exactly as ruff does).
 //! A comment suppresses findings on its own line, and findings inside a
-//! multi-line statement whose first line carries it.
+//! multi-line statement whose first line carries it. A `# noqa` on the line
+//! that closes a multi-line string or a backslash continuation also covers
+//! the lines it closes, as ruff reads it (ruff expects it there).
 
 use super::{Context, Finding};
 use std::collections::HashMap;
@@ -111,7 +113,13 @@ impl Suppressions {
             }
             last_comment = Some(n.id());
             if let Some(d) = parse_noqa(crate::syntax::text(n, src)) {
-                add(&mut s.noqa, n.start_position().row, d);
+                let row = n.start_position().row;
+                // As ruff reads it, a `# noqa` closing a multi-line string
+                // or a backslash continuation covers the lines it closes.
+                for r in noqa_first_row(root, src, row, n.start_byte())..row {
+                    add(&mut s.noqa, r, d.clone());
+                }
+                add(&mut s.noqa, row, d);
             }
         }
         s
@@ -147,6 +155,50 @@ impl Suppressions {
         }
         let stmt = crate::syntax::statement_of(node);
         self.line_suppresses(stmt.start_position().row, f.rule)
+    }
+}
+
+/// The first line that a `# noqa` at `at` (on line `row`) speaks for, as
+/// ruff reads it: a line that begins inside a multi-line string (or
+/// f-string, the outermost) belongs with the line where the string begins,
+/// and a line after backslash continuations with the lines they continue;
+/// both as often as they chain. `row` itself when neither applies.
+fn noqa_first_row(root: Node, src: &str, row: usize, at: usize) -> usize {
+    let (mut row, mut at) = (row, at);
+    loop {
+        let line_start = src[..at.min(src.len())].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let continued = backslash_rows_before(src, at);
+        if continued > 0 {
+            row -= continued;
+            // Back to the first continued line (any byte of it will do).
+            let mut start = line_start;
+            for _ in 0..continued {
+                // The previous line's text ends before its `\n`, `\r\n` or `\r`.
+                let mut end = start.saturating_sub(1);
+                if src.as_bytes().get(end) == Some(&b'\n') && end > 0 && src.as_bytes()[end - 1] == b'\r' {
+                    end -= 1;
+                }
+                start = src[..end].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            }
+            at = start;
+            continue;
+        }
+        // The outermost string around the line's first byte, begun on an earlier line.
+        let mut around = None;
+        let mut n = root.descendant_for_byte_range(line_start, line_start);
+        while let Some(x) = n {
+            if x.kind_name() == "string" && x.start_byte() < line_start && line_start < x.end_byte() {
+                around = Some(x);
+            }
+            n = x.parent();
+        }
+        match around {
+            Some(string) if string.start_position().row < row => {
+                row = string.start_position().row;
+                at = string.start_byte();
+            }
+            _ => return row,
+        }
     }
 }
 
