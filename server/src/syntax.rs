@@ -704,7 +704,7 @@ fn ancestors_by_parent(top: Node<'_>) -> Vec<Node<'_>> {
 /// taken is the first with children that ends at or after the target's end,
 /// and the targets nest), so each is the parent of the next. With an empty
 /// node on the way, or a descent that stops short, the parents are asked.
-fn ancestors_down_to<'t>(root: Node<'t>, top: Node<'t>) -> Vec<Node<'t>> {
+pub(crate) fn ancestors_down_to<'t>(root: Node<'t>, top: Node<'t>) -> Vec<Node<'t>> {
     let same = |a: Node, b: Node| a.id() == b.id() && a.byte_range() == b.byte_range();
     let mut chain = vec![root];
     let mut n = root;

@@ -166,32 +166,57 @@ impl Suppressions {
 fn noqa_first_row(root: Node, src: &str, row: usize, at: usize) -> usize {
     let (mut row, mut at) = (row, at);
     loop {
-        let line_start = src[..at.min(src.len())].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line_start = line_start_of(src, at);
         let continued = backslash_rows_before(src, at);
         if continued > 0 {
             row -= continued;
-            // Back to the first continued line (any byte of it will do).
+            // Back to the end of the first continued line (a string may
+            // close on it, before its backslash).
             let mut start = line_start;
+            let mut end = line_start;
             for _ in 0..continued {
                 // The previous line's text ends before its `\n`, `\r\n` or `\r`.
-                let mut end = start.saturating_sub(1);
+                end = start.saturating_sub(1);
                 if src.as_bytes().get(end) == Some(&b'\n') && end > 0 && src.as_bytes()[end - 1] == b'\r' {
                     end -= 1;
                 }
-                start = src[..end].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+                start = line_start_of(src, end);
             }
-            at = start;
+            at = end;
             continue;
         }
-        // The outermost string around the line's first byte, begun on an earlier line.
-        let mut around = None;
-        let mut n = root.descendant_for_byte_range(line_start, line_start);
-        while let Some(x) = n {
-            if x.kind_name() == "string" && x.start_byte() < line_start && line_start < x.end_byte() {
-                around = Some(x);
+        // The outermost string around the line's first byte, begun on an
+        // earlier line: as ruff maps them, a triple-quoted string or an
+        // f-string. Its closing quotes stand on this line before `at`
+        // (three of them, or, for a single-quoted f-string that a newline
+        // inside `{}` spread over lines, one after a `}`): a line without
+        // them walks nothing (this runs for every `# noqa` on every recheck).
+        let before = &src.as_bytes()[line_start..at.min(src.len())];
+        let may_close_one = {
+            // One pass: a run of three equal quotes, or a quote after a `}`.
+            let (mut run, mut last, mut brace, mut found) = (0, 0u8, false, false);
+            for &b in before {
+                if b == b'"' || b == b'\'' {
+                    run = if b == last { run + 1 } else { 1 };
+                    if run >= 3 || brace {
+                        found = true;
+                        break;
+                    }
+                } else {
+                    run = 0;
+                    brace |= b == b'}';
+                }
+                last = b;
             }
-            n = x.parent();
-        }
+            found
+        };
+        let around = if may_close_one {
+            root.descendant_for_byte_range(line_start, line_start).and_then(|d| {
+                crate::syntax::ancestors_down_to(root, d).into_iter().find(|x| x.kind_name() == "string" && x.start_byte() < line_start && line_start < x.end_byte())
+            })
+        } else {
+            None
+        };
         match around {
             Some(string) if string.start_position().row < row => {
                 row = string.start_position().row;
@@ -205,7 +230,7 @@ fn noqa_first_row(root: Node, src: &str, row: usize, at: usize) -> usize {
 /// How many physical lines just before the one holding `at` end in a
 /// backslash continuation (so that they and `at`'s line are one logical line).
 fn backslash_rows_before(src: &str, at: usize) -> usize {
-    let mut line_start = src[..at.min(src.len())].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let mut line_start = line_start_of(src, at);
     let mut n = 0;
     while line_start > 0 {
         let mut end = line_start - 1;
@@ -216,9 +241,14 @@ fn backslash_rows_before(src: &str, at: usize) -> usize {
             break;
         }
         n += 1;
-        line_start = src[..end].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        line_start = line_start_of(src, end);
     }
     n
+}
+
+/// Where the line holding `at` starts (after a `\n`, `\r` or `\r\n`).
+fn line_start_of(src: &str, at: usize) -> usize {
+    memchr::memrchr2(b'\n', b'\r', &src.as_bytes()[..at.min(src.len())]).map_or(0, |i| i + 1)
 }
 
 fn add(map: &mut HashMap<usize, Option<Vec<String>>>, line: usize, d: Option<Vec<String>>) {
