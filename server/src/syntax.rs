@@ -679,9 +679,6 @@ pub fn walk_id() -> Option<u64> {
     Some(WALK_ID.with(|w| w.get()))
 }
 
-/// The walker's ancestor path for `NodeExt::up`, valid while this value
-/// lives: dropping it (also on unwinding) clears the path, so no node
-/// outlives its tree there.
 /// `top`, its parent, its parent's parent… up to the root, listed from the
 /// root down: `Node::parent` once per level.
 fn ancestors_by_parent(top: Node<'_>) -> Vec<Node<'_>> {
@@ -726,6 +723,9 @@ pub(crate) fn ancestors_down_to<'t>(root: Node<'t>, top: Node<'t>) -> Vec<Node<'
     chain
 }
 
+/// The walker's ancestor path for `NodeExt::up`, valid while this value
+/// lives: dropping it (also on unwinding) clears the path, so no node
+/// outlives its tree there.
 pub struct AncestorPath(());
 
 impl AncestorPath {
