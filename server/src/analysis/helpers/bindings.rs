@@ -492,3 +492,27 @@ pub fn known_dict(e: Node, cx: &Context) -> bool {
         _ => is_dict_value(e, cx),
     }
 }
+
+/// Whether `name` is used in `root`'s text at an offset `counts` admits: as
+/// an identifier spelled `name`, or inside a string (where code may look it
+/// up by name). Found from the text's occurrences of `name` (the smallest
+/// node at each, and its ancestors up to a string), not by a walk of the
+/// whole tree. `name` is not empty.
+pub fn named_or_quoted(root: Node, src: &str, name: &str, counts: impl Fn(usize) -> bool) -> bool {
+    debug_assert!(!name.is_empty());
+    memchr::memmem::find_iter(src.as_bytes(), name.as_bytes()).filter(|&at| counts(at)).any(|at| {
+        let Some(mut n) = root.descendant_for_byte_range(at, at + name.len()) else { return false };
+        if n.kind_name() == "identifier" && crate::syntax::text(n, src) == name {
+            return true;
+        }
+        loop {
+            if n.kind_name() == "string" {
+                return true;
+            }
+            match n.parent() {
+                Some(p) => n = p,
+                None => return false,
+            }
+        }
+    })
+}

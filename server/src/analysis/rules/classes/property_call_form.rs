@@ -186,21 +186,6 @@ fn uses_outside(root: Node, name: &str, skip: &[Node], args: Node, cx: &Context)
     if name.is_empty() {
         return crate::syntax::descendants(root).into_iter().any(|n| n.kind_name() == "string" && !args.byte_range().contains(&n.start_byte()));
     }
-    let outside = |at: &usize| !args.byte_range().contains(at) && !skip.iter().any(|s| s.byte_range().contains(at));
-    for at in memchr::memmem::find_iter(cx.src.as_bytes(), name.as_bytes()).filter(outside) {
-        let Some(mut n) = root.descendant_for_byte_range(at, at + name.len()) else { continue };
-        if n.kind_name() == "identifier" && cx.text(n) == name {
-            return true;
-        }
-        loop {
-            if n.kind_name() == "string" {
-                return true;
-            }
-            match n.parent() {
-                Some(p) if n.id() != root.id() => n = p,
-                _ => break,
-            }
-        }
-    }
-    false
+    let outside = |at: usize| !args.byte_range().contains(&at) && !skip.iter().any(|s| s.byte_range().contains(&at));
+    crate::analysis::helpers::bindings::named_or_quoted(root, cx.src, name, outside)
 }

@@ -46,23 +46,8 @@ fn used_elsewhere(root: Node, name: &str, except: Node, cx: &Context) -> bool {
     if cx.src.matches(name).count() <= 1 {
         return false;
     }
-    let found = memchr::memmem::find_iter(cx.src.as_bytes(), name.as_bytes()).any(|at| {
-        let Some(mut n) = root.descendant_for_byte_range(at, at + name.len()) else { return false };
-        if n.kind_name() == "identifier" && n.id() != except.id() && cx.text(n) == name {
-            return true;
-        }
-        // A string holding the occurrence (an f-string's names are
-        // identifiers, found above).
-        loop {
-            if n.kind_name() == "string" {
-                return true;
-            }
-            match n.parent() {
-                Some(p) => n = p,
-                None => return false,
-            }
-        }
-    });
+    // The candidate's own name does not count.
+    let found = crate::analysis::helpers::bindings::named_or_quoted(root, cx.src, name, |at| !except.byte_range().contains(&at));
     #[cfg(debug_assertions)]
     assert_eq!(found, used_elsewhere_by_walk(root, name, except, cx), "used_elsewhere({name:?})");
     found
