@@ -43,8 +43,9 @@ pub struct Checked {
     error_ranges: Vec<Range<usize>>,
     /// The top-level statements whose subtree is at least
     /// `MAX_RULE_HEIGHT` levels tall (then the module is too tall for the
-    /// `module`-dispatched rules), once a recheck has needed it: kept up to
-    /// date per statement, so a keystroke does not measure the whole tree.
+    /// `module`-dispatched rules), once a recheck has needed it or a full
+    /// check found the tree not too tall (then none): kept up to date per
+    /// statement, so a keystroke does not measure the whole tree.
     deep: Option<Vec<Range<usize>>>,
     /// The module-level code statements (not definitions or comments) whose
     /// text holds one of the needles of the rules that read their sibling
@@ -117,15 +118,20 @@ pub fn check_full(src: &str, tree: &Tree, settings: &Settings, k: &Knowledge) ->
     let raw = rules::run(&cx, &enabled);
     let import_blocked = import_blocked(&raw.error_ranges, cx.module.import_insert_at);
     let error_ranges = raw.error_ranges.clone();
+    // The walk measured the tree: when it is not too tall, no top-level
+    // statement is deep (each is a level lower), and the first recheck
+    // need not measure them all (a pass over the whole tree).
+    let deep = raw.shallow.then(Vec::new);
     let findings = super::finish(raw, &cx, k);
     let root = tree.root_node();
+    debug_assert!(deep.is_none() || crate::syntax::children(root).into_iter().all(|c| !is_deep(c)), "a shallow tree with a deep statement");
     Checked {
         findings,
         facts: cx.module,
         bodies: top_level_bodies(root),
         import_blocked,
         error_ranges,
-        deep: None,
+        deep,
         sibling_stmts: None,
         class_names: crate::syntax::named_children(root).into_iter().filter_map(class_name).collect(),
     }
@@ -567,7 +573,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     }
 
     let cx = Context::with_facts(src, tree, settings, facts);
-    let mut raw = RawFindings { findings: Vec::new(), error_ranges: Vec::new() };
+    let mut raw = RawFindings { findings: Vec::new(), error_ranges: Vec::new(), shallow: false };
     if !module_rules.is_empty() {
         if deep.is_empty() {
             // Not too tall (as `dispatch` would find, walking the whole tree).

@@ -484,13 +484,16 @@ pub struct RawFindings {
     pub findings: Vec<Finding>,
     /// Ranges of ERROR and MISSING nodes: no advice overlaps them.
     pub error_ranges: Vec<Range<usize>>,
+    /// `run` measured the tree and it is at most `MAX_RULE_HEIGHT` levels
+    /// tall, so no top-level statement is deep (`incremental::is_deep`).
+    pub shallow: bool,
 }
 
 /// One traversal of the tree, dispatching each node to the rules that want it.
 /// A panicking rule loses its findings for this file, never the server.
 pub fn run(cx: &Context, enabled: &Enabled) -> RawFindings {
-    let mut raw = RawFindings { findings: Vec::new(), error_ranges: Vec::new() };
-    walk(cx.tree.root_node(), cx, enabled, &mut raw);
+    let mut raw = RawFindings { findings: Vec::new(), error_ranges: Vec::new(), shallow: false };
+    raw.shallow = walk(cx.tree.root_node(), cx, enabled, &mut raw);
     raw
 }
 
@@ -616,14 +619,17 @@ pub(crate) fn dispatch_unchecked(node: Node, cx: &Context, rules: &[&'static dyn
 }
 
 /// Walk the subtree of `top` (itself included), dispatching every node.
-pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFindings) {
+/// Returns whether `top`'s subtree is at most `MAX_RULE_HEIGHT` levels tall
+/// (the walk measures it).
+pub(crate) fn walk(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFindings) -> bool {
     walk_within(top, cx, enabled, raw, false)
 }
 
 /// `walk`; `short`: the caller knows `top`'s subtree is at most
 /// `MAX_RULE_HEIGHT` levels tall (an incremental recheck keeps the heights of
-/// top-level statements), so no node of it is measured.
-pub(crate) fn walk_within(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFindings, short: bool) {
+/// top-level statements), so no node of it is measured (and false is
+/// returned: nothing was measured).
+pub(crate) fn walk_within(top: Node, cx: &Context, enabled: &Enabled, raw: &mut RawFindings, short: bool) -> bool {
     let has_error = top.has_error();
     // The ancestors of the current node, for `NodeExt::up` in rules.
     let path = crate::syntax::AncestorPath::new(cx.tree.root_node(), top);
@@ -631,6 +637,8 @@ pub(crate) fn walk_within(top: Node, cx: &Context, enabled: &Enabled, raw: &mut 
     let call_ids = kind_ids("call");
     let local_renames = if enabled.calls.any_named { renamed_names(cx.src.get(top.byte_range()).unwrap_or("")) } else { Default::default() };
     let tall = if short { Default::default() } else { too_tall(top, MAX_RULE_HEIGHT) };
+    // `too_tall` holds `top` itself whenever it holds any node.
+    let shallow = !short && tall.is_empty();
     let mut logged = false;
     // The subtree in a cursor's order, gathered a piece at a time
     // (`syntax::preorder`): a subtree of at most `WALK_PIECE` nodes at once;
@@ -650,7 +658,7 @@ pub(crate) fn walk_within(top: Node, cx: &Context, enabled: &Enabled, raw: &mut 
         }
         for &crate::syntax::Visit { node, depth: d, kind } in &piece {
             if crate::analysis::budget::exhausted() {
-                return;
+                return shallow;
             }
             let depth = (below + d) as usize;
             if depth > 0 {
@@ -685,6 +693,7 @@ pub(crate) fn walk_within(top: Node, cx: &Context, enabled: &Enabled, raw: &mut 
             }
         }
     }
+    shallow
 }
 
 /// How many nodes `walk_within` gathers at once (about 300 KB).
