@@ -22,6 +22,7 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "annotation", "dict", "lambda", "block", "none", "compare-literal", "key-argument", "except-star", "returns-none",
     "nested-loop", "method", "class-body", "python2", "docstring", "main-guard", "slice-step", "f-string",
     "stacked-decorators", "nested-def", "decorated-class", "chained-comparison", "string-format",
+    "set-operator", "sequence-repetition",
 ];
 
 #[derive(Debug, Clone)]
@@ -249,6 +250,24 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     if pk == "comparison_operator" && !token.is_named() && parent.is_some_and(|p| p.named_child_count() >= 3) {
         k.insert("chained-comparison");
     }
+    // `{1, 2} | other`, `set(a) <= b`: set algebra, when an operand is
+    // written as a set; `[0] * n`, `"-" * 40`: repetition, when an operand
+    // is a sequence display (what the other operand is, the syntax cannot
+    // tell: these are where the operator's meaning shows).
+    match (tk, pk) {
+        ("|" | "&" | "-" | "^", "binary_operator") if binary_operands(parent.unwrap()).iter().any(|o| is_set_expression(*o, src)) => {
+            k.insert("set-operator");
+        }
+        ("<" | "<=" | ">" | ">=", "comparison_operator")
+            if parent.is_some_and(|p| p.named_child_count() == 2 && named_children(p).iter().any(|o| is_set_expression(*o, src))) =>
+        {
+            k.insert("set-operator");
+        }
+        ("*", "binary_operator") if binary_operands(parent.unwrap()).iter().any(|o| is_sequence_display(*o)) => {
+            k.insert("sequence-repetition");
+        }
+        _ => {}
+    }
     if tk == "none" && pk == "comparison_operator" {
         let ops: Vec<Node> = syntax::children(parent.unwrap());
         if ops.iter().any(|o| matches!(o.kind_name(), "is" | "is not" | "==" | "!=")) {
@@ -419,6 +438,37 @@ pub fn is_docstring(s: Node) -> bool {
         "block" => container.up().is_some_and(|p| matches!(p.kind_name(), "function_definition" | "class_definition")),
         _ => false,
     }
+}
+
+/// The two operands of a `binary_operator`.
+fn binary_operands(op: Node) -> Vec<Node> {
+    [op.child_by_field_id(crate::field_id!("left")), op.child_by_field_id(crate::field_id!("right"))].into_iter().flatten().collect()
+}
+
+/// `n` without the parentheses around it.
+fn unparenthesized(mut n: Node) -> Node {
+    while n.kind_name() == "parenthesized_expression" {
+        match n.named_child(0) {
+            Some(inner) => n = inner,
+            None => break,
+        }
+    }
+    n
+}
+
+/// A set display, a set comprehension, or a call of `set` or `frozenset`.
+fn is_set_expression(n: Node, src: &str) -> bool {
+    let n = unparenthesized(n);
+    match n.kind_name() {
+        "set" | "set_comprehension" => true,
+        "call" => n.child_by_field_id(crate::field_id!("function")).is_some_and(|f| f.kind_name() == "identifier" && matches!(text(f, src), "set" | "frozenset")),
+        _ => false,
+    }
+}
+
+/// A list, tuple or string display (a list comprehension too).
+fn is_sequence_display(n: Node) -> bool {
+    matches!(unparenthesized(n).kind_name(), "list" | "tuple" | "string" | "concatenated_string" | "list_comprehension")
 }
 
 fn self_or_ancestor<'t>(n: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
