@@ -93,7 +93,11 @@ fn visit_one<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'
             }
             return;
         }
-        "lambda" | "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "generator_expression" => return,
+        "lambda" => return,
+        "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "generator_expression" => {
+            comprehension(n, cx, f, next);
+            return;
+        }
         "match_statement" | "type_alias_statement" | "exec_statement" | "print_statement" => {
             f.unsure = true;
             return;
@@ -211,6 +215,59 @@ fn visit_one<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'
     }
 }
 
+/// A comprehension: its first iterable runs now, in this scope. A list,
+/// set or dict comprehension runs its other parts now as well, in a scope
+/// of its own whose reads of this function's names happen now (a name the
+/// function binds later is unbound then: `NameError` before 3.12,
+/// `UnboundLocalError` since); a generator expression runs them when it is
+/// consumed, perhaps after the binding, so they are not read. The names its
+/// `for` clauses bind are its own; a `:=` in it binds in this function.
+fn comprehension<'t>(n: Node<'t>, cx: &Context, f: &mut Facts<'t>, next: &mut Vec<Step<'t>>) {
+    let eager = n.kind_name() != "generator_expression";
+    let mut own: HashSet<&str> = HashSet::new();
+    let mut inner = Facts::default();
+    let mut first = true;
+    for c in named_children(n) {
+        if c.kind_name() != "for_in_clause" {
+            // The element (or key: value pair) and the `if` clauses.
+            if eager {
+                visit(c, Some(n), cx, &mut inner);
+            }
+            continue;
+        }
+        let left = c.child_by_field_id(crate::field_id!("left"));
+        let mut targets: Vec<Node> = left.into_iter().collect();
+        while let Some(t) = targets.pop() {
+            match t.kind_name() {
+                "identifier" => {
+                    own.insert(cx.text(t));
+                }
+                "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "tuple" | "list" | "parenthesized_expression" => {
+                    targets.extend(code_children(t));
+                }
+                _ => {}
+            }
+        }
+        for part in named_children(c).into_iter().filter(|x| Some(x.id()) != left.map(|l| l.id()) && x.kind_name() != "comment") {
+            if first {
+                next.push(Step::Visit(part, Some(c)));
+            } else if eager {
+                visit(part, Some(c), cx, &mut inner);
+            }
+        }
+        first = false;
+    }
+    f.unsure |= inner.unsure;
+    // Its clauses run before its element, each time round: a name its `:=`
+    // binds may be read by the element written before it
+    // (`[y for x in xs if (y := f(x))]`); such reads stay quiet.
+    let reads = inner.reads.into_iter().filter(|r| !own.contains(cx.text(*r)) && !inner.bound_at.contains_key(cx.text(*r)));
+    f.reads.extend(reads);
+    for (name, at) in inner.bound_at {
+        f.bind(&name, at);
+    }
+}
+
 /// Whether identifier `id`, whose parent is `p`, is read.
 fn is_load_in(id: Node, p: Node) -> bool {
     match p.kind_name() {
@@ -221,7 +278,10 @@ fn is_load_in(id: Node, p: Node) -> bool {
         | "elif_clause" | "while_statement" | "parenthesized_expression" | "tuple" | "list" | "set" | "pair"
         | "expression_list" | "conditional_expression" | "interpolation" | "await" | "yield" | "raise_statement"
         | "assert_statement" | "list_splat" | "dictionary_splat" | "with_item" | "for_statement" | "assignment"
-        | "augmented_assignment" | "except_clause" => true,
+        | "augmented_assignment" | "except_clause" | "list_comprehension" | "set_comprehension"
+        | "dictionary_comprehension" | "generator_expression" | "if_clause" => true,
+        // The iterable (`comprehension` never visits the target).
+        "for_in_clause" => p.child_by_field_id(crate::field_id!("left")).is_none_or(|l| l.id() != id.id()),
         _ => false,
     }
 }
