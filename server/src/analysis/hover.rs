@@ -22,7 +22,7 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "annotation", "dict", "lambda", "block", "none", "compare-literal", "key-argument", "except-star", "returns-none",
     "nested-loop", "method", "class-body", "python2", "docstring", "main-guard", "slice-step", "f-string",
     "stacked-decorators", "nested-def", "decorated-class", "chained-comparison", "string-format",
-    "set-operator", "sequence-repetition",
+    "set-operator", "sequence-concatenation", "sequence-repetition",
 ];
 
 #[derive(Debug, Clone)]
@@ -251,8 +251,8 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
         k.insert("chained-comparison");
     }
     // `{1, 2} | other`, `set(a) <= b`: set algebra, when an operand is
-    // written as a set; `[0] * n`, `"-" * 40`: repetition, when an operand
-    // is a sequence display (what the other operand is, the syntax cannot
+    // written as a set; `[0] * n`, `"-" * 40`, `"n=" + s`: repetition and
+    // concatenation, when an operand is a sequence display (what the other operand is, the syntax cannot
     // tell: these are where the operator's meaning shows).
     match (tk, pk) {
         ("|" | "&" | "-" | "^", "binary_operator") if binary_operands(parent.unwrap()).iter().any(|o| is_set_expression(*o, src)) => {
@@ -265,6 +265,9 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
         }
         ("*", "binary_operator") if binary_operands(parent.unwrap()).iter().any(|o| is_sequence_display(*o)) => {
             k.insert("sequence-repetition");
+        }
+        ("+", "binary_operator") if binary_operands(parent.unwrap()).iter().any(|o| is_sequence_display(*o)) => {
+            k.insert("sequence-concatenation");
         }
         _ => {}
     }
