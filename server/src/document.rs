@@ -321,12 +321,30 @@ fn diff_nodes(o: tree_sitter::Node, n: tree_sitter::Node, depth: usize, out: &mu
 }
 
 /// `diff_nodes` for the two roots: their children (the module's statements,
-/// which have no fields) gathered by `syntax::children` in one pass each,
-/// then matched as `diff_nodes` matches children below them (there with
-/// cursors, which also tell the fields; a cursor's steps through the
-/// module's hidden `module_repeat1` nodes are what this avoids).
+/// which have no fields) gathered in C, then matched as `diff_nodes` matches
+/// children below them (there with cursors, which also tell the fields; a
+/// cursor's steps through the module's hidden `module_repeat1` nodes are
+/// what this avoids). The lists leave out the pairs the two roots share
+/// (`syntax::children_diff`: the hidden nodes a reparse reused are not
+/// entered), which the merge would find to be one subtree and pass over;
+/// debug builds compare with the full lists.
 fn diff_top(o: tree_sitter::Node, n: tree_sitter::Node, out: &mut Vec<Range<usize>>) {
-    let (oc, nc) = (syntax::children(o), syntax::children(n));
+    #[cfg(debug_assertions)]
+    let first = out.len();
+    match syntax::children_diff(o, n) {
+        Some((oc, nc)) => diff_lists(&oc, &nc, out),
+        None => diff_lists(&syntax::children(o), &syntax::children(n), out),
+    }
+    #[cfg(debug_assertions)]
+    {
+        let mut full = Vec::new();
+        diff_lists(&syntax::children(o), &syntax::children(n), &mut full);
+        assert_eq!(out[first..], full[..], "the top-level diff without the shared statements differs");
+    }
+}
+
+/// `diff_top`'s merge of two lists of children by start.
+fn diff_lists(oc: &[tree_sitter::Node], nc: &[tree_sitter::Node], out: &mut Vec<Range<usize>>) {
     let (mut i, mut j) = (0, 0);
     while i < oc.len() || j < nc.len() {
         match (oc.get(i), nc.get(j)) {
@@ -1535,6 +1553,44 @@ mod tests {
         }
         for s in open {
             assert!(!lexically_closed(s.as_bytes(), false), "open: {s:?}");
+        }
+    }
+
+    /// A typed letter, a new statement and opened strings in a
+    /// 400-statement module: `children_diff` leaves out the statements the
+    /// reparse reused (not vacuous: the lists are short where the module
+    /// has hundreds of children) and `diff_top` gives what the full lists give
+    /// (it compares them in debug builds).
+    #[test]
+    fn top_level_diff_skips_the_statements_a_reparse_reused() {
+        let src: String = (0..400).map(|i| format!("def f{i}(x):\n    return x + {i}\n\n")).collect();
+        let at = src.find("return x + 200").unwrap();
+        // (Measured: 21, 4 and 2 children left of 400; a string opened to
+        // the end of the file changes every statement after the edit.)
+        for (insert, most) in [("y", 40), ("\nz = 1", 40), ("'", 40), ("\"\"\"", usize::MAX)] {
+            let old_tree = crate::syntax::parse(&src, None);
+            let text = format!("{}{insert}{}", &src[..at], &src[at..]);
+            let mut edited = old_tree.clone();
+            let start = point_at(&src, &LineIndex::new(&src), at);
+            edited.edit(&tree_sitter::InputEdit {
+                start_byte: at,
+                old_end_byte: at,
+                new_end_byte: at + insert.len(),
+                start_position: start,
+                old_end_position: start,
+                new_end_position: point_at(&text, &LineIndex::new(&text), at + insert.len()),
+            });
+            let new_tree = crate::syntax::parse(&text, Some(&edited));
+            let (o, n) = (edited.root_node(), new_tree.root_node());
+            assert!(n.child_count() >= 400);
+            let (a, b) = crate::syntax::children_diff(o, n).expect("hidden nodes nest shallowly here");
+            assert!(a.len() <= most && b.len() <= most, "{insert:?}: {} and {} children left", a.len(), b.len());
+            let mut out = Vec::new();
+            diff_top(o, n, &mut out);
+            let mut full = Vec::new();
+            diff_lists(&crate::syntax::children(o), &crate::syntax::children(n), &mut full);
+            assert_eq!(out, full, "{insert:?}");
+            assert!(!out.is_empty(), "{insert:?}: the edit shows");
         }
     }
 

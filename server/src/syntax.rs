@@ -265,6 +265,56 @@ unsafe extern "C" {
     /// `vendor/tree-sitter/src/pyexplain.c`: whether a node of `node`'s
     /// subtree lies `limit` or more levels below it.
     fn ts_node_pyexplain_taller_than(node: tree_sitter::ffi::TSNode, limit: u32) -> bool;
+    /// `vendor/tree-sitter/src/pyexplain.c`: the children of both roots but
+    /// the pairs that are one subtree at one start; false when a list would
+    /// pass its cap or hidden nodes nest too deep.
+    fn ts_node_pyexplain_children_diff(
+        old_root: tree_sitter::ffi::TSNode,
+        new_root: tree_sitter::ffi::TSNode,
+        old_out: *mut tree_sitter::ffi::TSNode,
+        old_cap: u32,
+        old_len: *mut u32,
+        new_out: *mut tree_sitter::ffi::TSNode,
+        new_cap: u32,
+        new_len: *mut u32,
+    ) -> bool;
+}
+
+/// The children of `old` and of `new` (each as `children` lists them),
+/// leaving out the pairs that are one subtree at one start (reused by a
+/// reparse), in order: what a merge of the two full lists by start, such as
+/// `document::diff_top`, finds different, read without entering the hidden
+/// nodes both trees share. None when the C pass gives up (hidden nodes
+/// nested too deep); the caller then lists the children.
+pub fn children_diff<'o, 'n>(old: Node<'o>, new: Node<'n>) -> Option<(Vec<Node<'o>>, Vec<Node<'n>>)> {
+    let (oc, nc) = (old.child_count() as usize, new.child_count() as usize);
+    let mut a: Vec<Node<'o>> = Vec::with_capacity(oc);
+    let mut b: Vec<Node<'n>> = Vec::with_capacity(nc);
+    let (mut al, mut bl) = (0u32, 0u32);
+    // SAFETY: `Node` is a `repr(transparent)` `TSNode`; each buffer has room
+    // for its cap (the node's child count, which bounds the list) and the
+    // function writes at most that many, reporting how many; the nodes are
+    // valid while their trees live, which the lifetimes keep.
+    let ok = unsafe {
+        ts_node_pyexplain_children_diff(
+            old.into_raw(),
+            new.into_raw(),
+            a.as_mut_ptr().cast(),
+            u32::try_from(oc).ok()?,
+            &mut al,
+            b.as_mut_ptr().cast(),
+            u32::try_from(nc).ok()?,
+            &mut bl,
+        )
+    };
+    if !ok {
+        return None;
+    }
+    unsafe {
+        a.set_len(al as usize);
+        b.set_len(bl as usize);
+    }
+    Some((a, b))
 }
 
 /// Whether some node of `node`'s subtree lies `limit` or more levels below

@@ -184,3 +184,100 @@ bool ts_node_pyexplain_taller_than(TSNode self, uint32_t limit) {
   array_delete(&stack);
   return tall;
 }
+
+// One side of `ts_node_pyexplain_children_diff`: the iterators from the
+// root down to the current item, and the item (a child the cursor visits,
+// or a hidden node holding some, not yet entered).
+typedef struct {
+  NodeChildIterator stack[PYEXPLAIN_MAX_HIDDEN_DEPTH];
+  uint32_t depth;
+  TSNode head;
+  bool has_head;
+} PyexplainDiffSide;
+
+static void pyexplain_diff_next(PyexplainDiffSide *s) {
+  while (s->depth > 0) {
+    TSNode child;
+    if (!ts_node_child_iterator_next(&s->stack[s->depth - 1], &child)) {
+      s->depth--;
+      continue;
+    }
+    if (ts_node__is_relevant(child, true) || ts_node__relevant_child_count(child, true) > 0) {
+      s->head = child;
+      s->has_head = true;
+      return;
+    }
+  }
+  s->has_head = false;
+}
+
+// Enter the hidden head; false when hidden nodes nest too deep.
+static bool pyexplain_diff_enter(PyexplainDiffSide *s) {
+  if (s->depth == PYEXPLAIN_MAX_HIDDEN_DEPTH) return false;
+  s->stack[s->depth++] = ts_node_iterate_children(&s->head);
+  pyexplain_diff_next(s);
+  return true;
+}
+
+static bool pyexplain_diff_push(TSNode node, TSNode *out, uint32_t cap, uint32_t *len) {
+  if (*len == cap) return false;
+  out[(*len)++] = node;
+  return true;
+}
+
+// The children of `old_root` and of `new_root` (as `ts_node_pyexplain_children`
+// gives them) but those that both have, in order, at one offset: one
+// subtree at the same start (reused by the reparse). The two lists are
+// walked together, each as a cursor would; a hidden node that both have at
+// one start is stepped over whole, without reading the children under it
+// (a module's statements sit under balanced hidden `module_repeat1` nodes,
+// which a reparse reuses but for those on the path to an edit). Where the
+// heads differ, they advance as a merge by start does: both at one start,
+// else the earlier, so the pairs left out are exactly those such a merge of
+// the two full lists meets as heads and finds to be one subtree. Writes at
+// most `old_cap` and `new_cap` nodes; returns false (lists unusable) when a
+// list is longer or hidden nodes nest deeper than
+// PYEXPLAIN_MAX_HIDDEN_DEPTH.
+bool ts_node_pyexplain_children_diff(TSNode old_root, TSNode new_root, TSNode *old_out, uint32_t old_cap, uint32_t *old_len,
+                                     TSNode *new_out, uint32_t new_cap, uint32_t *new_len) {
+  *old_len = 0;
+  *new_len = 0;
+  if (!old_root.id || !new_root.id) return false;
+  PyexplainDiffSide o, n;
+  o.depth = 0;
+  n.depth = 0;
+  o.stack[o.depth++] = ts_node_iterate_children(&old_root);
+  n.stack[n.depth++] = ts_node_iterate_children(&new_root);
+  pyexplain_diff_next(&o);
+  pyexplain_diff_next(&n);
+  while (o.has_head || n.has_head) {
+    if (o.has_head && n.has_head) {
+      uint32_t os = ts_node_start_byte(o.head), ns = ts_node_start_byte(n.head);
+      if (os == ns && ts_node_end_byte(o.head) > os && ts_node_pyexplain_same_subtree(o.head, n.head)) {
+        pyexplain_diff_next(&o);
+        pyexplain_diff_next(&n);
+        continue;
+      }
+    }
+    bool o_hidden = o.has_head && !ts_node__is_relevant(o.head, true);
+    bool n_hidden = n.has_head && !ts_node__is_relevant(n.head, true);
+    if (o_hidden || n_hidden) {
+      if (o_hidden && !pyexplain_diff_enter(&o)) return false;
+      if (n_hidden && !pyexplain_diff_enter(&n)) return false;
+      continue;
+    }
+    if (o.has_head && n.has_head && ts_node_start_byte(o.head) == ts_node_start_byte(n.head)) {
+      if (!pyexplain_diff_push(o.head, old_out, old_cap, old_len)) return false;
+      if (!pyexplain_diff_push(n.head, new_out, new_cap, new_len)) return false;
+      pyexplain_diff_next(&o);
+      pyexplain_diff_next(&n);
+    } else if (o.has_head && (!n.has_head || ts_node_start_byte(o.head) < ts_node_start_byte(n.head))) {
+      if (!pyexplain_diff_push(o.head, old_out, old_cap, old_len)) return false;
+      pyexplain_diff_next(&o);
+    } else {
+      if (!pyexplain_diff_push(n.head, new_out, new_cap, new_len)) return false;
+      pyexplain_diff_next(&n);
+    }
+  }
+  return true;
+}
