@@ -493,6 +493,15 @@ pub fn descendants(node: Node<'_>) -> Vec<Node<'_>> {
     out
 }
 
+/// `node` without the parentheses around it (`((x))` is `x`); None when a
+/// pair holds nothing (error recovery). A loop: the depth is the input's.
+pub fn unparenthesized(mut node: Node<'_>) -> Option<Node<'_>> {
+    while node.kind_name() == "parenthesized_expression" {
+        node = node.named_child(0)?;
+    }
+    Some(node)
+}
+
 /// The named children of `node` other than comments: a block's statements,
 /// a call's arguments, a tuple's items.
 pub fn code_children(node: Node<'_>) -> Vec<Node<'_>> {

@@ -448,20 +448,9 @@ fn binary_operands(op: Node) -> Vec<Node> {
     [op.child_by_field_id(crate::field_id!("left")), op.child_by_field_id(crate::field_id!("right"))].into_iter().flatten().collect()
 }
 
-/// `n` without the parentheses around it.
-fn unparenthesized(mut n: Node) -> Node {
-    while n.kind_name() == "parenthesized_expression" {
-        match n.named_child(0) {
-            Some(inner) => n = inner,
-            None => break,
-        }
-    }
-    n
-}
-
 /// A set display, a set comprehension, or a call of `set` or `frozenset`.
 fn is_set_expression(n: Node, src: &str) -> bool {
-    let n = unparenthesized(n);
+    let Some(n) = syntax::unparenthesized(n) else { return false };
     match n.kind_name() {
         "set" | "set_comprehension" => true,
         "call" => n.child_by_field_id(crate::field_id!("function")).is_some_and(|f| f.kind_name() == "identifier" && matches!(text(f, src), "set" | "frozenset")),
@@ -471,7 +460,7 @@ fn is_set_expression(n: Node, src: &str) -> bool {
 
 /// A list, tuple or string display (a list comprehension too).
 fn is_sequence_display(n: Node) -> bool {
-    matches!(unparenthesized(n).kind_name(), "list" | "tuple" | "string" | "concatenated_string" | "list_comprehension")
+    syntax::unparenthesized(n).is_some_and(|n| matches!(n.kind_name(), "list" | "tuple" | "string" | "concatenated_string" | "list_comprehension"))
 }
 
 fn self_or_ancestor<'t>(n: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {

@@ -481,12 +481,7 @@ pub fn is_dict_value(r: Node, cx: &Context) -> bool {
 /// scope (`bound_to_dict`). Anything else (an attribute, a call result, a
 /// parameter) may be any object with the same method names.
 pub fn known_dict(e: Node, cx: &Context) -> bool {
-    // Parentheses unwrapped in a loop: their depth is the input's.
-    let mut e = e;
-    while e.kind_name() == "parenthesized_expression" {
-        let Some(i) = e.named_child(0) else { return false };
-        e = i;
-    }
+    let Some(e) = crate::syntax::unparenthesized(e) else { return false };
     match e.kind_name() {
         "identifier" => bound_to_dict(cx.text(e), scope_node(e, cx), cx),
         _ => is_dict_value(e, cx),

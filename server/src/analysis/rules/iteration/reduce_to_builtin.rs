@@ -60,11 +60,7 @@ fn op_of(f: Node, cx: &Context) -> Option<Op> {
 }
 
 fn lambda_op(body: Node, a: &str, b: &str, cx: &Context) -> Option<Op> {
-    // Parentheses unwrapped in a loop: their depth is the input's.
-    let mut body = body;
-    while body.kind_name() == "parenthesized_expression" {
-        body = body.named_child(0)?;
-    }
+    let body = crate::syntax::unparenthesized(body)?;
     match body.kind_name() {
         // `a + b`, `a * b` (in this order: `+` need not commute).
         "binary_operator" => {

@@ -43,12 +43,7 @@ impl Rule for Py2IteratorNext {
 /// An expression known to make an iterator: `iter(…)`, a generator
 /// expression, `open(…)`.
 fn makes_iterator(e: Node, cx: &Context) -> bool {
-    // Parentheses unwrapped in a loop: their depth is the input's.
-    let mut e = e;
-    while e.kind_name() == "parenthesized_expression" {
-        let Some(i) = e.named_child(0) else { return false };
-        e = i;
-    }
+    let Some(e) = crate::syntax::unparenthesized(e) else { return false };
     match e.kind_name() {
         "generator_expression" => true,
         "call" => e.child_by_field_id(crate::field_id!("function")).is_some_and(|f| {

@@ -23,12 +23,7 @@ fn is_fstring(n: Node, cx: &Context) -> bool {
 /// The literal text of the string pieces of a query expression, if it is
 /// built by formatting (`%`, `.format()`, an f-string or `+`).
 fn formatted_literals(n: Node, cx: &Context, out: &mut String) -> bool {
-    // Parentheses unwrapped in a loop: their depth is the input's.
-    let mut n = n;
-    while n.kind_name() == "parenthesized_expression" {
-        let Some(c) = n.named_child(0) else { return false };
-        n = c;
-    }
+    let Some(n) = crate::syntax::unparenthesized(n) else { return false };
     match n.kind_name() {
         "string" if is_fstring(n, cx) => {
             out.push_str(cx.text(n));

@@ -73,12 +73,7 @@ impl Rule for AndOrTernary {
 
 /// Whether the expression is syntactically certain to be truthy.
 fn provably_truthy(n: Node, cx: &Context) -> bool {
-    // Parentheses unwrapped in a loop: their depth is the input's.
-    let mut n = n;
-    while n.kind_name() == "parenthesized_expression" {
-        let Some(c) = n.named_child(0) else { return false };
-        n = c;
-    }
+    let Some(n) = crate::syntax::unparenthesized(n) else { return false };
     match n.kind_name() {
         "true" | "lambda" => true,
         "integer" | "float" => {
