@@ -252,8 +252,9 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     }
     // `{1, 2} | other`, `set(a) <= b`: set algebra, when an operand is
     // written as a set; `[0] * n`, `"-" * 40`, `"n=" + s`: repetition and
-    // concatenation, when an operand is a sequence display (what the other operand is, the syntax cannot
-    // tell: these are where the operator's meaning shows).
+    // concatenation, when an operand is a sequence display (what the other
+    // operand is, the syntax cannot tell: these are where the operator's
+    // meaning shows).
     match (tk, pk) {
         ("|" | "&" | "-" | "^", "binary_operator") if binary_operands(parent.unwrap()).iter().any(|o| is_set_expression(*o, src)) => {
             k.insert("set-operator");
@@ -263,11 +264,8 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
         {
             k.insert("set-operator");
         }
-        ("*", "binary_operator") if binary_operands(parent.unwrap()).iter().any(|o| is_sequence_display(*o)) => {
-            k.insert("sequence-repetition");
-        }
-        ("+", "binary_operator") if binary_operands(parent.unwrap()).iter().any(|o| is_sequence_display(*o)) => {
-            k.insert("sequence-concatenation");
+        ("*" | "+", "binary_operator") if binary_operands(parent.unwrap()).iter().any(|o| is_sequence_display(*o)) => {
+            k.insert(if tk == "*" { "sequence-repetition" } else { "sequence-concatenation" });
         }
         _ => {}
     }

@@ -333,7 +333,7 @@ fn for_each_binding(node: Node, src: &str, f: &mut dyn FnMut(&str)) {
 
 /// The names an assignment target binds (`a`, `a, (b, *c)`; not `a.b` or
 /// `a[i]`), handed to `f`; `kids` is a buffer for child lists.
-fn target_names<'t>(node: Node<'t>, src: &str, f: &mut dyn FnMut(&str), kids: &mut Vec<Node<'t>>) {
+pub(crate) fn target_names<'t>(node: Node<'t>, src: &str, f: &mut dyn FnMut(&str), kids: &mut Vec<Node<'t>>) {
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
         match node.kind_name() {

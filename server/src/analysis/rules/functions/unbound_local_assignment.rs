@@ -224,7 +224,8 @@ fn visit_one<'t>(n: Node<'t>, p: Option<Node<'t>>, cx: &Context, f: &mut Facts<'
 /// `for` clauses bind are its own; a `:=` in it binds in this function.
 fn comprehension<'t>(n: Node<'t>, cx: &Context, f: &mut Facts<'t>, next: &mut Vec<Step<'t>>) {
     let eager = n.kind_name() != "generator_expression";
-    let mut own: HashSet<&str> = HashSet::new();
+    let mut own: HashSet<String> = HashSet::new();
+    let mut kids = Vec::new();
     let mut inner = Facts::default();
     let mut first = true;
     for c in named_children(n) {
@@ -236,17 +237,10 @@ fn comprehension<'t>(n: Node<'t>, cx: &Context, f: &mut Facts<'t>, next: &mut Ve
             continue;
         }
         let left = c.child_by_field_id(crate::field_id!("left"));
-        let mut targets: Vec<Node> = left.into_iter().collect();
-        while let Some(t) = targets.pop() {
-            match t.kind_name() {
-                "identifier" => {
-                    own.insert(cx.text(t));
-                }
-                "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern" | "tuple" | "list" | "parenthesized_expression" => {
-                    targets.extend(code_children(t));
-                }
-                _ => {}
-            }
+        if let Some(l) = left {
+            scope::target_names(l, cx.src, &mut |name| {
+                own.insert(name.to_string());
+            }, &mut kids);
         }
         for part in named_children(c).into_iter().filter(|x| Some(x.id()) != left.map(|l| l.id()) && x.kind_name() != "comment") {
             if first {
