@@ -253,9 +253,17 @@ unsafe extern "C" {
     fn ts_node_pyexplain_children(node: tree_sitter::ffi::TSNode, out: *mut tree_sitter::ffi::TSNode, cap: u32) -> u32;
     /// `vendor/tree-sitter/src/pyexplain.c`: the nodes a cursor visits from
     /// `node` down, `node` first, with their depths below it (without the
-    /// anonymous leaves that are not MISSING when `skip_anonymous_leaves`);
-    /// at most `cap` written; returns their count.
-    fn ts_node_pyexplain_preorder(node: tree_sitter::ffi::TSNode, out: *mut RawVisit, cap: u32, skip_anonymous_leaves: bool) -> u32;
+    /// anonymous leaves that are not MISSING when `skip_anonymous_leaves`,
+    /// and the named ones outside `leaf_kinds` when it is not null); at
+    /// most `cap` written; returns their count.
+    fn ts_node_pyexplain_preorder(
+        node: tree_sitter::ffi::TSNode,
+        out: *mut RawVisit,
+        cap: u32,
+        skip_anonymous_leaves: bool,
+        leaf_kinds: *const u64,
+        leaf_words: u32,
+    ) -> u32;
     /// `vendor/tree-sitter/src/pyexplain.c`: whether two nodes are one
     /// subtree (shared or reused, not merely alike).
     fn ts_node_pyexplain_same_subtree(a: tree_sitter::ffi::TSNode, b: tree_sitter::ffi::TSNode) -> bool;
@@ -364,7 +372,7 @@ pub fn same_subtree(a: Node<'_>, b: Node<'_>) -> bool {
 /// entries: callers bound that.
 pub fn preorder<'t>(node: Node<'t>, out: &mut Vec<(Node<'t>, u32)>) {
     let mut visits = Vec::new();
-    preorder_visits(node, &mut visits, false);
+    preorder_visits(node, &mut visits, Leaves::All);
     out.clear();
     out.extend(visits.into_iter().map(|v| (v.node, v.depth)));
 }
@@ -396,21 +404,56 @@ struct RawVisit {
     symbol: tree_sitter::ffi::TSSymbol,
 }
 
+/// Which leaves (nodes without children, MISSING ones aside: those always
+/// stay) a preorder pass (`preorder_visits`) keeps, beside every node with
+/// children.
+#[derive(Clone, Copy)]
+pub enum Leaves<'a> {
+    /// Every leaf.
+    All,
+    /// The named leaves (not punctuation and keywords, about half of a
+    /// tree's nodes).
+    Named,
+    /// The named leaves whose kind id has its bit set (bit `k % 64` of word
+    /// `k / 64`), and ERROR leaves: the rule walk dispatches only on the
+    /// kinds its rules want, and a leaf is no node's ancestor, so the
+    /// identifiers, numbers and string parts that no rule wants need not be
+    /// gathered.
+    Kinds(&'a [u64]),
+}
+
+impl Leaves<'_> {
+    /// Whether a leaf `n` (not the pass's first node) is kept.
+    fn keeps(&self, n: Node) -> bool {
+        match self {
+            Leaves::All => true,
+            _ if n.is_missing() || n.child_count() > 0 => true,
+            Leaves::Named => n.is_named(),
+            Leaves::Kinds(bits) => {
+                n.is_named() && (n.is_error() || bits.get(n.kind_id() as usize / 64).is_some_and(|w| w >> (n.kind_id() % 64) & 1 == 1))
+            }
+        }
+    }
+}
+
 /// `preorder`, written straight into `out` by the C pass (no second
-/// buffer); with `skip_anonymous_leaves`, without the anonymous nodes that
-/// have no children and are not MISSING (punctuation and keywords, about
-/// half of a tree's nodes: the rule walk dispatches only on named kinds, and
-/// a leaf is no node's ancestor).
-pub fn preorder_visits<'t>(node: Node<'t>, out: &mut Vec<Visit<'t>>, skip_anonymous_leaves: bool) {
+/// buffer), without the leaves `leaves` leaves out.
+pub fn preorder_visits<'t>(node: Node<'t>, out: &mut Vec<Visit<'t>>, leaves: Leaves) {
     out.clear();
     let n = node.descendant_count();
     if let Ok(cap) = u32::try_from(n) {
         out.reserve(n);
+        let (skip, kinds, words) = match leaves {
+            Leaves::All => (false, std::ptr::null(), 0),
+            Leaves::Named => (true, std::ptr::null(), 0),
+            Leaves::Kinds(bits) => (true, bits.as_ptr(), u32::try_from(bits.len()).unwrap_or(u32::MAX)),
+        };
         // SAFETY: `out` has room for `cap` entries of `RawVisit`'s layout
         // (`Visit` is `repr(C)` with a `repr(transparent)` `TSNode`) and the
         // function writes at most `cap`; the nodes written are valid while
-        // `node`'s tree lives, which `'t` keeps.
-        let got = unsafe { ts_node_pyexplain_preorder(node.into_raw(), out.as_mut_ptr().cast::<RawVisit>(), cap, skip_anonymous_leaves) };
+        // `node`'s tree lives, which `'t` keeps. `kinds` is null or points
+        // to `words` words, which the function only reads.
+        let got = unsafe { ts_node_pyexplain_preorder(node.into_raw(), out.as_mut_ptr().cast::<RawVisit>(), cap, skip, kinds, words) };
         if got <= cap {
             // SAFETY: the first `got` entries were written.
             unsafe { out.set_len(got as usize) };
@@ -422,7 +465,7 @@ pub fn preorder_visits<'t>(node: Node<'t>, out: &mut Vec<Visit<'t>>, skip_anonym
     out.extend(
         all.into_iter()
             .enumerate()
-            .filter(|(i, (n, _))| *i == 0 || !skip_anonymous_leaves || n.is_named() || n.is_missing() || n.child_count() > 0)
+            .filter(|(i, (n, _))| *i == 0 || leaves.keeps(*n))
             .map(|(_, (node, depth))| Visit::new(node, depth)),
     );
 }
@@ -892,7 +935,7 @@ mod path_tests {
 
 #[cfg(test)]
 mod gather_tests {
-    use super::{children, error_nodes, parse, preorder, preorder_by_cursor, preorder_visits};
+    use super::{children, error_nodes, language, parse, preorder, preorder_by_cursor, preorder_visits, Leaves};
 
     /// The C passes (`children`, `preorder`, `error_nodes`) give what a cursor gives, node
     /// for node and depth for depth: on every fixture and example (broken
@@ -925,7 +968,15 @@ mod gather_tests {
         texts.push("x = (1,\ny = 2\ndef g():\n    return [\n".into());
         texts.push("print 'x'\nclass A(object:\n    pass\nexcept E, e:\n    pass\n".into());
         texts.push((0..500).map(|i| if i % 50 == 7 { format!("b{i} = (\n") } else { format!("a{i} = {i}\n") }).collect());
+        // ERROR leaves (`UNEXPECTED '$'`) inside an ERROR node.
+        texts.push("x = 1 $ 2\ny = a ? b\n".into());
         let (mut nodes, mut broken, mut skipped) = (0, 0, 0);
+        let (mut error_leaves, mut kept_leaves, mut dropped_named) = (0, 0, 0);
+        let mut wanted = vec![0u64; (language().node_kind_count() + 63) / 64];
+        for kind in ["call", "identifier", "string_content"] {
+            let id = language().id_for_node_kind(kind, true);
+            wanted[id as usize / 64] |= 1 << (id % 64);
+        }
         for t in &texts {
             let tree = parse(t, None);
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
@@ -935,7 +986,7 @@ mod gather_tests {
             assert_eq!(key(&fast), key(&slow), "preorder differs on {:?}", &t[..t.len().min(80)]);
             // Without the anonymous leaves that are not MISSING: the cursor's list, filtered.
             let mut named = Vec::new();
-            preorder_visits(tree.root_node(), &mut named, true);
+            preorder_visits(tree.root_node(), &mut named, Leaves::Named);
             let want: Vec<_> = slow
                 .iter()
                 .enumerate()
@@ -944,6 +995,26 @@ mod gather_tests {
                 .collect();
             assert_eq!(named.iter().map(|v| (v.node.id(), v.node.byte_range(), v.kind, v.depth)).collect::<Vec<_>>(), want);
             skipped += slow.len() - want.len();
+            // Without the named leaves of other kinds than `call`,
+            // `identifier` and `string_content` (ERROR and MISSING ones stay).
+            let mut few = Vec::new();
+            preorder_visits(tree.root_node(), &mut few, Leaves::Kinds(&wanted));
+            let want: Vec<_> = slow
+                .iter()
+                .enumerate()
+                .filter(|(i, (n, _))| {
+                    *i == 0
+                        || n.child_count() > 0
+                        || n.is_missing()
+                        || n.is_error()
+                        || (n.is_named() && matches!(n.kind(), "call" | "identifier" | "string_content"))
+                })
+                .map(|(_, (n, d))| (n.id(), n.byte_range(), n.kind_id(), *d))
+                .collect();
+            assert_eq!(few.iter().map(|v| (v.node.id(), v.node.byte_range(), v.kind, v.depth)).collect::<Vec<_>>(), want);
+            error_leaves += slow.iter().filter(|(n, _)| n.is_error() && n.child_count() == 0).count();
+            kept_leaves += few.iter().filter(|v| v.node.child_count() == 0 && v.node.kind() == "identifier").count();
+            dropped_named += slow.iter().filter(|(n, _)| n.is_named() && n.child_count() == 0).count() - few.iter().skip(1).filter(|v| v.node.child_count() == 0).count();
             let errors: Vec<_> = error_nodes(tree.root_node()).iter().map(|n| (n.id(), n.byte_range())).collect();
             let want: Vec<_> = slow.iter().filter(|(n, _)| n.is_error() || n.is_missing()).map(|(n, _)| (n.id(), n.byte_range())).collect();
             assert_eq!(errors, want, "error nodes differ on {:?}", &t[..t.len().min(80)]);
@@ -965,6 +1036,7 @@ mod gather_tests {
         }
         assert!(nodes > 50_000, "{nodes}");
         assert!(skipped > nodes / 4, "{skipped} of {nodes} skipped");
+        assert!(error_leaves > 0 && kept_leaves > 1000 && dropped_named > 1000, "{error_leaves} {kept_leaves} {dropped_named}");
         assert!(broken >= 5, "too few texts with a syntax error: {broken}");
     }
 }

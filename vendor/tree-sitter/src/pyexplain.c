@@ -55,9 +55,12 @@ typedef struct {
 // (`ts_node_descendant_count`), or, with `skip_anonymous_leaves`, all but the
 // anonymous nodes without children that are not MISSING (tokens:
 // punctuation and keywords; no rule is dispatched on them, and a leaf is
-// nobody's ancestor).
+// nobody's ancestor). With `leaf_kinds` too (a bit per symbol, `leaf_words`
+// words), a named leaf that is not MISSING nor ERROR is left out unless its
+// symbol's bit is set (identifiers, numbers, string parts: kinds no rule
+// wants).
 // One pass over the subtrees, with a stack on the heap (any depth).
-uint32_t ts_node_pyexplain_preorder(TSNode self, PyexplainVisit *out, uint32_t cap, bool skip_anonymous_leaves) {
+uint32_t ts_node_pyexplain_preorder(TSNode self, PyexplainVisit *out, uint32_t cap, bool skip_anonymous_leaves, const uint64_t *leaf_kinds, uint32_t leaf_words) {
   if (!self.id) return 0;
   uint32_t count = 0;
   if (count < cap) {
@@ -80,11 +83,21 @@ uint32_t ts_node_pyexplain_preorder(TSNode self, PyexplainVisit *out, uint32_t c
     if (ts_node__is_relevant(child, true)) {
       Subtree subtree = ts_node__subtree(child);
       bool has_children = ts_subtree_child_count(subtree) > 0;
-      if (skip_anonymous_leaves && !has_children && !ts_node_is_named(child) && !ts_subtree_missing(subtree)) continue;
+      TSSymbol symbol = 0;
+      bool symbol_read = false;
+      if (skip_anonymous_leaves && !has_children && !ts_subtree_missing(subtree)) {
+        if (!ts_node_is_named(child)) continue;
+        if (leaf_kinds) {
+          symbol = ts_node_symbol(child);
+          symbol_read = true;
+          if (symbol != ts_builtin_sym_error &&
+              (symbol / 64 >= leaf_words || !((leaf_kinds[symbol / 64] >> (symbol % 64)) & 1))) continue;
+        }
+      }
       if (count < cap) {
         out[count].node = child;
         out[count].depth = depth;
-        out[count].symbol = ts_node_symbol(child);
+        out[count].symbol = symbol_read ? symbol : ts_node_symbol(child);
       }
       count++;
       if (has_children) {
@@ -115,11 +128,11 @@ bool ts_node_pyexplain_same_subtree(TSNode a, TSNode b) {
 
 // The ERROR and MISSING nodes of `self`'s subtree, in the cursor's order
 // (nested ones too): at most `cap` written to `out`; returns how many there
-// are. Only subtrees with an error are entered, hidden ones included, so a
-// module of a thousand statements with one error costs a path to it, where
-// a cursor steps through every statement.
+// are. Only subtrees with an error (or that are one) are entered, hidden
+// ones included, so a module of a thousand statements with one error costs
+// a path to it, where a cursor steps through every statement.
 uint32_t ts_node_pyexplain_error_nodes(TSNode self, TSNode *out, uint32_t cap) {
-  if (!self.id || !ts_node_has_error(self)) return 0;
+  if (!self.id || (!ts_node_has_error(self) && !ts_node_is_error(self))) return 0;
   uint32_t count = 0;
   if (ts_node_is_error(self) || ts_node_is_missing(self)) {
     if (count < cap) out[count] = self;
@@ -133,7 +146,9 @@ uint32_t ts_node_pyexplain_error_nodes(TSNode self, TSNode *out, uint32_t cap) {
       array_pop(&stack);
       continue;
     }
-    if (!ts_node_has_error(child)) continue;
+    // An ERROR leaf inside an ERROR node (`UNEXPECTED '$'`) carries no
+    // error cost of its own: `has_error` is false there.
+    if (!ts_node_has_error(child) && !ts_node_is_error(child)) continue;
     if (ts_node__is_relevant(child, true) && (ts_node_is_error(child) || ts_node_is_missing(child))) {
       if (count < cap) out[count] = child;
       count++;

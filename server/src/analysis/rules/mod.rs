@@ -142,6 +142,9 @@ pub struct Enabled {
     on: std::sync::Arc<Vec<bool>>,
     /// Every rule of the table, once, in the table's order (`rules`).
     list: std::sync::Arc<Vec<&'static dyn Rule>>,
+    /// A bit per kind id with a rule in `table` (`syntax::Leaves::Kinds`):
+    /// the walk need not gather leaves of the other kinds.
+    kinds: std::sync::Arc<Vec<u64>>,
 }
 
 /// How many tables a thread keeps (`enabled_rules`, `Enabled::filtered`):
@@ -358,7 +361,14 @@ impl Enabled {
     fn new(table: Vec<Vec<&'static dyn Rule>>, on: Vec<bool>) -> Enabled {
         let calls = CallTable::new(&table);
         let list = std::sync::Arc::new(table_rules(&table));
-        Enabled { table: std::sync::Arc::new(table), calls: std::sync::Arc::new(calls), on: std::sync::Arc::new(on), list }
+        let mut kinds = vec![0u64; table.len().div_ceil(64)];
+        for (id, rules) in table.iter().enumerate() {
+            if !rules.is_empty() {
+                kinds[id / 64] |= 1 << (id % 64);
+            }
+        }
+        let kinds = std::sync::Arc::new(kinds);
+        Enabled { table: std::sync::Arc::new(table), calls: std::sync::Arc::new(calls), on: std::sync::Arc::new(on), list, kinds }
     }
 }
 
@@ -644,13 +654,14 @@ pub(crate) fn walk_within(top: Node, cx: &Context, enabled: &Enabled, raw: &mut 
     // (`syntax::preorder`): a subtree of at most `WALK_PIECE` nodes at once;
     // a larger one is its root, then its children's subtrees (an explicit
     // stack, so any depth), so the buffer stays small on any file.
-    // Without anonymous leaves: rules are dispatched on named kinds only
-    // (`kind_ids`), a leaf is no node's ancestor, and MISSING ones stay.
+    // Without the leaves of kinds no rule here wants: rules are dispatched
+    // on named kinds only (`kind_ids`), a leaf is no node's ancestor, and
+    // MISSING and ERROR ones stay (their ranges are gathered below).
     let mut pending: Vec<(Node, u32)> = vec![(top, 0)];
     let mut piece: Vec<crate::syntax::Visit> = Vec::new();
     while let Some((sub, below)) = pending.pop() {
         if sub.descendant_count() <= WALK_PIECE {
-            crate::syntax::preorder_visits(sub, &mut piece, true);
+            crate::syntax::preorder_visits(sub, &mut piece, crate::syntax::Leaves::Kinds(&enabled.kinds));
         } else {
             piece.clear();
             piece.push(crate::syntax::Visit::new(sub, 0));
