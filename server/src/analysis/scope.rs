@@ -93,14 +93,14 @@ impl ModuleFacts {
                 for c in named_children(stmt) {
                     match c.kind_name() {
                         "dotted_name" => {
-                            let full = text(c, src).to_string();
+                            let full = dotted_text(c, src);
                             let first = full.split('.').next().unwrap_or("").to_string();
                             self.imported_modules.insert(full.clone());
                             self.imports.insert(first.clone(), first);
                         }
                         "aliased_import" => {
                             if let (Some(n), Some(a)) = (c.child_by_field_id(crate::field_id!("name")), c.child_by_field_id(crate::field_id!("alias"))) {
-                                let full = text(n, src).to_string();
+                                let full = dotted_text(n, src);
                                 self.imported_modules.insert(full.clone());
                                 self.imports.insert(text(a, src).to_string(), full);
                             }
@@ -114,17 +114,17 @@ impl ModuleFacts {
                 if module.kind_name() == "relative_import" {
                     return;
                 }
-                let m = text(module, src).to_string();
+                let m = dotted_text(module, src);
                 let mut cursor = stmt.walk();
                 for c in stmt.children_by_field_name("name", &mut cursor) {
                     match c.kind_name() {
                         "dotted_name" => {
-                            let n = text(c, src);
-                            self.imports.insert(n.to_string(), format!("{m}.{n}"));
+                            let n = dotted_text(c, src);
+                            self.imports.insert(n.clone(), format!("{m}.{n}"));
                         }
                         "aliased_import" => {
                             if let (Some(n), Some(a)) = (c.child_by_field_id(crate::field_id!("name")), c.child_by_field_id(crate::field_id!("alias"))) {
-                                self.imports.insert(text(a, src).to_string(), format!("{m}.{}", text(n, src)));
+                                self.imports.insert(text(a, src).to_string(), format!("{m}.{}", dotted_text(n, src)));
                             }
                         }
                         _ => {}
@@ -248,6 +248,17 @@ fn binding_kind(k: &str) -> (Act, bool) {
 
 /// `binding_kinds`' entry for `node` (kinds outside the table, such as
 /// ERROR, by name).
+/// A `dotted_name`'s names joined by `.`, without the blanks and line
+/// continuations Python lets stand around the dots (`import os .path`,
+/// `import os.\` then `path`): the module named. Any other node: its text.
+fn dotted_text(n: Node, src: &str) -> String {
+    if n.kind_name() != "dotted_name" {
+        return text(n, src).to_string();
+    }
+    let parts: Vec<&str> = named_children(n).into_iter().filter(|c| c.kind_name() == "identifier").map(|c| text(c, src)).collect();
+    parts.join(".")
+}
+
 fn binding_kind_of(node: Node) -> (Act, bool) {
     match binding_kinds().get(node.kind_id() as usize) {
         Some(&Some(e)) => e,

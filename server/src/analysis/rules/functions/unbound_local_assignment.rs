@@ -409,13 +409,15 @@ impl UnboundLocalAssignment {
 /// `Outer::has` of the same name). Read from the body's text, which must be
 /// ASCII and without syntax errors (error recovery may drop the tokens
 /// between a target and its `=`; tree-sitter takes some Unicode spaces
-/// between tokens), and without `import` (imports bind names the text does
-/// not show so):
+/// between tokens):
 ///
 /// - each name the walk binds (`visit`) is a whole word of the text (a run
 ///   of `[A-Za-z0-9_]`) not after `.` (an attribute), and, unless it may be
-///   a `def`/`class` name: followed (past blanks) by what can follow a target
-///   (`may_follow_target`); not right after a keyword that starts an
+///   a `def`/`class` name or the first word of `import a.b` (followed by
+///   `.`, after `import` or `,`: `after_import_or_comma`, when the text
+///   holds `import`): followed (past blanks) by what can follow a target
+///   (`may_follow_target`: also the names `from m import a, b` and
+///   `import a as b` bind); not right after a keyword that starts an
 ///   expression (`return x`, `in x`) nor inside the brackets of a call, a
 ///   subscript or a dict or set (`inside_expression`), unless it is `x :=`;
 /// - the read is another such word, unless the binding is `x op= …`
@@ -429,9 +431,10 @@ fn may_read_then_bind(body: Node, cx: &Context, nested: &dyn Fn() -> bool, outer
     let src = cx.src.as_bytes();
     let (start, end) = (body.start_byte(), body.end_byte().min(src.len()));
     let text = &src[start..end];
-    if body.has_error() || !text.is_ascii() || memchr::memmem::find(text, b"import").is_some() {
+    if body.has_error() || !text.is_ascii() {
         return true;
     }
+    let imports = memchr::memmem::find(text, b"import").is_some();
     let names = (!nested()).then(|| ModuleNames::of(cx));
     let mut i = start;
     // The previous word.
@@ -450,6 +453,12 @@ fn may_read_then_bind(body: Node, cx: &Context, nested: &dyn Fn() -> bool, outer
         if from > 0 && src[from - 1] == b'.' {
             continue;
         }
+        // The cheapest test first: most words are no module-level name.
+        if let Some(names) = &names {
+            if !names.may_hold(word) {
+                continue;
+            }
+        }
         // The previous word, when only blanks lie between it and this one.
         let before = (pt > start && src[pt..from].iter().all(|&c| blank(c))).then(|| &src[pf..pt]);
         let mut j = i;
@@ -463,13 +472,10 @@ fn may_read_then_bind(body: Node, cx: &Context, nested: &dyn Fn() -> bool, outer
             || next.first().is_some_and(|c| matches!(c, b'(' | b'['))
                 && src[..from].iter().rev().take_while(|&&c| !matches!(c, b'\n' | b'\r')).all(|&c| blank(c));
         let walrus = next.starts_with(b":=");
-        if !defines && !may_follow_target(next) {
+        // `import a.b` binds `a`.
+        let imported = imports && next.first() == Some(&b'.') && after_import_or_comma(src, start, from);
+        if !defines && !imported && !may_follow_target(next) {
             continue;
-        }
-        if let Some(names) = &names {
-            if !names.may_hold(word) {
-                continue;
-            }
         }
         if !defines && !walrus {
             let reads = |k: &[u8]| {
@@ -512,6 +518,32 @@ fn ident(c: u8) -> bool {
 
 fn blank(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\x0b' | b'\x0c')
+}
+
+/// Whether the code before `at`, back to `start` and past blanks and line
+/// continuations, ends with `,` or the word `import` (or is empty): where a
+/// dotted name's first word is bound (`import a.b`, `import x, a.b`).
+fn after_import_or_comma(src: &[u8], start: usize, at: usize) -> bool {
+    let mut k = at;
+    loop {
+        while k > start && blank(src[k - 1]) {
+            k -= 1;
+        }
+        // A line break after `\` (`\n`, `\r\n` or `\r`) joins the lines.
+        let mut m = k;
+        if m > start && src[m - 1] == b'\n' {
+            m -= 1;
+        }
+        if m > start && src[m - 1] == b'\r' {
+            m -= 1;
+        }
+        if m < k && m > start && src[m - 1] == b'\\' {
+            k = m - 1;
+            continue;
+        }
+        break;
+    }
+    k == start || src[k - 1] == b',' || (k >= start + 6 && &src[k - 6..k] == b"import" && (k - 6 == start || !ident(src[k - 7])))
 }
 
 /// Whether `rest` (the text after a word and its blanks) can follow an
