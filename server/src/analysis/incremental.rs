@@ -378,21 +378,6 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         crate::syntax::named_children(root).into_iter().filter_map(class_name).collect::<Vec<_>>(),
         "class names kept per statement differ from the tree's"
     );
-    // Heights: unchanged statements keep theirs; touched ones are measured.
-    let deep: Vec<Range<usize>> = match &prev.deep {
-        Some(d) => {
-            let mut out: Vec<Range<usize>> = d
-                .iter()
-                .filter_map(|r| map_span(r, &changes.edits))
-                .filter(|r| !tops.iter().any(|t| t.start_byte() <= r.end && r.start <= t.end_byte()))
-                .collect();
-            out.extend(tops.iter().filter(|t| is_deep(**t)).map(|t| t.byte_range()));
-            out
-        }
-        None => {
-            crate::syntax::children(root).into_iter().filter(|c| is_deep(*c)).map(|c| c.byte_range()).collect()
-        }
-    };
     // Inside a top-level class, an edit within one method's body or
     // parameter list re-walks that method only (classes can be long); rules
     // dispatched on the class itself run again on it, since they may read
@@ -429,6 +414,45 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     if !headers.is_empty() {
         HEADER_RECHECKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
+    // Heights: unchanged statements keep theirs; touched ones are measured.
+    // A class narrowed to some methods, in a text with no deep statement
+    // before: the changes lie inside those methods, so every other node of
+    // the class stands where it stood, at most `limit` levels down; the
+    // class is deep now only if one of those methods reaches `limit` from
+    // the class (a long class is not walked through for its height).
+    let all_shallow = prev.deep.as_ref().is_some_and(Vec::is_empty);
+    let deep_now = |t: &Node| -> bool {
+        let narrowed = all_shallow && narrowed_classes.iter().any(|(_, top)| top.id() == t.id()) && !headers.iter().any(|(_, top)| top.id() == t.id());
+        if !narrowed {
+            return is_deep(*t);
+        }
+        let limit = rules::MAX_RULE_HEIGHT.saturating_sub(1);
+        methods.iter().filter(|m| t.start_byte() <= m.start_byte() && m.end_byte() <= t.end_byte()).any(|m| {
+            // `m`'s depth below the class statement.
+            let mut d = 0;
+            let mut cur = Some(*m);
+            while let Some(n) = cur.filter(|n| n.id() != t.id()) {
+                d += 1;
+                cur = n.up();
+            }
+            let rest = limit.saturating_sub(d);
+            m.descendant_count() >= rest && rules::taller_than(*m, rest)
+        })
+    };
+    let deep: Vec<Range<usize>> = match &prev.deep {
+        Some(d) => {
+            let mut out: Vec<Range<usize>> = d
+                .iter()
+                .filter_map(|r| map_span(r, &changes.edits))
+                .filter(|r| !touched.iter().any(|t| t.start_byte() <= r.end && r.start <= t.end_byte()))
+                .collect();
+            out.extend(touched.iter().filter(|t| deep_now(t)).map(|t| t.byte_range()));
+            out
+        }
+        None => {
+            crate::syntax::children(root).into_iter().filter(|c| is_deep(*c)).map(|c| c.byte_range()).collect()
+        }
+    };
     // Every part of the header but the body: its nodes are walked again.
     let header_parts: Vec<Node> = headers
         .iter()
