@@ -459,46 +459,38 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         .flat_map(|(class, _)| crate::syntax::children(*class).into_iter().filter(|c| Some(c.id()) != class.child_by_field_id(crate::field_id!("body")).map(|b| b.id())))
         .collect();
     for m in methods.clone() {
-        let mut n = m.next_named_sibling();
-        while let Some(c) = n {
+        let Some(block) = m.parent() else { continue };
+        crate::syntax::each_named_sibling(block, m, src, true, |c| {
             if !methods.iter().any(|x| x.id() == c.id()) {
                 methods.push(c);
             }
-            if c.kind_name() != "comment" {
-                break;
-            }
-            n = c.next_named_sibling();
-        }
+            c.kind_name() == "comment"
+        });
     }
     // A rule may look at the statement just before the one it reports on (a
     // docstring is the first statement; an attribute docstring follows an
     // assignment): revisit the statement after each touched one too.
     let mut next = Vec::new();
     for t in &tops {
-        let mut n = t.next_named_sibling();
-        while let Some(c) = n {
+        crate::syntax::each_named_sibling(root, *t, src, true, |c| {
             next.push(c);
-            if c.kind_name() != "comment" {
-                break;
-            }
-            n = c.next_named_sibling();
-        }
+            c.kind_name() == "comment"
+        });
     }
     // And one may look at the statement just after (`slice-style`'s
     // parallel neighbour, `manual-grouping-defaultdict`'s `append` after its
     // `if`): revisit the statement before each touched one, unless it is a
     // function or class, whose findings never read past their own body.
     for t in &tops {
-        let mut p = t.prev_named_sibling();
-        while let Some(c) = p {
-            if c.kind_name() != "comment" {
-                if !is_definition(c) {
-                    next.push(c);
-                }
-                break;
+        crate::syntax::each_named_sibling(root, *t, src, false, |c| {
+            if c.kind_name() == "comment" {
+                return true;
             }
-            p = c.prev_named_sibling();
-        }
+            if !is_definition(c) {
+                next.push(c);
+            }
+            false
+        });
     }
     for c in next {
         if !tops.iter().any(|t| t.id() == c.id()) {
