@@ -807,7 +807,7 @@ fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, 
             };
         }
     };
-    let parsed = crate::syntax::parse_len(&src.text);
+    let (parsed, bound) = crate::syntax::parse_len_and_bound(&src.text);
     let mut notes = Vec::new();
     if parsed < src.text.len() {
         let line = (src.text[..parsed].matches('\n').count() + 1).to_string();
@@ -848,14 +848,23 @@ fn check_one(display: String, bytes: &[u8], settings: &Settings, a: &CheckArgs, 
     let tree = crate::syntax::parse_prefix(&src.text, None, parsed);
     let checked = analysis::incremental::check_full(&src.text, &tree, settings, k);
     let syntax_error = first_syntax_error(&src.text, &tree, k);
-    let (fixable, fixable_unsafe) = fixable_counts(&src.text, &tree, &checked, settings, k, unsafe_fixes);
+    let (fixable, fixable_unsafe) = fixable_counts(&src.text, &tree, &checked, settings, k, unsafe_fixes, bound);
     FileResult { display, text: src.text, findings: checked.findings, syntax_error, fixable, fixable_unsafe, notes, ..Default::default() }
 }
 
 /// How many findings `--fix` would fix in this text, and how many more
 /// `--unsafe-fixes` would: `fix::count_fixes` runs the rounds `--fix` runs
 /// (so the summary is exact), and not at all without a fix to apply.
-fn fixable_counts(src: &str, tree: &tree_sitter::Tree, checked: &analysis::incremental::Checked, settings: &Settings, k: &Knowledge, unsafe_fixes: bool) -> (usize, usize) {
+/// `bound` is the text's `syntax::indent_bound` when known.
+fn fixable_counts(
+    src: &str,
+    tree: &tree_sitter::Tree,
+    checked: &analysis::incremental::Checked,
+    settings: &Settings,
+    k: &Knowledge,
+    unsafe_fixes: bool,
+    bound: Option<u64>,
+) -> (usize, usize) {
     let has = |a: Applicability| checked.findings.iter().any(|f| f.fixes.iter().any(|fx| fx.applicability == a));
     // Without a safe fix the safe rounds apply nothing. Without an unsafe
     // one in this text the unsafe rounds may still part from the safe ones
@@ -869,10 +878,10 @@ fn fixable_counts(src: &str, tree: &tree_sitter::Tree, checked: &analysis::incre
         return (0, 0);
     }
     if unsafe_fixes {
-        let (_, all) = fix::count_fixes(src, tree, checked, settings, k, (false, true));
+        let (_, all) = fix::count_fixes(src, tree, checked, settings, k, (false, true), bound);
         return (all, 0);
     }
-    let (safe, all) = fix::count_fixes(src, tree, checked, settings, k, (want_safe, want_unsafe));
+    let (safe, all) = fix::count_fixes(src, tree, checked, settings, k, (want_safe, want_unsafe), bound);
     (safe, if want_unsafe { all.saturating_sub(safe) } else { 0 })
 }
 
@@ -1429,9 +1438,9 @@ mod tests {
                 }
                 let tree = crate::syntax::parse(&src, None);
                 let checked = analysis::incremental::check_full(&src, &tree, settings, k);
-                let (n, more) = fixable_counts(&src, &tree, &checked, settings, k, false);
+                let (n, more) = fixable_counts(&src, &tree, &checked, settings, k, false, None);
                 assert_eq!((n, n + more), (safe.applied.len(), unsafe_.applied.len()), "{}: counts", path.display());
-                let (n, more) = fixable_counts(&src, &tree, &checked, settings, k, true);
+                let (n, more) = fixable_counts(&src, &tree, &checked, settings, k, true, None);
                 assert_eq!((n, more), (unsafe_.applied.len(), 0), "{}: counts with unsafe fixes", path.display());
                 counted += unsafe_.applied.len();
                 if !safe.applied.is_empty() && safe.applied != unsafe_.applied {

@@ -34,11 +34,21 @@ pub const MAX_INDENT_LEVELS: usize = 300;
 /// whatever the scanner pops. Linear for ordinary files (a line count), n log n
 /// otherwise.
 pub fn parse_len(text: &str) -> usize {
+    parse_len_and_bound(text).0
+}
+
+/// `parse_len`, and `indent_bound(text, 0, text.len())` read in the same
+/// pass when the text has `MAX_INDENT_LEVELS` lines or more and is parsed
+/// whole (else None: a short text is cheap to read again).
+pub fn parse_len_and_bound(text: &str) -> (usize, Option<u64>) {
     let bytes = text.as_bytes();
     // A line ends at `\n` or at `\r` (CR-only files), conservatively.
     if memchr::memchr2_iter(b'\n', b'\r', bytes).count() < MAX_INDENT_LEVELS {
-        return text.len();
+        return (text.len(), None);
     }
+    // The widths again without wrapping, as `indent_bound` counts them.
+    let mut max: u64 = 0;
+    let mut carried64: u64 = 0;
     // tails[i]: the smallest last width of an increasing run of length i+1.
     let mut tails: Vec<u16> = Vec::new();
     let mut pos = 0;
@@ -46,29 +56,43 @@ pub fn parse_len(text: &str) -> usize {
     while pos < bytes.len() {
         let line_start = pos;
         let mut w = carried;
+        let mut w64 = carried64;
         carried = 0;
+        carried64 = 0;
         let mut i = pos;
         while i < bytes.len() {
             match bytes[i] {
-                b' ' => w = w.wrapping_add(1),
-                b'\t' => w = w.wrapping_add(8),
-                b'\x0c' => w = 0,
+                b' ' => {
+                    w = w.wrapping_add(1);
+                    w64 += 1;
+                }
+                b'\t' => {
+                    w = w.wrapping_add(8);
+                    w64 += 8;
+                }
+                b'\x0c' => {
+                    w = 0;
+                    w64 = 0;
+                }
                 _ => break,
             }
             i += 1;
         }
+        max = max.max(w64);
         let end = memchr::memchr2(b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |j| i + j + 1);
         let content = i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r');
         if content && bytes[i] == b'\\' && matches!(&bytes[i + 1..], [b'\n', ..] | [b'\r', ..] | []) {
             carried = w;
+            carried64 = w64;
         } else if !content && i == line_start {
             // The `\n` of a `\r\n` after a continuation: still carried.
             carried = w;
+            carried64 = w64;
         } else if content && w > 0 {
             let k = tails.partition_point(|&t| t < w);
             if k == tails.len() {
                 if tails.len() == MAX_INDENT_LEVELS {
-                    return line_start;
+                    return (line_start, None);
                 }
                 tails.push(w);
             } else {
@@ -77,7 +101,8 @@ pub fn parse_len(text: &str) -> usize {
         }
         pos = end;
     }
-    text.len()
+    debug_assert_eq!(max, indent_bound(text, 0, text.len()), "the widths read twice differ");
+    (text.len(), Some(max))
 }
 
 /// An upper bound of the line-start widths `parse_len` reads from the lines

@@ -94,11 +94,15 @@ pub fn fix_all(src: &str, settings: &Settings, k: &Knowledge, unsafe_fixes: bool
 /// given) without unsafe fixes, and how many with them: the same rounds as
 /// `fix_all`, shared between the two while they choose the same edits.
 /// `want` says which of the two counts are wanted (an unwanted one is 0).
-pub fn count_fixes(src: &str, tree: &Tree, checked: &Checked, settings: &Settings, k: &Knowledge, want: (bool, bool)) -> (usize, usize) {
+pub fn count_fixes(src: &str, tree: &Tree, checked: &Checked, settings: &Settings, k: &Knowledge, want: (bool, bool), bound: Option<u64>) -> (usize, usize) {
     // `parse_len` reads a text line by line once it has that many lines:
-    // one reading here spares one per round.
-    let indent = (memchr::memchr2_iter(b'\n', b'\r', src.as_bytes()).count() >= crate::syntax::MAX_INDENT_LEVELS)
-        .then(|| crate::syntax::indent_bound(src, 0, src.len()));
+    // one reading here spares one per round (none when the caller read
+    // `bound`, the text's `indent_bound`, with its `parse_len`).
+    debug_assert!(bound.is_none_or(|b| b == crate::syntax::indent_bound(src, 0, src.len())));
+    let indent = bound.or_else(|| {
+        (memchr::memchr2_iter(b'\n', b'\r', src.as_bytes()).count() >= crate::syntax::MAX_INDENT_LEVELS)
+            .then(|| crate::syntax::indent_bound(src, 0, src.len()))
+    });
     // Only findings with a fix to apply choose a round's edits (a finding
     // without one neither is taken nor blocks another, `select_edits`), so
     // the rounds recheck with the rules that can fix something only.
