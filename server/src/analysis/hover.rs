@@ -22,7 +22,7 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "annotation", "dict", "lambda", "block", "none", "compare-literal", "key-argument", "except-star", "returns-none",
     "nested-loop", "method", "class-body", "python2", "docstring", "main-guard", "slice-step", "f-string",
     "stacked-decorators", "nested-def", "decorated-class", "chained-comparison", "string-format",
-    "set-operator", "sequence-concatenation", "sequence-repetition",
+    "set-operator", "sequence-concatenation", "sequence-repetition", "async-comprehension",
 ];
 
 #[derive(Debug, Clone)]
@@ -210,6 +210,9 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     if let Some(p) = parent.filter(|p| matches!(p.kind_name(), "for_statement" | "with_statement" | "function_definition" | "for_in_clause")) {
         if tk != "async" && p.child(0).is_some_and(|c| c.kind_name() == "async") || tk == "async" {
             k.insert("async");
+            if p.kind_name() == "for_in_clause" {
+                k.insert("async-comprehension");
+            }
         }
     }
     // Generic positions: parameter lists, assignment targets, splats.
@@ -664,6 +667,14 @@ fn resolve_token<'k, 't, 'm>(
         // `except*`: the `except` and the `*` of a handler of exception groups.
         let in_except = kw == "except" || (kw == "*" && token.up().is_some_and(|p| p.kind_name() == "except_clause"));
         let kw = if in_except && keys.contains("except-star") && k.by_keyword.contains_key("except*") { "except*" } else { kw };
+        // The `async` of `async for` and `async with` is explained by the
+        // loop's and the `with` statement's own variants (`async def`'s is
+        // the coroutine topic).
+        let kw = match (kw, token.up().map(|p| p.kind_name())) {
+            ("async", Some("for_statement" | "for_in_clause")) => "for",
+            ("async", Some("with_statement")) => "with",
+            _ => kw,
+        };
         // `int | None` in an annotation is a union of types, not the `|`
         // operator: the `type` around it has the topic.
         let union_in_type = kw == "|" && keys.contains("annotation");
