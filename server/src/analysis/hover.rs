@@ -23,6 +23,7 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "nested-loop", "method", "class-body", "python2", "docstring", "main-guard", "slice-step", "f-string",
     "stacked-decorators", "nested-def", "decorated-class", "chained-comparison", "string-format",
     "set-operator", "sequence-concatenation", "sequence-repetition", "async-comprehension",
+    "case-guard",
 ];
 
 #[derive(Debug, Clone)]
@@ -206,6 +207,10 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
             k.insert("python2");
         }
         _ => {}
+    }
+    // The `if` of `case pattern if condition:`.
+    if tk == "if" && pk == "if_clause" && parent.and_then(|p| p.up()).is_some_and(|g| g.kind_name() == "case_clause") {
+        k.insert("case-guard");
     }
     if let Some(p) = parent.filter(|p| matches!(p.kind_name(), "for_statement" | "with_statement" | "function_definition" | "for_in_clause")) {
         if tk != "async" && p.child(0).is_some_and(|c| c.kind_name() == "async") || tk == "async" {
