@@ -23,7 +23,7 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "nested-loop", "method", "class-body", "python2", "docstring", "main-guard", "slice-step", "f-string",
     "stacked-decorators", "nested-def", "decorated-class", "chained-comparison", "string-format",
     "set-operator", "sequence-concatenation", "sequence-repetition", "async-comprehension",
-    "case-guard",
+    "case-guard", "await",
 ];
 
 #[derive(Debug, Clone)]
@@ -207,6 +207,10 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
             k.insert("python2");
         }
         _ => {}
+    }
+    // The keyword of an `await` expression.
+    if tk == "await" && pk == "await" {
+        k.insert("await");
     }
     // The `if` of `case pattern if condition:`.
     if tk == "if" && pk == "if_clause" && parent.and_then(|p| p.up()).is_some_and(|g| g.kind_name() == "case_clause") {
