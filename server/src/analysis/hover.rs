@@ -23,7 +23,7 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "nested-loop", "method", "class-body", "python2", "docstring", "main-guard", "slice-step", "f-string",
     "stacked-decorators", "nested-def", "decorated-class", "chained-comparison", "string-format",
     "set-operator", "sequence-concatenation", "sequence-repetition", "async-comprehension",
-    "case-guard", "await",
+    "case-guard", "await", "type-parameters",
 ];
 
 #[derive(Debug, Clone)]
@@ -207,6 +207,11 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
             k.insert("python2");
         }
         _ => {}
+    }
+    // In the `[T]` of `def f[T]` or `class C[T]` (3.12 type parameters;
+    // the grammar calls the `[int]` of `list[int]` a type_parameter too).
+    if self_or_ancestor(token, &["type_parameter"]).and_then(|t| t.up()).is_some_and(|d| matches!(d.kind_name(), "function_definition" | "class_definition")) {
+        k.insert("type-parameters");
     }
     // The keyword of an `await` expression.
     if tk == "await" && pk == "await" {
