@@ -23,7 +23,7 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "nested-loop", "method", "class-body", "python2", "docstring", "main-guard", "slice-step", "f-string",
     "stacked-decorators", "nested-def", "decorated-class", "chained-comparison", "string-format",
     "set-operator", "sequence-concatenation", "sequence-repetition", "async-comprehension",
-    "case-guard", "await", "type-parameters",
+    "case-guard", "await", "type-parameters", "generator-return",
 ];
 
 #[derive(Debug, Clone)]
@@ -338,6 +338,12 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     if let Some(r) = self_or_ancestor(token, &["return_statement"]) {
         if r.named_child(0).is_some_and(|v| v.kind_name() == "none") {
             k.insert("returns-none");
+        }
+        // In a generator (a plain `def` that yields), `return` ends the iteration.
+        if let Some(f) = syntax::ancestor(r, &["function_definition", "lambda"]).filter(|f| f.kind_name() == "function_definition") {
+            if !f.child(0).is_some_and(|c| c.kind_name() == "async") && f.child_by_field_id(crate::field_id!("body")).is_some_and(contains_yield) {
+                k.insert("generator-return");
+            }
         }
     }
     if matches!(tk, "break" | "continue") {
