@@ -23,7 +23,7 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "nested-loop", "method", "class-body", "python2", "docstring", "main-guard", "slice-step", "f-string",
     "stacked-decorators", "nested-def", "decorated-class", "chained-comparison", "string-format",
     "set-operator", "sequence-concatenation", "sequence-repetition", "async-comprehension",
-    "case-guard", "await", "type-parameters", "generator-return",
+    "case-guard", "await", "type-parameters", "generator-return", "module-level",
 ];
 
 #[derive(Debug, Clone)]
@@ -378,6 +378,10 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     let stmt = syntax::statement_of(token);
     if stmt.up().filter(|b| b.kind_name() == "block").and_then(|b| b.up()).is_some_and(|c| c.kind_name() == "class_definition") {
         k.insert("class-body");
+    }
+    // Module scope: inside no `def`, `class` or `lambda`.
+    if self_or_ancestor(token, &["function_definition", "class_definition", "lambda"]).is_none() {
+        k.insert("module-level");
     }
     if self_or_ancestor(token, &["print_statement", "exec_statement"]).is_some()
         || (tk == "string_start" && text(token, src) == "`")
