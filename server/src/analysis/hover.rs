@@ -24,6 +24,7 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "stacked-decorators", "nested-def", "decorated-class", "chained-comparison", "string-format",
     "set-operator", "sequence-concatenation", "sequence-repetition", "async-comprehension",
     "case-guard", "await", "type-parameters", "generator-return", "module-level",
+    "exits-finally",
 ];
 
 #[derive(Debug, Clone)]
@@ -346,6 +347,9 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
             }
         }
     }
+    if matches!(tk, "return" | "break" | "continue") && exits_finally(token) {
+        k.insert("exits-finally");
+    }
     if matches!(tk, "break" | "continue") {
         let mut loops = 0;
         let mut cur = token.up();
@@ -430,6 +434,31 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
 }
 
 /// Whether a function body yields (not counting nested functions and lambdas).
+/// Whether the `return`, `break` or `continue` keyword `token` leaves a
+/// `finally` block: one lies between it and its function (a `return`) or
+/// the loop whose body holds it (a `break` or `continue`; a loop's `else`
+/// belongs to the loop around it).
+fn exits_finally(token: Node) -> bool {
+    let jumps_loop = token.kind_name() != "return";
+    let mut child = token;
+    let mut cur = token.up();
+    while let Some(n) = cur {
+        match n.kind_name() {
+            "finally_clause" => return true,
+            "function_definition" | "lambda" | "class_definition" => return false,
+            "for_statement" | "while_statement"
+                if jumps_loop && n.child_by_field_id(crate::field_id!("body")).is_some_and(|b| b.id() == child.id()) =>
+            {
+                return false;
+            }
+            _ => {}
+        }
+        child = n;
+        cur = n.up();
+    }
+    false
+}
+
 fn contains_yield(body: Node) -> bool {
     let mut cursor = body.walk();
     let mut stack = vec![body];
