@@ -24,7 +24,7 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "stacked-decorators", "nested-def", "decorated-class", "chained-comparison", "string-format",
     "set-operator", "sequence-concatenation", "sequence-repetition", "async-comprehension",
     "case-guard", "await", "type-parameters", "generator-return", "module-level",
-    "exits-finally",
+    "exits-finally", "late-binding",
 ];
 
 #[derive(Debug, Clone)]
@@ -347,6 +347,9 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
             }
         }
     }
+    if tk == "lambda" && pk == "lambda" && parent.is_some_and(|l| reads_loop_variable(l, src)) {
+        k.insert("late-binding");
+    }
     if matches!(tk, "return" | "break" | "continue") && exits_finally(token) {
         k.insert("exits-finally");
     }
@@ -434,6 +437,103 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
 }
 
 /// Whether a function body yields (not counting nested functions and lambdas).
+/// Whether the body of `lambda` reads a variable that a loop around it
+/// binds (a `for` statement whose body holds it, or a comprehension's `for`
+/// clause that runs before it), so that every lambda made in the loop reads
+/// the variable's value when called, not when made. The search stops at a
+/// `def`, a `class` or another lambda.
+fn reads_loop_variable(lambda: Node, src: &str) -> bool {
+    if !kept_for_later(lambda, src) {
+        return false;
+    }
+    let params = scope::parameter_names(lambda, src);
+    let mut names: HashSet<String> = HashSet::new();
+    let mut kids = Vec::new();
+    let mut child = lambda;
+    let mut cur = lambda.up();
+    while let Some(n) = cur {
+        match n.kind_name() {
+            "function_definition" | "class_definition" | "lambda" => break,
+            "for_statement" if n.child_by_field_id(crate::field_id!("body")).is_some_and(|b| b.id() == child.id()) => {
+                if let Some(l) = n.child_by_field_id(crate::field_id!("left")) {
+                    scope::target_names(l, src, &mut |t| {
+                        names.insert(t.to_string());
+                    }, &mut kids);
+                }
+            }
+            "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "generator_expression" => {
+                // The element runs inside every clause; a clause, inside
+                // the clauses before it.
+                let in_element = n.child_by_field_id(crate::field_id!("body")).is_some_and(|b| b.id() == child.id());
+                for c in named_children(n) {
+                    if c.kind_name() != "for_in_clause" || !(in_element || c.end_byte() <= lambda.start_byte()) {
+                        continue;
+                    }
+                    if let Some(l) = c.child_by_field_id(crate::field_id!("left")) {
+                        scope::target_names(l, src, &mut |t| {
+                            names.insert(t.to_string());
+                        }, &mut kids);
+                    }
+                }
+            }
+            _ => {}
+        }
+        child = n;
+        cur = n.up();
+    }
+    names.retain(|n| !params.contains(n));
+    if names.is_empty() {
+        return false;
+    }
+    let Some(body) = lambda.child_by_field_id(crate::field_id!("body")) else { return false };
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if n.kind_name() == "identifier" {
+            let is_attr = n.up().is_some_and(|p| {
+                (p.kind_name() == "attribute" && p.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| a.id() == n.id()))
+                    || (p.kind_name() == "keyword_argument" && p.child_by_field_id(crate::field_id!("name")).is_some_and(|a| a.id() == n.id()))
+            });
+            if !is_attr && names.contains(text(n, src)) {
+                return true;
+            }
+            continue;
+        }
+        if n.kind_name() == "lambda" {
+            continue;
+        }
+        stack.extend(named_children(n));
+    }
+    false
+}
+
+/// Whether `lambda` is kept to be called later: the element of a
+/// comprehension, an item of a list, tuple, set or dict display, the value
+/// of an assignment, or what `append`, `add`, `insert` or `setdefault` is
+/// given. A lambda handed to a call (`sorted(key=...)`, `map(...)`) is
+/// usually called at once, in the same round of the loop.
+fn kept_for_later(lambda: Node, src: &str) -> bool {
+    let mut n = lambda;
+    while let Some(p) = n.up().filter(|p| p.kind_name() == "parenthesized_expression") {
+        n = p;
+    }
+    let Some(p) = n.up() else { return false };
+    match p.kind_name() {
+        "list_comprehension" | "set_comprehension" | "generator_expression" => {
+            p.child_by_field_id(crate::field_id!("body")).is_some_and(|b| b.id() == n.id())
+        }
+        "pair" => p.child_by_field_id(crate::field_id!("value")).is_some_and(|v| v.id() == n.id()),
+        "list" | "tuple" | "set" | "expression_list" => true,
+        "assignment" | "augmented_assignment" => p.child_by_field_id(crate::field_id!("right")).is_some_and(|r| r.id() == n.id()),
+        "argument_list" => p
+            .up()
+            .and_then(|call| call.child_by_field_id(crate::field_id!("function")))
+            .filter(|f| f.kind_name() == "attribute")
+            .and_then(|f| f.child_by_field_id(crate::field_id!("attribute")))
+            .is_some_and(|a| matches!(text(a, src), "append" | "add" | "insert" | "setdefault")),
+        _ => false,
+    }
+}
+
 /// Whether the `return`, `break` or `continue` keyword `token` leaves a
 /// `finally` block: one lies between it and its function (a `return`) or
 /// the loop whose body holds it (a `break` or `continue`; a loop's `else`
