@@ -436,7 +436,6 @@ pub fn context_keys(token: Node, src: &str) -> HashSet<&'static str> {
     k
 }
 
-/// Whether a function body yields (not counting nested functions and lambdas).
 /// Whether the body of `lambda` reads a variable that a loop around it
 /// binds (a `for` statement whose body holds it, or a comprehension's `for`
 /// clause that runs before it), so that every lambda made in the loop reads
@@ -486,22 +485,47 @@ fn reads_loop_variable(lambda: Node, src: &str) -> bool {
         return false;
     }
     let Some(body) = lambda.child_by_field_id(crate::field_id!("body")) else { return false };
-    let mut stack = vec![body];
-    while let Some(n) = stack.pop() {
-        if n.kind_name() == "identifier" {
-            let is_attr = n.up().is_some_and(|p| {
-                (p.kind_name() == "attribute" && p.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| a.id() == n.id()))
-                    || (p.kind_name() == "keyword_argument" && p.child_by_field_id(crate::field_id!("name")).is_some_and(|a| a.id() == n.id()))
-            });
-            if !is_attr && names.contains(text(n, src)) {
-                return true;
+    // A comprehension in the body binds its own variables: inside it, the
+    // names its clauses bind are not the loop's.
+    let mut stack = vec![(body, std::rc::Rc::new(names))];
+    while let Some((n, names)) = stack.pop() {
+        match n.kind_name() {
+            "identifier" => {
+                let is_attr = n.up().is_some_and(|p| {
+                    (p.kind_name() == "attribute" && p.child_by_field_id(crate::field_id!("attribute")).is_some_and(|a| a.id() == n.id()))
+                        || (p.kind_name() == "keyword_argument" && p.child_by_field_id(crate::field_id!("name")).is_some_and(|a| a.id() == n.id()))
+                });
+                if !is_attr && names.contains(text(n, src)) {
+                    return true;
+                }
             }
-            continue;
+            "lambda" => {}
+            "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "generator_expression" => {
+                let mut own = (*names).clone();
+                for c in named_children(n).into_iter().filter(|c| c.kind_name() == "for_in_clause") {
+                    if let Some(l) = c.child_by_field_id(crate::field_id!("left")) {
+                        scope::target_names(l, src, &mut |t| {
+                            own.remove(t);
+                        }, &mut kids);
+                    }
+                }
+                let own = std::rc::Rc::new(own);
+                // Its first iterable runs outside it, with the names around.
+                let first = named_children(n).into_iter().find(|c| c.kind_name() == "for_in_clause");
+                let first_right = first.and_then(|c| c.child_by_field_id(crate::field_id!("right")));
+                for c in named_children(n) {
+                    if Some(c.id()) == first.map(|f| f.id()) {
+                        for part in named_children(c) {
+                            let outer = Some(part.id()) == first_right.map(|r| r.id());
+                            stack.push((part, if outer { names.clone() } else { own.clone() }));
+                        }
+                    } else {
+                        stack.push((c, own.clone()));
+                    }
+                }
+            }
+            _ => stack.extend(named_children(n).into_iter().map(|c| (c, names.clone()))),
         }
-        if n.kind_name() == "lambda" {
-            continue;
-        }
-        stack.extend(named_children(n));
     }
     false
 }
@@ -559,6 +583,7 @@ fn exits_finally(token: Node) -> bool {
     false
 }
 
+/// Whether a function body yields (not counting nested functions and lambdas).
 fn contains_yield(body: Node) -> bool {
     let mut cursor = body.walk();
     let mut stack = vec![body];
