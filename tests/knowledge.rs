@@ -152,13 +152,19 @@ print(json.dumps(fails))
 fn python_blocks_compile() {
     let k = k();
     let mut blocks = Vec::new();
+    let mut refused: Vec<(String, String, String)> = Vec::new();
     let mut problems = Vec::new();
     let docs = k.topics.iter().map(|t| (format!("topics/{}", t.meta.id), &t.doc)).chain(k.rules.iter().map(|r| (format!("rules/{}", r.meta.id), &r.doc)));
     for (name, doc) in docs {
         for (i, (lang, code)) in doc.code_blocks().into_iter().enumerate() {
             match lang.as_str() {
                 "python" => {
-                    if code.trim_start().starts_with("# requires:") {
+                    if let Some(msg) = code.trim_start().strip_prefix("# SyntaxError:") {
+                        // Code that CPython must refuse, with this message
+                        // (the error rules' examples).
+                        let msg = msg.lines().next().unwrap_or("").trim().to_string();
+                        refused.push((format!("{name} block {i}"), code.clone(), msg));
+                    } else if code.trim_start().starts_with("# requires:") {
                         // Newer syntax: only parsed, by tree-sitter.
                         if syntax::parse(&code, None).root_node().has_error() {
                             problems.push(format!("{name} block {i}: does not parse"));
@@ -174,7 +180,36 @@ fn python_blocks_compile() {
     }
     assert!(blocks.len() >= k.topics.len(), "expected at least one runnable block per topic, found {}", blocks.len());
     problems.extend(compile_all(&blocks));
+    assert!(!refused.is_empty(), "no block is marked `# SyntaxError:`");
+    problems.extend(refused_as_marked(&refused));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Blocks marked `# SyntaxError: <message>` on their first line: each must
+/// fail to compile with exactly that message. Returns the ones that do not.
+fn refused_as_marked(blocks: &[(String, String, String)]) -> Vec<String> {
+    let payload = serde_json::to_string(blocks).unwrap();
+    let script = r#"
+import json, sys
+fails = []
+for name, src, want in json.load(sys.stdin):
+    try:
+        compile(src, name, "exec")
+        fails.append(f"{name}: compiles, but is marked `SyntaxError: {want}`")
+    except SyntaxError as e:
+        if e.msg != want:
+            fails.append(f"{name}: SyntaxError `{e.msg}`, marked `{want}`")
+print(json.dumps(fails))
+"#;
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 is needed to validate knowledge code blocks");
+    child.stdin.take().unwrap().write_all(payload.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    serde_json::from_slice(&out.stdout).expect("python3 printed JSON")
 }
 
 fn only(rule: &str) -> Settings {

@@ -160,3 +160,58 @@ fn safe_fixes_do_not_change_what_programs_print() {
     assert!(compared >= 3, "too few runnable programs to compare ({compared})");
     assert!(changed.is_empty(), "{}", changed.join("\n"));
 }
+
+/// The rules of severity `error` report code that CPython refuses to
+/// compile. In each one's fixture, every `# expect:` line is on its own
+/// (the other expected lines replaced by `pass`, or `if True:` for a block
+/// header) a SyntaxError that CPython reports on that very line, and the
+/// near misses below the `# Near misses` line compile (with the fixture's
+/// imports). So the fixtures prove both halves against the interpreter.
+#[test]
+fn error_rules_report_exactly_what_cpython_refuses() {
+    let k = Knowledge::get();
+    let ids: Vec<&str> = k.rules.iter().filter(|r| r.meta.severity == pyexplain::knowledge::Severity::Error).map(|r| r.meta.id.as_str()).collect();
+    assert!(ids.len() >= 4, "{ids:?}");
+    let cases: Vec<(String, String)> = ids.iter().map(|id| (id.to_string(), fixture(id))).collect();
+    let script = r##"
+import json, sys
+problems = []
+for rid, src in json.load(sys.stdin):
+    marker = "# Near misses"
+    if marker not in src:
+        problems.append(f"{rid}: no `{marker}` line")
+        continue
+    imports = "".join(l + "\n" for l in src.split("\n") if l.startswith(("import ", "from ")))
+    tail = src.split(marker, 1)[1].split("\n", 1)[1]
+    try:
+        compile(imports + tail, rid, "exec")
+    except SyntaxError as e:
+        problems.append(f"{rid}: a near miss does not compile: line {e.lineno}: {e.msg}")
+    lines = src.split("\n")
+    expected = [i for i, l in enumerate(lines) if "# expect: " + rid in l]
+    if not expected:
+        problems.append(f"{rid}: no expected line")
+    for i in expected:
+        def stub(l):
+            indent = l[: len(l) - len(l.lstrip())]
+            return indent + ("if True:" if l.split("#")[0].rstrip().endswith(":") else "pass")
+        alone = [l if j == i or j not in expected else stub(l) for j, l in enumerate(lines)]
+        try:
+            compile("\n".join(alone), rid, "exec")
+            problems.append(f"{rid}: line {i + 1} alone compiles")
+        except SyntaxError as e:
+            if e.lineno != i + 1:
+                problems.append(f"{rid}: line {i + 1} alone: the SyntaxError is on line {e.lineno} ({e.msg})")
+print(json.dumps(problems))
+"##;
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 is needed to check the error rules' fixtures");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), serde_json::to_string(&cases).unwrap().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let problems: Vec<String> = serde_json::from_slice(&out.stdout).expect("python3 printed JSON");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

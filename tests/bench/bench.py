@@ -53,6 +53,10 @@ PYLINT_FOR_RULE = {
     "open-without-with": "R1732",  # consider-using-with
     "if-in-then-get": "R1715",  # consider-using-get
     "lambda-assignment": "C3001",  # unnecessary-lambda-assignment
+    "return-outside-function": "E0104",  # return-outside-function
+    "yield-outside-function": "E0105",  # yield-outside-function
+    "break-outside-loop": "E0103",  # not-in-loop
+    "await-outside-async": "E1142",  # await-outside-async
     "open-without-encoding": "W1514",  # unspecified-encoding (if the rule exists)
     "unspecified-encoding": "W1514",
     "call-in-default-argument": None,

@@ -88,8 +88,9 @@ pub fn headings(doc: &Doc) -> Vec<String> {
 }
 
 /// A code block with the text of its `#` comments blanked (found with
-/// tree-sitter, so a `#` in a string is not a comment). `# ->` markers and
-/// `# requires:` lines are kept whole: they are results and conditions,
+/// tree-sitter, so a `#` in a string is not a comment). `# ->` markers,
+/// `# requires:` lines and `# SyntaxError:` lines (what CPython says of an
+/// example it refuses) are kept whole: they are results and conditions,
 /// never translated.
 pub fn blank_comments(code: &str) -> String {
     // A parser of its own, dropped here: `syntax::parse` keeps one per
@@ -105,7 +106,7 @@ pub fn blank_comments(code: &str) -> String {
         if n.kind() == "comment" {
             let t = &code[n.byte_range()];
             let body = t.trim_start_matches('#').trim_start();
-            if !body.starts_with("->") && !body.starts_with("requires:") {
+            if !body.starts_with("->") && !body.starts_with("requires:") && !body.starts_with("SyntaxError:") {
                 ranges.push(n.byte_range());
             }
             continue;

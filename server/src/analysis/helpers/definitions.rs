@@ -35,3 +35,75 @@ pub fn is_async_def(node: Node) -> bool {
 pub fn has_async(node: Node) -> bool {
     crate::syntax::descendants(node).iter().any(|n| n.kind_name() == "await" || n.kind_name() == "async")
 }
+
+/// Where the compiler places the code at `node`, for the statements and
+/// expressions it allows only in some places (`return`, `yield`, `await`):
+/// the innermost function body, lambda body, class body, comprehension or
+/// the module that holds it (`runs_in`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement<'t> {
+    /// The body of this `def` or `async def`.
+    Function(Node<'t>),
+    Lambda,
+    ClassBody,
+    Module,
+    /// Inside this comprehension or generator expression, past the
+    /// iterable of its first `for` (which runs where the comprehension
+    /// stands, and so is looked through).
+    Comprehension(Node<'t>),
+    /// Inside a syntax error, or in a place whose rules differ between
+    /// Python versions or from a body's: parameters and their defaults,
+    /// annotations, decorators, class bases, type parameters and `type`
+    /// aliases. Rules asking stay quiet there.
+    Unsure,
+}
+
+fn is_body(parent: Node, child: Node) -> bool {
+    parent.child_by_field_id(crate::field_id!("body")).is_some_and(|b| b.id() == child.id())
+}
+
+/// The innermost place that holds `node` (itself excluded), as the
+/// compiler sees it: see `Placement`.
+pub fn runs_in(node: Node<'_>) -> Placement<'_> {
+    let mut child = node;
+    let mut below: Option<Node> = None;
+    while let Some(p) = child.up() {
+        match p.kind_name() {
+            "function_definition" => return if is_body(p, child) { Placement::Function(p) } else { Placement::Unsure },
+            "lambda" => return if is_body(p, child) { Placement::Lambda } else { Placement::Unsure },
+            "class_definition" => return if is_body(p, child) { Placement::ClassBody } else { Placement::Unsure },
+            "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "generator_expression" => {
+                let first_for = named_children(p).into_iter().find(|c| c.kind_name() == "for_in_clause");
+                let in_first_iterable = first_for.is_some_and(|f| f.id() == child.id())
+                    && below.is_some_and(|b| child.child_by_field_id(crate::field_id!("left")).is_none_or(|l| l.id() != b.id()));
+                if !in_first_iterable {
+                    return Placement::Comprehension(p);
+                }
+            }
+            "ERROR" | "type_alias_statement" | "decorator" => return Placement::Unsure,
+            "module" => return Placement::Module,
+            _ => {}
+        }
+        below = Some(child);
+        child = p;
+    }
+    Placement::Unsure
+}
+
+/// Whether a `break` or `continue` at `node` is inside a loop's body (not
+/// its `else` clause) without a function or class body in between: Some
+/// answer, or None inside a syntax error or a lambda.
+pub fn in_loop_body(node: Node) -> Option<bool> {
+    let mut child = node;
+    while let Some(p) = child.up() {
+        match p.kind_name() {
+            "for_statement" | "while_statement" if is_body(p, child) => return Some(true),
+            "function_definition" | "class_definition" => return is_body(p, child).then_some(false),
+            "lambda" | "ERROR" => return None,
+            "module" => return Some(false),
+            _ => {}
+        }
+        child = p;
+    }
+    None
+}
