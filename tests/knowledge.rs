@@ -191,13 +191,15 @@ fn refused_as_marked(blocks: &[(String, String, String)]) -> Vec<String> {
     let payload = serde_json::to_string(blocks).unwrap();
     let script = r#"
 import json, sys
+# The marker gives 3.12+'s wording; older interpreters said this instead.
+before_3_12 = {"parameter without a default follows parameter with a default": "non-default argument follows default argument"}
 fails = []
 for name, src, want in json.load(sys.stdin):
     try:
         compile(src, name, "exec")
         fails.append(f"{name}: compiles, but is marked `SyntaxError: {want}`")
     except SyntaxError as e:
-        if e.msg != want:
+        if e.msg != want and not (sys.version_info < (3, 12) and e.msg == before_3_12.get(want)):
             fails.append(f"{name}: SyntaxError `{e.msg}`, marked `{want}`")
 print(json.dumps(fails))
 "#;

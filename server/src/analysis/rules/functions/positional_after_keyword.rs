@@ -1,0 +1,44 @@
+//! `positional-after-keyword`: in a call (or a class's bases, or a
+//! decorator's call), a positional argument after a keyword argument
+//! (`f(x=1, 2)`) or after `**mapping`, or `*iterable` after `**mapping`,
+//! which Python refuses to compile ("positional argument follows keyword
+//! argument", "… follows keyword argument unpacking", "iterable argument
+//! unpacking follows keyword argument unpacking"). `*iterable` after a
+//! keyword argument is allowed.
+
+use super::prelude::*;
+
+pub struct PositionalAfterKeyword;
+
+impl Rule for PositionalAfterKeyword {
+    fn id(&self) -> &'static str {
+        "positional-after-keyword"
+    }
+    fn kinds(&self) -> &'static [&'static str] {
+        &["argument_list"]
+    }
+    fn check(&self, node: Node, _cx: &Context, out: &mut Vec<Finding>) {
+        if node.has_error() {
+            return;
+        }
+        let (mut keyword, mut unpacked) = (false, false);
+        // Comments and line continuations (`\` at a line's end) are extras,
+        // not arguments.
+        for a in named_children(node).into_iter().filter(|a| !a.is_extra()) {
+            match a.kind_name() {
+                "keyword_argument" => keyword = true,
+                "dictionary_splat" => unpacked = true,
+                "list_splat" if unpacked => {
+                    out.push(Finding::new(self.id(), a.byte_range()));
+                    return;
+                }
+                "list_splat" => {}
+                _ if keyword || unpacked => {
+                    out.push(Finding::new(self.id(), a.byte_range()));
+                    return;
+                }
+                _ => {}
+            }
+        }
+    }
+}
