@@ -163,8 +163,9 @@ fn safe_fixes_do_not_change_what_programs_print() {
 
 /// The rules of severity `error` report code that CPython refuses to
 /// compile. In each one's fixture, every `# expect:` line is on its own
-/// (the other expected lines replaced by `pass`, or `if True:` for a block
-/// header) a SyntaxError that CPython reports on that very line, and the
+/// (the other expected lines replaced by `pass`, `if True:` for a block
+/// header, `case 0:` for a case) a SyntaxError that CPython reports on that
+/// very line, and the
 /// near misses below the `# Near misses` line compile (with the fixture's
 /// imports). So the fixtures prove both halves against the interpreter.
 #[test]
@@ -194,6 +195,8 @@ for rid, src in json.load(sys.stdin):
     for i in expected:
         def stub(l):
             indent = l[: len(l) - len(l.lstrip())]
+            if l.lstrip().startswith("case "):
+                return indent + "case 0:"
             return indent + ("if True:" if l.split("#")[0].rstrip().endswith(":") else "pass")
         alone = [l if j == i or j not in expected else stub(l) for j, l in enumerate(lines)]
         try:
