@@ -22,7 +22,7 @@ impl Rule for AwaitOutsideAsync {
     fn kinds(&self) -> &'static [&'static str] {
         &["await", "for_statement", "with_statement", "list_comprehension", "set_comprehension", "dictionary_comprehension"]
     }
-    fn check(&self, node: Node, _cx: &Context, out: &mut Vec<Finding>) {
+    fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
         let range = match node.kind_name() {
             "await" => node.child(0).map_or(node.byte_range(), |k| k.byte_range()),
             "for_statement" | "with_statement" => {
@@ -31,6 +31,10 @@ impl Rule for AwaitOutsideAsync {
                 kw.start_byte()..end
             }
             _ => {
+                // A comprehension without the word `async` has no async clause.
+                if memchr::memmem::find(cx.src.as_bytes().get(node.byte_range()).unwrap_or_default(), b"async").is_none() {
+                    return;
+                }
                 let clause = named_children(node)
                     .into_iter()
                     .find(|c| c.kind_name() == "for_in_clause" && c.child(0).is_some_and(|k| k.kind_name() == "async"));

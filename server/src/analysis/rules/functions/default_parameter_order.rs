@@ -16,8 +16,9 @@ impl Rule for DefaultParameterOrder {
     fn kinds(&self) -> &'static [&'static str] {
         &["parameters", "lambda_parameters"]
     }
-    fn check(&self, node: Node, _cx: &Context, out: &mut Vec<Finding>) {
-        if node.has_error() {
+    fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        // No default value at all (no `=` in the text): nothing to order.
+        if memchr::memchr(b'=', cx.src.as_bytes().get(node.byte_range()).unwrap_or_default()).is_none() || node.has_error() {
             return;
         }
         let mut defaulted = false;
