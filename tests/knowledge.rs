@@ -124,6 +124,20 @@ fn rule_files_match_registered_rules() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Run `script` with python3, `payload` (JSON) on its stdin; it prints a
+/// JSON list of problems, returned.
+fn python_json(script: &str, payload: &str) -> Vec<String> {
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 is needed to validate knowledge code blocks");
+    child.stdin.take().unwrap().write_all(payload.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    serde_json::from_slice(&out.stdout).expect("python3 printed JSON")
+}
+
 /// Compile many snippets with one python3 process; returns the failures.
 fn compile_all(blocks: &[(String, String)]) -> Vec<String> {
     let payload = serde_json::to_string(blocks).unwrap();
@@ -137,15 +151,7 @@ for name, src in json.load(sys.stdin):
         fails.append(f"{name}: {e}")
 print(json.dumps(fails))
 "#;
-    let mut child = Command::new("python3")
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 is needed to validate knowledge code blocks");
-    child.stdin.take().unwrap().write_all(payload.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    serde_json::from_slice(&out.stdout).expect("python3 printed JSON")
+    python_json(script, &payload)
 }
 
 #[test]
@@ -203,15 +209,7 @@ for name, src, want in json.load(sys.stdin):
             fails.append(f"{name}: SyntaxError `{e.msg}`, marked `{want}`")
 print(json.dumps(fails))
 "#;
-    let mut child = Command::new("python3")
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 is needed to validate knowledge code blocks");
-    child.stdin.take().unwrap().write_all(payload.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    serde_json::from_slice(&out.stdout).expect("python3 printed JSON")
+    python_json(script, &payload)
 }
 
 fn only(rule: &str) -> Settings {
