@@ -23,9 +23,15 @@ impl Rule for PositionalAfterKeyword {
         if node.named_child_count() < 2 {
             return;
         }
-        if memchr::memchr(b'=', cx.src.as_bytes().get(node.byte_range()).unwrap_or_default()).is_none()
-            && !cx.text(node).contains("**")
-        {
+        // Something must follow the first keyword argument or `**`: a `,`
+        // after the first `=` or `**` of the text.
+        let text = cx.src.as_bytes().get(node.byte_range()).unwrap_or_default();
+        let first = match (memchr::memchr(b'=', text), memchr::memmem::find(text, b"**")) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => return,
+        };
+        if memchr::memchr(b',', &text[first..]).is_none() {
             return;
         }
         if node.has_error() {

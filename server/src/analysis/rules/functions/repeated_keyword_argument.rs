@@ -16,8 +16,8 @@ impl Rule for RepeatedKeywordArgument {
         &["argument_list"]
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
-        // Every call comes here: it needs two arguments and a `=`.
-        if node.named_child_count() < 2 || memchr::memchr(b'=', cx.src.as_bytes().get(node.byte_range()).unwrap_or_default()).is_none() {
+        // Every call comes here: it needs two keyword arguments, so two `=`.
+        if node.named_child_count() < 2 || memchr::memchr_iter(b'=', cx.src.as_bytes().get(node.byte_range()).unwrap_or_default()).nth(1).is_none() {
             return;
         }
         if node.has_error() {
