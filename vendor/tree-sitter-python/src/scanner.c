@@ -395,8 +395,12 @@ unsigned tree_sitter_python_external_scanner_serialize(void *payload, char *buff
 void tree_sitter_python_external_scanner_deserialize(void *payload, const char *buffer, unsigned length) {
     Scanner *scanner = (Scanner *)payload;
 
-    array_delete(&scanner->delimiters);
-    array_delete(&scanner->indents);
+    // pyexplain change 2: empty the stacks but keep their memory. The parser
+    // calls this before every external token it scans, and freeing and
+    // reallocating the two arrays each time (upstream's `array_delete`) was
+    // a malloc and two frees per call.
+    array_clear(&scanner->delimiters);
+    array_clear(&scanner->indents);
     array_push(&scanner->indents, 0);
 
     if (length > 0) {
