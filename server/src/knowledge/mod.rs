@@ -7,7 +7,7 @@ pub mod parse;
 
 pub use locale::Locale;
 
-pub use parse::{parse_doc, Doc, ParseError, Section};
+pub use parse::{parse_doc, parse_front_matter, Doc, ParseError, Section};
 pub use parse::code_blocks_in;
 
 use serde::Deserialize;
@@ -216,11 +216,13 @@ impl Knowledge {
     }
 
     /// `from_sources` without topics and stdlib names: the rules and the
-    /// interface strings alone (`rules_for_locale`).
-    fn rules_from_sources(rules: &[(&str, &str)], interface: &str) -> Self {
+    /// interface strings alone (`rules_for_locale`). Without `sections`, each
+    /// rule's Markdown is left unparsed (its `doc` empty): `check` reads only
+    /// the front matter, and a translation's parity check needs the sections.
+    fn rules_from_sources(rules: &[(&str, &str)], interface: &str, sections: bool) -> Self {
         let mut k = Knowledge::default();
         k.load_interface(interface);
-        k.load_rules(rules);
+        k.load_rules_with(rules, sections);
         k
     }
 
@@ -234,7 +236,7 @@ impl Knowledge {
     /// Parse and index the topics.
     fn load_topics(&mut self, topics: &[(&str, &str)]) {
         let k = self;
-        let parsed = parse_docs::<TopicMeta>("topics", topics, |m| &m.id, &mut k.errors);
+        let parsed = parse_docs::<TopicMeta>("topics", topics, |m| &m.id, &mut k.errors, true);
         k.topics.extend(parsed.into_iter().map(|(meta, doc)| Topic { meta, doc }));
         for (i, t) in k.topics.iter().enumerate() {
             k.topic_by_id.insert(t.meta.id.clone(), i);
@@ -252,8 +254,13 @@ impl Knowledge {
 
     /// Parse and index the rules.
     fn load_rules(&mut self, rules: &[(&str, &str)]) {
+        self.load_rules_with(rules, true);
+    }
+
+    /// Parse and index the rules, their sections only when `sections`.
+    fn load_rules_with(&mut self, rules: &[(&str, &str)], sections: bool) {
         let k = self;
-        let parsed = parse_docs::<RuleMeta>("rules", rules, |m| &m.id, &mut k.errors);
+        let parsed = parse_docs::<RuleMeta>("rules", rules, |m| &m.id, &mut k.errors, sections);
         k.rules.extend(parsed.into_iter().map(|(meta, doc)| RuleDoc { meta, doc }));
         for (i, r) in k.rules.iter().enumerate() {
             k.rule_by_id.insert(r.meta.id.clone(), i);
@@ -295,9 +302,9 @@ impl Knowledge {
         static EN: OnceLock<Knowledge> = OnceLock::new();
         static ES: OnceLock<Knowledge> = OnceLock::new();
         match locale {
-            Locale::En => EN.get_or_init(|| Knowledge::rules_from_sources(files::RULES, files::INTERFACE)),
+            Locale::En => EN.get_or_init(|| Knowledge::rules_from_sources(files::RULES, files::INTERFACE, false)),
             Locale::Es => ES.get_or_init(|| {
-                Knowledge::rules_from_sources(files::RULES, files::INTERFACE).translated(Locale::Es, &[], files::ES_RULES, files::ES_INTERFACE)
+                Knowledge::rules_from_sources(files::RULES, files::INTERFACE, true).translated(Locale::Es, &[], files::ES_RULES, files::ES_INTERFACE)
             }),
         }
     }
@@ -400,11 +407,22 @@ pub fn embedded_sources() -> (&'static [(&'static str, &'static str)], &'static 
 
 /// Parse each `<dir>/<stem>.md` of `files`, in order; a file that does not
 /// parse, or whose `id` differs from its name, is reported in `errors`
-/// (the first is left out, the second kept).
-fn parse_docs<M: serde::de::DeserializeOwned>(dir: &str, files: &[(&str, &str)], id: fn(&M) -> &String, errors: &mut Vec<String>) -> Vec<(M, Doc)> {
+/// (the first is left out, the second kept). Without `sections` each
+/// `Doc` is empty.
+fn parse_docs<M: serde::de::DeserializeOwned>(
+    dir: &str,
+    files: &[(&str, &str)],
+    id: fn(&M) -> &String,
+    errors: &mut Vec<String>,
+    sections: bool,
+) -> Vec<(M, Doc)> {
     let mut out = Vec::with_capacity(files.len());
     for (stem, src) in files {
-        match parse_doc::<M>(src) {
+        let parsed = match sections {
+            true => parse_doc::<M>(src),
+            false => parse_front_matter::<M>(src).map(|(meta, _)| (meta, Doc::default())),
+        };
+        match parsed {
             Ok((meta, doc)) => {
                 if id(&meta) != stem {
                     errors.push(format!("{dir}/{stem}.md: id `{}` differs from the file name", id(&meta)));

@@ -96,6 +96,12 @@ impl fmt::Display for ParseError {
 
 /// Split a knowledge file into typed front matter and sections.
 pub fn parse_doc<M: DeserializeOwned>(src: &str) -> Result<(M, Doc), ParseError> {
+    let (meta, body) = parse_front_matter(src)?;
+    Ok((meta, parse_sections(body)))
+}
+
+/// A knowledge file's typed front matter, and the Markdown after it unparsed.
+pub fn parse_front_matter<M: DeserializeOwned>(src: &str) -> Result<(M, &str), ParseError> {
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let mut parts = src.splitn(3, "+++");
     let before = parts.next().unwrap_or("");
@@ -106,7 +112,7 @@ pub fn parse_doc<M: DeserializeOwned>(src: &str) -> Result<(M, Doc), ParseError>
         return Err(ParseError::NoFrontMatter);
     };
     let meta: M = toml::from_str(front).map_err(|e| ParseError::FrontMatter(e.to_string()))?;
-    Ok((meta, parse_sections(body)))
+    Ok((meta, body))
 }
 
 fn parse_sections(body: &str) -> Doc {
