@@ -39,6 +39,9 @@ pub fn main(args: &[String]) -> i32 {
         // allocator must not be freed (at exit) by the other.
         tree_sitter_on_mimalloc();
     }
+    // Before anything parses (the parity check above included), on the one
+    // thread there is.
+    crate::syntax::use_dense_parse_table();
     // `check` reads the rules and its own strings, never a topic: it skips
     // parsing the topics (`rules_for_locale`).
     let k = if check { Knowledge::rules_for_locale(locale) } else { Knowledge::for_locale(locale) };

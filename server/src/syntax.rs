@@ -9,6 +9,43 @@ pub fn language() -> Language {
     tree_sitter_python::LANGUAGE.into()
 }
 
+unsafe extern "C" {
+    /// `vendor/tree-sitter/src/language.c` (pyexplain patch 4): how many
+    /// entries the dense table of `language`'s small parse states has.
+    /// The numbers of rows (small states) and columns (symbols, without
+    /// aliases) go to `rows` and `columns` when not null.
+    fn ts_language_pyexplain_dense_len(language: *const tree_sitter::ffi::TSLanguage, rows: *mut u32, columns: *mut u32) -> usize;
+    /// Fill `out` (`ts_language_pyexplain_dense_len` entries) with it.
+    fn ts_language_pyexplain_dense_fill(language: *const tree_sitter::ffi::TSLanguage, out: *mut u16);
+    /// Make every parse of `language` read `table` from now on.
+    fn ts_language_pyexplain_use_dense(language: *const tree_sitter::ffi::TSLanguage, table: *const u16);
+}
+
+/// Parse Python with tree-sitter's parse table of small states laid out
+/// densely (pyexplain patch 4, `vendor/tree-sitter/PYEXPLAIN.md`): the parse
+/// table lookups, a search through a state's symbol groups for every token
+/// and every reduction, were a tenth of a parse; 1.4 MB, once per process.
+/// The parser finds the same entries either way (the test
+/// `dense_parse_table_equals_the_search`). Call it before any tree-sitter
+/// parser exists in the process, from the thread that starts the others:
+/// `check`, `serve` and `parse-floor` do, from `main`; the tests parse
+/// with the search.
+pub fn use_dense_parse_table() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let lang = language().into_raw();
+        // SAFETY: `lang` is tree-sitter-python's static language; the
+        // table gets exactly the length asked for and lives (leaked) for
+        // the rest of the process; no parser exists yet, so no thread reads
+        // the two values while they are set.
+        unsafe {
+            let mut table = vec![0u16; ts_language_pyexplain_dense_len(lang, std::ptr::null_mut(), std::ptr::null_mut())];
+            ts_language_pyexplain_dense_fill(lang, table.as_mut_ptr());
+            ts_language_pyexplain_use_dense(lang, Box::leak(table.into_boxed_slice()).as_ptr());
+        }
+    });
+}
+
 /// A fresh parser for Python.
 pub fn parser() -> Parser {
     let mut p = Parser::new();
@@ -1473,5 +1510,48 @@ mod relex_tests {
             assert!(broken.same * 1000 >= broken.reparses * 999, "{broken:?}");
             assert!(broken.patched_fresh * 1000 >= broken.unpatched_fresh * 999, "{broken:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod dense_table_tests {
+    unsafe extern "C" {
+        /// `vendor/tree-sitter/src/language.c` (pyexplain patch 4): the entry
+        /// for (`state`, `symbol`) found by searching the symbol groups.
+        fn ts_language_pyexplain_lookup_searched(language: *const tree_sitter::ffi::TSLanguage, state: u16, symbol: u16) -> u16;
+    }
+
+    /// The dense table `use_dense_parse_table` installs holds, for every
+    /// small state and every symbol, the entry the search finds: the parser
+    /// reads the same parse table either way. (The tests parse with the
+    /// search; `check`, `serve` and `parse-floor`, which the end-to-end tests
+    /// and the snapshots run, parse with the table.)
+    #[test]
+    fn dense_parse_table_equals_the_search() {
+        let lang = super::language();
+        let states = lang.parse_state_count();
+        let raw = lang.into_raw();
+        let (mut rows, mut columns) = (0u32, 0u32);
+        // SAFETY: tree-sitter-python's static language; `table` has the
+        // length the fill writes.
+        let len = unsafe { super::ts_language_pyexplain_dense_len(raw, &mut rows, &mut columns) };
+        let (small, symbols) = (rows as usize, columns as usize);
+        assert_eq!(len, small * symbols);
+        let mut table = vec![u16::MAX; len];
+        unsafe { super::ts_language_pyexplain_dense_fill(raw, table.as_mut_ptr()) };
+        let large = states - small;
+        assert!(large > 0 && small > 1000 && symbols > 200, "{large} large and {small} small states, {symbols} symbols");
+        let (mut found, mut empty) = (0, 0);
+        for row in 0..small {
+            for symbol in 0..symbols {
+                let state = (large + row) as u16;
+                // SAFETY: a state and a symbol of the language.
+                let searched = unsafe { ts_language_pyexplain_lookup_searched(raw, state, symbol as u16) };
+                assert_eq!(table[row * symbols + symbol], searched, "state {state}, symbol {symbol}");
+                if searched == 0 { empty += 1 } else { found += 1 }
+            }
+        }
+        // Not vacuous: most pairs have no entry, tens of thousands have one.
+        assert!(found > 10_000 && empty > found, "{found} entries, {empty} empty");
     }
 }

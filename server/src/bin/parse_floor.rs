@@ -41,6 +41,7 @@ fn main() {
         .min(files.len().max(1));
     // As `check` does (`pyexplain::cli`), so that the floor is as fast.
     pyexplain::cli::tree_sitter_on_mimalloc();
+    pyexplain::syntax::use_dense_parse_table();
     let order = pyexplain::cli::largest_first(&files);
     let next = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);

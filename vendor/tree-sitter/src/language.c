@@ -159,6 +159,74 @@ uint32_t ts_language_field_count(const TSLanguage *self) {
   return self->field_count;
 }
 
+// pyexplain patch 4. Searching a small state's symbol groups for every
+// lookahead and every goto was a tenth of a parse of Python (whose grammar
+// has 2,601 small states and 185 large ones). The table below holds, for
+// the one language passed to `ts_language_pyexplain_use_dense`, the entry
+// the search finds for each (small state, symbol): 2,601 x 272 entries,
+// 1.4 MB, for Python. Both are set once, before any parse on any thread
+// (pyexplain's `syntax::use_dense_parse_table`), and only read afterwards;
+// while unset, every language keeps the search.
+const TSLanguage *ts_language__dense_language = NULL;
+const uint16_t *ts_language__dense_table = NULL;
+
+// How many entries `ts_language_pyexplain_dense_fill` writes for `self`:
+// a row for each small state, of `symbol_count` entries (the grammar's
+// symbols, aliases not counted), whose numbers are written to `rows` and
+// `columns` when not null.
+size_t ts_language_pyexplain_dense_len(const TSLanguage *self, uint32_t *rows, uint32_t *columns) {
+  if (rows) *rows = self->state_count - self->large_state_count;
+  if (columns) *columns = self->symbol_count;
+  return (size_t)(self->state_count - self->large_state_count) * self->symbol_count;
+}
+
+// Write `self`'s dense table (`ts_language_pyexplain_dense_len` entries)
+// into `out`: for each small state and each symbol, what
+// `ts_language__lookup_small` returns.
+// (Each state's groups are read once, in the search's order; a symbol
+// keeps the value of the first group that lists it, as the search returns.)
+void ts_language_pyexplain_dense_fill(const TSLanguage *self, uint16_t *out) {
+  uint32_t rows = self->state_count - self->large_state_count;
+  uint8_t seen[(UINT16_MAX + 1) / 8];
+  for (uint32_t r = 0; r < rows; r++) {
+    uint16_t *row = &out[(size_t)r * self->symbol_count];
+    memset(row, 0, self->symbol_count * sizeof(uint16_t));
+    memset(seen, 0, (self->symbol_count + 7) / 8);
+    const uint16_t *data = &self->small_parse_table[self->small_parse_table_map[r]];
+    uint16_t group_count = *(data++);
+    for (unsigned i = 0; i < group_count; i++) {
+      uint16_t section_value = *(data++);
+      uint16_t symbol_count = *(data++);
+      for (unsigned j = 0; j < symbol_count; j++) {
+        uint16_t symbol = *(data++);
+        if (symbol < self->symbol_count && !(seen[symbol / 8] & (1u << (symbol % 8)))) {
+          seen[symbol / 8] |= (uint8_t)(1u << (symbol % 8));
+          row[symbol] = section_value;
+        }
+      }
+    }
+  }
+}
+
+// Look up small states of `language` in `table` (filled by
+// `ts_language_pyexplain_dense_fill`, and kept alive for the rest of the
+// process) from now on. Call it once, before any thread parses anything.
+void ts_language_pyexplain_use_dense(const TSLanguage *language, const uint16_t *table) {
+  ts_language__dense_table = table;
+  ts_language__dense_language = language;
+}
+
+// The entry for (`state`, `symbol`) as the parser reads it, and as the
+// search finds it, for the test that compares the two.
+uint16_t ts_language_pyexplain_lookup(const TSLanguage *self, TSStateId state, TSSymbol symbol) {
+  return ts_language_lookup(self, state, symbol);
+}
+uint16_t ts_language_pyexplain_lookup_searched(const TSLanguage *self, TSStateId state, TSSymbol symbol) {
+  return state >= self->large_state_count
+    ? ts_language__lookup_small(self, state, symbol)
+    : self->parse_table[state * self->symbol_count + symbol];
+}
+
 void ts_language_table_entry(
   const TSLanguage *self,
   TSStateId state,

@@ -76,26 +76,47 @@ static inline bool ts_language_has_reduce_action(
 //
 // For non-terminal symbols, the table value represents a successor state.
 // For terminal symbols, it represents an index in the actions table.
+// pyexplain patch 4: the small parse states' entries of one language, laid
+// out densely (a row of `symbol_count` entries per small state), set once
+// by `ts_language_pyexplain_use_dense` before any parse (see language.c).
+extern const TSLanguage *ts_language__dense_language;
+extern const uint16_t *ts_language__dense_table;
+
+// The entry the search through the symbol groups of a small state finds.
+static inline uint16_t ts_language__lookup_small(
+  const TSLanguage *self,
+  TSStateId state,
+  TSSymbol symbol
+) {
+  uint32_t index = self->small_parse_table_map[state - self->large_state_count];
+  const uint16_t *data = &self->small_parse_table[index];
+  uint16_t group_count = *(data++);
+  for (unsigned i = 0; i < group_count; i++) {
+    uint16_t section_value = *(data++);
+    uint16_t symbol_count = *(data++);
+    for (unsigned j = 0; j < symbol_count; j++) {
+      if (*(data++) == symbol) return section_value;
+    }
+  }
+  return 0;
+}
+
 // For 'large' parse states, this is a direct lookup. For 'small' parse
 // states, this requires searching through the symbol groups to find
-// the given symbol.
+// the given symbol (or one read in the dense table, pyexplain patch 4).
 static inline uint16_t ts_language_lookup(
   const TSLanguage *self,
   TSStateId state,
   TSSymbol symbol
 ) {
   if (state >= self->large_state_count) {
-    uint32_t index = self->small_parse_table_map[state - self->large_state_count];
-    const uint16_t *data = &self->small_parse_table[index];
-    uint16_t group_count = *(data++);
-    for (unsigned i = 0; i < group_count; i++) {
-      uint16_t section_value = *(data++);
-      uint16_t symbol_count = *(data++);
-      for (unsigned j = 0; j < symbol_count; j++) {
-        if (*(data++) == symbol) return section_value;
-      }
+    if (self == ts_language__dense_language) {
+      // (A symbol past the table is in no group: the search finds nothing.)
+      return symbol < self->symbol_count
+        ? ts_language__dense_table[(uint32_t)(state - self->large_state_count) * self->symbol_count + symbol]
+        : 0;
     }
-    return 0;
+    return ts_language__lookup_small(self, state, symbol);
   } else {
     return self->parse_table[state * self->symbol_count + symbol];
   }
