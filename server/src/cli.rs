@@ -42,6 +42,12 @@ pub fn main(args: &[String]) -> i32 {
     // Before anything parses (the parity check above included), on the one
     // thread there is.
     crate::syntax::use_dense_parse_table();
+    if check {
+        // SAFETY: no tree exists yet, and `check` keeps each file's trees
+        // on the worker thread that parses it (`check_cmd`): `FileResult`
+        // carries text and findings, no tree or node.
+        unsafe { crate::syntax::use_plain_ref_counts() };
+    }
     // `check` reads the rules and its own strings, never a topic: it skips
     // parsing the topics (`rules_for_locale`).
     let k = if check { Knowledge::rules_for_locale(locale) } else { Knowledge::for_locale(locale) };

@@ -46,6 +46,29 @@ pub fn use_dense_parse_table() {
     });
 }
 
+unsafe extern "C" {
+    /// `vendor/tree-sitter/src/subtree.c` (pyexplain patch 5): subtrees
+    /// count their references with plain instructions from now on.
+    fn ts_subtree_pyexplain_use_plain_ref_counts();
+}
+
+/// Make tree-sitter count subtree references with plain instructions
+/// instead of atomic ones (pyexplain patch 5, `vendor/tree-sitter/PYEXPLAIN.md`):
+/// a locked instruction per count was about a tenth of a parse.
+///
+/// # Safety
+/// For a process in which no tree, nor a copy of one, is ever used or
+/// dropped by a thread other than the one that parsed it (`check` and
+/// `parse-floor`: a file is parsed, checked, replayed and dropped on the
+/// worker that took it, and nothing else holds a tree), called before any
+/// tree exists, from the thread that starts the others. Never in the
+/// server, whose documents' trees are read and dropped by several threads.
+pub unsafe fn use_plain_ref_counts() {
+    // SAFETY: as the caller promises, no tree exists yet and none will
+    // cross threads.
+    unsafe { ts_subtree_pyexplain_use_plain_ref_counts() }
+}
+
 /// A fresh parser for Python.
 pub fn parser() -> Parser {
     let mut p = Parser::new();

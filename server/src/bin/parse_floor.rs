@@ -42,6 +42,9 @@ fn main() {
     // As `check` does (`pyexplain::cli`), so that the floor is as fast.
     pyexplain::cli::tree_sitter_on_mimalloc();
     pyexplain::syntax::use_dense_parse_table();
+    // SAFETY: no tree exists yet; each file's tree is made and dropped by
+    // the worker that takes the file, as in `check`.
+    unsafe { pyexplain::syntax::use_plain_ref_counts() };
     let order = pyexplain::cli::largest_first(&files);
     let next = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);

@@ -578,10 +578,43 @@ Subtree ts_subtree_new_missing_leaf(
   return result;
 }
 
+// pyexplain patch 5: plain reference counts in a process whose trees each
+// stay on one thread. Subtrees count their references atomically because a
+// tree's copies may be used and dropped on several threads at once (the
+// language server's documents are); each count is then a locked
+// instruction, which stalls the core: about a tenth of a parse of Python
+// (every node is retained and released a few times). `pyexplain check`
+// and `parse-floor` parse, check and drop each file's trees on the one
+// thread that took the file, and call
+// `ts_subtree_pyexplain_use_plain_ref_counts` once, before any tree
+// exists; nothing else does.
+static bool ts_subtree__plain_ref_counts = false;
+
+void ts_subtree_pyexplain_use_plain_ref_counts(void) {
+  ts_subtree__plain_ref_counts = true;
+}
+
+static inline void ts_subtree__ref_count_inc(volatile uint32_t *count) {
+  if (ts_subtree__plain_ref_counts) {
+    *count += 1;
+  } else {
+    atomic_inc(count);
+  }
+}
+
+// The count after the decrement.
+static inline uint32_t ts_subtree__ref_count_dec(volatile uint32_t *count) {
+  if (ts_subtree__plain_ref_counts) {
+    *count -= 1;
+    return *count;
+  }
+  return atomic_dec(count);
+}
+
 void ts_subtree_retain(Subtree self) {
   if (self.data.is_inline) return;
   ts_assert(self.ptr->ref_count > 0);
-  atomic_inc((volatile uint32_t *)&self.ptr->ref_count);
+  ts_subtree__ref_count_inc((volatile uint32_t *)&self.ptr->ref_count);
   ts_assert(self.ptr->ref_count != 0);
 }
 
@@ -590,7 +623,7 @@ void ts_subtree_release(SubtreePool *pool, Subtree self) {
   array_clear(&pool->tree_stack);
 
   ts_assert(self.ptr->ref_count > 0);
-  if (atomic_dec((volatile uint32_t *)&self.ptr->ref_count) == 0) {
+  if (ts_subtree__ref_count_dec((volatile uint32_t *)&self.ptr->ref_count) == 0) {
     array_push(&pool->tree_stack, ts_subtree_to_mut_unsafe(self));
   }
 
@@ -602,7 +635,7 @@ void ts_subtree_release(SubtreePool *pool, Subtree self) {
         Subtree child = children[i];
         if (child.data.is_inline) continue;
         ts_assert(child.ptr->ref_count > 0);
-        if (atomic_dec((volatile uint32_t *)&child.ptr->ref_count) == 0) {
+        if (ts_subtree__ref_count_dec((volatile uint32_t *)&child.ptr->ref_count) == 0) {
           array_push(&pool->tree_stack, ts_subtree_to_mut_unsafe(child));
         }
       }
