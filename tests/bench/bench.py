@@ -54,6 +54,7 @@ PYLINT_FOR_RULE = {
     "if-in-then-get": "R1715",  # consider-using-get
     "lambda-assignment": "C3001",  # unnecessary-lambda-assignment
     "return-outside-function": "E0104",  # return-outside-function
+    "late-future-import": "W0410",  # misplaced-future (module level only)
     "yield-outside-function": "E0105",  # yield-outside-function
     "break-outside-loop": "E0103",  # not-in-loop
     "await-outside-async": "E1142",  # await-outside-async
