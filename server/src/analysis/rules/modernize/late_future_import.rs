@@ -45,21 +45,32 @@ impl Rule for LateFutureImport {
         }
         // At module level: late when a statement other than the docstring
         // (the first statement) and `__future__` imports comes before it.
+        // A cursor from the first statement, stopping at the first one not
+        // allowed: the few statements before a future import are read, not
+        // the module's (the rule runs again after every module-level edit,
+        // `sibling_needles`).
+        let mut cursor = parent.walk();
+        if !cursor.goto_first_child() {
+            return;
+        }
         let mut first = true;
-        for s in named_children(parent) {
+        loop {
+            let s = cursor.node();
             if s.id() == node.id() {
                 return;
             }
-            if s.is_extra() {
-                continue;
+            if s.is_named() && !s.is_extra() {
+                if s.is_error() || s.has_error() {
+                    return;
+                }
+                let allowed = s.kind_name() == "future_import_statement" || (first && is_docstring(s, cx));
+                first = false;
+                if !allowed {
+                    out.push(Finding::new(self.id(), node.byte_range()));
+                    return;
+                }
             }
-            if s.is_error() || s.has_error() {
-                return;
-            }
-            let allowed = s.kind_name() == "future_import_statement" || (first && is_docstring(s, cx));
-            first = false;
-            if !allowed {
-                out.push(Finding::new(self.id(), node.byte_range()));
+            if !cursor.goto_next_sibling() {
                 return;
             }
         }
