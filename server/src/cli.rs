@@ -39,8 +39,8 @@ pub fn main(args: &[String]) -> i32 {
         // allocator must not be freed (at exit) by the other.
         tree_sitter_on_mimalloc();
     }
-    // Before anything parses (the parity check above included), on the one
-    // thread there is.
+    // Before anything parses (a translation's parity check, below,
+    // included), on the one thread there is.
     crate::syntax::use_dense_parse_table();
     if check {
         // SAFETY: no tree exists yet, and `check` keeps each file's trees
