@@ -216,11 +216,8 @@ void ts_language_pyexplain_use_dense(const TSLanguage *language, const uint16_t 
   ts_language__dense_language = language;
 }
 
-// The entry for (`state`, `symbol`) as the parser reads it, and as the
-// search finds it, for the test that compares the two.
-uint16_t ts_language_pyexplain_lookup(const TSLanguage *self, TSStateId state, TSSymbol symbol) {
-  return ts_language_lookup(self, state, symbol);
-}
+// The entry for (`state`, `symbol`) as the search finds it, for the test
+// that compares the dense table with it.
 uint16_t ts_language_pyexplain_lookup_searched(const TSLanguage *self, TSStateId state, TSSymbol symbol) {
   return state >= self->large_state_count
     ? ts_language__lookup_small(self, state, symbol)
