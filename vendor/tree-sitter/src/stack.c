@@ -531,8 +531,51 @@ forceinline StackAction pop_count_callback(void *payload, const StackIterator *i
   }
 }
 
+// pyexplain patch (see ../PYEXPLAIN.md, change 6): when the `count`
+// subtrees lie on one path without a fork (every node on it has one link, as
+// in all but ambiguous parses), pop them without `stack__iter`'s iterator
+// list: the same slice, its subtrees in the same order, its array with room
+// for the node the parser makes of it (as `stack__iter` reserves).
 StackSliceArray ts_stack_pop_count(Stack *self, StackVersion version, uint32_t count) {
-  return stack__iter(self, version, pop_count_callback, &count, (int)count);
+  StackNode *node = array_get(&self->heads, version)->node;
+  // A first pass checks the path has no fork and finds where it ends (as
+  // `stack__iter` stops: at `count` subtrees that are not extras, or at the
+  // base node, which has no link: then there is no slice).
+  uint32_t links = 0;
+  uint32_t seen = 0;
+  uint32_t pushed = 0;
+  bool linear = true;
+  for (StackNode *cur = node; seen < count; links++) {
+    if (cur->link_count != 1) {
+      linear = cur->link_count == 0;
+      break;
+    }
+    Subtree subtree = cur->links[0].subtree;
+    if (subtree.ptr) pushed++;
+    if (!subtree.ptr || !ts_subtree_extra(subtree)) seen++;
+    cur = cur->links[0].node;
+  }
+  if (!linear) return stack__iter(self, version, pop_count_callback, &count, (int)count);
+  array_clear(&self->slices);
+  array_clear(&self->iterators);
+  if (seen < count) return self->slices;
+  // Written back to front: `stack__iter` pushes them in walk order and
+  // reverses the array.
+  SubtreeArray subtrees = array_new();
+  array_reserve(&subtrees, (uint32_t)ts_subtree_alloc_size(pushed > count ? pushed : count) / sizeof(Subtree));
+  subtrees.size = pushed;
+  StackNode *cur = node;
+  for (uint32_t i = 0, at = pushed; i < links; i++) {
+    Subtree subtree = cur->links[0].subtree;
+    if (subtree.ptr) {
+      at--;
+      *array_get(&subtrees, at) = subtree;
+      ts_subtree_retain(subtree);
+    }
+    cur = cur->links[0].node;
+  }
+  ts_stack__add_slice(self, version, cur, &subtrees);
+  return self->slices;
 }
 
 
