@@ -14,6 +14,7 @@ fn main() {
     for dir in ["topics", "rules"] {
         embed_md(&mut code, &dir.to_uppercase(), &root.join(dir));
     }
+    front_matter_json(&mut code, "RULES_FRONT_JSON", &root.join("rules"));
     let iface = root.join("interface.toml");
     println!("cargo:rerun-if-changed={}", iface.display());
     code.push_str(&format!("pub static INTERFACE: &str = include_str!({:?});\n", iface.display().to_string()));
@@ -49,6 +50,31 @@ fn embed_md(code: &mut String, name: &str, dir: &Path) {
         println!("cargo:rerun-if-changed={}", f.display());
         let stem = f.file_stem().unwrap().to_string_lossy().to_string();
         code.push_str(&format!("    ({:?}, include_str!({:?})),\n", stem, f.display().to_string()));
+    }
+    code.push_str("];\n");
+}
+
+/// Appends `pub static NAME: &[&str]`: for each `*.md` file of `dir`, in
+/// the order of `embed_md`'s list, its TOML front matter (between the first
+/// two `+++` lines, as `knowledge::parse::parse_front_matter` reads it) as
+/// JSON, or "" when it has none or it does not parse (the knowledge then
+/// parses the TOML at run time and reports the error as before).
+fn front_matter_json(code: &mut String, name: &str, dir: &Path) {
+    let mut files: Vec<_> = fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "md"));
+    files.sort();
+    code.push_str(&format!("pub static {name}: &[&str] = &[\n"));
+    for f in files {
+        let text = fs::read_to_string(&f).unwrap_or_default();
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let mut parts = text.splitn(3, "+++");
+        let json = match (parts.next(), parts.next(), parts.next()) {
+            (Some(before), Some(front), Some(_)) if before.trim().is_empty() => {
+                toml::from_str::<toml::Value>(front).ok().and_then(|v| serde_json::to_string(&v).ok()).unwrap_or_default()
+            }
+            _ => String::new(),
+        };
+        code.push_str(&format!("    {json:?},\n"));
     }
     code.push_str("];\n");
 }

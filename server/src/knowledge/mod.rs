@@ -219,10 +219,12 @@ impl Knowledge {
     /// interface strings alone (`rules_for_locale`). Without `sections`, each
     /// rule's Markdown is left unparsed (its `doc` empty): `check` reads only
     /// the front matter, and a translation's parity check needs the sections.
-    fn rules_from_sources(rules: &[(&str, &str)], interface: &str, sections: bool) -> Self {
+    /// `front_json`: when not empty, each rule's front matter as JSON
+    /// (`server/build.rs`), read instead of its TOML when `sections` is off.
+    fn rules_from_sources(rules: &[(&str, &str)], front_json: &[&str], interface: &str, sections: bool) -> Self {
         let mut k = Knowledge::default();
         k.load_interface(interface);
-        k.load_rules_with(rules, sections);
+        k.load_rules_with(rules, front_json, sections);
         k
     }
 
@@ -236,7 +238,7 @@ impl Knowledge {
     /// Parse and index the topics.
     fn load_topics(&mut self, topics: &[(&str, &str)]) {
         let k = self;
-        let parsed = parse_docs::<TopicMeta>("topics", topics, |m| &m.id, &mut k.errors, true);
+        let parsed = parse_docs::<TopicMeta>("topics", topics, &[], |m| &m.id, &mut k.errors, true);
         k.topics.extend(parsed.into_iter().map(|(meta, doc)| Topic { meta, doc }));
         for (i, t) in k.topics.iter().enumerate() {
             k.topic_by_id.insert(t.meta.id.clone(), i);
@@ -254,13 +256,13 @@ impl Knowledge {
 
     /// Parse and index the rules.
     fn load_rules(&mut self, rules: &[(&str, &str)]) {
-        self.load_rules_with(rules, true);
+        self.load_rules_with(rules, &[], true);
     }
 
     /// Parse and index the rules, their sections only when `sections`.
-    fn load_rules_with(&mut self, rules: &[(&str, &str)], sections: bool) {
+    fn load_rules_with(&mut self, rules: &[(&str, &str)], front_json: &[&str], sections: bool) {
         let k = self;
-        let parsed = parse_docs::<RuleMeta>("rules", rules, |m| &m.id, &mut k.errors, sections);
+        let parsed = parse_docs::<RuleMeta>("rules", rules, front_json, |m| &m.id, &mut k.errors, sections);
         k.rules.extend(parsed.into_iter().map(|(meta, doc)| RuleDoc { meta, doc }));
         for (i, r) in k.rules.iter().enumerate() {
             k.rule_by_id.insert(r.meta.id.clone(), i);
@@ -302,9 +304,9 @@ impl Knowledge {
         static EN: OnceLock<Knowledge> = OnceLock::new();
         static ES: OnceLock<Knowledge> = OnceLock::new();
         match locale {
-            Locale::En => EN.get_or_init(|| Knowledge::rules_from_sources(files::RULES, files::INTERFACE, false)),
+            Locale::En => EN.get_or_init(|| Knowledge::rules_from_sources(files::RULES, files::RULES_FRONT_JSON, files::INTERFACE, false)),
             Locale::Es => ES.get_or_init(|| {
-                Knowledge::rules_from_sources(files::RULES, files::INTERFACE, true).translated(Locale::Es, &[], files::ES_RULES, files::ES_INTERFACE)
+                Knowledge::rules_from_sources(files::RULES, &[], files::INTERFACE, true).translated(Locale::Es, &[], files::ES_RULES, files::ES_INTERFACE)
             }),
         }
     }
@@ -409,18 +411,26 @@ pub fn embedded_sources() -> (&'static [(&'static str, &'static str)], &'static 
 /// parse, or whose `id` differs from its name, is reported in `errors`
 /// (the first is left out, the second kept). Without `sections` each
 /// `Doc` is empty.
+/// Each file's front matter, and its sections when `sections`. Without
+/// sections, `front_json[i]` (when there is one and it is not empty) stands
+/// for file `i`'s front matter (the build's JSON of its TOML); if it does
+/// not deserialize, the TOML is read, for the error it gives.
 fn parse_docs<M: serde::de::DeserializeOwned>(
     dir: &str,
     files: &[(&str, &str)],
+    front_json: &[&str],
     id: fn(&M) -> &String,
     errors: &mut Vec<String>,
     sections: bool,
 ) -> Vec<(M, Doc)> {
+    debug_assert!(front_json.is_empty() || front_json.len() == files.len());
     let mut out = Vec::with_capacity(files.len());
-    for (stem, src) in files {
-        let parsed = match sections {
-            true => parse_doc::<M>(src),
-            false => parse_front_matter::<M>(src).map(|(meta, _)| (meta, Doc::default())),
+    for (i, (stem, src)) in files.iter().enumerate() {
+        let json = front_json.get(i).filter(|j| !sections && !j.is_empty());
+        let parsed = match (sections, json.and_then(|j| serde_json::from_str::<M>(j).ok())) {
+            (false, Some(meta)) => Ok((meta, Doc::default())),
+            (true, _) => parse_doc::<M>(src),
+            (false, None) => parse_front_matter::<M>(src).map(|(meta, _)| (meta, Doc::default())),
         };
         match parsed {
             Ok((meta, doc)) => {
@@ -433,4 +443,35 @@ fn parse_docs<M: serde::de::DeserializeOwned>(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `check` reads each rule's front matter from the JSON the build made
+    /// of it: it must give every rule the metadata its TOML gives.
+    #[test]
+    fn rules_front_matter_json_equals_the_toml() {
+        assert_eq!(files::RULES_FRONT_JSON.len(), files::RULES.len());
+        assert!(files::RULES.len() > 80);
+        for ((stem, src), json) in files::RULES.iter().zip(files::RULES_FRONT_JSON) {
+            assert!(!json.is_empty(), "rules/{stem}.md: no JSON front matter");
+            let (from_toml, _) = parse::parse_front_matter::<RuleMeta>(src).unwrap();
+            let from_json: RuleMeta = serde_json::from_str(json).unwrap();
+            assert_eq!(format!("{from_json:?}"), format!("{from_toml:?}"), "rules/{stem}.md");
+        }
+        // And the loaded knowledge is the one the TOML gives.
+        let fast = Knowledge::rules_from_sources(files::RULES, files::RULES_FRONT_JSON, files::INTERFACE, false);
+        let slow = Knowledge::rules_from_sources(files::RULES, &[], files::INTERFACE, false);
+        assert!(fast.errors.is_empty(), "{:?}", fast.errors);
+        assert_eq!(format!("{:?}", fast.rules), format!("{:?}", slow.rules));
+        // A front matter the JSON cannot stand for is read from the TOML,
+        // with the TOML's error.
+        let bad = [("x", "+++\nid = 1\n+++\n")];
+        let mut errors = Vec::new();
+        assert!(parse_docs::<RuleMeta>("rules", &bad, &["{\"id\": 1}"], |m| &m.id, &mut errors, false).is_empty());
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].starts_with("rules/x.md: "), "{errors:?}");
+    }
 }
