@@ -372,6 +372,75 @@ fn mending_an_error_where_imports_go_restores_far_import_fixes() {
     assert_edits_recheck_like_full(src, &[(5, 8, "")]);
 }
 
+/// Found by the fixture property test (`incremental_findings_equal_a_full_check`,
+/// once a new fixture moved its random sequence): after this edit the
+/// reparse rebuilt `self.x, self.y = x, y`, untouched, with the same
+/// counts and parse state, but its `x, y` was a `pattern_list` before and
+/// is an `expression_list` now. The structural diff took the statement for
+/// unchanged from its counts; it now walks a rebuilt subtree before it
+/// says so (`document::same_at_once`).
+#[test]
+fn a_rebuilt_statement_aliased_otherwise_is_a_change() {
+    let src = r#"class Vector:
+    def #    #                    "-misc
+      open = None
+          ^ order
+eddict
+ y):
+        self.x, self.y = x, y
+
+  #  def _# Near-misses.
+    #   ^ operator-for i in range(len(xs)):
+    print(xs[i])
+o:             return NotImplemented
+            #      ^ operator-overloading
+    😀    return Vector(se        self.y = y
+lf.x + other.x, self.y        #                    ^ operator-overloading
+
+    def __neg__(self):
+
+    #    ^ operator
+        return Vector(-except:f.x, -self.y)
+      settings = {"th(eme": "dark"}#      ^ sys-moduimport sys
+
+             ^ ope:or-overloading
+
+    def __lt__(self, other):
+        replayers = ["ann", "bob", "cy"]
+    
+h=10):
+    ^ operator-overloading
+
+
+def transform(matrix, vector):
+    return maclass Legacy(metaclass=abc.ABCMeta):
+trix @ vector
+    #             ^except:"#;
+    assert_eq!(&src[163..203], "#   ^ operator-for i in range(len(xs)):\n");
+    assert_edits_recheck_like_full(src, &[(163, 203, "\"\"\"")]);
+}
+
+/// Found the same way: a text that does not parse as a module at all has an
+/// ERROR node for its root, which is then the scope of its module-level
+/// statements (`bindings::scope_node`): `bound_to_dict`'s facts took it for
+/// the module, its debug cross-check for a function. And the recheck ran the
+/// `module`-dispatched rules on that root, which the full check's walk never
+/// does.
+#[test]
+fn a_text_that_is_no_module_is_the_scope_of_its_statements() {
+    let src = "prices = {\"tea\": 3}\nfor k in prices:\n    print(prices[k])\nprice in prices.iteritems(  # expect: py2-dict-iter-m\nfirst = next(prices.itervalueclass Tracer:\n    viewkeys = sta(lambda zip = len\n";
+    let tree = pyexplain::syntax::parse(src, None);
+    assert_eq!(tree.root_node().kind(), "ERROR", "the case needs a root that is an ERROR node");
+    let panics = pyexplain::analysis::rules::caught_rule_panics();
+    let full = incremental::check_full(src, &tree, &all_rules(), Knowledge::get());
+    assert!(full.findings.iter().all(|f| f.rule == "syntax-error"), "{:?}", full.findings);
+    let at = src.find("print").unwrap();
+    assert_edits_recheck_like_full(src, &[(at, at, "x"), (src.len(), src.len(), "\n")]);
+    // No rule panicked (in a debug build, `bound_to_dict` cross-checks its
+    // facts with a rescan, and the dispatch would swallow that panic).
+    assert_eq!(pyexplain::analysis::rules::caught_rule_panics(), panics, "a rule panicked");
+}
+
 /// Found by the fixture generator: `slice-style` reads the statement on the
 /// next line (a parallel `x[2:6]` keeps `x[0:2]` as written), so an edit of
 /// a statement must revisit the one before it; and a method after a

@@ -227,21 +227,27 @@ fn structural_changes(old: &Tree, new: &Tree, text: &str) -> Vec<Range<usize>> {
     merged
 }
 
-/// Whether `o` (of the old tree) and `n` are the same subtree without
-/// looking below them (`structural_changes`).
+/// Whether `o` (of the old tree) and `n` are the same subtree
+/// (`structural_changes`): at once when they are one subtree; one the
+/// reparse rebuilt is walked, when its counts match.
 fn same_at_once(o: tree_sitter::Node, n: tree_sitter::Node) -> bool {
     if o.id() == n.id() || syntax::same_subtree(o, n) {
-        debug_assert!(same_tree(o, n), "one subtree, but differs:\n{}\n{}", o.to_sexp(), n.to_sexp());
+        debug_assert!(same_tree(o, n, false), "one subtree, but differs:\n{}\n{}", o.to_sexp(), n.to_sexp());
         return true;
     }
-    let same = !o.has_changes()
+    // A subtree the reparse rebuilt although nothing in it was edited is
+    // usually the same, but not always: the parse may alias a descendant
+    // otherwise (`a, b` an `expression_list` before, a `pattern_list` now,
+    // when a later token changes what it is), with the same counts and
+    // parse state. So the counts only rule out, and a walk decides; it
+    // steps over the parts both trees share (`same_tree`).
+    !o.has_changes()
         && !o.has_error()
         && !n.has_error()
         && o.parse_state() == n.parse_state()
         && o.child_count() == n.child_count()
-        && o.descendant_count() == n.descendant_count();
-    debug_assert!(!same || same_tree(o, n), "taken as unchanged, but differs:\n{}\n{}", o.to_sexp(), n.to_sexp());
-    same
+        && o.descendant_count() == n.descendant_count()
+        && same_tree(o, n, true)
 }
 
 /// How deep `diff_nodes` compares before it takes a pair that differs for
@@ -374,8 +380,10 @@ fn diff_lists(oc: &[tree_sitter::Node], nc: &[tree_sitter::Node], out: &mut Vec<
 }
 
 /// Whether `a` and `b` are the same subtree: node by node the same kinds,
-/// ranges, fields, and missing or error nodes.
-fn same_tree(a: tree_sitter::Node, b: tree_sitter::Node) -> bool {
+/// ranges, fields, and missing or error nodes. With `shared`, a part both
+/// hold as one subtree (`syntax::same_subtree`: shared by an edited copy of
+/// a tree, or reused by the reparse) is taken as the same without a walk.
+fn same_tree(a: tree_sitter::Node, b: tree_sitter::Node, shared: bool) -> bool {
     let (mut x, mut y) = (a.walk(), b.walk());
     loop {
         let (m, n) = (x.node(), y.node());
@@ -387,8 +395,9 @@ fn same_tree(a: tree_sitter::Node, b: tree_sitter::Node) -> bool {
         {
             return false;
         }
-        let down = x.goto_first_child();
-        if down != y.goto_first_child() {
+        let enter = !(shared && syntax::same_subtree(m, n));
+        let down = enter && x.goto_first_child();
+        if down != (enter && y.goto_first_child()) {
             return false;
         }
         if down {
@@ -1494,7 +1503,7 @@ mod tests {
         };
         if !hit(new) {
             assert!(
-                old.kind_id() == new.kind_id() && old.byte_range() == new.byte_range() && super::same_tree(old, new),
+                old.kind_id() == new.kind_id() && old.byte_range() == new.byte_range() && super::same_tree(old, new, false),
                 "{:?} {:?} changed outside {cover:?}:\n{}\n{}\n{text}",
                 new.kind(),
                 new.byte_range(),

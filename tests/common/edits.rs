@@ -136,8 +136,14 @@ pub fn session(
         if rng.chance(3) {
             continue; // a burst: recheck later, over several versions at once
         }
+        let panics = pyexplain::analysis::rules::caught_rule_panics();
         let inc = incremental::recheck(&checked, &pending, &doc.text, &doc.tree, settings, k);
         let full = incremental::check_full(&doc.text, &doc.tree, settings, k);
+        // A rule that panics (a failed debug assertion, in a test build) is
+        // caught by the dispatch and loses its findings: none may.
+        if pyexplain::analysis::rules::caught_rule_panics() != panics {
+            return Err(format!("{name}, step {step}: a rule panicked (see above)\n--- before\n{prev_text}\n--- edits {log:?}\n--- text\n{}", doc.text));
+        }
         if inc.findings != full.findings {
             return Err(format!(
                 "{name}, step {step}: incremental differs from full\n--- before\n{prev_text}\n--- edits {:?}\n--- prev findings\n  {}\n--- text\n{}\n--- incremental\n  {}\n--- full\n  {}",

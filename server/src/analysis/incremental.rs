@@ -590,7 +590,10 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
 
     let cx = Context::with_facts(src, tree, settings, facts);
     let mut raw = RawFindings { findings: Vec::new(), error_ranges: Vec::new(), shallow: false };
-    if !module_rules.is_empty() {
+    // On the module node only, as the full check's walk dispatches them:
+    // not on a root that is an ERROR node (a text that does not parse as a
+    // module at all; every finding there would fall under that error).
+    if !module_rules.is_empty() && root.kind_name() == "module" {
         if deep.is_empty() {
             // Not too tall (as `dispatch` would find, walking the whole tree).
             rules::dispatch_unchecked(root, &cx, &module_rules, &mut raw.findings);

@@ -404,6 +404,10 @@ fn dict_uses(scope_node: Node, cx: &Context) -> HashMap<String, DictUse> {
 #[cfg(debug_assertions)]
 fn bound_to_dict_rescanning(name: &str, scope_node: Node, cx: &Context) -> bool {
     let mut dict = false;
+    // The function's id, or None for the module: the root, which is an
+    // ERROR node when the text does not parse as a module at all
+    // (`scope_node` gives the root outside functions).
+    let own = (scope_node.id() != cx.tree.root_node().id()).then_some(scope_node.id());
     match parameter_is_dict(name, scope_node, cx) {
         Some(false) => return false,
         Some(true) => dict = true,
@@ -413,7 +417,7 @@ fn bound_to_dict_rescanning(name: &str, scope_node: Node, cx: &Context) -> bool 
     // not known.
     for r in name_refs(scope_node, name, cx) {
         if syntax::ancestor(r, &["function_definition", "class_definition", "lambda"]).map(|f| f.id())
-            != (scope_node.kind_name() != "module").then_some(scope_node.id())
+            != own
         {
             continue;
         }
@@ -440,7 +444,7 @@ fn bound_to_dict_rescanning(name: &str, scope_node: Node, cx: &Context) -> bool 
         }
         // Only assignments of this scope.
         if syntax::ancestor(n, &["function_definition", "class_definition", "lambda"]).map(|f| f.id())
-            != (scope_node.kind_name() != "module").then_some(scope_node.id())
+            != own
         {
             continue;
         }

@@ -609,6 +609,18 @@ pub(crate) fn dispatch(node: Node, cx: &Context, rules: &[&'static dyn Rule], ou
     dispatch_unchecked(node, cx, rules, out)
 }
 
+thread_local! {
+    /// How many rule panics `dispatch_unchecked` caught on this thread.
+    static CAUGHT_PANICS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many panics of rules were caught on this thread so far: a rule that
+/// panics loses its findings at that node and the others go on, so tests
+/// (where a failed debug assertion panics) read this to see one.
+pub fn caught_rule_panics() -> usize {
+    CAUGHT_PANICS.with(|c| c.get())
+}
+
 pub(crate) fn dispatch_unchecked(node: Node, cx: &Context, rules: &[&'static dyn Rule], out: &mut Vec<Finding>) {
     let first = out.len();
     for rule in rules {
@@ -619,6 +631,7 @@ pub(crate) fn dispatch_unchecked(node: Node, cx: &Context, rules: &[&'static dyn
         }));
         if res.is_err() {
             out.truncate(before);
+            CAUGHT_PANICS.with(|c| c.set(c.get() + 1));
         }
     }
     match node.kind_name() {
