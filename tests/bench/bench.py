@@ -55,6 +55,7 @@ PYLINT_FOR_RULE = {
     "lambda-assignment": "C3001",  # unnecessary-lambda-assignment
     "return-outside-function": "E0104",  # return-outside-function
     "late-future-import": "W0410",  # misplaced-future (module level only)
+    "nonlocal-without-binding": "E0117",  # nonlocal-without-binding
     "yield-outside-function": "E0105",  # yield-outside-function
     "break-outside-loop": "E0103",  # not-in-loop
     "await-outside-async": "E1142",  # await-outside-async
