@@ -27,6 +27,15 @@ pub fn qualified(node: Node, cx: &Context) -> Option<String> {
     scope::qualified_name(node, cx.src, &cx.module)
 }
 
+/// Whether a module-level import binds one of `targets` or a module above
+/// one (`import multiprocessing`, `from concurrent import futures`): when
+/// not, no name or attribute chain resolves to any of them through the
+/// module's imports (`scope::qualified_name`), which lets a rule whose
+/// findings need such a name skip the file.
+pub fn may_name_any(cx: &Context, targets: &[&str]) -> bool {
+    cx.module.imports.values().any(|v| targets.iter().any(|t| t.strip_prefix(v.as_str()).is_some_and(|r| r.is_empty() || r.starts_with('.'))))
+}
+
 /// `scope::refers_to`, and not hidden by a binding in an enclosing function
 /// (`bindings::head_bound_in_function`).
 pub fn resolves_to(node: Node, cx: &Context, qualified: &str) -> bool {

@@ -31,6 +31,14 @@ impl Rule for MissingMainGuard {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        // A finding's call resolves through a module-level import (`call_target`
+        // on a module-level call reads `cx.module.imports`, `imports::qualified`)
+        // to one of `TARGETS`: without an import naming one of them or a
+        // module above one, there is none (most files, also those that
+        // mention a `Pool` or a `Process`).
+        if !crate::analysis::helpers::imports::may_name_any(cx, TARGETS) {
+            return;
+        }
         // Most files never name a process API: skip the walk.
         let bytes = cx.src.as_bytes();
         // (`ProcessPoolExecutor` holds `Process`.)

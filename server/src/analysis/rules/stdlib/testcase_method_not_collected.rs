@@ -86,6 +86,12 @@ impl Rule for TestcaseMethodNotCollected {
         super::Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        // A base is a test case only through a module-level import naming
+        // one of `CASES` or a module above one, or a star import
+        // (`check_class`): without either, no class here is one.
+        if !crate::analysis::helpers::imports::may_name_any(cx, CASES) && cx.module.star_imports.is_empty() {
+            return;
+        }
         // The classes whose bases may name a test case: their text holds
         // `TestCase` (`unittest.TestCase`, `TestCase` from an import or a
         // star import, `case.IsolatedAsyncioTestCase`), unless an import

@@ -53,6 +53,11 @@ impl Rule for UnittestFixtureCase {
         Scope::Module
     }
     fn check(&self, node: Node, cx: &Context, out: &mut Vec<Finding>) {
+        // A finding's class has a base that names a test case through the
+        // module's imports (`is_test_case`): without such an import, none.
+        if !crate::analysis::helpers::imports::may_name_any(cx, TEST_CASES) {
+            return;
+        }
         super::whole_file_nodes_where(node, cx, &["def"], &["function_definition"], |at| hook_like_def(cx.src, at), |n| {
             self.check_def(n, cx, out)
         });
