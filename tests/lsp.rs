@@ -630,7 +630,10 @@ fn a_hover_links_to_the_users_notes_that_show_the_construct() {
     assert!(last.starts_with("[Your notes: Generators](file:///") && last.contains("generators.md#L5)"), "{y}");
     assert!(last.contains("[Your notes: Generadores](file:///") && last.contains("generadores.md#L1)"), "{y}");
     assert!(!y.contains("Data pipelines"), "at most two sections, those about `yield` first: {y}");
-    // The finding's hover links to the section that shows the same finding.
+    // The finding's hover links to the section that shows the same finding
+    // (once the finding is published: a hover before the first check has
+    // no finding at hand).
+    c.diagnostics(URI, Some(1));
     let r = hover_md(&mut c, 1, 19);
     assert!(r.contains("[Your notes: Index loops](file:///"), "{r}");
     // A construct no note shows: no line.
