@@ -2,7 +2,7 @@
 //! a class body, which the compiler rejects ("'yield' outside function").
 //! A lambda may hold one (it makes a generator); inside a comprehension the
 //! compiler's complaint is another ("'yield' inside list comprehension"),
-//! and it is left to it.
+//! which `yield-in-comprehension` reports.
 
 use super::prelude::*;
 use definitions::Placement;
