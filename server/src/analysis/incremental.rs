@@ -501,7 +501,7 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     if !renamed.is_empty() {
         for c in crate::syntax::children(root) {
             let text = src.get(c.byte_range()).unwrap_or("");
-            if renamed.iter().any(|n| contains_word(text, n)) && !tops.iter().any(|t| t.id() == c.id()) {
+            if renamed.iter().any(|n| super::helpers::text::contains_word(text, n)) && !tops.iter().any(|t| t.id() == c.id()) {
                 tops.push(c);
             }
         }
@@ -680,14 +680,6 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
         sibling_stmts: Some((needles, sibling_stmts)),
         class_names,
     }
-}
-
-/// Whether `name` occurs in `text` as a whole identifier.
-fn contains_word(text: &str, name: &str) -> bool {
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
-    text.match_indices(name).any(|(i, _)| {
-        !text[..i].chars().next_back().is_some_and(is_ident) && !text[i + name.len()..].chars().next().is_some_and(is_ident)
-    })
 }
 
 /// Strict overlap: a finding that ends where a walked statement starts

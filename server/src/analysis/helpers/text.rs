@@ -3,6 +3,21 @@
 
 use std::sync::Mutex;
 
+/// Whether `name` (an identifier) occurs in `text` as a whole word: with
+/// no letter, digit or `_` right before or after it. A match may still be
+/// part of a longer identifier through a character Python takes into one
+/// that is not alphanumeric (a combining mark): callers read a match as
+/// "may mention `name`", which errs on their quiet side.
+pub fn contains_word(text: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    // A non-empty needle matches on character boundaries only; an empty one
+    // (broken code can bind one) matches at every byte, of which only the
+    // boundaries count (as `str::match_indices` gives them).
+    memchr::memmem::find_iter(text.as_bytes(), name.as_bytes()).filter(|&i| text.is_char_boundary(i)).any(|i| {
+        !text[..i].chars().next_back().is_some_and(is_ident) && !text[i + name.len()..].chars().next().is_some_and(is_ident)
+    })
+}
+
 /// Texts at least this long keep their answers for the next search.
 const KEEP: usize = 32 * 1024;
 

@@ -16,6 +16,7 @@
 //! `nonlocal` at module level, and syntax errors on the way.
 
 use super::prelude::*;
+use crate::analysis::helpers::text::contains_word;
 
 pub struct NonlocalWithoutBinding;
 
@@ -105,15 +106,4 @@ fn bound_around(scope: Node, name: &str, cx: &Context) -> bool {
         cur = n.up();
     }
     true
-}
-
-/// Whether `name` occurs in `text` as a whole word.
-fn contains_word(text: &str, name: &str) -> bool {
-    let bytes = text.as_bytes();
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
-    memchr::memmem::find_iter(bytes, name.as_bytes()).any(|i| {
-        let before = i.checked_sub(1).map(|j| bytes[j]);
-        let after = bytes.get(i + name.len()).copied();
-        !before.is_some_and(is_word) && !after.is_some_and(is_word)
-    })
 }
