@@ -209,7 +209,7 @@ fn holds_statements(n: Node) -> bool {
 }
 
 /// A module-level statement of code: named, not a definition nor a comment.
-fn is_module_code(c: Node) -> bool {
+pub(crate) fn is_module_code(c: Node) -> bool {
     c.is_named() && !is_definition(c) && c.kind_name() != "comment"
 }
 
@@ -522,11 +522,8 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     let sibling = enabled.filtered("sibling readers", |r| !r.sibling_needles().is_empty());
     let sibling_rules = sibling.rules();
     let needles: Vec<&'static str> = sibling_rules.iter().flat_map(|r| r.sibling_needles().iter().copied()).collect();
-    let finders: Vec<memchr::memmem::Finder> = needles.iter().map(|n| memchr::memmem::Finder::new(n)).collect();
-    let mentions = |c: Node| -> bool {
-        let text = src.as_bytes().get(c.byte_range()).unwrap_or_default();
-        finders.iter().any(|f| f.find(text).is_some())
-    };
+    let finders = rules::SiblingNeedles::new(&needles, &facts);
+    let mentions = |c: Node| -> bool { finders.in_text(src.as_bytes().get(c.byte_range()).unwrap_or_default()) };
     // Unchanged statements keep their answer; touched ones are read.
     let sibling_stmts: Vec<Range<usize>> = match &prev.sibling_stmts {
         _ if sibling_rules.is_empty() => Vec::new(),

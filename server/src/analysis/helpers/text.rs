@@ -18,6 +18,45 @@ pub fn contains_word(text: &str, name: &str) -> bool {
     })
 }
 
+/// A word as `Rule::sibling_needles` reads one, searched for in a
+/// statement's text: a needle of ASCII letters, digits and `_` (a name, a
+/// keyword) as a whole word, any other (`+=`, ` in `) as bytes.
+pub struct Needle {
+    finder: memchr::memmem::Finder<'static>,
+    word: bool,
+}
+
+impl Needle {
+    pub fn new(needle: &str) -> Self {
+        let word = !needle.is_empty() && needle.bytes().all(|c| c == b'_' || c.is_ascii_alphanumeric());
+        Needle { finder: memchr::memmem::Finder::new(needle).into_owned(), word }
+    }
+
+    /// Whether `text` holds the needle. A word match is refused only when
+    /// an ASCII letter, digit or `_` continues the word after it, or a name
+    /// continues it before it: a run of them before it that starts with a
+    /// digit ends a number (`[1for x in y]`, `1jfor`), and a non-ASCII
+    /// character around it is read as a boundary. Both are the wider
+    /// reading: the statement is revisited.
+    pub fn found_in(&self, text: &[u8]) -> bool {
+        if !self.word {
+            return self.finder.find(text).is_some();
+        }
+        let joins = |c: u8| c == b'_' || c.is_ascii_alphanumeric();
+        let len = self.finder.needle().len();
+        self.finder.find_iter(text).any(|at| {
+            if text.get(at + len).is_some_and(|c| joins(*c)) {
+                return false;
+            }
+            let mut start = at;
+            while start > 0 && joins(text[start - 1]) {
+                start -= 1;
+            }
+            start == at || text[start].is_ascii_digit()
+        })
+    }
+}
+
 /// Texts at least this long keep their answers for the next search.
 const KEEP: usize = 32 * 1024;
 
@@ -159,7 +198,37 @@ pub fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{contains, occurrences, Memo};
+    use super::{contains, occurrences, Memo, Needle};
+
+    /// A name needle matches the name and the keyword as Python's tokenizer
+    /// splits them (after a number too), not inside a longer name; any
+    /// other needle matches as bytes.
+    #[test]
+    fn needles_match_whole_words_the_tokenizer_would_split() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("wait", "await asyncio.wait(fs)", true),
+            ("wait", "Awaitable = _alias(collections.abc.Awaitable, 1)", false),
+            ("wait", "x = waiting + await_ + _wait", false),
+            ("wait", "x = wait", true),
+            ("wait", "wait", true),
+            ("for", "[d[k] for k in d]", true),
+            ("for", "[d[k]+1for k in d]", true),
+            ("for", "[1jfor k in d]", true),
+            ("for", "[0x1for k in d]", true),
+            ("for", "x1for = former = for_ = _for = 2", false),
+            ("for", "\"\"\"Support for typing\"\"\"", true),
+            ("open", "f = éopen()", true),
+            ("open", "f = opené()", true),
+            ("Pool", "p = ThreadPoolExecutor()", false),
+            ("ThreadPoolExecutor", "p = futures.ThreadPoolExecutor()", true),
+            ("+=", "s+=x", true),
+            (" in ", "if k in d:", true),
+            (" in ", "if k in(d):", false),
+        ];
+        for &(needle, text, want) in cases {
+            assert_eq!(Needle::new(needle).found_in(text.as_bytes()), want, "{needle:?} in {text:?}");
+        }
+    }
 
     /// Kept answers equal full searches across random edits of a long
     /// text, for needles that overlap themselves, meet at an edit's edges,

@@ -105,9 +105,15 @@ pub trait Rule: Sync + Send {
     /// functions and classes) depend on other module-level statements — a
     /// `close()` further down, a list built just before a loop — the words
     /// that the module-level statement holding the dispatched node must
-    /// contain for the rule to report from it. Incremental
-    /// re-checking then revisits, after every edit, each module-level
-    /// statement containing one of them. Empty: no such dependency.
+    /// contain for the rule to report from it: a name or keyword as a
+    /// whole word (`Pool` is not in `ThreadPoolExecutor`), anything else
+    /// as bytes (`+=`). A statement that holds a name a module-level import
+    /// renames (`from functools import reduce as fold`) counts as holding
+    /// every needle. Incremental re-checking then revisits, after every
+    /// edit, each module-level statement holding one of them; debug builds
+    /// fail on a finding reported from a module-level statement holding
+    /// none of its rule's (`check_sibling_needles`). Empty: no such
+    /// dependency.
     fn sibling_needles(&self) -> &'static [&'static str] {
         &[]
     }
@@ -705,7 +711,11 @@ pub(crate) fn walk_within(top: Node, cx: &Context, enabled: &Enabled, raw: &mut 
             if let Some(rules) = rules {
                 if rules.is_empty() {
                 } else if tall.is_empty() || !tall.contains(&node.id()) {
+                    #[cfg(debug_assertions)]
+                    let before = raw.findings.len();
                     dispatch_unchecked(node, cx, rules, &mut raw.findings);
+                    #[cfg(debug_assertions)]
+                    check_sibling_needles(node, cx, &raw.findings[before..]);
                     #[cfg(debug_assertions)]
                     if is_call {
                         check_skipped_call_rules(node, cx, &enabled.table[kind as usize], rules);
@@ -718,6 +728,58 @@ pub(crate) fn walk_within(top: Node, cx: &Context, enabled: &Enabled, raw: &mut 
         }
     }
     shallow
+}
+
+/// The needles of some rules' `sibling_needles`, with the names the
+/// module's imports rename: whether a module-level statement's text holds
+/// one of them.
+pub(crate) struct SiblingNeedles(Vec<crate::analysis::helpers::text::Needle>);
+
+impl SiblingNeedles {
+    pub(crate) fn new(needles: &[&str], module: &crate::analysis::scope::ModuleFacts) -> Self {
+        use crate::analysis::helpers::text::Needle;
+        let mut out: Vec<Needle> = needles.iter().map(|n| Needle::new(n)).collect();
+        // A renamed import hides the name a needle looks for (`fold(…)` for
+        // `functools.reduce`); the rules resolve it (`renamed`). The
+        // module's imports are the same across a recheck (any change there
+        // is a full check).
+        out.extend(module.imports.iter().filter(|(local, q)| q.rsplit('.').next() != Some(local.as_str())).map(|(local, _)| Needle::new(local)));
+        SiblingNeedles(out)
+    }
+
+    pub(crate) fn in_text(&self, text: &[u8]) -> bool {
+        self.0.iter().any(|n| n.found_in(text))
+    }
+}
+
+/// Debug builds: a finding of a rule with `sibling_needles`, reported from a
+/// node in module-level code, comes from a statement holding one of them
+/// (incremental re-checking revisits only those).
+#[cfg(debug_assertions)]
+fn check_sibling_needles(node: Node, cx: &Context, new: &[Finding]) {
+    let root = cx.tree.root_node();
+    if root.kind_name() != "module" || node.id() == root.id() {
+        return;
+    }
+    for f in new {
+        let Some(rule) = all().iter().find(|r| r.id() == f.rule) else { continue };
+        if rule.sibling_needles().is_empty() {
+            continue;
+        }
+        // The module-level statement holding `node` (`Node::parent` costs
+        // the node's depth, and deep trees have many findings).
+        let Some(stmt) = root.first_child_for_byte(node.start_byte()).filter(|s| s.start_byte() <= node.start_byte() && node.end_byte() <= s.end_byte())
+        else {
+            continue;
+        };
+        if !crate::analysis::incremental::is_module_code(stmt) {
+            continue;
+        }
+        let text = cx.src.as_bytes().get(stmt.byte_range()).unwrap_or_default();
+        if !SiblingNeedles::new(rule.sibling_needles(), &cx.module).in_text(text) {
+            panic!("rule {} reported from a module-level statement holding none of its `sibling_needles`: {:?}", f.rule, cx.text(stmt));
+        }
+    }
 }
 
 /// How many nodes `walk_within` gathers at once (about 300 KB).
@@ -791,6 +853,25 @@ mod height_tests {
             }
         }
         assert!(tall_seen > 100, "{tall_seen}");
+    }
+}
+
+#[cfg(test)]
+mod sibling_needle_tests {
+    /// A name an import renames hides the needle: `fold(…)` is
+    /// `functools.reduce(…)`, and a statement holding it is revisited.
+    #[test]
+    fn a_renamed_import_counts_as_every_needle() {
+        let with = "from functools import reduce as fold\nimport os.path\nimport subprocess as sp\n";
+        let without = "from functools import reduce\nimport os.path\n";
+        let facts = |src: &str| crate::analysis::scope::ModuleFacts::collect(crate::syntax::parse(src, None).root_node(), src);
+        let needles = super::SiblingNeedles::new(&["reduce"], &facts(with));
+        assert!(needles.in_text(b"total = fold(add, xs)"));
+        assert!(needles.in_text(b"sp.run(cmd)"));
+        assert!(!needles.in_text(b"total = folded(add, xs) + os.path.sep"));
+        let plain = super::SiblingNeedles::new(&["reduce"], &facts(without));
+        assert!(!plain.in_text(b"total = fold(add, xs)"));
+        assert!(plain.in_text(b"total = reduce(add, xs)"));
     }
 }
 

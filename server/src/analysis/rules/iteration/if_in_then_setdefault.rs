@@ -10,7 +10,9 @@ impl Rule for IfInThenSetdefault {
         "if-in-then-setdefault"
     }
     fn sibling_needles(&self) -> &'static [&'static str] {
-        &[" in "]
+        // The `not in` test: `not` is in it however it is spaced
+        // (`k not in(d)` holds no ` in `).
+        &["not"]
     }
     fn kinds(&self) -> &'static [&'static str] {
         &["if_statement"]

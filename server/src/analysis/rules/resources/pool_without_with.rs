@@ -17,7 +17,8 @@ impl Rule for PoolWithoutWith {
         "pool-without-with"
     }
     fn sibling_needles(&self) -> &'static [&'static str] {
-        &["Executor", "Pool"]
+        // The callee's own name (`sibling_needles` are whole words).
+        &["ThreadPoolExecutor", "ProcessPoolExecutor", "Pool", "ThreadPool"]
     }
     fn kinds(&self) -> &'static [&'static str] {
         &["call"]
