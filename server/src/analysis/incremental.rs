@@ -499,9 +499,13 @@ pub fn recheck(prev: &Checked, changes: &ChangeSet, src: &str, tree: &Tree, sett
     }
     tops.sort_by_key(|n| n.start_byte());
     if !renamed.is_empty() {
+        // Each name's search built once, not once per statement (a broken
+        // edit can rename dozens of names in a file of a thousand
+        // statements); a whole-word match, read widely (`Needle`).
+        let names: Vec<super::helpers::text::Needle> = renamed.iter().map(|n| super::helpers::text::Needle::new(n)).collect();
         for c in crate::syntax::children(root) {
-            let text = src.get(c.byte_range()).unwrap_or("");
-            if renamed.iter().any(|n| super::helpers::text::contains_word(text, n)) && !tops.iter().any(|t| t.id() == c.id()) {
+            let text = src.as_bytes().get(c.byte_range()).unwrap_or_default();
+            if names.iter().any(|n| n.found_in(text)) && !tops.iter().any(|t| t.id() == c.id()) {
                 tops.push(c);
             }
         }

@@ -18,9 +18,11 @@ pub fn contains_word(text: &str, name: &str) -> bool {
     })
 }
 
-/// A word as `Rule::sibling_needles` reads one, searched for in a
-/// statement's text: a needle of ASCII letters, digits and `_` (a name, a
-/// keyword) as a whole word, any other (`+=`, ` in `) as bytes.
+/// A word searched for in a statement's text, by incremental re-checking
+/// (a rule's `sibling_needles`, a module-level name the edit bound or
+/// unbound): a needle of ASCII letters, digits and `_` (a name, a keyword)
+/// as a whole word, any other (`+=`, ` in `) as bytes. Built once, searched
+/// for in many statements.
 pub struct Needle {
     finder: memchr::memmem::Finder<'static>,
     word: bool,
