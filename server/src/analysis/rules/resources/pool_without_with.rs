@@ -92,7 +92,9 @@ fn uses(scope_node: Node, name: &str, after: usize, cx: &Context) -> Option<usiz
                 return None;
             }
             // Used from a nested function or lambda: it may outlive this scope.
-            let own = (scope_node.kind_name() != "module").then_some(scope_node.id());
+            // The module is the root, whatever its kind: an ERROR root (a
+            // text that does not parse as a module) is module scope too.
+            let own = (scope_node.id() != cx.tree.root_node().id()).then_some(scope_node.id());
             if syntax::enclosing_function(n).map(|f| f.id()) != own {
                 return None;
             }
