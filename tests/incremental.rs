@@ -48,9 +48,16 @@ fn fixtures() -> Vec<(String, String)> {
 #[test]
 fn incremental_findings_equal_a_full_check() {
     let settings = all_rules();
-    let files = fixtures();
+    let mut files = fixtures();
     assert!(files.len() > 50, "fixtures not found");
     let corpus: Vec<String> = files.iter().map(|(_, s)| s.clone()).collect();
+    // Real code too, when asked: `PYEXPLAIN_INCREMENTAL_FILES` names a file
+    // listing paths, one a line (a standard library, a site-packages):
+    // `cargo test --release --test incremental incremental_findings_equal`.
+    if let Ok(list) = std::env::var("PYEXPLAIN_INCREMENTAL_FILES") {
+        let listed = std::fs::read_to_string(&list).unwrap_or_else(|e| panic!("{list}: {e}"));
+        files.extend(listed.lines().filter_map(|p| std::fs::read_to_string(p).ok().map(|s| (p.to_string(), s))));
+    }
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut rechecks = 0;
     for (path, src) in &files {
