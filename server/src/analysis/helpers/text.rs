@@ -3,26 +3,18 @@
 
 use std::sync::Mutex;
 
-/// Whether `name` (an identifier) occurs in `text` as a whole word: with
-/// no letter, digit or `_` right before or after it. A match may still be
-/// part of a longer identifier through a character Python takes into one
-/// that is not alphanumeric (a combining mark): callers read a match as
-/// "may mention `name`", which errs on their quiet side.
+/// Whether `text` may mention `name` (an identifier) as a whole word:
+/// `Needle`'s reading, which errs wide (callers read a match as "may
+/// mention `name`", their quiet side). For one search; a name searched for
+/// in many texts is a `Needle` built once.
 pub fn contains_word(text: &str, name: &str) -> bool {
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
-    // A non-empty needle matches on character boundaries only; an empty one
-    // (broken code can bind one) matches at every byte, of which only the
-    // boundaries count (as `str::match_indices` gives them).
-    memchr::memmem::find_iter(text.as_bytes(), name.as_bytes()).filter(|&i| text.is_char_boundary(i)).any(|i| {
-        !text[..i].chars().next_back().is_some_and(is_ident) && !text[i + name.len()..].chars().next().is_some_and(is_ident)
-    })
+    Needle::new(name).found_in(text.as_bytes())
 }
 
-/// A word searched for in a statement's text, by incremental re-checking
-/// (a rule's `sibling_needles`, a module-level name the edit bound or
-/// unbound): a needle of ASCII letters, digits and `_` (a name, a keyword)
-/// as a whole word, any other (`+=`, ` in `) as bytes. Built once, searched
-/// for in many statements.
+/// A word searched for in texts (a rule's `sibling_needles`, a module-level
+/// name an edit bound or unbound, a name a rule looks for): a needle of
+/// ASCII letters, digits and `_` (a name, a keyword) as a whole word, any
+/// other (`+=`, ` in `, a non-ASCII name) as bytes.
 pub struct Needle {
     finder: memchr::memmem::Finder<'static>,
     word: bool,
